@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { defineLayer } from "../layer";
+
+export const input = defineLayer({
+  type: "Input",
+  label: "Input",
+  category: "input",
+  description: "Where samples enter the model. Its shape (without the batch) must match the dataset's features.",
+  params: z.strictObject({
+    shape: z
+      .array(z.number().int().min(1).max(1_000_000))
+      .min(1)
+      .max(4)
+      .default([784])
+      .describe("Shape of one sample, without the batch dimension, e.g. [28, 28, 1]"),
+  }),
+  inputs: { min: 0, max: 0 },
+  inferShape: (_shapes, params) => params.shape,
+  paramCount: () => 0,
+  build: ({ tf, params, name }) => tf.input({ shape: params.shape, name }),
+});

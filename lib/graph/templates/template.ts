@@ -1,0 +1,18 @@
+import type { Hyperparameters } from "../../train/hyperparameters";
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphEdge, type GraphNode, type ModelGraph } from "../types";
+
+export interface ModelTemplate {
+  id: string;
+  name: string;
+  description: string;
+  /** Registered dataset the template is drawn for. */
+  dataset: string;
+  graph: ModelGraph;
+  hyperparameters: Pick<Hyperparameters, "epochs" | "batchSize" | "learningRate" | "optimizer">;
+}
+
+/** A straight chain of layers: the common case for templates. Node ids are given; edges follow the order. */
+export function chain(name: string, nodes: GraphNode[]): ModelGraph {
+  const edges: GraphEdge[] = nodes.slice(1).map((node, i) => ({ source: (nodes[i] as GraphNode).id, target: node.id }));
+  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges };
+}

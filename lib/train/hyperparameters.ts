@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/**
+ * Training settings of a job. Epochs, batch size and learning rate are required; the rest
+ * have defaults. Field names match the wire contract's Hyperparameters message.
+ */
+export const hyperparametersSchema = z.object({
+  epochs: z.number().int().min(1).max(1000),
+  batchSize: z.number().int().min(1).max(8192),
+  learningRate: z.number().gt(0).max(10),
+  optimizer: z.enum(["adam", "sgd"]).default("adam"),
+  validationSplit: z.number().min(0).max(0.5).default(0.1),
+  /** 0 means "pick one"; the server fixes it at submission so that every attempt trains alike. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+});
+
+export type Hyperparameters = z.output<typeof hyperparametersSchema>;
+
+export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
+  epochs: 5,
+  batchSize: 64,
+  learningRate: 0.001,
+  optimizer: "adam",
+  validationSplit: 0.1,
+  seed: 0,
+};
+
+/** Snake-case names as on the wire, for error messages that point at the request field. */
+export const HYPERPARAMETER_FIELDS: Record<keyof Hyperparameters, string> = {
+  epochs: "epochs",
+  batchSize: "batch_size",
+  learningRate: "learning_rate",
+  optimizer: "optimizer",
+  validationSplit: "validation_split",
+  seed: "seed",
+};
+
+export type HyperparameterResult = { ok: true; value: Hyperparameters } | { ok: false; field: string; message: string };
+
+export function parseHyperparameters(input: Partial<Record<keyof Hyperparameters, unknown>>): HyperparameterResult {
+  const result = hyperparametersSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const key = issue.path[0] as keyof Hyperparameters;
+  const field = `hyperparameters.${HYPERPARAMETER_FIELDS[key] ?? String(key)}`;
+  return { ok: false, field, message: `${field}: ${issue.message}` };
+}
