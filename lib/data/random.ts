@@ -11,8 +11,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Fisher–Yates shuffle of 0..n-1 with the given random source. */
-export function shuffledIndices(n: number, random: () => number): Uint32Array {
-  const order = new Uint32Array(n);
+export function shuffledIndices(n: number, random: () => number): Int32Array {
+  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

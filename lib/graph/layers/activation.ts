@@ -1,3 +1,4 @@
+import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { z } from "zod";
 import { defineLayer, firstInput, single, type LayerDefinition } from "../layer";
 
@@ -19,7 +20,6 @@ export function activationLayer(
     inputs: { min: 1, max: 1 },
     inferShape: (shapes) => firstInput(shapes),
     paramCount: () => 0,
-    build: ({ tf, inputs, name }) =>
-      tf.layers.activation({ activation: fn, name }).apply(single(inputs)) as import("@tensorflow/tfjs").SymbolicTensor,
+    build: ({ tf, inputs, name }) => tf.layers.activation({ activation: fn, name }).apply(single(inputs)) as SymbolicTensor,
   });
 }

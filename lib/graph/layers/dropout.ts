@@ -13,6 +13,6 @@ export const dropout = defineLayer({
   inputs: { min: 1, max: 1 },
   inferShape: (shapes) => firstInput(shapes),
   paramCount: () => 0,
-  build: ({ tf, params, inputs, name, seed }) =>
-    tf.layers.dropout({ rate: params.rate, seed, name }).apply(single(inputs)) as SymbolicTensor,
+  // No seed: tfjs reuses a seeded dropout mask on every batch, which would stop it regularising.
+  build: ({ tf, params, inputs, name }) => tf.layers.dropout({ rate: params.rate, name }).apply(single(inputs)) as SymbolicTensor,
 });

@@ -1,0 +1,47 @@
+import type * as tfjs from "@tensorflow/tfjs";
+import { analyzeGraph, type GraphAnalysis } from "../graph/analyze";
+import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
+import type { ModelGraph } from "../graph/types";
+import type { Hyperparameters } from "./hyperparameters";
+
+export class GraphCompileError extends Error {}
+
+export interface CompiledModel {
+  model: tfjs.LayersModel;
+  loss: LossName;
+  analysis: GraphAnalysis;
+}
+
+/** tfjs layer names must be unique and tame; node ids are unique but free-form. */
+export function layerName(nodeId: string, index: number): string {
+  return `${nodeId.replace(/[^A-Za-z0-9_]/g, "_")}_${index}`;
+}
+
+/**
+ * Builds the tfjs model a graph describes and compiles it with the job's optimizer and the
+ * Output's loss. Every layer comes from its registry entry; nothing here knows layer types.
+ */
+export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparameters): CompiledModel {
+  const analysis = analyzeGraph(graph);
+  if (!analysis.ok) throw new GraphCompileError(analysis.issues.map((i) => i.message).join("; "));
+  const tensors = new Map<string, tfjs.SymbolicTensor>();
+  analysis.nodes.forEach((entry, index) => {
+    const inputs = entry.inputIds.map((id) => tensors.get(id) as tfjs.SymbolicTensor);
+    const name = layerName(entry.node.id, index);
+    tensors.set(entry.node.id, entry.layer.build({ tf, params: entry.params, inputs, name, seed: hp.seed + index }));
+  });
+  const outputNode = analysis.nodes.find((n) => n.node.id === analysis.outputId);
+  if (!outputNode) throw new GraphCompileError("graph has no Output");
+  const model = tf.model({
+    inputs: analysis.inputIds.map((id) => tensors.get(id) as tfjs.SymbolicTensor),
+    outputs: tensors.get(outputNode.node.id) as tfjs.SymbolicTensor,
+    name: (graph.name ?? "model").replace(/[^A-Za-z0-9_]/g, "_"),
+  });
+  const loss = outputNode.params.loss as LossName;
+  model.compile({
+    optimizer: hp.optimizer === "sgd" ? tf.train.sgd(hp.learningRate) : tf.train.adam(hp.learningRate),
+    loss,
+    metrics: CLASSIFICATION_LOSSES.includes(loss) ? ["accuracy"] : [],
+  });
+  return { model, loss, analysis };
+}

@@ -1,0 +1,59 @@
+import type * as tfjs from "@tensorflow/tfjs";
+import { decodeDataset } from "../data/dataset-format";
+import type { ModelGraph } from "../graph/types";
+import { probeBackends, type AdapterInfo, type ProbeResult } from "./backend-probe";
+import { exportModel, type ExportedModel } from "./export";
+import type { Hyperparameters } from "./hyperparameters";
+import type { TrainingProgress } from "./progress";
+import { disposeModel, trainGraph } from "./train-loop";
+
+export interface TrainingJob {
+  graph: ModelGraph;
+  hyperparameters: Hyperparameters;
+  /** The dataset file (CXDS), already checked against its hash. */
+  dataset: Uint8Array;
+}
+
+export interface TrainingOutcome extends ExportedModel {
+  finalMetrics: Record<string, number>;
+  backend: string;
+  durationMs: number;
+}
+
+/**
+ * Where training happens: in this thread (Node host, tests) or in a Web Worker (browser tabs).
+ * The node agent only talks to this interface.
+ */
+export interface TrainingExecutor {
+  probe(): Promise<ProbeResult>;
+  train(job: TrainingJob, onProgress: (p: TrainingProgress) => void, signal: AbortSignal): Promise<TrainingOutcome>;
+  dispose(): void;
+}
+
+/** Runs lib/train directly on the given tfjs instance. */
+export function createLocalExecutor(
+  tf: typeof tfjs,
+  candidates: readonly string[],
+  adapter?: () => Promise<AdapterInfo | undefined>,
+): TrainingExecutor {
+  return {
+    probe: async () => probeBackends(tf, candidates, { adapter: await adapter?.() }),
+    async train(job, onProgress, signal) {
+      const result = await trainGraph({
+        tf,
+        graph: job.graph,
+        hyperparameters: job.hyperparameters,
+        dataset: decodeDataset(job.dataset),
+        onProgress,
+        signal,
+      });
+      try {
+        const exported = await exportModel(tf, result.model);
+        return { ...exported, finalMetrics: result.finalMetrics, backend: result.backend, durationMs: result.durationMs };
+      } finally {
+        disposeModel(result.model);
+      }
+    },
+    dispose: () => undefined,
+  };
+}

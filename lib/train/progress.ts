@@ -1,0 +1,25 @@
+/** What a training run tells the outside world; the same shape the node reports to the server. */
+export interface TrainingProgress {
+  /** 1-based epoch being trained (or just finished, when epochEnd is set). */
+  epoch: number;
+  totalEpochs: number;
+  /** Fractional epoch: 2.5 = halfway through the third epoch. The curves' x axis. */
+  step: number;
+  /** Share of the whole job done, 0 to 1. */
+  progress: number;
+  metrics: Record<string, number>;
+  samplesPerSecond: number;
+  /** Set on the report that closes an epoch (it carries validation metrics). */
+  epochEnd: boolean;
+}
+
+/** Lets reports through at most once per interval, except those that must always pass. */
+export function throttle(intervalMs: number, now: () => number = Date.now) {
+  let last = Number.NEGATIVE_INFINITY;
+  return (force = false): boolean => {
+    const t = now();
+    if (!force && t - last < intervalMs) return false;
+    last = t;
+    return true;
+  };
+}

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Dataset } from "../data/dataset-format";
+import { seededRandom } from "../data/random";
+import { chain } from "../graph/templates/template";
+import type { Hyperparameters } from "./hyperparameters";
+import type { TrainingProgress } from "./progress";
+import { tf } from "./runtime-tf";
+import { disposeModel, TrainingAborted, trainGraph } from "./train-loop";
+
+/** Three well-separated Gaussian blobs in 2-D: any working trainer gets them right. */
+function blobs(count: number): Dataset {
+  const random = seededRandom(3);
+  const centres = [[-2, -2], [2, -2], [0, 2]] as const;
+  const features = new Float32Array(count * 2);
+  const targets = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = i % 3;
+    const [cx, cy] = centres[label] as readonly [number, number];
+    features[2 * i] = cx + (random() - 0.5);
+    features[2 * i + 1] = cy + (random() - 0.5);
+    targets[i] = label;
+  }
+  return {
+    spec: { name: "blobs", task: "classification", count, features: { shape: [2], dtype: "float32", scale: 1 }, targets: { shape: [], dtype: "uint8", classes: 3 } },
+    features,
+    targets,
+  };
+}
+
+const graph = chain("blobs", [
+  { id: "in", type: "Input", params: { shape: [2] } },
+  { id: "hidden", type: "Dense", params: { units: 8, activation: "relu" } },
+  { id: "head", type: "Dense", params: { units: 3 } },
+  { id: "softmax", type: "Softmax", params: {} },
+  { id: "out", type: "Output", params: {} },
+]);
+
+const hp: Hyperparameters = { epochs: 4, batchSize: 16, learningRate: 0.05, optimizer: "adam", validationSplit: 0.2, seed: 11 };
+
+describe("trainGraph", () => {
+  beforeAll(async () => {
+    await tf.setBackend("wasm");
+  });
+
+  it("learns a separable problem", async () => {
+    const result = await trainGraph({ tf, graph, hyperparameters: hp, dataset: blobs(300) });
+    expect(result.finalMetrics.val_accuracy).toBeGreaterThan(0.95);
+    expect(result.backend).toBe("wasm");
+    disposeModel(result.model);
+  });
+
+  it("closes every epoch with a report that carries validation metrics", async () => {
+    const ends: TrainingProgress[] = [];
+    const result = await trainGraph({
+      tf,
+      graph,
+      hyperparameters: hp,
+      dataset: blobs(300),
+      onProgress: (p) => void (p.epochEnd && ends.push(p)),
+    });
+    disposeModel(result.model);
+    expect(ends.map((p) => [p.epoch, p.step, p.progress])).toEqual([
+      [1, 1, 0.25],
+      [2, 2, 0.5],
+      [3, 3, 0.75],
+      [4, 4, 1],
+    ]);
+    for (const p of ends) expect(Object.keys(p.metrics).sort()).toEqual(["accuracy", "loss", "val_accuracy", "val_loss"]);
+  });
+
+  it("reports within epochs no more often than the interval allows", async () => {
+    const within: TrainingProgress[] = [];
+    const result = await trainGraph({
+      tf,
+      graph,
+      hyperparameters: { ...hp, epochs: 1, batchSize: 1 },
+      dataset: blobs(300),
+      progressIntervalMs: 60_000,
+      onProgress: (p) => void (!p.epochEnd && within.push(p)),
+    });
+    disposeModel(result.model);
+    expect(within).toHaveLength(1);
+  });
+
+  it("stops with TrainingAborted when its signal fires", async () => {
+    const controller = new AbortController();
+    const run = trainGraph({
+      tf,
+      graph,
+      hyperparameters: { ...hp, epochs: 50 },
+      dataset: blobs(300),
+      signal: controller.signal,
+      onProgress: (p) => void (p.epoch === 2 && controller.abort()),
+    });
+    await expect(run).rejects.toBeInstanceOf(TrainingAborted);
+  });
+
+  it("leaves no tensors behind once the model is disposed", async () => {
+    const before = tf.memory().numTensors;
+    const result = await trainGraph({ tf, graph, hyperparameters: hp, dataset: blobs(120) });
+    disposeModel(result.model);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("produces the same weights twice from the same seed on the same backend", async () => {
+    const weights = async () => {
+      const result = await trainGraph({ tf, graph, hyperparameters: hp, dataset: blobs(120) });
+      const values = await Promise.all(result.model.getWeights().map((w) => w.data()));
+      disposeModel(result.model);
+      return values.map((v) => [...v]);
+    };
+    expect(await weights()).toEqual(await weights());
+  });
+});

@@ -1,0 +1,146 @@
+import type * as tfjs from "@tensorflow/tfjs";
+import type { Dataset } from "../data/dataset-format";
+import { seededRandom, shuffledIndices } from "../data/random";
+import type { ModelGraph } from "../graph/types";
+import { compileGraph } from "./compile";
+import type { Hyperparameters } from "./hyperparameters";
+import { throttle, type TrainingProgress } from "./progress";
+import { datasetTensors } from "./tensors";
+import { periodicYield } from "./yield";
+
+export class TrainingAborted extends Error {
+  constructor() {
+    super("training was stopped");
+  }
+}
+
+export interface TrainOptions {
+  tf: typeof tfjs;
+  graph: ModelGraph;
+  hyperparameters: Hyperparameters;
+  dataset: Dataset;
+  onProgress?: (progress: TrainingProgress) => void | Promise<void>;
+  signal?: AbortSignal;
+  /** Least time between reports inside an epoch; epoch ends are always reported. */
+  progressIntervalMs?: number;
+}
+
+export interface TrainResult {
+  model: tfjs.LayersModel;
+  finalMetrics: Record<string, number>;
+  /** The report that closed each epoch. */
+  epochs: TrainingProgress[];
+  durationMs: number;
+  backend: string;
+}
+
+/** tfjs calls accuracy "acc"; reports use the full word. */
+const metricName = (name: string) => (name === "acc" ? "accuracy" : name);
+
+/**
+ * Trains a graph on a dataset with a hand-written loop (rather than model.fit) so that progress
+ * is throttled, stopping is prompt and shuffles are seeded. The caller owns the returned model.
+ */
+export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
+  const { tf, graph, hyperparameters: hp, dataset, signal } = options;
+  const started = performance.now();
+  const { model, loss } = compileGraph(tf, graph, hp);
+  const shouldReport = throttle(options.progressIntervalMs ?? 1000);
+  const yieldNow = periodicYield();
+
+  const all = datasetTensors(tf, dataset, loss);
+  const order = shuffledIndices(all.count, seededRandom(hp.seed));
+  const valCount = Math.floor(all.count * hp.validationSplit);
+  const [trainX, trainY, valX, valY] = tf.tidy(() => {
+    const valIdx = tf.tensor1d(order.subarray(0, valCount), "int32");
+    const trainIdx = tf.tensor1d(order.subarray(valCount), "int32");
+    return [tf.gather(all.x, trainIdx), tf.gather(all.y, trainIdx), tf.gather(all.x, valIdx), tf.gather(all.y, valIdx)];
+  }) as [tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor];
+  tf.dispose([all.x, all.y]);
+
+  const trainCount = all.count - valCount;
+  const batches = Math.ceil(trainCount / hp.batchSize);
+  const epochs: TrainingProgress[] = [];
+  let metrics: Record<string, number> = {};
+  try {
+    for (let epoch = 1; epoch <= hp.epochs; epoch++) {
+      const epochStart = performance.now();
+      const perm = shuffledIndices(trainCount, seededRandom(hp.seed + epoch));
+      const sums: Record<string, number> = {};
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        if (signal?.aborted) throw new TrainingAborted();
+        const idx = tf.tensor1d(perm.subarray(b * hp.batchSize, (b + 1) * hp.batchSize), "int32");
+        const xb = tf.gather(trainX, idx);
+        const yb = tf.gather(trainY, idx);
+        const size = idx.shape[0] as number;
+        const out = await model.trainOnBatch(xb, yb);
+        tf.dispose([idx, xb, yb]);
+        const values = Array.isArray(out) ? out : [out];
+        model.metricsNames.forEach((name, i) => {
+          sums[metricName(name)] = (sums[metricName(name)] ?? 0) + (values[i] ?? NaN) * size;
+        });
+        seen += size;
+        const last = b === batches - 1;
+        metrics = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen]));
+        if (!last && shouldReport()) {
+          const step = epoch - 1 + (b + 1) / batches;
+          await options.onProgress?.(report(epoch, hp.epochs, step, metrics, seen, epochStart, false));
+        }
+        await yieldNow();
+      }
+      if (valCount > 0) metrics = { ...metrics, ...(await evaluate(tf, model, valX, valY, hp.batchSize)) };
+      const end = report(epoch, hp.epochs, epoch, metrics, seen, epochStart, true);
+      shouldReport(true);
+      epochs.push(end);
+      await options.onProgress?.(end);
+    }
+  } catch (error) {
+    disposeModel(model);
+    throw error;
+  } finally {
+    tf.dispose([trainX, trainY, valX, valY]);
+  }
+  return { model, finalMetrics: metrics, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
+}
+
+function report(
+  epoch: number,
+  totalEpochs: number,
+  step: number,
+  metrics: Record<string, number>,
+  samples: number,
+  since: number,
+  epochEnd: boolean,
+): TrainingProgress {
+  const seconds = (performance.now() - since) / 1000;
+  return {
+    epoch,
+    totalEpochs,
+    step,
+    progress: step / totalEpochs,
+    metrics: { ...metrics },
+    samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    epochEnd,
+  };
+}
+
+async function evaluate(
+  tf: typeof tfjs,
+  model: tfjs.LayersModel,
+  x: tfjs.Tensor,
+  y: tfjs.Tensor,
+  batchSize: number,
+): Promise<Record<string, number>> {
+  const result = model.evaluate(x, y, { batchSize: Math.min(1024, batchSize * 4) });
+  const scalars = Array.isArray(result) ? result : [result];
+  const values = await Promise.all(scalars.map((s) => s.data()));
+  tf.dispose(scalars);
+  return Object.fromEntries(model.metricsNames.map((name, i) => [`val_${metricName(name)}`, values[i]?.[0] ?? NaN]));
+}
+
+/** Frees a trained model with its optimizer state (model.dispose() leaves the optimizer's slots). */
+export function disposeModel(model: tfjs.LayersModel): void {
+  model.optimizer?.dispose();
+  model.dispose();
+}
