@@ -1,0 +1,95 @@
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import http from "node:http";
+import path from "node:path";
+import { ArtifactStore } from "./artifacts/store";
+import { loadSigningSecret } from "./auth/signing-secret";
+import { TokenService } from "./auth/tokens";
+import type { ServerConfig } from "./config";
+import type { ServerContext } from "./context";
+import { DatasetCatalog } from "./datasets/catalog";
+import { openDatabase } from "./db/database";
+import { memoryBus, type EventBus } from "./events/bus";
+import { QUEUE_CHANNEL } from "./events/channels";
+import { publishJobEvent } from "./events/job-events";
+import { redisBus } from "./events/redis-bus";
+import { applyCors } from "./http/cors";
+import { closeServer, dualProtocolServer, listen, trackSockets } from "./http/listeners";
+import { restRoutes } from "./http/rest";
+import type { NodeRequest, NodeResponse } from "./http/router";
+import { JobStore } from "./jobs/job-store";
+import type { Logger } from "./log";
+import { NodeStore } from "./nodes/node-store";
+import { jobService } from "./rpc/job-service";
+import { nodeService } from "./rpc/node-service";
+import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
+import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
+import { Dispatcher } from "./scheduler/dispatcher";
+import { startLivenessMonitor } from "./scheduler/monitor";
+
+export interface RunningServer {
+  rpcUrl: string;
+  httpUrl: string;
+  context: ServerContext;
+  close(): Promise<void>;
+}
+
+/** Composition root: config → database → services → listeners. */
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  log.info({ database: db.kind, location: db.location }, "database ready");
+  const bus: EventBus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : memoryBus();
+  const artifacts = new ArtifactStore(path.join(config.dataDir, "artifacts"), config.maxArtifactBytes);
+  const jobs = new JobStore(db.prisma);
+  const nodes = new NodeStore(db.prisma);
+  const datasets = new DatasetCatalog(db.prisma, artifacts);
+  const builtins = await datasets.ensureBuiltins();
+  log.info({ datasets: builtins.map((d) => `${d.name} (${d.spec.count} samples, sha256 ${d.sha256.slice(0, 12)}…)`) }, "built-in datasets ready");
+  const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds);
+  const dispatcher = new Dispatcher({
+    prisma: db.prisma,
+    jobs,
+    onAssigned: (job, entry) => publishJobEvent(bus, job, { statusChanged: true, logs: [entry] }),
+    onError: (error) => log.error({ err: error }, "dispatch failed"),
+  });
+  const context: ServerContext = { config, db, jobs, nodes, datasets, artifacts, bus, tokens, dispatcher, log, startedAt: new Date() };
+
+  const unsubscribeQueue = await bus.subscribe(QUEUE_CHANNEL, () => void dispatcher.nudgeAll());
+  const dispatchTimer = setInterval(() => void dispatcher.nudgeAll(true), config.dispatchIntervalMs);
+  const stopMonitor = startLivenessMonitor(context);
+
+  const rest = restRoutes(context);
+  const serveRest = (req: NodeRequest, res: NodeResponse) =>
+    void rest.serve(req, res, (error) => log.error({ err: error, url: req.url }, "request failed"));
+  const rpc = connectNodeAdapter({
+    routes: (router) => {
+      router.service(JobService, jobService(context));
+      router.service(NodeService, nodeService(context));
+    },
+    fallback: serveRest,
+  });
+  const withCors = (handler: (req: NodeRequest, res: NodeResponse) => void) => (req: NodeRequest, res: NodeResponse) => {
+    if (!applyCors(req, res)) handler(req, res);
+  };
+
+  const rpcServer = dualProtocolServer(withCors(rpc));
+  const httpServer = http.createServer(withCors(serveRest));
+  const rpcSockets = trackSockets(rpcServer);
+  const httpSockets = trackSockets(httpServer);
+  const rpcPort = await listen(rpcServer, config.rpcPort, config.host);
+  const httpPort = await listen(httpServer, config.httpPort, config.host);
+  const local = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+
+  return {
+    rpcUrl: `http://${local}:${rpcPort}`,
+    httpUrl: `http://${local}:${httpPort}`,
+    context,
+    async close() {
+      clearInterval(dispatchTimer);
+      stopMonitor();
+      unsubscribeQueue();
+      await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);
+      await bus.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import path from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const schema = z.object({
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  CYXWIZ_DATA_DIR: z.string().default("data"),
+  CYXWIZ_HOST: z.string().default("0.0.0.0"),
+  CYXWIZ_RPC_PORT: port.default(50051),
+  CYXWIZ_HTTP_PORT: port.default(8080),
+  /** Signs node session tokens; when unset, a key is generated once and kept in the database. */
+  CYXWIZ_TOKEN_SECRET: z.string().min(32).optional(),
+  CYXWIZ_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  CYXWIZ_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
+  CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
+  CYXWIZ_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  CYXWIZ_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1024).default(1024 ** 3),
+  CYXWIZ_REDIS_PREFIX: z.string().default("cyxwiz:"),
+});
+
+export interface ServerConfig {
+  databaseUrl?: string;
+  redisUrl?: string;
+  redisPrefix: string;
+  dataDir: string;
+  host: string;
+  rpcPort: number;
+  httpPort: number;
+  tokenSecret?: string;
+  tokenTtlSeconds: number;
+  heartbeatSeconds: number;
+  nodeTimeoutSeconds: number;
+  dispatchIntervalMs: number;
+  maxArtifactBytes: number;
+}
+
+/** Configuration from the environment; every setting has a default that runs on one machine. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid configuration: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL || undefined,
+    redisUrl: e.REDIS_URL || undefined,
+    redisPrefix: e.CYXWIZ_REDIS_PREFIX,
+    dataDir: path.resolve(e.CYXWIZ_DATA_DIR),
+    host: e.CYXWIZ_HOST,
+    rpcPort: e.CYXWIZ_RPC_PORT,
+    httpPort: e.CYXWIZ_HTTP_PORT,
+    tokenSecret: e.CYXWIZ_TOKEN_SECRET,
+    tokenTtlSeconds: e.CYXWIZ_TOKEN_TTL_SECONDS,
+    heartbeatSeconds: e.CYXWIZ_HEARTBEAT_SECONDS,
+    nodeTimeoutSeconds: e.CYXWIZ_NODE_TIMEOUT_SECONDS,
+    dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,
+    maxArtifactBytes: e.CYXWIZ_MAX_ARTIFACT_BYTES,
+  };
+}

@@ -1,0 +1,25 @@
+import type { ArtifactStore } from "./artifacts/store";
+import type { TokenService } from "./auth/tokens";
+import type { ServerConfig } from "./config";
+import type { DatasetCatalog } from "./datasets/catalog";
+import type { Database } from "./db/database";
+import type { EventBus } from "./events/bus";
+import type { JobStore } from "./jobs/job-store";
+import type { Logger } from "./log";
+import type { NodeStore } from "./nodes/node-store";
+import type { Dispatcher } from "./scheduler/dispatcher";
+
+/** What handlers need, built once by app.ts. */
+export interface ServerContext {
+  config: ServerConfig;
+  db: Database;
+  jobs: JobStore;
+  nodes: NodeStore;
+  datasets: DatasetCatalog;
+  artifacts: ArtifactStore;
+  bus: EventBus;
+  tokens: TokenService;
+  dispatcher: Dispatcher;
+  log: Logger;
+  startedAt: Date;
+}

@@ -1,0 +1,67 @@
+import { encodeDataset, type Dataset, type DatasetSpec } from "../../lib/data/dataset-format";
+import type { ArtifactStore } from "../artifacts/store";
+import type { Prisma } from "../db/database";
+import { buildDigits } from "./digits";
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  description: string;
+  sha256: string;
+  sizeBytes: number;
+  spec: DatasetSpec;
+  builtin: boolean;
+}
+
+export const CXDS_MEDIA_TYPE = "application/vnd.cyxwiz.dataset";
+
+/** Registered datasets: metadata in the database, bytes in the artifact store. */
+export class DatasetCatalog {
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly artifacts: ArtifactStore,
+  ) {}
+
+  /** Stores the datasets that ship with the project (idempotent; instances may race). */
+  async ensureBuiltins(): Promise<DatasetRecord[]> {
+    const { train, test } = await buildDigits();
+    return Promise.all([train, test].map((d) => this.register(d, true)));
+  }
+
+  async register(dataset: Dataset, builtin = false): Promise<DatasetRecord> {
+    const bytes = encodeDataset(dataset);
+    const { sha256, size } = await this.artifacts.put(bytes);
+    const { spec } = dataset;
+    await this.prisma.$executeRaw`
+      INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${sha256}, ${size}, ${CXDS_MEDIA_TYPE})
+      ON CONFLICT (sha256) DO NOTHING`;
+    await this.prisma.$executeRaw`
+      INSERT INTO datasets (name, description, sha256, size_bytes, spec, builtin)
+      VALUES (${spec.name}, ${spec.description ?? ""}, ${sha256}, ${size}, ${JSON.stringify(spec)}::jsonb, ${builtin})
+      ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes,
+        spec = EXCLUDED.spec, description = EXCLUDED.description`;
+    return (await this.byName(spec.name)) as DatasetRecord;
+  }
+
+  async list(): Promise<DatasetRecord[]> {
+    return (await this.prisma.dataset.findMany({ orderBy: { name: "asc" } })).map(toRecord);
+  }
+
+  /** "dataset:<name>", "sha256:<hex>" or a bare name. */
+  async resolve(uri: string): Promise<DatasetRecord | undefined> {
+    if (uri.startsWith("sha256:")) {
+      const row = await this.prisma.dataset.findFirst({ where: { sha256: uri.slice("sha256:".length).toLowerCase() } });
+      return row ? toRecord(row) : undefined;
+    }
+    return this.byName(uri.startsWith("dataset:") ? uri.slice("dataset:".length) : uri);
+  }
+
+  private async byName(name: string): Promise<DatasetRecord | undefined> {
+    const row = await this.prisma.dataset.findUnique({ where: { name } });
+    return row ? toRecord(row) : undefined;
+  }
+}
+
+function toRecord(row: { id: string; name: string; description: string; sha256: string; sizeBytes: bigint; spec: unknown; builtin: boolean }): DatasetRecord {
+  return { ...row, sizeBytes: Number(row.sizeBytes), spec: row.spec as DatasetSpec };
+}

@@ -1,0 +1,42 @@
+/** Channel names and event shapes, so that publishers and subscribers cannot drift apart. */
+
+/** Everything about one job: progress, logs, status changes. WatchJob streams subscribe here. */
+export const jobChannel = (jobId: string) => `job:${jobId}`;
+
+/** Commands for one node (cancellations), delivered to whichever instance holds its stream. */
+export const nodeChannel = (nodeId: string) => `node:${nodeId}`;
+
+/** Work became available: dispatchers in every instance look for idle nodes. */
+export const QUEUE_CHANNEL = "queue";
+
+export interface MetricPointEvent {
+  id: string;
+  step: number;
+  epoch: number;
+  values: Record<string, number>;
+  time: string;
+}
+
+export interface LogEvent {
+  id: string;
+  level: string;
+  message: string;
+  time: string;
+}
+
+export interface JobEvent {
+  jobId: string;
+  /** Set when the status changed (or may have): watchers reload the job. */
+  statusChanged: boolean;
+  status: string;
+  progress: number;
+  currentEpoch: number;
+  totalEpochs: number;
+  points: MetricPointEvent[];
+  logs: LogEvent[];
+}
+
+export interface NodeCommand {
+  type: "cancel";
+  jobId: string;
+}

@@ -1,0 +1,32 @@
+import type { JobLog, JobMetric } from "../db/generated/client";
+import type { JobRow } from "../jobs/job-store";
+import type { EventBus } from "./bus";
+import { jobChannel, QUEUE_CHANNEL, type JobEvent, type LogEvent, type MetricPointEvent } from "./channels";
+
+export function pointEvent(row: JobMetric): MetricPointEvent {
+  return { id: row.id.toString(), step: row.step, epoch: row.epoch, values: row.values as Record<string, number>, time: row.createdAt.toISOString() };
+}
+
+export function logEvent(row: JobLog): LogEvent {
+  return { id: row.id.toString(), level: row.level, message: row.message, time: row.createdAt.toISOString() };
+}
+
+/** Publishes what happened to a job, for WatchJob streams in every instance. */
+export async function publishJobEvent(
+  bus: EventBus,
+  job: JobRow,
+  change: { statusChanged: boolean; points?: JobMetric[]; logs?: JobLog[] },
+): Promise<void> {
+  const event: JobEvent = {
+    jobId: job.id,
+    statusChanged: change.statusChanged,
+    status: job.status,
+    progress: job.progress,
+    currentEpoch: job.currentEpoch,
+    totalEpochs: job.totalEpochs,
+    points: (change.points ?? []).map(pointEvent),
+    logs: (change.logs ?? []).map(logEvent),
+  };
+  await bus.publish(jobChannel(job.id), event);
+  if (job.status === "QUEUED" && change.statusChanged) await bus.publish(QUEUE_CHANNEL, { jobId: job.id });
+}

@@ -1,0 +1,45 @@
+import { Redis } from "ioredis";
+import type { EventBus } from "./bus";
+
+/**
+ * Redis pub/sub: one connection publishes, one subscribes; channels are subscribed on Redis
+ * while at least one local handler wants them. prefix keeps deployments (and test runs) apart.
+ */
+export async function redisBus(url: string, prefix = "cyxwiz:"): Promise<EventBus> {
+  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await Promise.all([pub.connect(), sub.connect()]);
+  const handlers = new Map<string, Set<(event: unknown) => void>>();
+  sub.on("message", (channel: string, message: string) => {
+    const local = handlers.get(channel.slice(prefix.length));
+    if (!local) return;
+    const event = JSON.parse(message) as unknown;
+    for (const handler of local) handler(event);
+  });
+  return {
+    kind: "redis",
+    async publish(channel, event) {
+      await pub.publish(prefix + channel, JSON.stringify(event));
+    },
+    async subscribe(channel, handler) {
+      let local = handlers.get(channel);
+      if (!local) {
+        local = new Set();
+        handlers.set(channel, local);
+        await sub.subscribe(prefix + channel);
+      }
+      local.add(handler);
+      return () => {
+        local.delete(handler);
+        if (local.size === 0 && handlers.get(channel) === local) {
+          handlers.delete(channel);
+          void sub.unsubscribe(prefix + channel).catch(() => undefined);
+        }
+      };
+    },
+    async close() {
+      handlers.clear();
+      await Promise.all([pub.quit(), sub.quit()]);
+    },
+  };
+}

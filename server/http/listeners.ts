@@ -1,0 +1,88 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http2 from "node:http2";
+import net, { type AddressInfo } from "node:net";
+import { Duplex } from "node:stream";
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0");
+
+/**
+ * One cleartext port for HTTP/1.1 (Connect, gRPC-Web, REST) and HTTP/2 with prior knowledge
+ * (gRPC). Node's http2 server accepts HTTP/1.1 only over TLS, so the first bytes of each
+ * connection decide which server gets it.
+ */
+export function dualProtocolServer(handler: RequestHandler): net.Server {
+  const h1 = http.createServer(handler);
+  const h2 = http2.createServer(handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  return net.createServer((socket) => {
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      if (first.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
+        h2.emit("connection", replay(socket, first));
+      } else {
+        socket.unshift(first);
+        h1.emit("connection", socket);
+        socket.resume();
+      }
+    });
+    socket.on("error", () => socket.destroy());
+  });
+}
+
+/**
+ * The http2 server reads from the socket's native handle, past anything unshifted, so it gets a
+ * stream that replays the sniffed bytes first and then relays the socket.
+ */
+function replay(socket: net.Socket, first: Buffer): Duplex {
+  const relay = new Duplex({
+    read: () => void socket.resume(),
+    write: (chunk, encoding, callback) => void socket.write(chunk, encoding, callback),
+    final: (callback) => {
+      socket.end();
+      callback();
+    },
+    destroy: (error, callback) => {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  relay.push(first);
+  socket.on("data", (chunk) => {
+    if (!relay.push(chunk)) socket.pause();
+  });
+  socket.on("end", () => relay.push(null));
+  socket.on("close", () => relay.destroy());
+  return relay;
+}
+
+export function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting, lets requests in flight finish for up to graceMs, then cuts the rest. */
+export function closeServer(server: net.Server, sockets: Set<net.Socket>, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => sockets.forEach((s) => s.destroy()), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    for (const s of sockets) s.end();
+  });
+}
+
+export function trackSockets(server: net.Server): Set<net.Socket> {
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  return sockets;
+}

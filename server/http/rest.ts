@@ -1,0 +1,142 @@
+import { toJson } from "@bufbuild/protobuf";
+import { ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
+import { JobSchema } from "../../gen/cyxwiz/v1/job_pb";
+import { SHA256_HEX } from "../../lib/data/hash";
+import { analyzeGraph } from "../../lib/graph/analyze";
+import { templates } from "../../lib/graph/templates";
+import { ArtifactError } from "../artifacts/store";
+import { modelZip } from "../artifacts/model-zip";
+import { nodeFromAuthorization } from "../auth/node-auth";
+import type { ServerContext } from "../context";
+import { logEvent, pointEvent } from "../events/job-events";
+import { jobMessage } from "../jobs/job-message";
+import { JOB_STATUSES } from "../jobs/job-status";
+import { UUID } from "../jobs/job-store";
+import type { NodeRow } from "../nodes/node-store";
+import { artifactPath } from "../rpc/node-service";
+import { httpError, json, Router, type HttpRequest } from "./router";
+
+const CONNECT_TO_HTTP: Partial<Record<Code, number>> = { [Code.Unauthenticated]: 401, [Code.PermissionDenied]: 403 };
+
+/** REST for dashboards and scripts (port 8080, and any non-RPC path on the RPC port). */
+export function restRoutes(ctx: ServerContext): Router {
+  const router = new Router();
+
+  router.add("GET", "/api/v1/health", async () => {
+    await ctx.db.prisma.$queryRaw`SELECT 1`;
+    return json({
+      status: "ok",
+      database: ctx.db.kind,
+      eventBus: ctx.bus.kind,
+      uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
+      connectedNodes: ctx.dispatcher.attachedCount,
+    });
+  });
+
+  router.add("GET", "/api/v1/nodes", async () => json({ nodes: (await ctx.nodes.list()).map((n) => nodeJson(n, ctx.config.nodeTimeoutSeconds)) }));
+
+  router.add("GET", "/api/v1/jobs", async (req) => {
+    const status = req.query.get("status")?.toUpperCase();
+    if (status && !(JOB_STATUSES as readonly string[]).includes(status)) {
+      return httpError(400, "invalid_argument", `status must be one of ${JOB_STATUSES.join(", ")}`);
+    }
+    const limit = Number(req.query.get("limit") ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) return httpError(400, "invalid_argument", "limit must be an integer from 1 to 200");
+    const page = await ctx.jobs.list({ statuses: status ? [status] : undefined, limit });
+    return json({ jobs: page.rows.map((r) => toJson(JobSchema, jobMessage(r))) });
+  });
+
+  router.add("GET", "/api/v1/jobs/:id", async (req) => {
+    const job = await findJob(req);
+    if (!job) return httpError(404, "not_found", `job ${req.params.id} does not exist`);
+    const { points, logs } = await ctx.jobs.history(job.id);
+    return json({ job: toJson(JobSchema, jobMessage(job)), history: points.map(pointEvent), logs: logs.map(logEvent) });
+  });
+
+  router.add("GET", "/api/v1/jobs/:id/model.zip", async (req) => {
+    const job = await findJob(req);
+    if (!job) return httpError(404, "not_found", `job ${req.params.id} does not exist`);
+    if (job.status !== "COMPLETED" || !job.modelWeightsSha256) return httpError(409, "failed_precondition", `job ${job.id} has no trained model yet (${job.status})`);
+    const filename = `${job.name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-|-$/g, "") || "model"}-${job.id.slice(0, 8)}.zip`;
+    return {
+      status: 200,
+      headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${filename}"` },
+      body: await modelZip(ctx.artifacts, job.modelWeightsSha256),
+    };
+  });
+
+  router.add("GET", "/api/v1/templates", async () =>
+    json({ templates: templates.map((t) => ({ ...t, totalParams: analyzeGraph(t.graph).totalParams })) }),
+  );
+
+  router.add("GET", "/api/v1/datasets", async () => json({ datasets: await ctx.datasets.list() }));
+
+  router.add("GET", "/artifacts/:sha256", async (req) => {
+    const sha256 = req.params.sha256 ?? "";
+    const size = SHA256_HEX.test(sha256) ? await ctx.artifacts.size(sha256) : undefined;
+    if (size === undefined) return httpError(404, "not_found", `no artifact ${sha256}`);
+    if (req.headers["if-none-match"] === `"${sha256}"`) return { status: 304 };
+    return {
+      status: 200,
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(size),
+        "x-content-sha256": sha256,
+        etag: `"${sha256}"`,
+        "cache-control": "public, max-age=31536000, immutable",
+      },
+      body: req.method === "HEAD" ? undefined : ctx.artifacts.open(sha256),
+    };
+  });
+
+  router.add("POST", "/api/v1/artifacts", async (req) => {
+    try {
+      await nodeFromAuthorization(ctx.tokens, req.headers.authorization);
+    } catch (error) {
+      if (error instanceof ConnectError) return httpError(CONNECT_TO_HTTP[error.code] ?? 403, Code[error.code], error.rawMessage);
+      throw error;
+    }
+    const declared = req.headers["x-content-sha256"];
+    const expected = typeof declared === "string" ? declared.toLowerCase() : undefined;
+    if (expected !== undefined && !SHA256_HEX.test(expected)) return httpError(400, "invalid_argument", "x-content-sha256 must be a hex SHA-256 digest");
+    try {
+      const stored = await ctx.artifacts.put(req.body, expected);
+      const mediaType = (req.headers["content-type"] ?? "application/octet-stream").slice(0, 100);
+      await ctx.db.prisma.$executeRaw`
+        INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${stored.sha256}, ${stored.size}, ${mediaType})
+        ON CONFLICT (sha256) DO NOTHING`;
+      return json({ sha256: stored.sha256, size: stored.size, uri: artifactPath(stored.sha256) }, 201);
+    } catch (error) {
+      if (error instanceof ArtifactError) return httpError(error.reason === "too_large" ? 413 : 400, error.reason, error.message);
+      throw error;
+    }
+  });
+
+  async function findJob(req: HttpRequest) {
+    const id = req.params.id ?? "";
+    return UUID.test(id) ? ctx.jobs.get(id.toLowerCase()) : null;
+  }
+
+  return router;
+}
+
+function nodeJson(node: NodeRow, timeoutSeconds: number) {
+  const silentFor = (Date.now() - node.lastSeen.getTime()) / 1000;
+  return {
+    id: node.id,
+    name: node.name,
+    runtime: node.runtime,
+    status: node.status,
+    online: node.status !== "OFFLINE" && silentFor < timeoutSeconds,
+    backend: node.backend,
+    computeScore: node.computeScore,
+    cpuCores: node.cpuCores,
+    ramTotal: Number(node.ramTotal),
+    devices: node.devices,
+    reputation: node.reputation,
+    region: node.region,
+    createdAt: node.createdAt.toISOString(),
+    lastSeen: node.lastSeen.toISOString(),
+  };
+}

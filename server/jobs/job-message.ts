@@ -1,0 +1,70 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  HyperparametersSchema,
+  JobPriority,
+  JobSchema,
+  JobStatus,
+  JobType,
+  LogLineSchema,
+  MetricPointSchema,
+  type Job,
+  type LogLine,
+  type MetricPoint,
+} from "../../gen/cyxwiz/v1/job_pb";
+import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import type { LogEvent, MetricPointEvent } from "../events/channels";
+import type { JobRow } from "./job-store";
+
+const PRIORITY_NAMES = ["", "LOW", "NORMAL", "HIGH", "CRITICAL"] as const;
+
+export function jobStatusOf(name: string): JobStatus {
+  return JobStatus[name as keyof typeof JobStatus] ?? JobStatus.UNSPECIFIED;
+}
+
+export function priorityName(priority: JobPriority): string {
+  return PRIORITY_NAMES[priority] ?? "NORMAL";
+}
+
+export function hyperparametersMessage(hp: Hyperparameters) {
+  return create(HyperparametersSchema, hp);
+}
+
+/** The stored job as the wire contract's Job (used by RPC and REST alike). */
+export function jobMessage(row: JobRow): Job {
+  const ts = (d: Date | null) => (d ? timestampFromDate(d) : undefined);
+  return create(JobSchema, {
+    id: row.id,
+    name: row.name,
+    jobType: JobType[row.jobType as keyof typeof JobType] ?? JobType.TRAINING,
+    status: jobStatusOf(row.status),
+    priority: row.priority as JobPriority,
+    modelDefinition: JSON.stringify(row.modelConfig),
+    datasetUri: row.datasetUri,
+    datasetSha256: row.datasetSha256,
+    hyperparameters: hyperparametersMessage(row.hyperparameters as Hyperparameters),
+    assignedNodeId: row.assignedNodeId ?? "",
+    progress: row.progress,
+    currentEpoch: row.currentEpoch,
+    totalEpochs: row.totalEpochs,
+    attempts: row.attempts,
+    latestMetrics: row.latestMetrics as Record<string, number>,
+    finalMetrics: (row.finalMetrics ?? {}) as Record<string, number>,
+    modelWeightsUri: row.modelWeightsUri ?? "",
+    modelWeightsSha256: row.modelWeightsSha256 ?? "",
+    error: row.error ?? "",
+    backend: row.backend ?? "",
+    createdAt: ts(row.createdAt),
+    assignedAt: ts(row.assignedAt),
+    startedAt: ts(row.startedAt),
+    completedAt: ts(row.completedAt),
+  });
+}
+
+export function metricPointMessage(point: MetricPointEvent): MetricPoint {
+  return create(MetricPointSchema, { step: point.step, epoch: point.epoch, values: point.values, time: timestampFromDate(new Date(point.time)) });
+}
+
+export function logLineMessage(log: LogEvent): LogLine {
+  return create(LogLineSchema, { level: log.level, message: log.message, time: timestampFromDate(new Date(log.time)) });
+}

@@ -1,0 +1,129 @@
+import { create } from "@bufbuild/protobuf";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { randomInt } from "node:crypto";
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import {
+  CancelJobResponseSchema,
+  GetJobResponseSchema,
+  JobService,
+  ListJobsResponseSchema,
+  SubmitJobResponseSchema,
+  WatchJobResponseSchema,
+  type WatchJobResponse,
+} from "../../gen/cyxwiz/v1/job_service_pb";
+import type { ServerContext } from "../context";
+import { jobChannel, nodeChannel, type JobEvent, type NodeCommand } from "../events/channels";
+import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
+import { jobMessage, logLineMessage, metricPointMessage } from "../jobs/job-message";
+import { isTerminal } from "../jobs/job-status";
+import { prepareSubmission } from "../jobs/submission";
+import { AsyncQueue } from "../util/async-queue";
+import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./errors";
+
+const MAX_PAGE = 200;
+
+export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
+  const { jobs, bus } = ctx;
+
+  const loadJob = async (jobId: string) => {
+    const job = await jobs.get(requireUuid(jobId, "job_id"));
+    if (!job) throw notFound(`job ${jobId} does not exist`);
+    return job;
+  };
+
+  return {
+    async submitJob(req) {
+      const dataset = req.config?.datasetUri ? await ctx.datasets.resolve(req.config.datasetUri) : undefined;
+      const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1));
+      if (!submission.ok) throw invalidArgument(submission.field, submission.message);
+      const job = await jobs.create(submission.job);
+      const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
+      ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");
+      await publishJobEvent(bus, job, { statusChanged: true, logs: [log] });
+      void ctx.dispatcher.nudgeAll();
+      return create(SubmitJobResponseSchema, { job: jobMessage(job) });
+    },
+
+    async getJob(req) {
+      const job = await loadJob(req.jobId);
+      const { points, logs } = await jobs.history(job.id);
+      return create(GetJobResponseSchema, {
+        job: jobMessage(job),
+        history: points.map((p) => metricPointMessage(pointEvent(p))),
+        logs: logs.map((l) => logLineMessage(logEvent(l))),
+      });
+    },
+
+    async listJobs(req) {
+      const limit = Math.min(req.pageSize || 50, MAX_PAGE);
+      const after = req.pageToken ? requireUuid(req.pageToken, "page_token") : undefined;
+      const statuses = req.statuses.map((s) => {
+        const name = JobStatus[s];
+        if (s === JobStatus.UNSPECIFIED || name === undefined) throw invalidArgument("statuses", `unknown status ${s}`);
+        return name;
+      });
+      const page = await jobs.list({ statuses, limit, after });
+      return create(ListJobsResponseSchema, { jobs: page.rows.map(jobMessage), nextPageToken: page.next ?? "" });
+    },
+
+    async cancelJob(req) {
+      const job = await loadJob(req.jobId);
+      const result = await jobs.cancel(job.id, req.reason ? `cancelled: ${req.reason}` : "cancelled by user");
+      if (!result) throw failedPrecondition(`job ${job.id} already ended (${job.status})`);
+      const log = await jobs.log(job.id, "warn", result.job.error ?? "cancelled");
+      await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
+      if (result.nodeId) {
+        await bus.publish(nodeChannel(result.nodeId), { type: "cancel", jobId: job.id } satisfies NodeCommand);
+        void ctx.dispatcher.nudge(result.nodeId);
+      }
+      return create(CancelJobResponseSchema, { job: jobMessage(result.job) });
+    },
+
+    async *watchJob(req, hctx: HandlerContext) {
+      const jobId = requireUuid(req.jobId, "job_id");
+      const events = new AsyncQueue<JobEvent>();
+      const unsubscribe = await bus.subscribe(jobChannel(jobId), (e) => events.push(e as JobEvent));
+      try {
+        const job = await loadJob(jobId);
+        const { points, logs } = await jobs.history(jobId);
+        yield create(WatchJobResponseSchema, {
+          jobId,
+          status: jobMessage(job).status,
+          progress: job.progress,
+          currentEpoch: job.currentEpoch,
+          totalEpochs: job.totalEpochs,
+          job: jobMessage(job),
+          liveMetrics: points.map((p) => metricPointMessage(pointEvent(p))),
+          logMessages: logs.map((l) => logLineMessage(logEvent(l))),
+        });
+        if (isTerminal(job.status)) return;
+        // Events published between subscribing and reading the snapshot arrive twice: skip them by id.
+        let lastPoint = points.at(-1)?.id ?? 0n;
+        let lastLog = logs.at(-1)?.id ?? 0n;
+        for await (const event of events.drain(hctx.signal)) {
+          const fresh = event.points.filter((p) => BigInt(p.id) > lastPoint);
+          const freshLogs = event.logs.filter((l) => BigInt(l.id) > lastLog);
+          lastPoint = fresh.reduce((max, p) => (BigInt(p.id) > max ? BigInt(p.id) : max), lastPoint);
+          lastLog = freshLogs.reduce((max, l) => (BigInt(l.id) > max ? BigInt(l.id) : max), lastLog);
+          const update: WatchJobResponse = create(WatchJobResponseSchema, {
+            jobId,
+            status: JobStatus[event.status as keyof typeof JobStatus],
+            progress: event.progress,
+            currentEpoch: event.currentEpoch,
+            totalEpochs: event.totalEpochs,
+            liveMetrics: fresh.map(metricPointMessage),
+            logMessages: freshLogs.map(logLineMessage),
+          });
+          if (event.statusChanged) {
+            const latest = await jobs.get(jobId);
+            if (latest) update.job = jobMessage(latest);
+          }
+          yield update;
+          if (isTerminal(event.status)) return;
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { create } from "@bufbuild/protobuf";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import {
+  HeartbeatResponseSchema,
+  JobAssignmentSchema,
+  NodeService,
+  NodeStatus,
+  RegisterNodeResponseSchema,
+  ReportCompletionResponseSchema,
+  ReportFailureResponseSchema,
+  ReportProgressResponseSchema,
+  WatchAssignmentsResponseSchema,
+  type JobAssignment,
+  type NodeInfo,
+  type WatchAssignmentsResponse,
+} from "../../gen/cyxwiz/v1/node_service_pb";
+import { SHA256_HEX } from "../../lib/data/hash";
+import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import { authenticateNode } from "../auth/node-auth";
+import type { ServerContext } from "../context";
+import { nodeChannel, type NodeCommand } from "../events/channels";
+import { publishJobEvent } from "../events/job-events";
+import { hyperparametersMessage } from "../jobs/job-message";
+import type { JobRow, Refusal } from "../jobs/job-store";
+import { verifyModelArtifact } from "../artifacts/model-artifact";
+import { AsyncQueue } from "../util/async-queue";
+import { failedPrecondition, invalidArgument, notFound, permissionDenied, requireUuid } from "./errors";
+
+export const ARTIFACT_UPLOAD_PATH = "/api/v1/artifacts";
+export const artifactPath = (sha256: string) => `/artifacts/${sha256}`;
+
+export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService> {
+  const { jobs, nodes, bus, tokens, dispatcher } = ctx;
+  const auth = (hctx: HandlerContext, nodeId: string) => authenticateNode(tokens, hctx, nodeId);
+
+  const refuse = (refusal: Refusal, jobId: string) => {
+    if (refusal === "not_assigned") return permissionDenied(`job ${jobId} is not assigned to this node`);
+    if (refusal === "cancelled") return failedPrecondition(`job ${jobId} was cancelled`);
+    return failedPrecondition(`job ${jobId} has already ended`);
+  };
+
+  const assignment = async (job: JobRow): Promise<JobAssignment> =>
+    create(JobAssignmentSchema, {
+      jobId: job.id,
+      modelDefinition: JSON.stringify(job.modelConfig),
+      hyperparameters: hyperparametersMessage(job.hyperparameters as Hyperparameters),
+      datasetUri: job.datasetUri,
+      datasetUrl: artifactPath(job.datasetSha256),
+      datasetSha256: job.datasetSha256,
+      datasetSize: BigInt((await ctx.artifacts.size(job.datasetSha256)) ?? 0),
+      artifactUploadUrl: ARTIFACT_UPLOAD_PATH,
+      attempt: job.attempts,
+    });
+
+  return {
+    async registerNode(req, hctx) {
+      const info = validateNodeInfo(req.info);
+      const selected = info.devices.find((d) => d.selected) ?? info.devices[0];
+      const node = await nodes.register({
+        name: info.name || `${info.runtime || "node"}-${Date.now().toString(36)}`,
+        runtime: info.runtime || "node",
+        userAgent: info.userAgent || undefined,
+        ipAddress: hctx.requestHeader.get("x-forwarded-for")?.split(",")[0]?.trim() || undefined,
+        cpuCores: info.cpuCores,
+        ramTotal: info.ramTotal,
+        computeScore: info.computeScore,
+        backend: selected?.backend || "unknown",
+        devices: info.devices.map((d) => ({
+          deviceType: d.deviceType,
+          backend: d.backend,
+          name: d.name,
+          vendor: d.vendor,
+          architecture: d.architecture,
+          isFallbackAdapter: d.isFallbackAdapter,
+          memoryTotal: Number(d.memoryTotal),
+          gflops: d.gflops,
+          selected: d.selected,
+          note: d.note,
+        })),
+        walletAddress: info.walletAddress || undefined,
+        publicKey: info.publicKey || undefined,
+        region: info.region || undefined,
+      });
+      const session = await tokens.issueNodeToken(node.id);
+      ctx.log.info({ nodeId: node.id, runtime: node.runtime, backend: node.backend, gflops: node.computeScore }, "node registered");
+      return create(RegisterNodeResponseSchema, {
+        nodeId: node.id,
+        sessionToken: session.token,
+        heartbeatIntervalSeconds: ctx.config.heartbeatSeconds,
+        sessionExpiresAtMs: BigInt(session.expiresAt.getTime()),
+      });
+    },
+
+    async heartbeat(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      if (!(await nodes.get(nodeId))) throw notFound("unknown node; register again");
+      const held = await jobs.heldBy(nodeId, req.activeJobs);
+      await nodes.heartbeat(nodeId, {
+        status: req.currentStatus === NodeStatus.BUSY || held.size > 0 ? "BUSY" : "IDLE",
+        cpuUsage: req.metrics?.cpuUsage,
+        gpuUsage: req.metrics?.gpuUsage,
+        memoryUsed: req.metrics?.memoryUsed,
+        samplesPerSecond: req.metrics?.samplesPerSecond,
+        jobsActive: held.size,
+      });
+      if (held.size === 0) void dispatcher.nudge(nodeId);
+      return create(HeartbeatResponseSchema, { jobsToCancel: req.activeJobs.filter((id) => !held.has(id.toLowerCase())) });
+    },
+
+    async *watchAssignments(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      const node = await nodes.get(nodeId);
+      if (!node) throw notFound("unknown node; register again");
+      await nodes.touch(nodeId);
+      const outbox = new AsyncQueue<WatchAssignmentsResponse | JobRow>();
+      const unsubscribe = await bus.subscribe(nodeChannel(nodeId), (event) => {
+        const command = event as NodeCommand;
+        if (command.type === "cancel") outbox.push(create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } }));
+      });
+      const detach = dispatcher.attach(nodeId, node.ramTotal, (job) => outbox.push(job));
+      ctx.log.info({ nodeId }, "assignment stream opened");
+      try {
+        for await (const item of outbox.drain(hctx.signal)) {
+          if ("$typeName" in item) yield item;
+          else yield create(WatchAssignmentsResponseSchema, { event: { case: "assignment", value: await assignment(item) } });
+        }
+      } finally {
+        detach();
+        unsubscribe();
+        ctx.log.info({ nodeId }, "assignment stream closed");
+      }
+    },
+
+    async reportProgress(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      const jobId = requireUuid(req.jobId, "job_id");
+      const metrics = finiteMetrics(req.metrics, "metrics");
+      const result = await jobs.recordProgress(jobId, nodeId, {
+        progress: req.progress,
+        currentEpoch: req.currentEpoch,
+        step: Number.isFinite(req.step) ? req.step : req.currentEpoch,
+        metrics,
+        logMessage: req.logMessage.slice(0, 2000) || undefined,
+        backend: req.backend || undefined,
+      });
+      if (!result.ok) {
+        if (result.refusal === "cancelled") return create(ReportProgressResponseSchema, { cancel: true });
+        throw refuse(result.refusal, jobId);
+      }
+      await publishJobEvent(bus, result.job, {
+        statusChanged: result.started,
+        points: result.point ? [result.point] : [],
+        logs: result.log ? [result.log] : [],
+      });
+      return create(ReportProgressResponseSchema, { cancel: false });
+    },
+
+    async reportCompletion(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      const jobId = requireUuid(req.jobId, "job_id");
+      const sha256 = req.modelWeightsSha256.toLowerCase();
+      if (!SHA256_HEX.test(sha256)) throw invalidArgument("model_weights_sha256", "must be a hex SHA-256 digest");
+      if (req.modelWeightsUri !== artifactPath(sha256)) {
+        throw invalidArgument("model_weights_uri", `must be ${artifactPath(sha256)}, the artifact the hash names`);
+      }
+      const current = await jobs.get(jobId);
+      if (!current || current.assignedNodeId !== nodeId) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+      const problem = await verifyModelArtifact(ctx.artifacts, sha256);
+      if (problem) throw failedPrecondition(`model_weights_uri: ${problem}`);
+      const result = await jobs.complete(jobId, nodeId, {
+        modelWeightsUri: req.modelWeightsUri,
+        modelWeightsSha256: sha256,
+        finalMetrics: finiteMetrics(req.finalMetrics, "final_metrics"),
+        backend: req.backend || undefined,
+      });
+      if (!result.ok) throw refuse(result.refusal, jobId);
+      const seconds = (Number(req.totalComputeTimeMs) / 1000).toFixed(1);
+      const log = await jobs.log(jobId, "info", `completed on ${req.backend || "unknown backend"} in ${seconds} s`);
+      ctx.log.info({ jobId, nodeId }, "job completed");
+      await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
+      void dispatcher.nudge(nodeId);
+      return create(ReportCompletionResponseSchema, {});
+    },
+
+    async reportFailure(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      const jobId = requireUuid(req.jobId, "job_id");
+      const error = req.error.trim().slice(0, 2000) || "the node gave no reason";
+      const result = await jobs.fail(jobId, nodeId, error, req.retryable);
+      if (!result.ok) throw refuse(result.refusal, jobId);
+      const requeued = result.job.status === "QUEUED";
+      const log = await jobs.log(jobId, "error", `attempt ${result.job.attempts} failed on node ${nodeId}: ${error}${requeued ? " — back in the queue" : ""}`);
+      ctx.log.warn({ jobId, nodeId, error, requeued }, "job attempt failed");
+      await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
+      void dispatcher.nudge(nodeId);
+      return create(ReportFailureResponseSchema, {});
+    },
+  };
+}
+
+function validateNodeInfo(info: NodeInfo | undefined): NodeInfo {
+  if (!info) throw invalidArgument("info", "required");
+  if (info.cpuCores < 1) throw invalidArgument("info.cpu_cores", "must be at least 1");
+  if (info.ramTotal <= 0n) throw invalidArgument("info.ram_total", "must be a positive number of bytes");
+  if (!Number.isFinite(info.computeScore) || info.computeScore < 0) throw invalidArgument("info.compute_score", "must be a non-negative number");
+  if (info.runtime && !["browser", "node"].includes(info.runtime)) throw invalidArgument("info.runtime", 'must be "browser" or "node"');
+  if (info.name.length > 200) throw invalidArgument("info.name", "must be at most 200 characters");
+  return info;
+}
+
+function finiteMetrics(metrics: Record<string, number>, field: string): Record<string, number> {
+  for (const [name, value] of Object.entries(metrics)) {
+    if (!Number.isFinite(value)) throw invalidArgument(`${field}.${name}`, "must be a finite number");
+  }
+  return metrics;
+}
