@@ -33,8 +33,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Composition root: config → database → services → listeners. */
-export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+/** Database, stores, bus and scheduler, without listeners: what handlers (and their tests) need. */
+export async function buildContext(config: ServerConfig, log: Logger): Promise<ServerContext> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   log.info({ database: db.kind, location: db.location }, "database ready");
   const bus: EventBus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : memoryBus();
@@ -51,7 +51,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     onAssigned: (job, entry) => publishJobEvent(bus, job, { statusChanged: true, logs: [entry] }),
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
-  const context: ServerContext = { config, db, jobs, nodes, datasets, artifacts, bus, tokens, dispatcher, log, startedAt: new Date() };
+  return { config, db, jobs, nodes, datasets, artifacts, bus, tokens, dispatcher, log, startedAt: new Date() };
+}
+
+/** Composition root: config → context → scheduler loops → listeners. */
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const context = await buildContext(config, log);
+  const { bus, dispatcher, db } = context;
 
   const unsubscribeQueue = await bus.subscribe(QUEUE_CHANNEL, () => void dispatcher.nudgeAll());
   const dispatchTimer = setInterval(() => void dispatcher.nudgeAll(true), config.dispatchIntervalMs);

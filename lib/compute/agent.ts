@@ -1,0 +1,387 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import {
+  DeviceInfoSchema,
+  DeviceType,
+  NodeInfoSchema,
+  NodeService,
+  NodeStatus,
+  type JobAssignment,
+} from "../../gen/cyxwiz/v1/node_service_pb";
+import { parseGraph } from "../graph/parse";
+import type { ProbeResult } from "../train/backend-probe";
+import type { TrainingExecutor } from "../train/executor";
+import { withWeightsPath } from "../train/export";
+import { GraphCompileError } from "../train/compile";
+import type { Hyperparameters } from "../train/hyperparameters";
+import type { TrainingProgress } from "../train/progress";
+import { TrainingAborted } from "../train/train-loop";
+import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-client";
+import { backoffDelay, sleep } from "./backoff";
+
+export type AgentPhase = "starting" | "probing" | "registering" | "idle" | "downloading" | "training" | "uploading" | "reconnecting" | "stopped";
+
+export interface AgentJob {
+  id: string;
+  name: string;
+  attempt: number;
+  epoch: number;
+  totalEpochs: number;
+  progress: number;
+  metrics: Record<string, number>;
+  samplesPerSecond: number;
+}
+
+export interface AgentState {
+  phase: AgentPhase;
+  nodeId?: string;
+  probe?: ProbeResult;
+  job?: AgentJob;
+  completedJobs: number;
+  failedJobs: number;
+  /** Seconds spent training, all jobs together. */
+  computeSeconds: number;
+  lastError?: string;
+  /** Recent human-readable events, newest last; seq counts up across the agent's life. */
+  log: AgentLogEntry[];
+}
+
+export interface AgentLogEntry {
+  seq: number;
+  time: number;
+  level: "info" | "warn" | "error";
+  message: string;
+}
+
+export interface AgentOptions {
+  /** The central server's base URL (RPC and artifacts share it). */
+  serverUrl: string;
+  /** Builds a Connect transport to serverUrl with the given interceptors (connect-web or connect-node). */
+  transport: (interceptors: Interceptor[]) => Transport;
+  executor: TrainingExecutor;
+  machine: { name: string; runtime: "browser" | "node"; cpuCores: number; ramTotal: number; userAgent?: string };
+}
+
+const LOG_LIMIT = 200;
+
+/**
+ * A compute node's whole life: probe backends, register, heartbeat, take assignments, train,
+ * upload, report. The same code runs in a browser tab and in the Node host; only the transport
+ * and the training executor differ.
+ */
+export class NodeAgent {
+  state: AgentState = { phase: "starting", completedJobs: 0, failedJobs: 0, computeSeconds: 0, log: [] };
+  private readonly listeners = new Set<(state: AgentState) => void>();
+  private readonly client: Client<typeof NodeService>;
+  private readonly lifetime = new AbortController();
+  private token = "";
+  private heartbeatSeconds = 10;
+  private current?: { id: string; abort: AbortController };
+  private session = new AbortController();
+
+  constructor(private readonly options: AgentOptions) {
+    const auth: Interceptor = (next) => (req) => {
+      if (this.token) req.header.set("authorization", `Bearer ${this.token}`);
+      return next(req);
+    };
+    this.client = createClient(NodeService, options.transport([auth]));
+  }
+
+  onChange(listener: (state: AgentState) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs until stop(): registration is retried, streams reconnect, sessions are renewed. */
+  async run(): Promise<void> {
+    this.update({ phase: "probing" });
+    this.note("info", "measuring compute backends");
+    const probe = await this.options.executor.probe();
+    this.update({ probe });
+    const chosen = probe.measurements.find((m) => m.selected);
+    this.note("info", `training on ${probe.chosen} (${chosen?.gflops.toFixed(1) ?? "?"} GFLOPS)`);
+    const heartbeats = this.heartbeatLoop();
+    for (let attempt = 0; !this.lifetime.signal.aborted; attempt++) {
+      try {
+        if (!this.state.nodeId) await this.register();
+        await this.watchAssignments();
+        attempt = 0;
+      } catch (error) {
+        if (this.lifetime.signal.aborted) break;
+        if (isSessionError(error)) this.forgetSession();
+        this.note("warn", `connection to server lost: ${describe(error)}`);
+        this.update({ phase: "reconnecting", lastError: describe(error) });
+        await sleep(backoffDelay(attempt), this.lifetime.signal);
+      }
+    }
+    await heartbeats;
+    this.update({ phase: "stopped" });
+  }
+
+  /** Stops taking work; a job in progress is handed back to the server for another node. */
+  async stop(): Promise<void> {
+    const job = this.current;
+    if (job) {
+      job.abort.abort();
+      await this.client.reportFailure({ nodeId: this.state.nodeId, jobId: job.id, error: "the node was stopped", retryable: true }).catch(() => undefined);
+    }
+    this.lifetime.abort();
+    this.session.abort();
+    this.options.executor.dispose();
+  }
+
+  private async register(): Promise<void> {
+    this.update({ phase: "registering" });
+    const probe = this.state.probe as ProbeResult;
+    const { machine } = this.options;
+    const response = await this.client.registerNode(
+      {
+        info: create(NodeInfoSchema, {
+          name: machine.name,
+          runtime: machine.runtime,
+          cpuCores: machine.cpuCores,
+          ramTotal: BigInt(Math.round(machine.ramTotal)),
+          userAgent: machine.userAgent ?? "",
+          computeScore: probe.measurements.find((m) => m.selected)?.gflops ?? 0,
+          devices: probe.measurements.map((m) =>
+            create(DeviceInfoSchema, {
+              deviceType: m.backend === "webgpu" || m.backend === "webgl" ? DeviceType.GPU : DeviceType.CPU,
+              backend: m.backend,
+              name: m.backend === "webgpu" ? probe.adapter?.description || probe.adapter?.device || "WebGPU adapter" : m.backend,
+              vendor: m.backend === "webgpu" ? (probe.adapter?.vendor ?? "") : "",
+              architecture: m.backend === "webgpu" ? (probe.adapter?.architecture ?? "") : "",
+              isFallbackAdapter: m.backend === "webgpu" && Boolean(probe.adapter?.isFallbackAdapter),
+              memoryTotal: BigInt(m.backend === "webgpu" ? (probe.adapter?.maxBufferSize ?? 0) : 0),
+              gflops: m.gflops,
+              selected: m.selected,
+              note: m.note,
+            }),
+          ),
+        }),
+      },
+      { signal: this.lifetime.signal },
+    );
+    this.token = response.sessionToken;
+    this.heartbeatSeconds = response.heartbeatIntervalSeconds || 10;
+    this.update({ nodeId: response.nodeId, phase: this.current ? this.state.phase : "idle" });
+    this.note("info", `registered as node ${response.nodeId}`);
+  }
+
+  private forgetSession(): void {
+    this.token = "";
+    this.update({ nodeId: undefined });
+    this.session.abort();
+  }
+
+  private async watchAssignments(): Promise<void> {
+    this.session = new AbortController();
+    const signal = AbortSignal.any([this.lifetime.signal, this.session.signal]);
+    const stream = this.client.watchAssignments({ nodeId: this.state.nodeId }, { signal });
+    if (!this.current) this.update({ phase: "idle" });
+    for await (const message of stream) {
+      const event = message.event;
+      if (event.case === "assignment") {
+        if (this.current?.id === event.value.jobId) continue;
+        void this.runJob(event.value);
+      } else if (event.case === "cancelJobId" && this.current?.id === event.value) {
+        this.note("warn", `job ${event.value} was cancelled`);
+        this.current.abort.abort();
+      }
+    }
+    if (!signal.aborted) throw new Error("assignment stream ended");
+  }
+
+  private async heartbeatLoop(): Promise<void> {
+    while (!this.lifetime.signal.aborted) {
+      await sleep(this.heartbeatSeconds * 1000, this.lifetime.signal);
+      if (!this.state.nodeId || this.lifetime.signal.aborted) continue;
+      try {
+        const response = await this.client.heartbeat({
+          nodeId: this.state.nodeId,
+          currentStatus: this.current ? NodeStatus.BUSY : NodeStatus.IDLE,
+          activeJobs: this.current ? [this.current.id] : [],
+          metrics: { samplesPerSecond: this.state.job?.samplesPerSecond ?? 0 },
+        });
+        for (const id of response.jobsToCancel) {
+          if (this.current?.id === id) {
+            this.note("warn", `server took job ${id} back; stopping it`);
+            this.current.abort.abort();
+          }
+        }
+      } catch (error) {
+        if (isSessionError(error)) this.forgetSession();
+        this.note("warn", `heartbeat failed: ${describe(error)}`);
+      }
+    }
+  }
+
+  private async runJob(assignment: JobAssignment): Promise<void> {
+    if (this.current) return;
+    const abort = new AbortController();
+    const jobId = assignment.jobId;
+    this.current = { id: jobId, abort };
+    const nodeId = this.state.nodeId as string;
+    const started = performance.now();
+    let trainingStarted = 0;
+    const hp = toHyperparameters(assignment);
+    this.update({
+      phase: "downloading",
+      job: { id: jobId, name: "", attempt: assignment.attempt, epoch: 0, totalEpochs: hp.epochs, progress: 0, metrics: {}, samplesPerSecond: 0 },
+    });
+    this.note("info", `job ${jobId}: downloading dataset (${(Number(assignment.datasetSize) / 1e6).toFixed(1)} MB)`);
+    const reporter = progressReporter((report) => this.client.reportProgress(report, { signal: this.lifetime.signal }), abort);
+    try {
+      const parsed = parseGraph(assignment.modelDefinition);
+      if (!parsed.ok) throw new GraphCompileError(parsed.issues.map((i) => i.message).join("; "));
+      this.setJob({ name: parsed.graph.name ?? "" });
+      await reporter.send({ nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: hp.epochs, logMessage: "downloading dataset" }, true);
+      const dataset = await fetchVerified(this.url(assignment.datasetUrl), assignment.datasetSha256);
+      this.update({ phase: "training" });
+      trainingStarted = performance.now();
+      const outcome = await this.options.executor.train(
+        { graph: parsed.graph, hyperparameters: hp, dataset },
+        (p: TrainingProgress) => {
+          this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond });
+          if (p.epochEnd) this.note("info", `job ${jobId}: ${epochLine(p)}`);
+          void reporter.send(
+            {
+              nodeId,
+              jobId,
+              progress: p.progress,
+              currentEpoch: p.epoch,
+              totalEpochs: p.totalEpochs,
+              step: p.step,
+              metrics: p.metrics,
+              samplesPerSecond: p.samplesPerSecond,
+              backend: this.state.probe?.chosen ?? "",
+              logMessage: p.epochEnd ? epochLine(p) : "",
+            },
+            p.epochEnd,
+          );
+        },
+        abort.signal,
+      );
+      this.addComputeTime(trainingStarted);
+      trainingStarted = 0;
+      await reporter.flush();
+      this.update({ phase: "uploading" });
+      const upload = this.url(assignment.artifactUploadUrl || "/api/v1/artifacts");
+      const weights = await uploadArtifact(upload, outcome.weights, this.token, "application/octet-stream");
+      const modelJson = new TextEncoder().encode(JSON.stringify(withWeightsPath(outcome.modelJson, weights.sha256)));
+      const model = await uploadArtifact(upload, modelJson, this.token, "application/json");
+      await this.client.reportCompletion({
+        nodeId,
+        jobId,
+        modelWeightsUri: model.uri,
+        modelWeightsSha256: model.sha256,
+        finalMetrics: outcome.finalMetrics,
+        totalComputeTimeMs: BigInt(Math.round(performance.now() - started)),
+        backend: outcome.backend,
+      });
+      this.update({ completedJobs: this.state.completedJobs + 1 });
+      this.note("info", `job ${jobId} completed: ${formatMetrics(outcome.finalMetrics)}`);
+    } catch (error) {
+      if (trainingStarted) this.addComputeTime(trainingStarted);
+      await this.handleJobError(jobId, nodeId, error, abort.signal.aborted);
+    } finally {
+      this.current = undefined;
+      this.update({ phase: this.lifetime.signal.aborted ? "stopped" : "idle", job: undefined });
+    }
+  }
+
+  private async handleJobError(jobId: string, nodeId: string, error: unknown, aborted: boolean): Promise<void> {
+    if (aborted && error instanceof TrainingAborted) return;
+    this.update({ failedJobs: this.state.failedJobs + 1, lastError: describe(error) });
+    this.note("error", `job ${jobId} failed: ${describe(error)}`);
+    // An invalid graph fails the same way everywhere; anything else may work on another node.
+    const retryable = !(error instanceof GraphCompileError);
+    await this.client
+      .reportFailure({ nodeId, jobId, error: describe(error), retryable })
+      .catch((e: unknown) => this.note("warn", `could not report the failure: ${describe(e)}`));
+  }
+
+  private url(path: string): string {
+    return new URL(path, this.options.serverUrl).toString();
+  }
+
+  private addComputeTime(since: number): void {
+    this.update({ computeSeconds: this.state.computeSeconds + (performance.now() - since) / 1000 });
+  }
+
+  private setJob(patch: Partial<AgentJob>): void {
+    if (this.state.job) this.update({ job: { ...this.state.job, ...patch } });
+  }
+
+  private note(level: AgentLogEntry["level"], message: string): void {
+    const seq = (this.state.log.at(-1)?.seq ?? 0) + 1;
+    this.update({ log: [...this.state.log, { seq, time: Date.now(), level, message }].slice(-LOG_LIMIT) });
+  }
+
+  private update(patch: Partial<AgentState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener(this.state);
+  }
+}
+
+type ProgressReport = Parameters<Client<typeof NodeService>["reportProgress"]>[0];
+
+/**
+ * Sends progress in order, one call at a time. While one is in flight only the newest
+ * intermediate report waits; epoch ends are never dropped. A "cancel" answer aborts training.
+ */
+export function progressReporter(send: (report: ProgressReport) => Promise<{ cancel: boolean }>, abort: AbortController) {
+  let chain: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  return {
+    send(report: ProgressReport, mustArrive: boolean): Promise<void> {
+      if (!mustArrive && inFlight > 0) return chain;
+      inFlight++;
+      chain = chain.then(async () => {
+        try {
+          const response = await send(report);
+          if (response.cancel) abort.abort();
+        } catch (error) {
+          if (error instanceof ConnectError && (error.code === Code.PermissionDenied || error.code === Code.FailedPrecondition)) abort.abort();
+        } finally {
+          inFlight--;
+        }
+      });
+      return chain;
+    },
+    flush: () => chain,
+  };
+}
+
+function toHyperparameters(a: JobAssignment): Hyperparameters {
+  const hp = a.hyperparameters;
+  return {
+    epochs: hp?.epochs ?? 1,
+    batchSize: hp?.batchSize ?? 32,
+    learningRate: hp?.learningRate ?? 0.001,
+    optimizer: hp?.optimizer === "sgd" ? "sgd" : "adam",
+    validationSplit: hp?.validationSplit ?? 0,
+    seed: hp?.seed ?? 0,
+  };
+}
+
+function epochLine(p: TrainingProgress): string {
+  return `epoch ${p.epoch}/${p.totalEpochs}: ${formatMetrics(p.metrics)} (${Math.round(p.samplesPerSecond)} samples/s)`;
+}
+
+export function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(", ");
+}
+
+function isSessionError(error: unknown): boolean {
+  return error instanceof ConnectError && [Code.Unauthenticated, Code.PermissionDenied, Code.NotFound].includes(error.code);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ConnectError) return `${Code[error.code]}: ${error.rawMessage}`;
+  if (error instanceof IntegrityError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+

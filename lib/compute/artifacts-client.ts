@@ -1,0 +1,39 @@
+import { sha256Hex } from "../data/hash";
+
+export class IntegrityError extends Error {}
+
+/** Fetches an artifact and proves its bytes are the ones the hash names. */
+export async function fetchVerified(url: string, expectedSha256: string, onProgress?: (loaded: number, total: number) => void): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`GET ${url} failed: HTTP ${response.status}`);
+  const total = Number(response.headers.get("content-length") ?? 0);
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress?.(loaded, total);
+  }
+  const bytes = new Uint8Array(loaded);
+  chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+  const actual = await sha256Hex(bytes);
+  if (actual !== expectedSha256) throw new IntegrityError(`dataset hash mismatch: expected ${expectedSha256}, got ${actual}`);
+  return bytes;
+}
+
+/** Uploads bytes to the artifact store, declaring their hash so the server can refuse a corrupted transfer. */
+export async function uploadArtifact(url: string, bytes: Uint8Array, token: string, contentType: string): Promise<{ sha256: string; uri: string }> {
+  const sha256 = await sha256Hex(bytes);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": contentType, "x-content-sha256": sha256 },
+    body: bytes as Uint8Array<ArrayBuffer>,
+  });
+  if (!response.ok) throw new Error(`artifact upload failed: HTTP ${response.status} ${await response.text()}`);
+  const stored = (await response.json()) as { sha256: string; uri: string };
+  if (stored.sha256 !== sha256) throw new IntegrityError(`server stored ${stored.sha256}, expected ${sha256}`);
+  return stored;
+}

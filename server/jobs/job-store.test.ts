@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "../../tests/helpers/context";
+import { DATABASE_KINDS } from "../../tests/helpers/databases";
+import { queueJob, registerNode } from "../../tests/helpers/fixtures";
+import { claimJob } from "../scheduler/claim";
+
+describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function assigned() {
+    await t.ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`;
+    const node = await registerNode(t.ctx);
+    const job = await queueJob(t.ctx);
+    await claimJob(t.ctx.db.prisma, { nodeId: node.id, memoryBytes: node.ramTotal });
+    return { node, job };
+  }
+
+  const progress = { progress: 0.5, currentEpoch: 1, step: 0.5, metrics: { loss: 0.7 } };
+
+  it("moves a job to RUNNING on its first progress report and records the curve point", async () => {
+    const { node, job } = await assigned();
+    const result = await t.ctx.jobs.recordProgress(job.id, node.id, progress);
+    expect(result).toMatchObject({ ok: true, started: true, job: { status: "RUNNING", progress: 0.5, currentEpoch: 1 } });
+    const again = await t.ctx.jobs.recordProgress(job.id, node.id, { ...progress, progress: 0.6 });
+    expect(again).toMatchObject({ ok: true, started: false });
+    expect((await t.ctx.jobs.history(job.id)).points.map((p) => p.values)).toEqual([{ loss: 0.7 }, { loss: 0.7 }]);
+  });
+
+  it("refuses progress from a node the job is not assigned to, and changes nothing", async () => {
+    const { job } = await assigned();
+    const stranger = await registerNode(t.ctx);
+    expect(await t.ctx.jobs.recordProgress(job.id, stranger.id, progress)).toEqual({ ok: false, refusal: "not_assigned" });
+    expect(await t.ctx.jobs.get(job.id)).toMatchObject({ status: "ASSIGNED", progress: 0 });
+    expect((await t.ctx.jobs.history(job.id)).points).toHaveLength(0);
+  });
+
+  it("tells the node of a cancelled job to stop", async () => {
+    const { node, job } = await assigned();
+    expect(await t.ctx.jobs.cancel(job.id, "no longer needed")).toMatchObject({ nodeId: node.id, job: { status: "CANCELLED" } });
+    expect(await t.ctx.jobs.recordProgress(job.id, node.id, progress)).toEqual({ ok: false, refusal: "cancelled" });
+    expect(await t.ctx.jobs.cancel(job.id, "again")).toBeNull();
+  });
+
+  it("completes a job once, recording the attempt's outcome", async () => {
+    const { node, job } = await assigned();
+    const completion = { modelWeightsUri: "/artifacts/x", modelWeightsSha256: "x", finalMetrics: { accuracy: 0.9 } };
+    expect(await t.ctx.jobs.complete(job.id, node.id, completion)).toMatchObject({ ok: true, job: { status: "COMPLETED", progress: 1 } });
+    expect(await t.ctx.jobs.complete(job.id, node.id, completion)).toEqual({ ok: false, refusal: "finished" });
+    expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id } })).toMatchObject([{ outcome: "COMPLETED" }]);
+  });
+
+  it("puts a retryable failure back in the queue until the attempts are spent", async () => {
+    const { node, job } = await assigned();
+    await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
+    expect(await t.ctx.jobs.fail(job.id, node.id, "tab closed", true)).toMatchObject({ job: { status: "QUEUED", assignedNodeId: null } });
+    const second = await registerNode(t.ctx);
+    await claimJob(t.ctx.db.prisma, { nodeId: second.id, memoryBytes: second.ramTotal });
+    const final = await t.ctx.jobs.fail(job.id, second.id, "out of memory", true);
+    expect(final).toMatchObject({ ok: true, job: { status: "FAILED", error: "attempt 2 of 2 failed: out of memory" } });
+    const attempts = await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, orderBy: { attempt: "asc" } });
+    expect(attempts.map((a) => [a.outcome, a.error])).toEqual([
+      ["FAILED", "tab closed"],
+      ["FAILED", "out of memory"],
+    ]);
+  });
+
+  it("fails a job at once when the failure is not retryable", async () => {
+    const { node, job } = await assigned();
+    expect(await t.ctx.jobs.fail(job.id, node.id, "graph does not compile", false)).toMatchObject({ job: { status: "FAILED" } });
+  });
+
+  it("takes jobs back from nodes that went silent", async () => {
+    const { node, job } = await assigned();
+    await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { lastSeen: new Date(Date.now() - 60_000) } });
+    const lost = await t.ctx.nodes.reapSilent(30);
+    expect(lost).toContainEqual({ id: job.id, status: "QUEUED" });
+    expect((await t.ctx.nodes.get(node.id))?.status).toBe("OFFLINE");
+    expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id } })).toMatchObject([{ outcome: "LOST" }]);
+    expect(await t.ctx.nodes.reapSilent(30)).toEqual([]);
+  });
+});

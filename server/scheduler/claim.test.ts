@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "../../tests/helpers/context";
+import { DATABASE_KINDS } from "../../tests/helpers/databases";
+import { queueJob, registerNode } from "../../tests/helpers/fixtures";
+import { claimJob, releaseClaim } from "./claim";
+
+describe.each(DATABASE_KINDS)("claimJob on %s", (kind) => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const claimant = (nodeId: string, memoryBytes = 8_000_000_000n) => ({ nodeId, memoryBytes });
+
+  async function drainQueue() {
+    await t.ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`;
+  }
+
+  it("hands out the oldest job of the highest priority and marks it assigned", async () => {
+    await drainQueue();
+    const node = await registerNode(t.ctx);
+    const old = await queueJob(t.ctx, { name: "old normal" });
+    await queueJob(t.ctx, { name: "newer normal" });
+    const urgent = await queueJob(t.ctx, { name: "urgent", priority: 4 });
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBe(urgent.id);
+    const other = await registerNode(t.ctx);
+    expect(await claimJob(t.ctx.db.prisma, claimant(other.id))).toBe(old.id);
+    const claimed = await t.ctx.jobs.get(old.id);
+    expect(claimed).toMatchObject({ status: "ASSIGNED", assignedNodeId: other.id, attempts: 1 });
+    const attempts = await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: old.id } });
+    expect(attempts).toMatchObject([{ nodeId: other.id, attempt: 1, outcome: "RUNNING" }]);
+  });
+
+  it("gives a node nothing while it holds a job", async () => {
+    await drainQueue();
+    const node = await registerNode(t.ctx);
+    await queueJob(t.ctx);
+    await queueJob(t.ctx);
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBeDefined();
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBeUndefined();
+  });
+
+  it("skips jobs that need more memory than the node has", async () => {
+    await drainQueue();
+    const small = await registerNode(t.ctx, { ramTotal: 1_000_000n });
+    await queueJob(t.ctx, { estimatedMemory: 2_000_000n });
+    expect(await claimJob(t.ctx.db.prisma, claimant(small.id, 1_000_000n))).toBeUndefined();
+  });
+
+  it("never gives a node a job it has already failed", async () => {
+    await drainQueue();
+    const node = await registerNode(t.ctx);
+    const job = await queueJob(t.ctx);
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBe(job.id);
+    await t.ctx.jobs.fail(job.id, node.id, "out of memory", true);
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBeUndefined();
+    const other = await registerNode(t.ctx);
+    expect(await claimJob(t.ctx.db.prisma, claimant(other.id))).toBe(job.id);
+    expect((await t.ctx.jobs.get(job.id))?.attempts).toBe(2);
+  });
+
+  it("gives concurrent claimants different jobs", async () => {
+    await drainQueue();
+    const jobs = await Promise.all(Array.from({ length: 12 }, () => queueJob(t.ctx)));
+    const nodes = await Promise.all(Array.from({ length: 12 }, () => registerNode(t.ctx)));
+    const claimed = await Promise.all(nodes.map((n) => claimJob(t.ctx.db.prisma, claimant(n.id))));
+    expect(new Set(claimed).size).toBe(12);
+    expect(claimed.sort()).toEqual(jobs.map((j) => j.id).sort());
+  });
+
+  it("releases an undelivered claim without counting the attempt", async () => {
+    await drainQueue();
+    const node = await registerNode(t.ctx);
+    const job = await queueJob(t.ctx);
+    await claimJob(t.ctx.db.prisma, claimant(node.id));
+    expect(await releaseClaim(t.ctx.db.prisma, job.id, node.id)).toBe(true);
+    expect(await t.ctx.jobs.get(job.id)).toMatchObject({ status: "QUEUED", assignedNodeId: null, attempts: 0 });
+    expect(await t.ctx.db.prisma.jobAttempt.count({ where: { jobId: job.id } })).toBe(0);
+  });
+});

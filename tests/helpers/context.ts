@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { buildContext } from "../../server/app";
+import { loadConfig, type ServerConfig } from "../../server/config";
+import type { ServerContext } from "../../server/context";
+import { createTestDatabase, type TestDatabase } from "./databases";
+
+export interface TestContext {
+  ctx: ServerContext;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A server context (no listeners) on a fresh database of the given kind and a temporary data dir. */
+export async function createTestContext(kind: "pglite" | "postgres", overrides: Partial<ServerConfig> = {}): Promise<TestContext> {
+  const database = await createTestDatabase(kind);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-test-"));
+  const config = { ...loadConfig({}), dataDir, databaseUrl: database.url, ...overrides };
+  const ctx = await buildContext(config, pino({ level: "silent" }));
+  return {
+    ctx,
+    database,
+    async close() {
+      await ctx.bus.close();
+      await ctx.db.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
+import type { ServerContext } from "../../server/context";
+import type { NewJob } from "../../server/jobs/job-store";
+import type { NewNode } from "../../server/nodes/node-store";
+
+/** A queued MLP job on the built-in digits, with whatever the test wants to differ. */
+export async function queueJob(ctx: ServerContext, overrides: Partial<NewJob> = {}) {
+  const dataset = await ctx.datasets.resolve("dataset:mnist-digits");
+  if (!dataset) throw new Error("built-in digits are missing");
+  return ctx.jobs.create({
+    name: "test job",
+    jobType: "TRAINING",
+    priority: 2,
+    modelConfig: mlpDigits.graph,
+    hyperparameters: { epochs: 1, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0.1, seed: 1 },
+    datasetUri: "dataset:mnist-digits",
+    datasetId: dataset.id,
+    datasetSha256: dataset.sha256,
+    estimatedMemory: 1_000_000n,
+    totalEpochs: 1,
+    ...overrides,
+  });
+}
+
+export function registerNode(ctx: ServerContext, overrides: Partial<NewNode> = {}) {
+  return ctx.nodes.register({
+    name: "test node",
+    runtime: "node",
+    cpuCores: 2,
+    ramTotal: 8_000_000_000n,
+    computeScore: 30,
+    backend: "wasm",
+    devices: [],
+    ...overrides,
+  });
+}

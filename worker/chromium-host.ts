@@ -1,0 +1,67 @@
+import { chromium, type Browser, type Page } from "playwright-core";
+import { backoffDelay, sleep } from "../lib/compute/backoff";
+import { CHROMIUM_ARGS } from "./find-chromium";
+
+export interface ChromiumHostOptions {
+  executablePath: string;
+  /** The volunteer page, with server and autostart in its query. */
+  pageUrl: string;
+  slots: number;
+  log: (level: "info" | "warn" | "error", message: string, extra?: Record<string, unknown>) => void;
+  signal: AbortSignal;
+}
+
+/**
+ * Keeps headless Chromium running with one worker page per slot. A crashed or closed page is
+ * reopened, a lost browser relaunched, with backoff, until the signal aborts.
+ */
+export async function runChromiumHost(options: ChromiumHostOptions): Promise<void> {
+  const { log, signal } = options;
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: options.executablePath, args: CHROMIUM_ARGS, headless: true });
+      log("info", "chromium started", { version: browser.version(), executable: options.executablePath });
+      const closed = new Promise<void>((resolve) => browser?.once("disconnected", () => resolve()));
+      await Promise.all(Array.from({ length: options.slots }, (_, slot) => keepPageAlive(browser as Browser, slot, options, closed)));
+      attempt = 0;
+    } catch (error) {
+      log("error", `chromium failed: ${(error as Error).message}`);
+    } finally {
+      await browser?.close().catch(() => undefined);
+    }
+    if (!signal.aborted) await sleep(backoffDelay(attempt), signal);
+  }
+}
+
+async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHostOptions, browserClosed: Promise<void>): Promise<void> {
+  const { log, signal } = options;
+  for (let attempt = 0; !signal.aborted && browser.isConnected(); attempt++) {
+    let page: Page | undefined;
+    try {
+      page = await browser.newPage();
+      page.on("console", (message) => {
+        const text = message.text();
+        if (text.startsWith("[cyxwiz]")) log(message.type() === "error" ? "error" : "info", text.slice(9), { slot });
+      });
+      page.on("pageerror", (error) => log("error", `page error: ${error.message}`, { slot }));
+      await page.goto(options.pageUrl, { waitUntil: "load", timeout: 60_000 });
+      log("info", "worker page open", { slot, url: options.pageUrl });
+      attempt = 0;
+      const activePage = page;
+      const gone = new Promise<string>((resolve) => {
+        activePage.once("crash", () => resolve("crashed"));
+        activePage.once("close", () => resolve("closed"));
+        void browserClosed.then(() => resolve("browser closed"));
+        signal.addEventListener("abort", () => resolve("stopping"), { once: true });
+      });
+      const why = await gone;
+      if (why !== "stopping") log("warn", `worker page ${why}; reopening`, { slot });
+    } catch (error) {
+      log("warn", `worker page could not open: ${(error as Error).message}`, { slot });
+    } finally {
+      await page?.close().catch(() => undefined);
+    }
+    if (!signal.aborted && browser.isConnected()) await sleep(backoffDelay(attempt), signal);
+  }
+}

@@ -1,0 +1,48 @@
+import { runChromiumHost } from "./chromium-host";
+import { findChromium } from "./find-chromium";
+import { createNodeAgent } from "./node-runtime";
+import { parseWorkerOptions, UsageError, WORKER_HELP, workerPageUrl, type WorkerOptions } from "./options";
+
+type Level = "info" | "warn" | "error";
+
+/** Structured log lines on stdout, one JSON object each. */
+function log(level: Level, msg: string, extra: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, name: "cyxwiz-worker", msg, ...extra }));
+}
+
+export async function runWorker(options: WorkerOptions, signal: AbortSignal): Promise<void> {
+  const chromiumPath = options.runtime === "node" ? undefined : findChromium(options.chromium);
+  if (options.runtime === "chromium" && !chromiumPath) throw new UsageError("no Chromium found: install it (apt-get install chromium) or pass --chromium PATH");
+  if (chromiumPath) {
+    log("info", "starting headless Chromium compute node", { server: options.server, engine: options.engine, slots: options.slots });
+    await runChromiumHost({ executablePath: chromiumPath, pageUrl: workerPageUrl(options), slots: options.slots, log, signal });
+    return;
+  }
+  const why = options.runtime === "node" ? "--runtime node" : "no Chromium found";
+  log("warn", `${why}: training in this Node process on tfjs's wasm backend (no WebGPU)`, { server: options.server });
+  const agent = createNodeAgent(options.server, options.name);
+  let lastSeq = 0;
+  agent.onChange((state) => {
+    for (const entry of state.log.filter((e) => e.seq > lastSeq)) log(entry.level, entry.message, { nodeId: state.nodeId });
+    lastSeq = state.log.at(-1)?.seq ?? lastSeq;
+  });
+  signal.addEventListener("abort", () => void agent.stop(), { once: true });
+  await agent.run();
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+if (isMain) {
+  try {
+    const options = parseWorkerOptions(process.argv.slice(2));
+    if (options === "help") {
+      console.log(WORKER_HELP);
+    } else {
+      const controller = new AbortController();
+      for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => controller.abort());
+      await runWorker(options, controller.signal);
+    }
+  } catch (error) {
+    console.error(error instanceof UsageError ? `cyxwiz worker: ${error.message}\n\n${WORKER_HELP}` : error);
+    process.exit(1);
+  }
+}

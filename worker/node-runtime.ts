@@ -1,0 +1,19 @@
+import { createConnectTransport } from "@connectrpc/connect-node";
+import os from "node:os";
+import { NodeAgent } from "../lib/compute/agent";
+import { createLocalExecutor } from "../lib/train/executor";
+import { tf } from "../lib/train/runtime-tf";
+
+/**
+ * A compute node inside this Node process: the same agent and training code as the browser
+ * worker page, on tfjs's wasm backend (tfjs-node cannot be installed offline, and wasm with SIMD
+ * is the fastest backend Node has without it).
+ */
+export function createNodeAgent(serverUrl: string, name = `${os.hostname()}-node`): NodeAgent {
+  return new NodeAgent({
+    serverUrl,
+    transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, httpVersion: "1.1", interceptors }),
+    executor: createLocalExecutor(tf, ["wasm", "cpu"]),
+    machine: { name, runtime: "node", cpuCores: os.cpus().length, ramTotal: os.totalmem(), userAgent: `node/${process.versions.node}` },
+  });
+}

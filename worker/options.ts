@@ -1,0 +1,72 @@
+import { parseArgs } from "node:util";
+
+export interface WorkerOptions {
+  server: string;
+  engine: string;
+  runtime: "auto" | "chromium" | "node";
+  slots: number;
+  chromium?: string;
+  name?: string;
+}
+
+export const WORKER_HELP = `Usage: cyxwiz worker [options]   (or: npm run worker -- [options])
+
+Turns this machine into a CyxWiz compute node.
+
+Options:
+  --server URL     central server (default $CYXWIZ_SERVER_URL or http://localhost:50051)
+  --engine URL     Engine serving the worker page (default $CYXWIZ_ENGINE_URL, or the server's host on port 3000)
+  --runtime KIND   chromium: headless Chromium on the worker page (WebGPU where the machine has it)
+                   node: train inside this process on tfjs's wasm backend
+                   auto (default): chromium when one is installed, else node
+  --slots N        worker pages to run in Chromium (default 1)
+  --chromium PATH  Chromium or Chrome executable (default $CHROMIUM_PATH, then the usual places)
+  --name NAME      name shown for this node
+  -h, --help       this text`;
+
+export class UsageError extends Error {}
+
+export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: "string" },
+      engine: { type: "string" },
+      runtime: { type: "string", default: "auto" },
+      slots: { type: "string", default: "1" },
+      chromium: { type: "string" },
+      name: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const server = values.server ?? env.CYXWIZ_SERVER_URL ?? "http://localhost:50051";
+  let serverUrl: URL;
+  try {
+    serverUrl = new URL(server);
+  } catch {
+    throw new UsageError(`--server: "${server}" is not a URL`);
+  }
+  const engine = values.engine ?? env.CYXWIZ_ENGINE_URL ?? `${serverUrl.protocol}//${serverUrl.hostname}:3000`;
+  if (!["auto", "chromium", "node"].includes(values.runtime)) throw new UsageError(`--runtime must be auto, chromium or node, not "${values.runtime}"`);
+  const slots = Number(values.slots);
+  if (!Number.isInteger(slots) || slots < 1 || slots > 64) throw new UsageError("--slots must be an integer from 1 to 64");
+  return {
+    server: serverUrl.toString().replace(/\/$/, ""),
+    engine: engine.replace(/\/$/, ""),
+    runtime: values.runtime as WorkerOptions["runtime"],
+    slots,
+    chromium: values.chromium,
+    name: values.name,
+  };
+}
+
+/** The volunteer page as the host opens it: its server, started without asking (the host's operator consented). */
+export function workerPageUrl(options: WorkerOptions, slot = 0): string {
+  const url = new URL("/worker", options.engine);
+  url.searchParams.set("server", options.server);
+  url.searchParams.set("autostart", "1");
+  if (options.name) url.searchParams.set("name", options.slots > 1 ? `${options.name}-${slot + 1}` : options.name);
+  return url.toString();
+}
