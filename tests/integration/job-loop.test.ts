@@ -1,0 +1,184 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
+import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
+import type { NodeAgent } from "../../lib/compute/agent";
+import { createNodeAgent } from "../../worker/node-runtime";
+import { connectClients, grpcClients } from "../helpers/clients";
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../helpers/databases";
+import { accuracyOfModelZip, fetchDataset } from "../helpers/evaluate";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process";
+
+const submit = (epochs: number, extra: Record<string, unknown> = {}) => ({
+  config: {
+    name: "integration mlp",
+    modelDefinition: JSON.stringify(mlpDigits.graph),
+    datasetUri: "dataset:mnist-digits",
+    hyperparameters: { epochs, batchSize: 64, learningRate: 0.002 },
+    ...extra,
+  },
+});
+
+async function expectCode(promise: Promise<unknown>, code: Code): Promise<ConnectError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConnectError);
+  expect(Code[(error as ConnectError).code]).toBe(Code[code]);
+  return error as ConnectError;
+}
+
+describe.each(DATABASE_KINDS)("the job loop through a real server process on %s", (kind) => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let agent: NodeAgent;
+  let clients: ReturnType<typeof connectClients>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    server = await startServerProcess({
+      ...(kind === "postgres" ? { DATABASE_URL: database.url } : {}),
+      CYXWIZ_HEARTBEAT_SECONDS: "1",
+      CYXWIZ_NODE_TIMEOUT_SECONDS: "4",
+    });
+    clients = connectClients(server.rpcUrl);
+    agent = createNodeAgent(server.rpcUrl, "integration-node");
+    void agent.run();
+    await waitFor(() => agent.state.phase === "idle");
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await server?.stop();
+    await database?.drop();
+  });
+
+  it("reports health on the REST port with the configured database", async () => {
+    const health = (await (await fetch(`${server.httpUrl}/api/v1/health`)).json()) as { database: string };
+    expect(health.database).toBe(kind);
+  });
+
+  it("trains a submitted job on a node, streams its curve and serves a model that recognises unseen digits", async () => {
+    const { job } = await clients.jobs.submitJob(submit(2));
+    const statuses: JobStatus[] = [];
+    let points = 0;
+    for await (const update of clients.jobs.watchJob({ jobId: job?.id as string })) {
+      statuses.push(update.status);
+      points += update.liveMetrics.length;
+    }
+    expect(statuses.at(-1)).toBe(JobStatus.COMPLETED);
+    expect(statuses).toContain(JobStatus.RUNNING);
+    expect(points).toBeGreaterThanOrEqual(2);
+    const done = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
+    expect(done?.finalMetrics.val_accuracy).toBeGreaterThan(0.8);
+    expect(done?.backend).toBe("wasm");
+    const zip = new Uint8Array(await (await fetch(`${server.httpUrl}/api/v1/jobs/${job?.id}/model.zip`)).arrayBuffer());
+    const accuracy = await accuracyOfModelZip(zip, await fetchDataset(server.httpUrl, "mnist-digits-test"));
+    expect(accuracy).toBeGreaterThan(0.8);
+  });
+
+  it("serves the same API over gRPC (HTTP/2) on the RPC port", async () => {
+    const { jobs } = await grpcClients(server.rpcUrl).jobs.listJobs({ pageSize: 5 });
+    expect(jobs.length).toBeGreaterThan(0);
+  });
+
+  it("rejects invalid submissions with INVALID_ARGUMENT naming the field, and stores nothing", async () => {
+    const before = (await clients.jobs.listJobs({ pageSize: 200 })).jobs.length;
+    const graph = structuredClone(mlpDigits.graph);
+    (graph.nodes[4] as { params: Record<string, unknown> }).params.units = 0;
+    const badGraph = await expectCode(clients.jobs.submitJob(submit(1, { modelDefinition: JSON.stringify(graph) })), Code.InvalidArgument);
+    expect(badGraph.rawMessage).toContain('node "hidden2"');
+    const badDataset = await expectCode(clients.jobs.submitJob(submit(1, { datasetUri: "dataset:nope" })), Code.InvalidArgument);
+    expect(badDataset.rawMessage).toContain("dataset_uri");
+    const badEpochs = await expectCode(clients.jobs.submitJob(submit(0)), Code.InvalidArgument);
+    expect(badEpochs.rawMessage).toContain("epochs");
+    expect((await clients.jobs.listJobs({ pageSize: 200 })).jobs.length).toBe(before);
+  });
+
+  it("answers PERMISSION_DENIED to a forged token and to reports about another node's job", async () => {
+    const { job } = await clients.jobs.submitJob(submit(1));
+    await waitForStatus(clients, job?.id as string, JobStatus.COMPLETED);
+    const forged = connectClients(server.rpcUrl, () => "not-a-token");
+    await expectCode(forged.nodes.reportProgress({ jobId: job?.id, progress: 0.5 }), Code.PermissionDenied);
+    let token = "";
+    const stranger = connectClients(server.rpcUrl, () => token);
+    const registered = await stranger.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 1n, computeScore: 1 }) });
+    token = registered.sessionToken;
+    await expectCode(stranger.nodes.reportProgress({ nodeId: registered.nodeId, jobId: job?.id, progress: 0.1 }), Code.PermissionDenied);
+    await expectCode(
+      stranger.nodes.reportCompletion({ nodeId: registered.nodeId, jobId: job?.id, modelWeightsUri: `/artifacts/${"a".repeat(64)}`, modelWeightsSha256: "a".repeat(64) }),
+      Code.PermissionDenied,
+    );
+    const after = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
+    expect(after?.status).toBe(JobStatus.COMPLETED);
+    expect(after?.assignedNodeId).toBe(agent.state.nodeId);
+  });
+
+  it("stops a running job when it is cancelled", async () => {
+    const { job } = await clients.jobs.submitJob(submit(200));
+    await waitForStatus(clients, job?.id as string, JobStatus.RUNNING);
+    const { job: cancelled } = await clients.jobs.cancelJob({ jobId: job?.id as string, reason: "test" });
+    expect(cancelled?.status).toBe(JobStatus.CANCELLED);
+    await waitFor(() => agent.state.phase === "idle" && !agent.state.job);
+    expect((await clients.jobs.getJob({ jobId: job?.id as string })).job?.status).toBe(JobStatus.CANCELLED);
+  });
+
+  it("takes a job back from a node that stops sending heartbeats", async () => {
+    await agent.stop();
+    let token = "";
+    const silent = connectClients(server.rpcUrl, () => token);
+    const registered = await silent.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) });
+    token = registered.sessionToken;
+    const { job } = await clients.jobs.submitJob(submit(1));
+    const stream = silent.nodes.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
+    const first = await stream.next();
+    expect(first.value?.event.value).toMatchObject({ jobId: job?.id });
+    await stream.return?.();
+    await waitForStatus(clients, job?.id as string, JobStatus.QUEUED, 15_000);
+    const { logs } = await clients.jobs.getJob({ jobId: job?.id as string });
+    expect(logs.map((l) => l.message).join("\n")).toContain("stopped sending heartbeats");
+    await clients.jobs.cancelJob({ jobId: job?.id as string });
+    agent = createNodeAgent(server.rpcUrl, "integration-node-2");
+    void agent.run();
+    await waitFor(() => agent.state.phase === "idle");
+  });
+
+  it("reports a failure instead of training when the dataset does not match its hash", async () => {
+    const digits = (await fetch(`${server.httpUrl}/api/v1/datasets`).then((r) => r.json())) as { datasets: { name: string; sha256: string }[] };
+    const sha256 = digits.datasets.find((d) => d.name === "mnist-digits")?.sha256 as string;
+    const file = path.join(server.dataDir, "artifacts", sha256.slice(0, 2), sha256);
+    const original = await readFile(file);
+    const corrupted = Buffer.from(original);
+    const last = corrupted.length - 1;
+    corrupted.writeUInt8(corrupted.readUInt8(last) ^ 0xff, last);
+    await writeFile(file, corrupted);
+    try {
+      const { job } = await clients.jobs.submitJob(submit(1));
+      await waitFor(async () => (await clients.jobs.getJob({ jobId: job?.id as string })).logs.some((l) => l.message.includes("hash mismatch")));
+      const after = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
+      expect(after?.status).toBe(JobStatus.QUEUED);
+      expect(after?.progress).toBe(0);
+      expect(agent.state.log.some((l) => l.message.includes("dataset hash mismatch"))).toBe(true);
+      await clients.jobs.cancelJob({ jobId: job?.id as string });
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+});
+
+async function waitForStatus(clients: ReturnType<typeof connectClients>, jobId: string, status: JobStatus, timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => (await clients.jobs.getJob({ jobId })).job?.status === status, timeoutMs);
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
