@@ -37,7 +37,7 @@ export interface ServerConfig {
 }
 
 /** Configuration from the environment; every setting has a default that runs on one machine. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -26,7 +26,7 @@ Options:
 
 export class UsageError extends Error {}
 
-export function parseWorkerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerOptions | "help" {
+export function parseWorkerOptions(argv: string[], env: Record<string, string | undefined> = process.env): WorkerOptions | "help" {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -235,7 +235,10 @@ export class NodeAgent {
       const parsed = parseGraph(assignment.modelDefinition);
       if (!parsed.ok) throw new GraphCompileError(parsed.issues.map((i) => i.message).join("; "));
       this.setJob({ name: parsed.graph.name ?? "" });
-      await reporter.send({ nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: hp.epochs, logMessage: "downloading dataset" }, true);
+      await reporter.send(
+        { nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: hp.epochs, backend: this.state.probe?.chosen ?? "", logMessage: "downloading dataset" },
+        true,
+      );
       const dataset = await fetchVerified(this.url(assignment.datasetUrl), assignment.datasetSha256);
       this.update({ phase: "training" });
       trainingStarted = performance.now();

@@ -4,7 +4,10 @@ import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
 import type { Hyperparameters } from "./hyperparameters";
 
-export class GraphCompileError extends Error {}
+/** The graph cannot become a model; named so that it survives crossing into a Web Worker and back. */
+export class GraphCompileError extends Error {
+  override name = "GraphCompileError";
+}
 
 export interface CompiledModel {
   model: tfjs.LayersModel;

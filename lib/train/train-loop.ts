@@ -9,6 +9,7 @@ import { datasetTensors } from "./tensors";
 import { periodicYield } from "./yield";
 
 export class TrainingAborted extends Error {
+  override name = "TrainingAborted";
   constructor() {
     super("training was stopped");
   }

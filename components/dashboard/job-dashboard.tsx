@@ -1,0 +1,125 @@
+"use client";
+
+import { ConnectError } from "@connectrpc/connect";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import Link from "next/link";
+import { useState } from "react";
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { useApi } from "../api/server-url";
+import { LogPanel } from "./log-panel";
+import { MetricsChart } from "./metrics-chart";
+import { ProgressBar, StatusBadge } from "./status-badge";
+import { isTerminalStatus, useJobWatch } from "./use-job-watch";
+
+const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
+const METRIC_LABELS: Record<string, string> = { loss: "Loss", accuracy: "Accuracy", val_loss: "Validation loss", val_accuracy: "Validation accuracy" };
+
+/** A job as it trains: status, progress, live curves, log; the trained model when it is done. */
+export function JobDashboard({ jobId }: { jobId: string }) {
+  const api = useApi();
+  const watched = useJobWatch(api, jobId);
+  const { job, status, progress, currentEpoch, totalEpochs, points } = watched;
+  const [cancelError, setCancelError] = useState<string>();
+
+  if (watched.notFound) {
+    return (
+      <p className="notice error" role="alert">
+        Job {jobId} does not exist. <Link href="/jobs">All jobs</Link>
+      </p>
+    );
+  }
+
+  const latest = job?.status === JobStatus.COMPLETED ? job.finalMetrics : (job?.latestMetrics ?? {});
+  const metrics = points.length > 0 ? mergeLatest(points.map((p) => p.values)) : latest;
+  const cancel = async () => {
+    try {
+      await api.jobs.cancelJob({ jobId, reason: "cancelled from the Engine" });
+    } catch (error) {
+      setCancelError(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
+    }
+  };
+
+  return (
+    <div className="stack">
+      <div className="row spread">
+        <div>
+          <h1>{job?.name ?? "Job"}</h1>
+          <p className="muted mono" style={{ margin: 0 }}>
+            {jobId}
+          </p>
+        </div>
+        <div className="row">
+          <StatusBadge status={status} />
+          {!isTerminalStatus(status) && status !== JobStatus.UNSPECIFIED && (
+            <button type="button" className="button danger" onClick={cancel}>
+              Cancel
+            </button>
+          )}
+          {status === JobStatus.COMPLETED && (
+            <a className="button primary" href={`${api.serverUrl}/api/v1/jobs/${jobId}/model.zip`} download data-testid="download-model">
+              Download trained model (tfjs)
+            </a>
+          )}
+        </div>
+      </div>
+
+      {watched.error && <p className="notice">{watched.error}</p>}
+      {cancelError && <p className="notice error">{cancelError}</p>}
+      {job?.error && status !== JobStatus.COMPLETED && (
+        <p className="notice error" role="alert">
+          {job.error}
+        </p>
+      )}
+
+      <section className="card stack" aria-label="Progress">
+        <div className="row spread">
+          <span>
+            Epoch <strong>{currentEpoch}</strong> of {totalEpochs || job?.totalEpochs || "?"}
+          </span>
+          <span className="mono" data-testid="progress">
+            {percent(progress)}
+          </span>
+        </div>
+        <ProgressBar value={progress} label="Training progress" />
+        <div className="stats">
+          {Object.entries(METRIC_LABELS).map(([key, label]) => (
+            <div className="stat" key={key}>
+              <div className="label">{label}</div>
+              <div className="value">{metrics[key] === undefined ? "–" : key.includes("accuracy") ? percent(metrics[key]) : metrics[key].toFixed(4)}</div>
+            </div>
+          ))}
+          <div className="stat">
+            <div className="label">Node</div>
+            <div className="value mono" style={{ fontSize: 13 }} title={job?.assignedNodeId}>
+              {job?.assignedNodeId ? `${job.assignedNodeId.slice(0, 8)} · ${job.backend || "?"}` : "waiting for a node"}
+            </div>
+          </div>
+          <div className="stat">
+            <div className="label">Attempt</div>
+            <div className="value">{job?.attempts ?? 0}</div>
+          </div>
+        </div>
+        {status === JobStatus.QUEUED && (
+          <p className="muted" style={{ margin: 0 }}>
+            Waiting for a free compute node. None online? <Link href="/worker">Volunteer this browser</Link> or run <code>npm run worker</code>.
+          </p>
+        )}
+        {job?.completedAt && status === JobStatus.COMPLETED && (
+          <p className="muted" style={{ margin: 0 }}>
+            Completed at {timestampDate(job.completedAt).toLocaleString()} on {job.backend}.
+          </p>
+        )}
+      </section>
+
+      <div className="grid grid-2" data-testid="charts">
+        <MetricsChart title="Loss" metric="loss" points={points} />
+        <MetricsChart title="Accuracy" metric="accuracy" points={points} format={percent} />
+      </div>
+      <LogPanel logs={watched.logs} />
+    </div>
+  );
+}
+
+function mergeLatest(values: Record<string, number>[]): Record<string, number> {
+  return Object.assign({}, ...values);
+}

@@ -1,0 +1,85 @@
+"use client";
+
+import { useEffect, useMemo, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { MetricPoint } from "../../gen/cyxwiz/v1/job_pb";
+
+const COLORS = { train: "#6aa8ff", val: "#f5b942" };
+
+interface Props {
+  title: string;
+  /** Metric names: the training one and its validation twin. */
+  metric: string;
+  points: MetricPoint[];
+  format?: (v: number) => string;
+}
+
+/**
+ * One training curve (train and validation) against the fractional epoch, drawn with uPlot and
+ * updated in place as points stream in.
+ */
+export function MetricsChart({ title, metric, points, format = (v) => v.toFixed(4) }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const data = useMemo(() => toData(points, metric), [points, metric]);
+  const latest = [...points].reverse().find((p) => p.values[metric] !== undefined)?.values[metric];
+  const latestVal = [...points].reverse().find((p) => p.values[`val_${metric}`] !== undefined)?.values[`val_${metric}`];
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const chart = new uPlot(
+      {
+        width: el.clientWidth || 480,
+        height: 220,
+        scales: { x: { time: false } },
+        axes: [
+          { label: "epoch", stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" } },
+          { stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" }, size: 60 },
+        ],
+        series: [
+          { label: "epoch", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) },
+          { label: metric, stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false } },
+          { label: `val_${metric}`, stroke: COLORS.val, width: 2, spanGaps: true, points: { show: true, size: 6 } },
+        ],
+        legend: { show: true },
+      },
+      [[], [], []],
+      el,
+    );
+    plot.current = chart;
+    const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 220 }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+  }, [metric]);
+
+  useEffect(() => {
+    plot.current?.setData(data as uPlot.AlignedData);
+  }, [data]);
+
+  const summary =
+    latest === undefined ? `${title}: no data yet` : `${title}: latest ${metric} ${format(latest)}${latestVal === undefined ? "" : `, val_${metric} ${format(latestVal)}`}`;
+  return (
+    <figure className="card" style={{ margin: 0 }}>
+      <figcaption className="row spread">
+        <h2 style={{ margin: 0 }}>{title}</h2>
+        <span className="mono muted">{latest === undefined ? "–" : format(latest)}</span>
+      </figcaption>
+      <div ref={container} className="chart" role="img" aria-label={summary} data-metric={metric} data-points={data[0].length} />
+    </figure>
+  );
+}
+
+function toData(points: MetricPoint[], metric: string): [number[], (number | null)[], (number | null)[]] {
+  const withMetric = points.filter((p) => p.values[metric] !== undefined || p.values[`val_${metric}`] !== undefined);
+  return [
+    withMetric.map((p) => p.step),
+    withMetric.map((p) => p.values[metric] ?? null),
+    withMetric.map((p) => p.values[`val_${metric}`] ?? null),
+  ];
+}

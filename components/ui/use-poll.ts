@@ -1,0 +1,24 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+/** Calls load now and every intervalMs while mounted; keeps the last good value and the last error. */
+export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[] = []): { data?: T; error?: string } {
+  const [state, setState] = useState<{ data?: T; error?: string }>({});
+  useEffect(() => {
+    let alive = true;
+    const tick = () =>
+      load().then(
+        (data) => alive && setState({ data }),
+        (error: unknown) => alive && setState((s) => ({ data: s.data, error: (error as Error).message })),
+      );
+    void tick();
+    const timer = setInterval(tick, intervalMs);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return state;
+}

@@ -1,0 +1,45 @@
+/// <reference lib="webworker" />
+// The volunteer page's training thread: probes backends and trains, so that the page (and the
+// agent's heartbeats) never wait on a training step.
+import "@tensorflow/tfjs-backend-webgpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { webgpuAdapterInfo } from "../../lib/train/backend-probe";
+import { createLocalExecutor } from "../../lib/train/executor";
+import { tf } from "../../lib/train/runtime-tf";
+import type { WorkerRequest, WorkerResponse } from "./worker-protocol";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+setWasmPaths("/tfjs/");
+const executor = createLocalExecutor(tf, ["webgpu", "wasm", "webgl", "cpu"], webgpuAdapterInfo);
+const running = new Map<number, AbortController>();
+
+const reply = (message: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+
+self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  if (request.kind === "abort") {
+    running.get(request.id)?.abort();
+    return;
+  }
+  try {
+    if (request.kind === "probe") {
+      reply({ kind: "probed", id: request.id, result: await executor.probe() });
+      return;
+    }
+    const abort = new AbortController();
+    running.set(request.id, abort);
+    const outcome = await executor.train(
+      { graph: request.graph, hyperparameters: request.hyperparameters, dataset: new Uint8Array(request.dataset) },
+      (progress) => reply({ kind: "progress", id: request.id, progress }),
+      abort.signal,
+    );
+    const weights = outcome.weights.slice().buffer;
+    reply({ kind: "trained", id: request.id, outcome: { ...outcome, weights } }, [weights]);
+  } catch (error) {
+    const e = error as Error;
+    reply({ kind: "failed", id: request.id, error: { name: e.name, message: e.message } });
+  } finally {
+    running.delete(request.id);
+  }
+};

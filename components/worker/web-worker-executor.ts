@@ -1,0 +1,58 @@
+import type { ProbeResult } from "../../lib/train/backend-probe";
+import { GraphCompileError } from "../../lib/train/compile";
+import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
+import type { TrainingProgress } from "../../lib/train/progress";
+import { TrainingAborted } from "../../lib/train/train-loop";
+import type { WorkerRequest, WorkerResponse } from "./worker-protocol";
+
+type Pending = {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress?: (p: TrainingProgress) => void;
+};
+
+/** Errors keep their meaning across the thread boundary: the agent decides retries on them. */
+function revive(error: { name: string; message: string }): Error {
+  if (error.name === "TrainingAborted") return new TrainingAborted();
+  if (error.name === "GraphCompileError") return new GraphCompileError(error.message);
+  return new Error(error.message);
+}
+
+/** Runs lib/train in a dedicated Web Worker; same interface as the in-process executor. */
+export function createWebWorkerExecutor(): TrainingExecutor {
+  const worker = new Worker(new URL("./training-worker.ts", import.meta.url), { type: "module", name: "cyxwiz-training" });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+
+  worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+    const message = event.data;
+    const entry = pending.get(message.id);
+    if (!entry) return;
+    if (message.kind === "progress") return entry.onProgress?.(message.progress);
+    pending.delete(message.id);
+    if (message.kind === "failed") entry.reject(revive(message.error));
+    else if (message.kind === "probed") entry.resolve(message.result);
+    else entry.resolve({ ...message.outcome, weights: new Uint8Array(message.outcome.weights) });
+  };
+  worker.onerror = (event) => {
+    for (const entry of pending.values()) entry.reject(new Error(`training worker crashed: ${event.message}`));
+    pending.clear();
+  };
+
+  const call = <T>(request: WorkerRequest, transfer: Transferable[], onProgress?: Pending["onProgress"]) =>
+    new Promise<T>((resolve, reject) => {
+      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+      worker.postMessage(request, transfer);
+    });
+
+  return {
+    probe: () => call<ProbeResult>({ kind: "probe", id: nextId++ }, []),
+    train(job, onProgress, signal) {
+      const id = nextId++;
+      const dataset = job.dataset.slice().buffer;
+      signal.addEventListener("abort", () => worker.postMessage({ kind: "abort", id } satisfies WorkerRequest), { once: true });
+      return call<TrainingOutcome>({ kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset }, [dataset], onProgress);
+    },
+    dispose: () => worker.terminate(),
+  };
+}

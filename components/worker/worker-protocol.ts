@@ -1,0 +1,24 @@
+import type { ModelGraph } from "../../lib/graph/types";
+import type { ProbeResult } from "../../lib/train/backend-probe";
+import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import type { TrainingProgress } from "../../lib/train/progress";
+
+/** Messages between the volunteer page and its training Web Worker. */
+export type WorkerRequest =
+  | { kind: "probe"; id: number }
+  | { kind: "train"; id: number; graph: ModelGraph; hyperparameters: Hyperparameters; dataset: ArrayBuffer }
+  | { kind: "abort"; id: number };
+
+export interface TrainedPayload {
+  modelJson: Record<string, unknown>;
+  weights: ArrayBuffer;
+  finalMetrics: Record<string, number>;
+  backend: string;
+  durationMs: number;
+}
+
+export type WorkerResponse =
+  | { kind: "probed"; id: number; result: ProbeResult }
+  | { kind: "progress"; id: number; progress: TrainingProgress }
+  | { kind: "trained"; id: number; outcome: TrainedPayload }
+  | { kind: "failed"; id: number; error: { name: string; message: string } };
