@@ -1,0 +1,38 @@
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { jobClient } from "../client";
+import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
+import { jobJson, jobLine, metricsLine, statusLabel, type Output } from "../output";
+
+const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
+
+/** One line (or JSON) about a job; with watch, one line per update until it ends. */
+export async function statusCommand(jobId: string | undefined, options: { server: string; watch: boolean }, out: Output): Promise<number> {
+  if (!jobId) {
+    out.error("usage: cyxwiz status <job-id> [--watch] [--json] [--server URL]");
+    return EXIT.invalid;
+  }
+  const client = jobClient(options.server);
+  try {
+    if (!options.watch) {
+      const { job } = await client.getJob({ jobId });
+      if (job) out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : jobLine(job));
+      return EXIT.ok;
+    }
+    let last = JobStatus.UNSPECIFIED;
+    for await (const update of client.watchJob({ jobId })) {
+      last = update.status;
+      if (out.json) {
+        out.print(JSON.stringify({ jobId, status: statusLabel(update.status), progress: update.progress, epoch: update.currentEpoch, totalEpochs: update.totalEpochs, metrics: update.liveMetrics.at(-1)?.values ?? {}, logs: update.logMessages.map((l) => l.message) }));
+        continue;
+      }
+      for (const log of update.logMessages) out.print(`  ${log.message}`);
+      const point = update.liveMetrics.at(-1);
+      out.print(`${statusLabel(update.status).padEnd(9)} ${(update.progress * 100).toFixed(1).padStart(5)}%  epoch ${update.currentEpoch}/${update.totalEpochs}  ${point ? metricsLine(point.values) : ""}`);
+      if (update.job?.error && TERMINAL.includes(update.status)) out.error(`error: ${update.job.error}`);
+    }
+    return last === JobStatus.COMPLETED ? EXIT.ok : EXIT.invalid;
+  } catch (error) {
+    out.error(errorMessage(error));
+    return exitCodeFor(error);
+  }
+}

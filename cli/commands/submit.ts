@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { findTemplate } from "../../lib/graph/templates";
+import { jobClient } from "../client";
+import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
+import { jobJson, type Output } from "../output";
+import { statusCommand } from "./status";
+
+export interface SubmitOptions {
+  server: string;
+  dataset?: string;
+  name?: string;
+  epochs?: string;
+  batchSize?: string;
+  learningRate?: string;
+  optimizer?: string;
+  validationSplit?: string;
+  seed?: string;
+  watch: boolean;
+}
+
+/** Submits a template by id or a graph file; prints the job id (or the job as JSON). */
+export async function submitCommand(source: string | undefined, options: SubmitOptions, out: Output): Promise<number> {
+  if (!source) {
+    out.error("usage: cyxwiz submit <graph.json | template-id> [--dataset dataset:NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--watch]");
+    return EXIT.invalid;
+  }
+  const template = findTemplate(source);
+  let modelDefinition: string;
+  try {
+    modelDefinition = template ? JSON.stringify(template.graph) : await readFile(source, "utf8");
+  } catch (error) {
+    out.error(`"${source}" is neither a template id nor a readable file: ${(error as Error).message}`);
+    return EXIT.invalid;
+  }
+  const defaults = template?.hyperparameters;
+  const number = (value: string | undefined, fallback: number | undefined) => (value === undefined ? fallback : Number(value));
+  try {
+    const { job } = await jobClient(options.server).submitJob({
+      config: {
+        name: options.name ?? template?.name ?? "",
+        modelDefinition,
+        datasetUri: options.dataset ?? (template ? `dataset:${template.dataset}` : ""),
+        hyperparameters: {
+          epochs: number(options.epochs, defaults?.epochs ?? 5),
+          batchSize: number(options.batchSize, defaults?.batchSize ?? 64),
+          learningRate: number(options.learningRate, defaults?.learningRate ?? 0.001),
+          optimizer: options.optimizer ?? defaults?.optimizer ?? "adam",
+          validationSplit: number(options.validationSplit, 0.1),
+          seed: number(options.seed, 0),
+        },
+      },
+    });
+    if (!job) throw new Error("server returned no job");
+    out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : job.id);
+    return options.watch ? statusCommand(job.id, { server: options.server, watch: true }, { ...out, json: false, print: out.error }) : EXIT.ok;
+  } catch (error) {
+    out.error(errorMessage(error));
+    return exitCodeFor(error);
+  }
+}

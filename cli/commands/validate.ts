@@ -1,0 +1,42 @@
+import { readFile } from "node:fs/promises";
+import { analyzeGraph } from "../../lib/graph/analyze";
+import { parseGraph } from "../../lib/graph/parse";
+import { formatShape } from "../../lib/graph/types";
+import { EXIT } from "../exit-codes";
+import type { Output } from "../output";
+
+/** Checks a graph file without any server: the same analysis the server runs on submission. */
+export async function validateCommand(file: string | undefined, out: Output): Promise<number> {
+  if (!file) {
+    out.error("usage: cyxwiz validate <graph.json> [--json]");
+    return EXIT.invalid;
+  }
+  let text: string;
+  try {
+    text = file === "-" ? await readStdin() : await readFile(file, "utf8");
+  } catch (error) {
+    out.error(`cannot read ${file}: ${(error as Error).message}`);
+    return EXIT.invalid;
+  }
+  const parsed = parseGraph(text);
+  const analysis = parsed.ok ? analyzeGraph(parsed.graph) : undefined;
+  const issues = parsed.ok ? (analysis?.issues ?? []) : parsed.issues;
+  const layers = (analysis?.nodes ?? []).map((n) => ({ id: n.node.id, type: n.node.type, outputShape: n.outputShape ?? null, params: n.paramCount }));
+  if (out.json) {
+    out.print(JSON.stringify({ valid: issues.length === 0, issues, layers, totalParams: analysis?.totalParams ?? 0 }, null, 2));
+  } else {
+    for (const layer of layers) {
+      out.print(`${layer.id.padEnd(20)} ${layer.type.padEnd(12)} ${(layer.outputShape ? formatShape(layer.outputShape) : "?").padEnd(16)} ${layer.params} params`);
+    }
+    if (analysis) out.print(`total: ${analysis.totalParams} trainable parameters`);
+    for (const issue of issues) out.error(`error: ${issue.message}`);
+    out.print(issues.length === 0 ? "valid" : `invalid: ${issues.length} problem${issues.length > 1 ? "s" : ""}`);
+  }
+  return issues.length === 0 ? EXIT.ok : EXIT.invalid;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,112 @@
+import { parseArgs } from "node:util";
+import { runWorker } from "../worker/main";
+import { parseWorkerOptions, UsageError, WORKER_HELP } from "../worker/options";
+import { serverUrlFrom } from "./client";
+import { statusCommand } from "./commands/status";
+import { submitCommand } from "./commands/submit";
+import { templatesCommand } from "./commands/templates";
+import { validateCommand } from "./commands/validate";
+import { EXIT } from "./exit-codes";
+import { consoleOutput } from "./output";
+
+export const HELP = `cyxwiz — train neural networks on the CyxWiz network
+
+Usage:
+  cyxwiz templates [--json]                      built-in model templates
+  cyxwiz validate <graph.json|-> [--json]        check a model graph: errors, shapes, parameter count
+  cyxwiz submit <graph.json|template-id> [options]
+      --dataset URI          dataset:NAME or sha256:HEX (a template brings its own)
+      --epochs N --batch-size N --learning-rate X --optimizer adam|sgd
+      --validation-split X --seed N --name TEXT
+      --watch                follow the job until it ends
+  cyxwiz status <job-id> [--watch] [--json]      a job's state; --watch follows it live
+  cyxwiz worker [options]                        make this machine a compute node (cyxwiz worker --help)
+
+Common options:
+  --server URL   central server (default $CYXWIZ_SERVER_URL or http://localhost:50051)
+  --json         machine-readable output
+
+Exit codes: 0 success, 1 invalid input, 2 server unreachable.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "worker") return worker(rest);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        watch: { type: "boolean", default: false },
+        server: { type: "string" },
+        dataset: { type: "string" },
+        name: { type: "string" },
+        epochs: { type: "string" },
+        "batch-size": { type: "string" },
+        "learning-rate": { type: "string" },
+        optimizer: { type: "string" },
+        "validation-split": { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`cyxwiz: ${(error as Error).message}\n\n${HELP}`);
+    return EXIT.invalid;
+  }
+  const { values, positionals } = parsed;
+  const out = consoleOutput(values.json);
+  const server = serverUrlFrom(values.server);
+  switch (command) {
+    case "templates":
+      return templatesCommand(out);
+    case "validate":
+      return validateCommand(positionals[0], out);
+    case "submit":
+      return submitCommand(
+        positionals[0],
+        {
+          server,
+          dataset: values.dataset,
+          name: values.name,
+          epochs: values.epochs,
+          batchSize: values["batch-size"],
+          learningRate: values["learning-rate"],
+          optimizer: values.optimizer,
+          validationSplit: values["validation-split"],
+          seed: values.seed,
+          watch: values.watch,
+        },
+        out,
+      );
+    case "status":
+      return statusCommand(positionals[0], { server, watch: values.watch }, out);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(HELP);
+      return EXIT.ok;
+    default:
+      console.error(`cyxwiz: unknown command "${command}"\n\n${HELP}`);
+      return EXIT.invalid;
+  }
+}
+
+async function worker(argv: string[]): Promise<number> {
+  try {
+    const options = parseWorkerOptions(argv);
+    if (options === "help") {
+      console.log(WORKER_HELP);
+      return EXIT.ok;
+    }
+    const controller = new AbortController();
+    for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => controller.abort());
+    await runWorker(options, controller.signal);
+    return EXIT.ok;
+  } catch (error) {
+    console.error(error instanceof UsageError ? `cyxwiz worker: ${error.message}` : error);
+    return EXIT.invalid;
+  }
+}
