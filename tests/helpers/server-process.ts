@@ -20,7 +20,7 @@ export interface ServerProcess {
 
 /**
  * Starts `server/main.ts` as its own process on free ports, exactly as `npm run server` would,
- * and resolves once it logs that it is listening.
+ * and resolves once it logs that it is listening (so LOG_LEVEL must stay at info or below).
  */
 export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "cyxwiz-server-")));
