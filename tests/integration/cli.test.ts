@@ -1,0 +1,90 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NodeAgent } from "../../lib/compute/agent";
+import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
+import { createNodeAgent } from "../../worker/node-runtime";
+import { REPO_ROOT, startServerProcess, type ServerProcess } from "../helpers/server-process";
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cyxwiz(args: string[], serverUrl = "http://127.0.0.1:1"): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["bin/cyxwiz.mjs", ...args], { cwd: REPO_ROOT, env: { ...process.env, CYXWIZ_SERVER_URL: serverUrl } }, (error, stdout, stderr) =>
+      resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("the cyxwiz command line", () => {
+  let dir: string;
+  let server: ServerProcess;
+  let agent: NodeAgent | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-cli-"));
+    server = await startServerProcess({ DATABASE_URL: "pglite:memory" });
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("lists the built-in templates as JSON", async () => {
+    const result = await cyxwiz(["templates", "--json"]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { id: string }[]).map((t) => t.id)).toContain("mlp-digits");
+  });
+
+  it("validates a good graph file with its shapes and parameter count", async () => {
+    const file = path.join(dir, "good.json");
+    await writeFile(file, JSON.stringify(mlpDigits.graph));
+    const result = await cyxwiz(["validate", file, "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, totalParams: 109_386, issues: [] });
+  });
+
+  it("exits 1 and names the node of an invalid graph", async () => {
+    const graph = structuredClone(mlpDigits.graph);
+    graph.edges.pop();
+    const file = path.join(dir, "bad.json");
+    await writeFile(file, JSON.stringify(graph));
+    const result = await cyxwiz(["validate", file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('node "output" (Output)');
+  });
+
+  it("exits 2 when the server cannot be reached", async () => {
+    const result = await cyxwiz(["submit", "mlp-digits"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unreachable");
+  });
+
+  it("exits 1 with the field at fault when the server rejects a submission", async () => {
+    const result = await cyxwiz(["submit", "mlp-digits", "--epochs", "0"], server.rpcUrl);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("epochs");
+  });
+
+  it("submits a template, prints the job id, and follows it to completion with status --watch", async () => {
+    const submitted = await cyxwiz(["submit", "mlp-digits", "--epochs", "1"], server.rpcUrl);
+    expect(submitted.code).toBe(0);
+    const jobId = submitted.stdout.trim();
+    expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+    const status = await cyxwiz(["status", jobId, "--json"], server.rpcUrl);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id: jobId, status: "JOB_STATUS_QUEUED" });
+    agent = createNodeAgent(server.rpcUrl, "cli-test-node");
+    void agent.run();
+    const watched = await cyxwiz(["status", jobId, "--watch"], server.rpcUrl);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/^completed +100\.0%/m);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { parseWorkerOptions, UsageError, workerPageUrl } from "./options";
+
+describe("parseWorkerOptions", () => {
+  it("defaults to the local server, the Engine beside it and automatic runtime", () => {
+    expect(parseWorkerOptions([], {})).toEqual({ server: "http://localhost:50051", engine: "http://localhost:3000", runtime: "auto", slots: 1, chromium: undefined, name: undefined });
+  });
+
+  it("derives the Engine from the server's host", () => {
+    expect(parseWorkerOptions(["--server", "http://gpu-box:50051"], {})).toMatchObject({ engine: "http://gpu-box:3000" });
+  });
+
+  it.each([
+    [["--runtime", "cuda"], /--runtime/],
+    [["--slots", "0"], /--slots/],
+    [["--server", "not a url"], /--server/],
+  ])("rejects %o", (argv, message) => {
+    expect(() => parseWorkerOptions(argv, {})).toThrow(UsageError);
+    expect(() => parseWorkerOptions(argv, {})).toThrow(message);
+  });
+
+  it("opens the worker page with its server and autostart", () => {
+    const options = parseWorkerOptions(["--server", "http://s:50051", "--name", "gpu"], {});
+    if (options === "help") throw new Error("unexpected help");
+    const url = new URL(workerPageUrl(options));
+    expect(url.pathname).toBe("/worker");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ server: "http://s:50051", autostart: "1", name: "gpu" });
+  });
+});
