@@ -56,7 +56,8 @@ async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHo
         signal.addEventListener("abort", () => resolve("stopping"), { once: true });
       });
       const why = await gone;
-      if (why !== "stopping") log("warn", `worker page ${why}; reopening`, { slot });
+      if (why === "stopping") await handBack(activePage);
+      else log("warn", `worker page ${why}; reopening`, { slot });
     } catch (error) {
       log("warn", `worker page could not open: ${(error as Error).message}`, { slot });
     } finally {
@@ -64,4 +65,10 @@ async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHo
     }
     if (!signal.aborted && browser.isConnected()) await sleep(backoffDelay(attempt), signal);
   }
+}
+
+/** Asks the page's agent to return its job to the server before the page goes (see use-agent.ts). */
+async function handBack(page: Page): Promise<void> {
+  const stop = page.evaluate(() => (window as { cyxwizWorker?: { stop(): Promise<void> } }).cyxwizWorker?.stop());
+  await Promise.race([stop.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
 }
