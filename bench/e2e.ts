@@ -1,5 +1,5 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { JobStatus } from "../gen/cyxwiz/v1/job_pb";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
 import type { Hyperparameters } from "../lib/train/hyperparameters";
@@ -9,6 +9,8 @@ import { decodeDataset } from "../lib/data/dataset-format";
 import { connectClients } from "../tests/helpers/clients";
 import { fetchDataset } from "../tests/helpers/evaluate";
 import { REPO_ROOT, startServerProcess } from "../tests/helpers/server-process";
+import { ensureEngineBuild } from "../scripts/engine-build";
+import { findChromium } from "../worker/find-chromium";
 import type { Benchmark } from "./run";
 
 const RUNS = 3;
@@ -23,26 +25,29 @@ interface PlatformRun {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /**
- * The digits MLP through the real platform — a server process, a worker process (Node runtime,
- * tfjs wasm), Connect over HTTP — against the same training alone in this process, same
- * backend, seed and settings.
+ * The digits MLP through the real platform — a server process, a compute node, Connect over
+ * HTTP — against the same training alone in this process (same backend, seed and settings).
+ * Measured first with a Node worker process, then, where Chromium exists, with the headless
+ * browser worker that `npm start` runs.
  */
 export const e2eBenchmark: Benchmark = {
   name: "e2e",
   description: "digits MLP (3 epochs) submitted through the platform vs. the same training alone",
   async run(log) {
     const server = await startServerProcess({ DATABASE_URL: "pglite:memory" });
-    const worker = spawn(process.execPath, ["--import", "tsx", "worker/main.ts", "--runtime", "node", "--server", server.rpcUrl], { cwd: REPO_ROOT, stdio: "ignore" });
+    const children: ChildProcess[] = [];
+    const spawnChild = (args: string[], env: Record<string, string> = {}) => {
+      const child = spawn(args[0] as string, args.slice(1), { cwd: REPO_ROOT, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+      children.push(child);
+      return child;
+    };
     try {
       const clients = connectClients(server.rpcUrl);
-      const once = () => platformRun(clients);
-      log("warm-up run through the platform");
-      await once();
-      const runs: PlatformRun[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        runs.push(await once());
-        log(`platform run ${i + 1}: ${JSON.stringify(runs.at(-1))}`);
-      }
+      log("Node worker (tfjs wasm in a worker process)");
+      const nodeWorker = spawnChild([process.execPath, "--import", "tsx", "worker/main.ts", "--runtime", "node", "--server", server.rpcUrl]);
+      const node = await measurePlatform(clients, log);
+      nodeWorker.kill("SIGTERM");
+
       const dataset = decodeDataset(await fetchDataset(server.httpUrl, "mnist-digits"));
       await tf.setBackend("wasm");
       const pure: number[] = [];
@@ -53,29 +58,64 @@ export const e2eBenchmark: Benchmark = {
         if (i > 0) pure.push(performance.now() - started);
         log(`${i === 0 ? "warm-up" : `pure run ${i}`}: ${Math.round(performance.now() - started)} ms`);
       }
-      const medians = {
-        submit_to_assigned_ms: median(runs.map((r) => r.submit_to_assigned_ms)),
-        submit_to_first_progress_ms: median(runs.map((r) => r.submit_to_first_progress_ms)),
-        submit_to_completed_ms: median(runs.map((r) => r.submit_to_completed_ms)),
-        pure_training_ms: Math.round(median(pure)),
-      };
-      const result = { ...medians, overhead_ratio: Number((medians.submit_to_completed_ms / medians.pure_training_ms).toFixed(3)) };
-      log(`median: ${JSON.stringify(result)}`);
-      return {
+      const pureMs = Math.round(median(pure));
+      const ratio = (m: Medians) => Number((m.submit_to_completed_ms / pureMs).toFixed(3));
+      const result: Record<string, unknown> = {
         runtime: "worker process on tfjs wasm (Node); reference: trainGraph in the benchmark process, same backend and seed",
         model: "mlp-digits",
         hyperparameters: HYPERPARAMETERS,
         runs: RUNS,
-        ...result,
-        platform_runs: runs,
+        ...node.medians,
+        pure_training_ms: pureMs,
+        overhead_ratio: ratio(node.medians),
+        platform_runs: node.runs,
         pure_runs_ms: pure.map(Math.round),
       };
+
+      const chromiumPath = findChromium();
+      if (chromiumPath) {
+        log("browser worker (headless Chromium on the /worker page, training in a Web Worker)");
+        ensureEngineBuild(log);
+        const enginePort = 3_000 + Math.floor(Math.random() * 900) + 50;
+        spawnChild([`${REPO_ROOT}/node_modules/.bin/next`, "start", "-p", String(enginePort), "-H", "127.0.0.1"], { CYXWIZ_PUBLIC_SERVER_URL: server.rpcUrl });
+        spawnChild([process.execPath, "--import", "tsx", "worker/main.ts", "--runtime", "chromium", "--server", server.rpcUrl, "--engine", `http://127.0.0.1:${enginePort}`]);
+        const browser = await measurePlatform(clients, log);
+        result.browser = {
+          runtime: "headless Chromium worker page; the probe picks its backend (wasm on this machine)",
+          ...browser.medians,
+          overhead_ratio_vs_node_pure: ratio(browser.medians),
+          platform_runs: browser.runs,
+        };
+      }
+      log(`result: ${JSON.stringify({ ...node.medians, pure_training_ms: pureMs, overhead_ratio: result.overhead_ratio, browser: result.browser ? ratio((result.browser as { submit_to_completed_ms: number } & Medians)) : "no chromium" })}`);
+      return result;
     } finally {
-      worker.kill("SIGTERM");
+      for (const child of children) child.kill("SIGTERM");
       await server.stop();
     }
   },
 };
+
+type Medians = PlatformRun;
+
+/** A warm-up job, then RUNS measured jobs, on whatever node is connected. */
+async function measurePlatform(clients: ReturnType<typeof connectClients>, log: (line: string) => void): Promise<{ medians: Medians; runs: PlatformRun[] }> {
+  log("warm-up run through the platform");
+  await platformRun(clients);
+  const runs: PlatformRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(await platformRun(clients));
+    log(`platform run ${i + 1}: ${JSON.stringify(runs.at(-1))}`);
+  }
+  return {
+    runs,
+    medians: {
+      submit_to_assigned_ms: median(runs.map((r) => r.submit_to_assigned_ms)),
+      submit_to_first_progress_ms: median(runs.map((r) => r.submit_to_first_progress_ms)),
+      submit_to_completed_ms: median(runs.map((r) => r.submit_to_completed_ms)),
+    },
+  };
+}
 
 async function platformRun(clients: ReturnType<typeof connectClients>): Promise<PlatformRun> {
   const wallStart = Date.now();

@@ -1,6 +1,5 @@
 import { toJson } from "@bufbuild/protobuf";
-import { ConnectError } from "@connectrpc/connect";
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { JobSchema } from "../../gen/cyxwiz/v1/job_pb";
 import { SHA256_HEX } from "../../lib/data/hash";
 import { analyzeGraph } from "../../lib/graph/analyze";
