@@ -1,8 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import {
-  DeviceInfoSchema,
-  DeviceType,
   NodeInfoSchema,
   NodeService,
   NodeStatus,
@@ -18,6 +16,7 @@ import type { TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
 import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-client";
 import { backoffDelay, sleep } from "./backoff";
+import { devicesFromProbe } from "./devices";
 
 export type AgentPhase = "starting" | "probing" | "registering" | "idle" | "downloading" | "training" | "uploading" | "reconnecting" | "stopped";
 
@@ -97,7 +96,14 @@ export class NodeAgent {
   async run(): Promise<void> {
     this.update({ phase: "probing" });
     this.note("info", "measuring compute backends");
-    const probe = await this.options.executor.probe();
+    let probe: ProbeResult;
+    try {
+      probe = await this.options.executor.probe();
+    } catch (error) {
+      this.note("error", `no compute backend works here: ${describe(error)}`);
+      this.update({ phase: "stopped", lastError: describe(error) });
+      return;
+    }
     this.update({ probe });
     const chosen = probe.measurements.find((m) => m.selected);
     this.note("info", `training on ${probe.chosen} (${chosen?.gflops.toFixed(1) ?? "?"} GFLOPS)`);
@@ -144,20 +150,7 @@ export class NodeAgent {
           ramTotal: BigInt(Math.round(machine.ramTotal)),
           userAgent: machine.userAgent ?? "",
           computeScore: probe.measurements.find((m) => m.selected)?.gflops ?? 0,
-          devices: probe.measurements.map((m) =>
-            create(DeviceInfoSchema, {
-              deviceType: m.backend === "webgpu" || m.backend === "webgl" ? DeviceType.GPU : DeviceType.CPU,
-              backend: m.backend,
-              name: m.backend === "webgpu" ? probe.adapter?.description || probe.adapter?.device || "WebGPU adapter" : m.backend,
-              vendor: m.backend === "webgpu" ? (probe.adapter?.vendor ?? "") : "",
-              architecture: m.backend === "webgpu" ? (probe.adapter?.architecture ?? "") : "",
-              isFallbackAdapter: m.backend === "webgpu" && Boolean(probe.adapter?.isFallbackAdapter),
-              memoryTotal: BigInt(m.backend === "webgpu" ? (probe.adapter?.maxBufferSize ?? 0) : 0),
-              gflops: m.gflops,
-              selected: m.selected,
-              note: m.note,
-            }),
-          ),
+          devices: devicesFromProbe(probe),
         }),
       },
       { signal: this.lifetime.signal },

@@ -16,14 +16,8 @@ import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import type { LogEvent, MetricPointEvent } from "../events/channels";
 import type { JobRow } from "./job-store";
 
-const PRIORITY_NAMES = ["", "LOW", "NORMAL", "HIGH", "CRITICAL"] as const;
-
 export function jobStatusOf(name: string): JobStatus {
   return JobStatus[name as keyof typeof JobStatus] ?? JobStatus.UNSPECIFIED;
-}
-
-export function priorityName(priority: JobPriority): string {
-  return PRIORITY_NAMES[priority] ?? "NORMAL";
 }
 
 export function hyperparametersMessage(hp: Hyperparameters) {

@@ -2,7 +2,6 @@
 export const JOB_STATUSES = ["QUEUED", "ASSIGNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] as const;
 export type JobStatusName = (typeof JOB_STATUSES)[number];
 
-export const ACTIVE_STATUSES: readonly JobStatusName[] = ["ASSIGNED", "RUNNING"];
 export const TERMINAL_STATUSES: readonly JobStatusName[] = ["COMPLETED", "FAILED", "CANCELLED"];
 
 export function isTerminal(status: string): boolean {
