@@ -16,10 +16,13 @@ async function pair(kind: string): Promise<[EventBus, EventBus]> {
   return [await redisBus(REDIS_URL, prefix), await redisBus(REDIS_URL, prefix)];
 }
 
-const next = (bus: EventBus, channel: string) =>
-  new Promise<unknown>((resolve) => {
-    void bus.subscribe(channel, resolve);
-  });
+/** Subscribes and waits until the subscription is live; `event` settles with the next event. */
+async function nextEvent(bus: EventBus, channel: string): Promise<{ event: Promise<unknown> }> {
+  let resolve: (event: unknown) => void = () => undefined;
+  const event = new Promise<unknown>((r) => (resolve = r));
+  await bus.subscribe(channel, resolve);
+  return { event };
+}
 
 describe.each(kinds)("the %s event bus", (kind) => {
   let buses: EventBus[] = [];
@@ -47,9 +50,9 @@ describe.each(kinds)("the %s event bus", (kind) => {
     await expect.poll(() => seen).toEqual(["first"]);
     unsubscribe();
     await a.publish("job:2", "late");
-    const marker = next(b, "job:marker");
+    const marker = await nextEvent(b, "job:marker");
     await a.publish("job:marker", "done");
-    await marker;
+    await marker.event;
     expect(seen).toEqual(["first"]);
   });
 });

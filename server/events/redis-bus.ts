@@ -10,6 +10,8 @@ export async function redisBus(url: string, prefix = "cyxwiz:"): Promise<EventBu
   const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await Promise.all([pub.connect(), sub.connect()]);
   const handlers = new Map<string, Set<(event: unknown) => void>>();
+  // Resolves once Redis has confirmed the channel's subscription; later local subscribers wait for it too.
+  const subscribed = new Map<string, Promise<unknown>>();
   sub.on("message", (channel: string, message: string) => {
     const local = handlers.get(channel.slice(prefix.length));
     if (!local) return;
@@ -26,19 +28,22 @@ export async function redisBus(url: string, prefix = "cyxwiz:"): Promise<EventBu
       if (!local) {
         local = new Set();
         handlers.set(channel, local);
-        await sub.subscribe(prefix + channel);
+        subscribed.set(channel, sub.subscribe(prefix + channel));
       }
       local.add(handler);
+      await subscribed.get(channel);
       return () => {
         local.delete(handler);
         if (local.size === 0 && handlers.get(channel) === local) {
           handlers.delete(channel);
+          subscribed.delete(channel);
           void sub.unsubscribe(prefix + channel).catch(() => undefined);
         }
       };
     },
     async close() {
       handlers.clear();
+      subscribed.clear();
       await Promise.all([pub.quit(), sub.quit()]);
     },
   };
