@@ -62,6 +62,16 @@ describe.each(DATABASE_KINDS)("claimJob on %s", (kind) => {
     expect((await t.ctx.jobs.get(job.id))?.attempts).toBe(2);
   });
 
+  it("gives nothing to a node declared offline", async () => {
+    await drainQueue();
+    const node = await registerNode(t.ctx);
+    await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { status: "OFFLINE" } });
+    await queueJob(t.ctx);
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBeUndefined();
+    await t.ctx.nodes.touch(node.id);
+    expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBeDefined();
+  });
+
   it("gives concurrent claimants different jobs", async () => {
     await drainQueue();
     const jobs = await Promise.all(Array.from({ length: 12 }, () => queueJob(t.ctx)));

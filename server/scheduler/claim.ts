@@ -11,7 +11,7 @@ export interface Claimant {
  * locked with FOR UPDATE SKIP LOCKED, so concurrent claims (from any number of server
  * instances) each get a different job and none waits for another. In the same statement the
  * job is marked ASSIGNED and its attempt recorded. A node never claims a job it already failed,
- * nor a second job while it holds one.
+ * nor a second job while it holds one, nor anything once declared offline (until it shows life).
  */
 export async function claimJob(prisma: Prisma, claimant: Claimant): Promise<string | undefined> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`
@@ -25,6 +25,7 @@ export async function claimJob(prisma: Prisma, claimant: Claimant): Promise<stri
         AND NOT EXISTS (
           SELECT 1 FROM jobs held
           WHERE held.assigned_node = ${claimant.nodeId}::uuid AND held.status IN ('ASSIGNED', 'RUNNING'))
+        AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = ${claimant.nodeId}::uuid AND n.status <> 'OFFLINE')
       ORDER BY j.priority DESC, j.created_at, j.id
       LIMIT 1
       FOR UPDATE SKIP LOCKED),
