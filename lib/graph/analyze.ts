@@ -13,6 +13,8 @@ export interface AnalyzedNode {
   inputShapes: Shape[];
   outputShape?: Shape;
   paramCount: number;
+  /** Forward-pass floating-point operations for one sample. */
+  flops: number;
 }
 
 export interface GraphAnalysis {
@@ -23,6 +25,7 @@ export interface GraphAnalysis {
   inputIds: string[];
   outputId?: string;
   totalParams: number;
+  totalFlops: number;
 }
 
 /**
@@ -109,13 +112,14 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   const shapes = new Map<string, Shape>();
   const analyzed: AnalyzedNode[] = [];
   let totalParams = 0;
+  let totalFlops = 0;
   for (const id of topo.order) {
     const node = byId.get(id) as GraphNode;
     const entry = parsed.get(id);
     if (!entry) continue;
     const inputIdsOf = (topo.incoming.get(id) ?? []).map((e) => e.source);
     const inputShapes = inputIdsOf.map((src) => shapes.get(src));
-    const item: AnalyzedNode = { node, layer: entry.layer, params: entry.params, inputIds: inputIdsOf, inputShapes: [], paramCount: 0 };
+    const item: AnalyzedNode = { node, layer: entry.layer, params: entry.params, inputIds: inputIdsOf, inputShapes: [], paramCount: 0, flops: 0 };
     analyzed.push(item);
     const { min, max } = entry.layer.inputs;
     if (inputShapes.some((s) => s === undefined) || inputShapes.length < min || inputShapes.length > max) continue;
@@ -123,8 +127,10 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     try {
       item.outputShape = entry.layer.inferShape(item.inputShapes, entry.params);
       item.paramCount = entry.layer.paramCount(item.inputShapes, entry.params);
+      item.flops = entry.layer.flops?.(item.inputShapes, entry.params, item.outputShape) ?? 0;
       shapes.set(id, item.outputShape);
       totalParams += item.paramCount;
+      totalFlops += item.flops;
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
       const seen = item.inputShapes.map(formatShape).join(", ");
@@ -132,7 +138,7 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     }
   }
 
-  return { ok: issues.length === 0, issues, nodes: analyzed, inputIds, outputId: output?.id, totalParams };
+  return { ok: issues.length === 0, issues, nodes: analyzed, inputIds, outputId: output?.id, totalParams, totalFlops };
 }
 
 function describe(node: GraphNode): string {

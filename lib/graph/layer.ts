@@ -7,9 +7,13 @@ export type LayerCategory =
   | "core"
   | "convolution"
   | "pooling"
-  | "activation"
+  | "normalization"
   | "regularization"
   | "reshape"
+  | "recurrent"
+  | "attention"
+  | "activation"
+  | "merge"
   | "output";
 
 /** Thrown by shape inference; analysis turns it into an issue naming the node. */
@@ -26,6 +30,45 @@ export interface BuildArgs<P> {
   seed: number;
 }
 
+/** What a code generator knows about one node. */
+export interface CodegenArgs<P> {
+  params: P;
+  inputShapes: Shape[];
+  outputShape: Shape;
+}
+
+/** Source a generated file needs once, whichever nodes use it (a helper class, say). */
+export interface Helper {
+  name: string;
+  source: string;
+}
+
+/**
+ * PyTorch code for one node. Tensors stay channels-last, as in Keras and tfjs, so that shapes,
+ * flatten order and parameter counts agree across the three targets.
+ */
+export interface PytorchCode {
+  /** nn.Module constructor kept on the model as self.<name>; omitted for stateless ops. */
+  module?: string;
+  /** Expression for the output, given the input variables (at least one) and the module's attribute (self.<name>). */
+  forward(inputs: [string, ...string[]], self: string): string;
+  helpers?: Helper[];
+}
+
+/** Keras or tfjs code for one node: a layer constructor, called on the node's inputs. */
+export interface LayerCode {
+  layer: string;
+  helpers?: Helper[];
+  /** How to call the layer when not as layer(x) / layer([a, b]) (Keras attention takes query, value). */
+  call?(layer: string, inputs: [string, ...string[]]): string;
+}
+
+export interface Codegen<P> {
+  pytorch(args: CodegenArgs<P>): PytorchCode;
+  keras(args: CodegenArgs<P>): LayerCode;
+  tfjs(args: CodegenArgs<P>): LayerCode;
+}
+
 /**
  * Everything about one node type, in one place: add a file under layers/ and register it.
  * P is the parsed parameter object; the zod schema carries types, ranges, defaults and docs.
@@ -36,12 +79,23 @@ export interface LayerDefinition<P = Record<string, unknown>> {
   category: LayerCategory;
   description: string;
   params: z.ZodType<P>;
-  /** How many incoming edges the node takes. */
+  /** How many incoming tensor edges the node takes; several are ordered by target handle (in0, in1, …). */
   inputs: { min: number; max: number };
   inferShape(inputShapes: Shape[], params: P): Shape;
   /** Trainable parameters the node adds, given its input shapes. */
   paramCount(inputShapes: Shape[], params: P): number;
+  /** Floating-point operations of one forward pass for one sample (a multiply-add counts 2). */
+  flops?(inputShapes: Shape[], params: P, outputShape: Shape): number;
   build(args: BuildArgs<P>): tfjs.SymbolicTensor;
+  /** Code generation; Input and Output nodes are written by the generators themselves. */
+  codegen?: Codegen<P>;
+  /** A small valid use (input shapes and parameters): documentation, palette previews and the registry-wide tests. */
+  example?: LayerExample;
+}
+
+export interface LayerExample {
+  inputs: { shape: number[]; dtype?: "float32" | "int32" }[];
+  params?: Record<string, unknown>;
 }
 
 export function defineLayer<P>(definition: LayerDefinition<P>): LayerDefinition<P> {
@@ -75,4 +129,9 @@ export function single(inputs: tfjs.SymbolicTensor[]): tfjs.SymbolicTensor {
   const input = inputs[0];
   if (!input) throw new Error("layer built without its input");
   return input;
+}
+
+/** Applies a tfjs layer to the node's input(s) and types the result. */
+export function applyLayer(layer: tfjs.layers.Layer, inputs: tfjs.SymbolicTensor[]): tfjs.SymbolicTensor {
+  return layer.apply(inputs.length === 1 ? single(inputs) : inputs) as tfjs.SymbolicTensor;
 }

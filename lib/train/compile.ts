@@ -43,7 +43,8 @@ export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparame
   const loss = outputNode.params.loss as LossName;
   model.compile({
     optimizer: hp.optimizer === "sgd" ? tf.train.sgd(hp.learningRate) : tf.train.adam(hp.learningRate),
-    loss,
+    // tfjs-layers has no Huber loss by name; its loss functions do.
+    loss: loss === "huber" ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.huberLoss(yTrue, yPred) : loss,
     metrics: CLASSIFICATION_LOSSES.includes(loss) ? ["accuracy"] : [],
   });
   return { model, loss, analysis };

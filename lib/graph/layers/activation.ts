@@ -1,16 +1,10 @@
-import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { z } from "zod";
-import { defineLayer, firstInput, single, type LayerDefinition } from "../layer";
+import { applyLayer, defineLayer, firstInput, type LayerDefinition } from "../layer";
+import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { elementwiseFlops, pytorchActivation, type ActivationName } from "./common";
 
-type Elementwise = "relu" | "sigmoid" | "tanh" | "softmax";
-
-/** An activation node: shape-preserving, no weights. Each activation type is one call of this. */
-export function activationLayer(
-  type: string,
-  fn: Elementwise,
-  label: string,
-  description: string,
-): LayerDefinition<Record<string, never>> {
+/** An activation node: shape-preserving, no weights. Each parameterless activation type is one call of this. */
+export function activationLayer(type: string, fn: ActivationName, label: string, description: string): LayerDefinition<Record<string, never>> {
   return defineLayer({
     type,
     label,
@@ -20,6 +14,13 @@ export function activationLayer(
     inputs: { min: 1, max: 1 },
     inferShape: (shapes) => firstInput(shapes),
     paramCount: () => 0,
-    build: ({ tf, inputs, name }) => tf.layers.activation({ activation: fn, name }).apply(single(inputs)) as SymbolicTensor,
+    flops: (shapes) => elementwiseFlops(firstInput(shapes), 4),
+    build: ({ tf, inputs, name }) => applyLayer(tf.layers.activation({ activation: fn, name }), inputs),
+    codegen: {
+      pytorch: () => ({ forward: ([x]) => pytorchActivation(fn, x) }),
+      keras: () => ({ layer: kerasLayer("Activation", [fn]) }),
+      tfjs: () => ({ layer: tfjsLayer("activation", { activation: fn }) }),
+    },
+    example: { inputs: [{ shape: [6] }] },
   });
 }

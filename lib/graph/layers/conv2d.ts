@@ -1,7 +1,7 @@
-import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { z } from "zod";
-import { defineLayer, firstInput, single } from "../layer";
-import { activationParam, imageShape, kernelParam, paddingParam, pair, windowOutput } from "./common";
+import { applyLayer, defineLayer, firstInput } from "../layer";
+import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, windowOutput } from "./common";
 
 export const conv2d = defineLayer({
   type: "Conv2D",
@@ -28,9 +28,14 @@ export const conv2d = defineLayer({
     const [kh, kw] = pair(p.kernelSize);
     return kh * kw * c * p.filters + (p.useBias ? p.filters : 0);
   },
+  flops: (shapes, p, out) => {
+    const [, , c] = imageShape(firstInput(shapes), "Conv2D");
+    const [kh, kw] = pair(p.kernelSize);
+    return 2 * kh * kw * c * p.filters * (out[0] ?? 1) * (out[1] ?? 1);
+  },
   build: ({ tf, params, inputs, name, seed }) =>
-    tf.layers
-      .conv2d({
+    applyLayer(
+      tf.layers.conv2d({
         filters: params.filters,
         kernelSize: pair(params.kernelSize),
         strides: pair(params.strides),
@@ -39,6 +44,35 @@ export const conv2d = defineLayer({
         useBias: params.useBias,
         kernelInitializer: tf.initializers.glorotUniform({ seed }),
         name,
-      })
-      .apply(single(inputs)) as SymbolicTensor,
+      }),
+      inputs,
+    ),
+  codegen: {
+    pytorch: ({ params: p, inputShapes }) => {
+      const [, , c] = imageShape(firstInput(inputShapes), "Conv2D");
+      const stride = pair(p.strides);
+      const native = stride[0] === 1 && stride[1] === 1;
+      const conv = pyCall("nn.Conv2d", [c, p.filters, pair(p.kernelSize)], {
+        stride: native ? undefined : stride,
+        padding: native && p.padding === "same" ? "same" : undefined,
+        bias: p.useBias ? undefined : false,
+      });
+      const wrapped = pytorchSpatial(conv, { kernel: pair(p.kernelSize), stride, padding: p.padding, nativeSame: native });
+      return { ...wrapped, forward: ([x], self) => pytorchActivation(p.activation, `${self}(${x})`) };
+    },
+    keras: ({ params: p }) => ({
+      layer: kerasLayer("Conv2D", [p.filters, pair(p.kernelSize)], { strides: pair(p.strides), padding: p.padding, activation: activationArg(p.activation), use_bias: p.useBias ? undefined : false }),
+    }),
+    tfjs: ({ params: p }) => ({
+      layer: tfjsLayer("conv2d", {
+        filters: p.filters,
+        kernelSize: pair(p.kernelSize),
+        strides: pair(p.strides),
+        padding: p.padding,
+        activation: activationArg(p.activation),
+        useBias: p.useBias ? undefined : false,
+      }),
+    }),
+  },
+  example: { inputs: [{ shape: [9, 9, 3] }], params: { filters: 4, kernelSize: 3, strides: 2, padding: "same", activation: "relu" } },
 });

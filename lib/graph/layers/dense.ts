@@ -1,7 +1,7 @@
-import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { z } from "zod";
-import { defineLayer, firstInput, lastDim, single } from "../layer";
-import { activationParam } from "./common";
+import { applyLayer, defineLayer, firstInput, lastDim } from "../layer";
+import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { activationArg, activationParam, elementwiseFlops, pytorchActivation } from "./common";
 
 export const dense = defineLayer({
   type: "Dense",
@@ -16,14 +16,25 @@ export const dense = defineLayer({
   inputs: { min: 1, max: 1 },
   inferShape: (shapes, p) => [...firstInput(shapes).slice(0, -1), p.units],
   paramCount: (shapes, p) => lastDim(firstInput(shapes), "Dense") * p.units + (p.useBias ? p.units : 0),
+  flops: (shapes, _p, out) => 2 * lastDim(firstInput(shapes), "Dense") * elementwiseFlops(out),
   build: ({ tf, params, inputs, name, seed }) =>
-    tf.layers
-      .dense({
+    applyLayer(
+      tf.layers.dense({
         units: params.units,
         activation: params.activation,
         useBias: params.useBias,
         kernelInitializer: tf.initializers.glorotUniform({ seed }),
         name,
-      })
-      .apply(single(inputs)) as SymbolicTensor,
+      }),
+      inputs,
+    ),
+  codegen: {
+    pytorch: ({ params, inputShapes }) => ({
+      module: pyCall("nn.Linear", [lastDim(firstInput(inputShapes), "Dense"), params.units], { bias: params.useBias ? undefined : false }),
+      forward: ([x], self) => pytorchActivation(params.activation, `${self}(${x})`),
+    }),
+    keras: ({ params }) => ({ layer: kerasLayer("Dense", [params.units], { activation: activationArg(params.activation), use_bias: params.useBias ? undefined : false }) }),
+    tfjs: ({ params }) => ({ layer: tfjsLayer("dense", { units: params.units, activation: activationArg(params.activation), useBias: params.useBias ? undefined : false }) }),
+  },
+  example: { inputs: [{ shape: [8] }], params: { units: 4, activation: "relu" } },
 });

@@ -1,6 +1,6 @@
-import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { z } from "zod";
-import { defineLayer, firstInput, single } from "../layer";
+import { applyLayer, defineLayer, firstInput } from "../layer";
+import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 
 export const dropout = defineLayer({
   type: "Dropout",
@@ -14,5 +14,11 @@ export const dropout = defineLayer({
   inferShape: (shapes) => firstInput(shapes),
   paramCount: () => 0,
   // No seed: tfjs reuses a seeded dropout mask on every batch, which would stop it regularising.
-  build: ({ tf, params, inputs, name }) => tf.layers.dropout({ rate: params.rate, name }).apply(single(inputs)) as SymbolicTensor,
+  build: ({ tf, params, inputs, name }) => applyLayer(tf.layers.dropout({ rate: params.rate, name }), inputs),
+  codegen: {
+    pytorch: ({ params }) => ({ module: pyCall("nn.Dropout", [params.rate]), forward: ([x], self) => `${self}(${x})` }),
+    keras: ({ params }) => ({ layer: kerasLayer("Dropout", [params.rate]) }),
+    tfjs: ({ params }) => ({ layer: tfjsLayer("dropout", { rate: params.rate }) }),
+  },
+  example: { inputs: [{ shape: [8] }], params: { rate: 0.5 } },
 });

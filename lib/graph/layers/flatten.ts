@@ -1,6 +1,6 @@
-import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { z } from "zod";
-import { defineLayer, firstInput, single, volume } from "../layer";
+import { applyLayer, defineLayer, firstInput, volume } from "../layer";
+import { kerasLayer, tfjsLayer } from "../../codegen/literals";
 
 export const flatten = defineLayer({
   type: "Flatten",
@@ -11,5 +11,11 @@ export const flatten = defineLayer({
   inputs: { min: 1, max: 1 },
   inferShape: (shapes) => [volume(firstInput(shapes), "Flatten")],
   paramCount: () => 0,
-  build: ({ tf, inputs, name }) => tf.layers.flatten({ name }).apply(single(inputs)) as SymbolicTensor,
+  build: ({ tf, inputs, name }) => applyLayer(tf.layers.flatten({ name }), inputs),
+  codegen: {
+    pytorch: () => ({ forward: ([x]) => `torch.flatten(${x}, 1)` }),
+    keras: () => ({ layer: kerasLayer("Flatten") }),
+    tfjs: () => ({ layer: tfjsLayer("flatten", {}) }),
+  },
+  example: { inputs: [{ shape: [4, 4, 2] }] },
 });

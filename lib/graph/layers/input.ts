@@ -13,9 +13,10 @@ export const input = defineLayer({
       .max(4)
       .default([784])
       .describe("Shape of one sample, without the batch dimension, e.g. [28, 28, 1]"),
+    dtype: z.enum(["float32", "int32"]).default("float32").describe('"int32" for token ids feeding an Embedding'),
   }),
   inputs: { min: 0, max: 0 },
   inferShape: (_shapes, params) => params.shape,
   paramCount: () => 0,
-  build: ({ tf, params, name }) => tf.input({ shape: params.shape, name }),
+  build: ({ tf, params, name }) => tf.input({ shape: params.shape, dtype: params.dtype, name }),
 });

@@ -8,6 +8,7 @@ export const LOSSES = {
   binaryCrossentropy: "Cross-entropy for yes/no targets in [0, 1]",
   meanSquaredError: "Mean squared error (regression)",
   meanAbsoluteError: "Mean absolute (L1) error (regression)",
+  huber: "Huber loss: squared near zero, linear beyond 1 (regression robust to outliers)",
 } as const;
 
 export type LossName = keyof typeof LOSSES;

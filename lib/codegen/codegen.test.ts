@@ -1,0 +1,114 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { pythonWithTorch } from "../../tests/helpers/python";
+import { REPO_ROOT } from "../../tests/helpers/server-process";
+import { analyzeGraph } from "../graph/analyze";
+import { exampleGraph, exampleLayers } from "../graph/examples";
+import { templates } from "../graph/templates";
+import type { ModelGraph } from "../graph/types";
+import { compileGraph } from "../train/compile";
+import { tf } from "../train/runtime-tf";
+import { disposeModel } from "../train/train-loop";
+import { generateCode } from "./index";
+
+// Generated files live inside the repository so that `import "@tensorflow/tfjs"` resolves.
+const OUT = path.join(REPO_ROOT, "test-results", "codegen");
+
+const cases: [string, ModelGraph][] = [
+  ...exampleLayers().map((l) => [`layer ${l.type}`, exampleGraph(l)] as [string, ModelGraph]),
+  ...templates.map((t) => [`template ${t.id}`, t.graph] as [string, ModelGraph]),
+];
+
+const fileName = (name: string) => name.replace(/[^A-Za-z0-9]+/g, "_");
+
+function expected(graph: ModelGraph) {
+  const analysis = analyzeGraph(graph);
+  const output = analysis.nodes.find((n) => n.node.id === analysis.outputId);
+  return { params: analysis.totalParams, outputShape: output?.outputShape };
+}
+
+describe("generated code", () => {
+  const python: Record<string, { output_shape?: number[]; trainable_params?: number; keras_ok?: boolean; error?: string }> = {};
+
+  beforeAll(async () => {
+    await tf.setBackend("cpu");
+    mkdirSync(OUT, { recursive: true });
+    const files = cases.map(([name, graph]) => {
+      const base = path.join(OUT, fileName(name));
+      writeFileSync(`${base}_torch.py`, generateCode(graph, "pytorch"));
+      writeFileSync(`${base}_keras.py`, generateCode(graph, "keras"));
+      return { name, torch: `${base}_torch.py`, keras: `${base}_keras.py` };
+    });
+    // One Python process checks every file: PyTorch modules are built and run, Keras files parsed.
+    const driver = `
+import ast, importlib.util, json, sys, torch
+for entry in json.loads(sys.argv[1]):
+    result = {}
+    try:
+        spec = importlib.util.spec_from_file_location("generated", entry["torch"])
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.model.eval()
+        with torch.no_grad():
+            out = module.model(*module.example_inputs())
+        result["output_shape"] = list(out.shape[1:])
+        result["trainable_params"] = sum(p.numel() for p in module.model.parameters() if p.requires_grad)
+        ast.parse(open(entry["keras"]).read())
+        result["keras_ok"] = True
+    except Exception as error:
+        result["error"] = repr(error)
+    print(json.dumps({"name": entry["name"], **result}))
+`;
+    const stdout = execFileSync(pythonWithTorch(), ["-c", driver, JSON.stringify(files)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    for (const line of stdout.trim().split("\n")) {
+      const row = JSON.parse(line) as { name: string; error?: string };
+      python[row.name] = row;
+    }
+  }, 120_000);
+
+  describe.each(cases)("%s", (name, graph) => {
+    it("runs in PyTorch with the same output shape and trainable parameters", () => {
+      const want = expected(graph);
+      expect(python[name]?.error).toBeUndefined();
+      expect(python[name]).toMatchObject({ output_shape: want.outputShape, trainable_params: want.params });
+    });
+
+    it("is valid Python for Keras", () => {
+      expect(python[name]?.keras_ok).toBe(true);
+    });
+
+    it("builds in TensorFlow.js with the same output shape and trainable parameters", async () => {
+      const file = path.join(OUT, `${fileName(name)}.mjs`);
+      writeFileSync(file, generateCode(graph, "tfjs"));
+      const { model } = (await import(`${pathToFileURL(file).href}?v=${Date.now()}`)) as { model: tf.LayersModel };
+      const want = expected(graph);
+      expect(model.outputs[0]?.shape.slice(1)).toEqual(want.outputShape);
+      expect(model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0)).toBe(want.params);
+      disposeModel(model);
+    });
+  });
+
+  it.each(["MultiHeadAttention", "TransformerEncoder", "PositionalEncoding"])(
+    "emits a %s class that computes what the runtime layer computes",
+    async (type) => {
+      await tf.setBackend("cpu");
+      const layer = exampleLayers().find((l) => l.type === type);
+      if (!layer) throw new Error(`no ${type}`);
+      const graph = exampleGraph(layer);
+      const file = path.join(OUT, `equivalence_${type}.mjs`);
+      writeFileSync(file, generateCode(graph, "tfjs"));
+      const generated = ((await import(pathToFileURL(file).href)) as { model: tf.LayersModel }).model;
+      const { model: runtime } = compileGraph(tf, graph, { epochs: 1, batchSize: 1, learningRate: 0.1, optimizer: "sgd", validationSplit: 0, seed: 1 });
+      generated.setWeights(runtime.getWeights());
+      const inputs = (layer.example?.inputs ?? []).map((input, i) => tf.randomNormal([2, ...input.shape], 0, 1, "float32", i + 1));
+      const a = runtime.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;
+      const b = generated.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+      disposeModel(runtime);
+      disposeModel(generated);
+    },
+  );
+});

@@ -1,0 +1,98 @@
+import type { LossName } from "../graph/layers/output";
+import { py } from "./literals";
+import { collectHelpers, header, planCode, requireCodegen, type CodePlan } from "./plan";
+import type { ModelGraph } from "../graph/types";
+import type { Hyperparameters } from "../train/hyperparameters";
+
+const LOSSES: Record<LossName, string> = {
+  categoricalCrossentropy: "return -(target * torch.log(pred.clamp_min(1e-7))).sum(-1).mean()",
+  sparseCategoricalCrossentropy: "return F.nll_loss(torch.log(pred.clamp_min(1e-7)), target.long().flatten())",
+  binaryCrossentropy: "return F.binary_cross_entropy(pred, target)",
+  meanSquaredError: "return F.mse_loss(pred, target)",
+  meanAbsoluteError: "return F.l1_loss(pred, target)",
+  huber: "return F.huber_loss(pred, target, delta=1.0)",
+};
+
+const indent = (text: string, by = "    ") =>
+  text
+    .split("\n")
+    .map((l) => (l ? by + l : l))
+    .join("\n");
+
+/** A runnable PyTorch module (plus loss, optimizer and a train step) with the graph's layers and parameter count. */
+export function generatePytorch(graph: ModelGraph, training?: Pick<Hyperparameters, "optimizer" | "learningRate">): string {
+  const plan = planCode(graph, "python", training);
+  const init: string[] = [];
+  const forward: string[] = [];
+  const helpers = [];
+  for (const node of plan.nodes) {
+    if (node.node.layer.category === "input") continue;
+    const code = requireCodegen(node).pytorch(node.args);
+    helpers.push(code.helpers);
+    if (code.module) init.push(`self.${node.name} = ${code.module}`);
+    forward.push(`${node.name} = ${code.forward(node.inputs as [string, ...string[]], `self.${node.name}`)}`);
+  }
+  const args = plan.inputs.map((n) => n.name);
+  const optimizer = plan.training.optimizer === "sgd" ? "torch.optim.SGD" : "torch.optim.Adam";
+  return [
+    `"""${header(graph, "").map((l) => l.trim()).join("\n")}\n"""`,
+    "import json",
+    "import math",
+    "",
+    "import torch",
+    "import torch.nn.functional as F",
+    "from torch import nn",
+    "",
+    ...collectHelpers(helpers).flatMap((h) => ["", h.source, ""]),
+    "",
+    "class Model(nn.Module):",
+    "    def __init__(self):",
+    "        super().__init__()",
+    indent(init.length ? init.join("\n") : "pass", "        "),
+    "",
+    `    def forward(self, ${args.join(", ")}):`,
+    indent([...forward, `return ${plan.output.name}`].join("\n"), "        "),
+    "",
+    "",
+    "def loss_fn(pred, target):",
+    `    ${LOSSES[plan.loss]}`,
+    "",
+    "",
+    "def example_inputs(batch=2):",
+    `    """Random inputs of the shapes the model takes."""`,
+    `    return [${plan.inputs.map(exampleInput).join(", ")}]`,
+    "",
+    "",
+    "model = Model()",
+    ...(plan.trainable ? trainingCode(optimizer, plan.training.learningRate) : []),
+    "",
+    "",
+    'if __name__ == "__main__":',
+    "    model.eval()",
+    "    with torch.no_grad():",
+    "        out = model(*example_inputs())",
+    '    print(json.dumps({"output_shape": list(out.shape[1:]), "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad)}))',
+    "",
+  ].join("\n");
+}
+
+function exampleInput(node: CodePlan["inputs"][number]): string {
+  const shape = node.args.params.shape as number[];
+  return node.args.params.dtype === "int32" ? `torch.randint(0, 2, (batch, ${shape.join(", ")}))` : `torch.randn(batch, ${shape.join(", ")})`;
+}
+
+/** The optimizer and one training step; a model without weights has nothing to optimise. */
+function trainingCode(optimizer: string, learningRate: number): string[] {
+  return [
+    `optimizer = ${optimizer}(model.parameters(), lr=${py(learningRate)})`,
+    "",
+    "",
+    "def train_step(inputs, target):",
+    "    model.train()",
+    "    optimizer.zero_grad()",
+    "    loss = loss_fn(model(*inputs), target)",
+    "    loss.backward()",
+    "    optimizer.step()",
+    "    return loss.item()",
+  ];
+}

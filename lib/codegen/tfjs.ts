@@ -1,0 +1,39 @@
+import type { LossName } from "../graph/layers/output";
+import type { ModelGraph } from "../graph/types";
+import type { Hyperparameters } from "../train/hyperparameters";
+import { js } from "./literals";
+import { collectHelpers, header, planCode, requireCodegen } from "./plan";
+
+const CLASSIFICATION: LossName[] = ["categoricalCrossentropy", "sparseCategoricalCrossentropy", "binaryCrossentropy"];
+
+/** A TensorFlow.js ES module exporting the compiled model. */
+export function generateTfjs(graph: ModelGraph, training?: Pick<Hyperparameters, "optimizer" | "learningRate">): string {
+  const plan = planCode(graph, "javascript", training);
+  const lines: string[] = [];
+  const helpers = [];
+  for (const node of plan.nodes) {
+    if (node.node.layer.category === "input") {
+      const { shape, dtype } = node.args.params as { shape: number[]; dtype: string };
+      lines.push(`const ${node.name} = tf.input(${js({ shape, dtype: dtype === "int32" ? dtype : undefined, name: node.node.node.id })});`);
+      continue;
+    }
+    const code = requireCodegen(node).tfjs(node.args);
+    helpers.push(code.helpers);
+    const inputs = node.inputs as [string, ...string[]];
+    lines.push(`const ${node.name} = ${code.layer}.apply(${inputs.length === 1 ? inputs[0] : `[${inputs.join(", ")}]`});`);
+  }
+  const loss = plan.loss === "huber" ? "(yTrue, yPred) => tf.losses.huberLoss(yTrue, yPred)" : js(plan.loss);
+  const optimizer = `tf.train.${plan.training.optimizer === "sgd" ? "sgd" : "adam"}(${plan.training.learningRate})`;
+  const metrics = CLASSIFICATION.includes(plan.loss) ? ', metrics: ["accuracy"]' : "";
+  return [
+    ...header(graph, "//"),
+    'import * as tf from "@tensorflow/tfjs";',
+    ...collectHelpers(helpers).flatMap((h) => ["", h.source]),
+    "",
+    ...lines,
+    "",
+    `export const model = tf.model({ inputs: [${plan.inputs.map((n) => n.name).join(", ")}], outputs: ${plan.output.name} });`,
+    `model.compile({ optimizer: ${optimizer}, loss: ${loss}${metrics} });`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,3 @@
+import { elementwiseMerge } from "./merge";
+
+export const average = elementwiseMerge("Average");

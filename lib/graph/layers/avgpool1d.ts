@@ -1,0 +1,3 @@
+import { pool1d } from "./pooling";
+
+export const avgPool1d = pool1d("avg");

@@ -1,0 +1,3 @@
+import { pool2d } from "./pooling";
+
+export const avgPool2d = pool2d("avg");

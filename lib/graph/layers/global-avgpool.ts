@@ -1,0 +1,3 @@
+import { globalPool } from "./pooling";
+
+export const globalAvgPool = globalPool("avg");

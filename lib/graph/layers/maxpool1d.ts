@@ -1,0 +1,3 @@
+import { pool1d } from "./pooling";
+
+export const maxPool1d = pool1d("max");

@@ -1,0 +1,3 @@
+import { elementwiseMerge } from "./merge";
+
+export const multiply = elementwiseMerge("Multiply");

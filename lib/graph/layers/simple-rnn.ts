@@ -1,0 +1,3 @@
+import { recurrentLayer } from "./recurrent";
+
+export const simpleRnn = recurrentLayer("SimpleRNN");
