@@ -1,0 +1,103 @@
+import { getLayer } from "../graph/registry";
+import { edgeId, type EditorDocument, type EditorEdge, type EditorNode, type Position } from "./document";
+import { newNodeId } from "./ids";
+
+/**
+ * Every change the editor makes, as a pure function from document to document. The store keeps
+ * history and selection; these only transform data, so they are tested without a browser.
+ */
+
+export function addNode(doc: EditorDocument, type: string, position: Position): { doc: EditorDocument; id: string } {
+  const layer = getLayer(type);
+  if (!layer) throw new Error(`unknown node type ${type}`);
+  const id = newNodeId(type, doc.nodes.map((n) => n.id));
+  const params = layer.params.safeParse({});
+  const node: EditorNode = { id, type, params: params.success ? (params.data as Record<string, unknown>) : {}, position };
+  return { doc: { ...doc, nodes: [...doc.nodes, node] }, id };
+}
+
+export function moveNodes(doc: EditorDocument, positions: Record<string, Position>): EditorDocument {
+  return { ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] as Position } : n)) };
+}
+
+export function connect(doc: EditorDocument, source: string, target: string, targetHandle: string): EditorDocument {
+  // One edge per input handle: a new connection replaces the old one.
+  const edges = doc.edges.filter((e) => !(e.target === target && e.targetHandle === targetHandle));
+  const edge: EditorEdge = { source, target, targetHandle, id: edgeId({ source, target, targetHandle }) };
+  return { ...doc, edges: [...edges, edge] };
+}
+
+export function removeEdges(doc: EditorDocument, ids: Iterable<string>): EditorDocument {
+  const gone = new Set(ids);
+  return { ...doc, edges: doc.edges.filter((e) => !gone.has(e.id)) };
+}
+
+/** Deletes nodes and every edge touching them. */
+export function removeNodes(doc: EditorDocument, ids: Iterable<string>): EditorDocument {
+  const gone = new Set(ids);
+  return {
+    ...doc,
+    nodes: doc.nodes.filter((n) => !gone.has(n.id)),
+    edges: doc.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
+  };
+}
+
+export function setParams(doc: EditorDocument, id: string, params: Record<string, unknown>): EditorDocument {
+  return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, params } : n)) };
+}
+
+export function setLabel(doc: EditorDocument, id: string, label: string): EditorDocument {
+  return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, label: label.trim() || undefined } : n)) };
+}
+
+export function rename(doc: EditorDocument, name: string): EditorDocument {
+  return { ...doc, name: name.trim() || "Untitled model" };
+}
+
+/** A piece of a document that can travel through the clipboard: nodes and the edges among them. */
+export interface Fragment {
+  format: "cyxwiz.fragment";
+  nodes: EditorNode[];
+  edges: EditorEdge[];
+}
+
+export function copyFragment(doc: EditorDocument, nodeIds: Iterable<string>): Fragment {
+  const ids = new Set(nodeIds);
+  return {
+    format: "cyxwiz.fragment",
+    nodes: doc.nodes.filter((n) => ids.has(n.id)),
+    edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+  };
+}
+
+/** Inserts a fragment with fresh ids, shifted by offset; returns the new nodes' ids (to select them). */
+export function pasteFragment(doc: EditorDocument, fragment: Fragment, offset: Position): { doc: EditorDocument; ids: string[] } {
+  const taken = doc.nodes.map((n) => n.id);
+  const renamed = new Map<string, string>();
+  const nodes = fragment.nodes
+    .filter((n) => getLayer(n.type))
+    .map((n) => {
+      const id = newNodeId(n.type, [...taken, ...renamed.values()]);
+      renamed.set(n.id, id);
+      return { ...n, id, params: structuredClone(n.params), position: { x: n.position.x + offset.x, y: n.position.y + offset.y } };
+    });
+  const edges = fragment.edges
+    .filter((e) => renamed.has(e.source) && renamed.has(e.target))
+    .map((e) => {
+      const moved = { source: renamed.get(e.source) as string, target: renamed.get(e.target) as string, targetHandle: e.targetHandle };
+      return { ...moved, id: edgeId(moved) };
+    });
+  return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+}
+
+/** Reads a fragment from clipboard text (another tab's copy); undefined for anything else. */
+export function parseFragment(text: string): Fragment | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<Fragment>;
+    if (value.format !== "cyxwiz.fragment" || !Array.isArray(value.nodes) || !Array.isArray(value.edges)) return undefined;
+    const wellFormed = value.nodes.every((n) => typeof n?.id === "string" && typeof n.type === "string" && typeof n.position?.x === "number" && typeof n.params === "object");
+    return wellFormed ? (value as Fragment) : undefined;
+  } catch {
+    return undefined;
+  }
+}
