@@ -3,15 +3,20 @@
 import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { MetricPoint } from "../../gen/cyxwiz/v1/job_pb";
 
 const COLORS = { train: "#6aa8ff", val: "#f5b942" };
+
+/** A point of a training curve: the fractional epoch and the metrics there (a job's MetricPoint fits). */
+export interface CurvePoint {
+  step: number;
+  values: Record<string, number>;
+}
 
 interface Props {
   title: string;
   /** Metric names: the training one and its validation twin. */
   metric: string;
-  points: MetricPoint[];
+  points: CurvePoint[];
   format?: (v: number) => string;
 }
 
@@ -75,7 +80,7 @@ export function MetricsChart({ title, metric, points, format = (v) => v.toFixed(
   );
 }
 
-function toData(points: MetricPoint[], metric: string): [number[], (number | null)[], (number | null)[]] {
+function toData(points: CurvePoint[], metric: string): [number[], (number | null)[], (number | null)[]] {
   const withMetric = points.filter((p) => p.values[metric] !== undefined || p.values[`val_${metric}`] !== undefined);
   return [
     withMetric.map((p) => p.step),

@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 
 const LINKS = [
   { href: "/", label: "New job" },
+  { href: "/editor", label: "Editor" },
   { href: "/jobs", label: "Jobs" },
   { href: "/worker", label: "Volunteer" },
 ];

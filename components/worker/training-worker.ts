@@ -5,6 +5,7 @@ import "@tensorflow/tfjs-backend-webgpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { webgpuAdapterInfo } from "../../lib/train/backend-probe";
 import { createLocalExecutor } from "../../lib/train/executor";
+import { PauseController } from "../../lib/train/pause";
 import { tf } from "../../lib/train/runtime-tf";
 import type { WorkerRequest, WorkerResponse } from "./worker-protocol";
 
@@ -12,14 +13,17 @@ declare const self: DedicatedWorkerGlobalScope;
 
 setWasmPaths("/tfjs/");
 const executor = createLocalExecutor(tf, ["webgpu", "wasm", "webgl", "cpu"], webgpuAdapterInfo);
-const running = new Map<number, AbortController>();
+const running = new Map<number, { abort: AbortController; pause: PauseController }>();
 
 const reply = (message: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  if (request.kind === "abort") {
-    running.get(request.id)?.abort();
+  if (request.kind === "abort" || request.kind === "pause" || request.kind === "resume") {
+    const job = running.get(request.id);
+    if (request.kind === "abort") job?.abort.abort();
+    else if (request.kind === "pause") job?.pause.pause();
+    else job?.pause.resume();
     return;
   }
   try {
@@ -27,12 +31,13 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       reply({ kind: "probed", id: request.id, result: await executor.probe() });
       return;
     }
-    const abort = new AbortController();
-    running.set(request.id, abort);
+    const control = { abort: new AbortController(), pause: new PauseController() };
+    running.set(request.id, control);
     const outcome = await executor.train(
       { graph: request.graph, hyperparameters: request.hyperparameters, dataset: new Uint8Array(request.dataset) },
       (progress) => reply({ kind: "progress", id: request.id, progress }),
-      abort.signal,
+      control.abort.signal,
+      control.pause,
     );
     const weights = outcome.weights.slice().buffer;
     reply({ kind: "trained", id: request.id, outcome: { ...outcome, weights } }, [weights]);

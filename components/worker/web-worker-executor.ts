@@ -47,11 +47,13 @@ export function createWebWorkerExecutor(): TrainingExecutor {
 
   return {
     probe: () => call<ProbeResult>({ kind: "probe", id: nextId++ }, []),
-    train(job, onProgress, signal) {
+    train(job, onProgress, signal, pause) {
       const id = nextId++;
       const dataset = job.dataset.slice().buffer;
       signal.addEventListener("abort", () => worker.postMessage({ kind: "abort", id } satisfies WorkerRequest), { once: true });
-      return call<TrainingOutcome>({ kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset }, [dataset], onProgress);
+      const unsubscribe = pause?.onChange((paused) => worker.postMessage({ kind: paused ? "pause" : "resume", id } satisfies WorkerRequest));
+      signal.addEventListener("abort", () => unsubscribe?.(), { once: true });
+      return call<TrainingOutcome>({ kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset }, [dataset], onProgress).finally(() => unsubscribe?.());
     },
     dispose: () => worker.terminate(),
   };

@@ -7,7 +7,9 @@ import type { TrainingProgress } from "../../lib/train/progress";
 export type WorkerRequest =
   | { kind: "probe"; id: number }
   | { kind: "train"; id: number; graph: ModelGraph; hyperparameters: Hyperparameters; dataset: ArrayBuffer }
-  | { kind: "abort"; id: number };
+  | { kind: "abort"; id: number }
+  | { kind: "pause"; id: number }
+  | { kind: "resume"; id: number };
 
 export interface TrainedPayload {
   modelJson: Record<string, unknown>;

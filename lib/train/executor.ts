@@ -4,6 +4,7 @@ import type { ModelGraph } from "../graph/types";
 import { probeBackends, type AdapterInfo, type ProbeResult } from "./backend-probe";
 import { exportModel, type ExportedModel } from "./export";
 import type { Hyperparameters } from "./hyperparameters";
+import type { PauseController } from "./pause";
 import type { TrainingProgress } from "./progress";
 import { disposeModel, trainGraph } from "./train-loop";
 
@@ -26,7 +27,7 @@ export interface TrainingOutcome extends ExportedModel {
  */
 export interface TrainingExecutor {
   probe(): Promise<ProbeResult>;
-  train(job: TrainingJob, onProgress: (p: TrainingProgress) => void, signal: AbortSignal): Promise<TrainingOutcome>;
+  train(job: TrainingJob, onProgress: (p: TrainingProgress) => void, signal: AbortSignal, pause?: PauseController): Promise<TrainingOutcome>;
   dispose(): void;
 }
 
@@ -38,8 +39,9 @@ export function createLocalExecutor(
 ): TrainingExecutor {
   return {
     probe: async () => probeBackends(tf, candidates, { adapter: await adapter?.() }),
-    async train(job, onProgress, signal) {
+    async train(job, onProgress, signal, pause) {
       const result = await trainGraph({
+        pause,
         tf,
         graph: job.graph,
         hyperparameters: job.hyperparameters,

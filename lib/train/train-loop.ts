@@ -4,6 +4,7 @@ import { seededRandom, shuffledIndices } from "../data/random";
 import type { ModelGraph } from "../graph/types";
 import { compileGraph } from "./compile";
 import type { Hyperparameters } from "./hyperparameters";
+import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
 import { datasetTensors } from "./tensors";
 import { periodicYield } from "./yield";
@@ -24,6 +25,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Least time between reports inside an epoch; epoch ends are always reported. */
   progressIntervalMs?: number;
+  /** Holds the loop between batches while paused. */
+  pause?: PauseController;
 }
 
 export interface TrainResult {
@@ -70,6 +73,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       const sums: Record<string, number> = {};
       let seen = 0;
       for (let b = 0; b < batches; b++) {
+        if (options.pause?.paused) await options.pause.wait();
         if (signal?.aborted) throw new TrainingAborted();
         const idx = tf.tensor1d(perm.subarray(b * hp.batchSize, (b + 1) * hp.batchSize), "int32");
         const xb = tf.gather(trainX, idx);

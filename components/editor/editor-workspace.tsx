@@ -1,0 +1,106 @@
+"use client";
+
+import { ReactFlowProvider } from "@xyflow/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { loadDocument, serializeDocument } from "../../lib/editor/document";
+import { Canvas } from "./canvas";
+import { CodePanel } from "./code-panel";
+import { useDocument, useEditor } from "./editor-store";
+import { Palette } from "./palette";
+import { ProblemsPanel } from "./problems-panel";
+import { PropertiesPanel } from "./properties-panel";
+import { templateDocument, saveToFile, Toolbar } from "./toolbar";
+import { TrainPanel } from "./train-panel";
+import { useAnalysis } from "./use-analysis";
+import { useShortcuts } from "./use-shortcuts";
+import "./editor.css";
+
+const AUTOSAVE_KEY = "cyxwiz.editor.autosave";
+const TABS = ["Problems", "Code", "Train"] as const;
+
+/** The node editor workspace: palette, canvas, properties, and problems/code/training below. */
+export function EditorWorkspace() {
+  return (
+    <ReactFlowProvider>
+      <Workspace />
+    </ReactFlowProvider>
+  );
+}
+
+function Workspace() {
+  const doc = useDocument();
+  const analysis = useAnalysis(doc);
+  const notice = useEditor((s) => s.notice);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [tab, setTab] = useState<(typeof TABS)[number]>("Problems");
+  const [restored, setRestored] = useState(false);
+
+  useEffect(() => {
+    const saved = localStorage.getItem(AUTOSAVE_KEY);
+    const result = saved ? loadDocument(saved) : undefined;
+    useEditor.getState().load(result?.ok ? result.document : (templateDocument("mlp-digits") ?? doc));
+    setRestored(true);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (!restored) return;
+    const save = () => localStorage.setItem(AUTOSAVE_KEY, serializeDocument(useEditor.getState().history.present));
+    const timer = setTimeout(save, 400);
+    // A reload or a closed tab within the debounce must not lose the last change.
+    window.addEventListener("pagehide", save);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener("pagehide", save);
+    };
+  }, [doc, restored]);
+
+  const save = useCallback(() => saveToFile(useEditor.getState().history.present), []);
+  useShortcuts(searchRef, save);
+
+  const problems = analysis.analysis.issues.length;
+  return (
+    <div className="workspace">
+      <Toolbar />
+      <Palette searchRef={searchRef} />
+      {restored && <Canvas analysis={analysis} />}
+      <PropertiesPanel analysis={analysis} />
+      <section className="bottom-panel" aria-label="Problems, code and training">
+        <div className="row" role="tablist">
+          {TABS.map((t) => (
+            <button key={t} type="button" role="tab" aria-selected={t === tab} className={`tab${t === tab ? " active" : ""}`} onClick={() => setTab(t)} data-testid={`tab-${t.toLowerCase()}`}>
+              {t}
+              {t === "Problems" && problems > 0 ? ` (${problems})` : ""}
+            </button>
+          ))}
+          <span className="spacer" />
+          <span className="muted small">
+            {analysis.analysis.totalParams.toLocaleString("en-US")} params · {problems === 0 ? "ready" : `${problems} problem${problems > 1 ? "s" : ""}`}
+          </span>
+        </div>
+        <div className="tab-body" role="tabpanel">
+          {tab === "Problems" && <ProblemsPanel analysis={analysis} />}
+          {tab === "Code" && <CodePanel analysis={analysis} />}
+          <div hidden={tab !== "Train"}>
+            <TrainPanel analysis={analysis} />
+          </div>
+        </div>
+      </section>
+      {notice && <Toast key={notice.at} kind={notice.kind} message={notice.message} />}
+    </div>
+  );
+}
+
+function Toast({ kind, message }: { kind: "info" | "error"; message: string }) {
+  const [visible, setVisible] = useState(true);
+  useEffect(() => {
+    const timer = setTimeout(() => setVisible(false), 6000);
+    return () => clearTimeout(timer);
+  }, []);
+  if (!visible) return null;
+  return (
+    <div className={`toast ${kind}`} role={kind === "error" ? "alert" : "status"} data-testid="toast">
+      {message}
+    </div>
+  );
+}

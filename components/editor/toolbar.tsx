@@ -1,0 +1,115 @@
+"use client";
+
+import { useReactFlow } from "@xyflow/react";
+import { useEffect, useState } from "react";
+import { rename } from "../../lib/editor/commands";
+import { emptyDocument, fromExecutionGraph, loadDocument, serializeDocument, type EditorDocument } from "../../lib/editor/document";
+import { autoLayout } from "../../lib/editor/layout";
+import { templates } from "../../lib/graph/templates";
+import { useDocument, useEditor } from "./editor-store";
+import { downloadText, pickTextFile } from "./files";
+import { deleteSelection, layoutAll } from "./use-shortcuts";
+
+/** A template as an editor document, laid out. */
+export function templateDocument(id: string): EditorDocument | undefined {
+  const template = templates.find((t) => t.id === id);
+  if (!template) return undefined;
+  const doc = fromExecutionGraph(template.graph);
+  return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: autoLayout(doc)[n.id] ?? n.position })) };
+}
+
+export function saveToFile(doc: EditorDocument): void {
+  downloadText(`${doc.name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase() || "model"}.cyxwiz.json`, serializeDocument(doc));
+}
+
+/** File, history and layout actions, plus the model's name. */
+export function Toolbar() {
+  const doc = useDocument();
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const flow = useReactFlow();
+  const [name, setName] = useState(doc.name);
+  useEffect(() => setName(doc.name), [doc.name]);
+  const { load, apply, undo, redo, notify } = useEditor.getState();
+
+  const replaceDocument = (next: EditorDocument) => {
+    load(next);
+    // An empty canvas starts at 100 %; fitting nothing would zoom all the way in.
+    setTimeout(() => void (next.nodes.length > 0 ? flow.fitView({ duration: 200, maxZoom: 1.2 }) : flow.setViewport({ x: 40, y: 40, zoom: 1 })), 0);
+  };
+
+  const open = async () => {
+    const file = await pickTextFile();
+    if (!file) return;
+    const result = loadDocument(file.text);
+    if (!result.ok) {
+      notify("error", `${file.name} was not opened: ${result.message}. Your current model is unchanged.`);
+      return;
+    }
+    replaceDocument(result.document);
+    notify("info", `Opened ${file.name}`);
+  };
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Editor">
+      <input
+        className="doc-name"
+        aria-label="Model name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        onBlur={() => name !== doc.name && apply((d) => rename(d, name))}
+        onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
+      />
+      <button type="button" className="button small" onClick={() => replaceDocument(emptyDocument())}>
+        New
+      </button>
+      <select
+        aria-label="Start from a template"
+        className="button small"
+        value=""
+        onChange={(e) => {
+          const next = templateDocument(e.target.value);
+          if (next) replaceDocument(next);
+        }}
+        data-testid="template-menu"
+      >
+        <option value="">Templates…</option>
+        {templates.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="button small" onClick={() => void open()}>
+        Open…
+      </button>
+      <button type="button" className="button small" onClick={() => saveToFile(doc)} title="Ctrl+S">
+        Save file
+      </button>
+      <span className="sep" />
+      <button type="button" className="button small" onClick={undo} disabled={!canUndo} title="Ctrl+Z" aria-label="Undo">
+        ↶ Undo
+      </button>
+      <button type="button" className="button small" onClick={redo} disabled={!canRedo} title="Ctrl+Shift+Z" aria-label="Redo">
+        ↷ Redo
+      </button>
+      <button type="button" className="button small" onClick={deleteSelection} title="Delete">
+        Delete
+      </button>
+      <button
+        type="button"
+        className="button small"
+        onClick={() => {
+          layoutAll();
+          setTimeout(() => void flow.fitView({ duration: 300, maxZoom: 1.2 }), 0);
+        }}
+        title="L"
+      >
+        Auto-layout
+      </button>
+      <button type="button" className="button small" onClick={() => void flow.fitView({ duration: 300, maxZoom: 1.2 })} title="F">
+        Fit
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+"use client";
+
+import { ConnectError } from "@connectrpc/connect";
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import { fetchVerified } from "../../lib/compute/artifacts-client";
+import type { DatasetSpec } from "../../lib/data/dataset-format";
+import { toExecutionGraph } from "../../lib/editor/document";
+import { checkDatasetFit } from "../../lib/graph/dataset-fit";
+import type { ProbeResult } from "../../lib/train/backend-probe";
+import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
+import { zipModel } from "../../lib/train/model-zip";
+import { PauseController } from "../../lib/train/pause";
+import { useApi } from "../api/server-url";
+import { MetricsChart, type CurvePoint } from "../dashboard/metrics-chart";
+import { ProgressBar } from "../dashboard/status-badge";
+import { HyperparameterFields, useHyperparameterForm, valuesFrom } from "../engine/hyperparameter-fields";
+import { createWebWorkerExecutor } from "../worker/web-worker-executor";
+import { useDocument, useEditor } from "./editor-store";
+import { downloadText } from "./files";
+import type { DocumentAnalysis } from "./use-analysis";
+
+interface DatasetInfo {
+  name: string;
+  sha256: string;
+  spec: DatasetSpec;
+}
+
+type Phase = "idle" | "preparing" | "training" | "paused" | "done" | "failed";
+
+/**
+ * Trains the graph being edited, either here — in a Web Worker on the fastest backend this
+ * browser has, as volunteer nodes do — or on the network as a job.
+ */
+export function TrainPanel({ analysis }: { analysis: DocumentAnalysis }) {
+  const api = useApi();
+  const doc = useDocument();
+  const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
+  const [datasetName, setDatasetName] = useState("mnist-digits");
+  const form = useHyperparameterForm(valuesFrom({ epochs: 3, batchSize: 64, learningRate: 0.001, optimizer: "adam" }));
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [points, setPoints] = useState<CurvePoint[]>([]);
+  const [progress, setProgress] = useState(0);
+  const [message, setMessage] = useState<string>();
+  const [probe, setProbe] = useState<ProbeResult>();
+  const [outcome, setOutcome] = useState<TrainingOutcome>();
+  const [jobId, setJobId] = useState<string>();
+  const executor = useRef<TrainingExecutor | null>(null);
+  const control = useRef<{ abort: AbortController; pause: PauseController } | null>(null);
+
+  useEffect(() => {
+    api.rest<{ datasets: DatasetInfo[] }>("/api/v1/datasets").then(
+      (r) => setDatasets(r.datasets.filter((d) => !d.name.endsWith("-test"))),
+      (e: unknown) => setMessage(`datasets unavailable: ${(e as Error).message}`),
+    );
+  }, [api]);
+  useEffect(() => () => executor.current?.dispose(), []);
+
+  const dataset = datasets.find((d) => d.name === datasetName);
+  const misfit = analysis.analysis.ok && dataset ? checkDatasetFit(analysis.analysis, dataset.spec) : [];
+  const ready = analysis.analysis.ok && dataset !== undefined && misfit.length === 0;
+  const busy = phase === "preparing" || phase === "training" || phase === "paused";
+
+  const trainHere = async () => {
+    const hp = form.parse();
+    if (!hp || !dataset) return;
+    setPhase("preparing");
+    setPoints([]);
+    setProgress(0);
+    setOutcome(undefined);
+    setMessage("measuring this browser's backends and downloading the dataset…");
+    const current = { abort: new AbortController(), pause: new PauseController() };
+    control.current = current;
+    try {
+      executor.current ??= createWebWorkerExecutor();
+      const [probed, bytes] = await Promise.all([probe ? Promise.resolve(probe) : executor.current.probe(), fetchVerified(new URL(`/artifacts/${dataset.sha256}`, api.serverUrl).toString(), dataset.sha256)]);
+      setProbe(probed);
+      setPhase("training");
+      setMessage(`training on ${probed.chosen}`);
+      const result = await executor.current.train(
+        { graph: toExecutionGraph(doc), hyperparameters: { ...hp, seed: Math.floor(Math.random() * 2 ** 31) }, dataset: bytes },
+        (p) => {
+          setProgress(p.progress);
+          setPoints((list) => [...list, { step: p.step, values: p.metrics }]);
+        },
+        current.abort.signal,
+        current.pause,
+      );
+      setOutcome(result);
+      setPhase("done");
+      setMessage(`trained in ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend}`);
+    } catch (error) {
+      setPhase(current.abort.signal.aborted ? "idle" : "failed");
+      setMessage(current.abort.signal.aborted ? "stopped" : (error as Error).message);
+    }
+  };
+
+  const pauseOrResume = () => {
+    const current = control.current;
+    if (!current) return;
+    if (current.pause.paused) {
+      current.pause.resume();
+      setPhase("training");
+    } else {
+      current.pause.pause();
+      setPhase("paused");
+    }
+  };
+
+  const submit = async () => {
+    const hp = form.parse();
+    if (!hp || !dataset) return;
+    try {
+      const { job } = await api.jobs.submitJob({
+        config: { name: doc.name, modelDefinition: JSON.stringify(toExecutionGraph(doc)), datasetUri: `dataset:${dataset.name}`, hyperparameters: hp },
+      });
+      setJobId(job?.id);
+      useEditor.getState().notify("info", `Submitted to the network as job ${job?.id.slice(0, 8)}`);
+    } catch (error) {
+      setMessage(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
+    }
+  };
+
+  return (
+    <section className="train-panel" aria-label="Training">
+      <div className="train-settings">
+        <div className="field">
+          <label htmlFor="train-dataset">Dataset</label>
+          <select id="train-dataset" value={datasetName} onChange={(e) => setDatasetName(e.target.value)}>
+            {datasets.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.name} ({d.spec.count} samples)
+              </option>
+            ))}
+          </select>
+          <span className="hint">{dataset?.spec.description ?? "loading…"}</span>
+        </div>
+        <HyperparameterFields form={form} />
+        {!analysis.analysis.ok && <p className="notice small">Fix the graph&apos;s problems before training.</p>}
+        {misfit.map((issue, i) => (
+          <p key={i} className="notice error small">
+            {issue.message}
+          </p>
+        ))}
+        <div className="row">
+          <button type="button" className="button primary" disabled={!ready || busy} onClick={() => void trainHere()} data-testid="train-here">
+            Train in this browser
+          </button>
+          <button type="button" className="button" disabled={!busy || phase === "preparing"} onClick={pauseOrResume}>
+            {phase === "paused" ? "Resume" : "Pause"}
+          </button>
+          <button type="button" className="button danger" disabled={!busy} onClick={() => control.current?.abort.abort()}>
+            Stop
+          </button>
+          <button type="button" className="button" disabled={!ready} onClick={() => void submit()}>
+            Train on the network
+          </button>
+          {outcome && (
+            <button type="button" className="button" onClick={() => downloadText(`${doc.name.replace(/[^A-Za-z0-9]+/g, "_")}.zip`, zipModel(outcome.modelJson, outcome.weights), "application/zip")} data-testid="export-local-model">
+              Export trained model
+            </button>
+          )}
+        </div>
+        {jobId && (
+          <p className="small">
+            Job <Link href={`/jobs/${jobId}`}>{jobId.slice(0, 8)}</Link> is on the network.
+          </p>
+        )}
+        <p className="muted small" role="status" data-testid="train-status" data-phase={phase}>
+          {message}
+        </p>
+        <ProgressBar value={progress} label="Local training progress" />
+      </div>
+      <div className="train-charts">
+        <MetricsChart title="Loss" metric="loss" points={points} />
+        <MetricsChart title="Accuracy" metric="accuracy" points={points} format={(v) => `${(v * 100).toFixed(1)} %`} />
+      </div>
+    </section>
+  );
+}

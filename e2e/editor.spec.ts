@@ -1,0 +1,122 @@
+import { readFile } from "node:fs/promises";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+/** Drags a palette entry onto the canvas at (x, y) relative to the canvas's top-left corner. */
+async function dropLayer(page: Page, type: string, x: number, y: number): Promise<void> {
+  const canvas = page.getByTestId("canvas");
+  await page.locator(`[data-layer="${type}"]`).dragTo(canvas, { targetPosition: { x, y } });
+}
+
+const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
+
+/** Connects two nodes by dragging from the source's output handle to the target's first input handle. */
+async function connect(page: Page, from: string, to: string): Promise<void> {
+  await node(page, from).locator(".react-flow__handle.source").dragTo(node(page, to).locator(".react-flow__handle.target").first());
+}
+
+async function setParam(page: Page, name: string, value: string): Promise<void> {
+  const field = page.getByLabel(name, { exact: true });
+  await field.fill(value);
+  await field.press("Enter");
+}
+
+async function select(page: Page, id: string): Promise<Locator> {
+  const target = node(page, id);
+  await target.click();
+  return target;
+}
+
+test.use({ viewport: { width: 1600, height: 1000 } });
+
+test("a person draws a CNN from the palette, fixes a shape error, keeps their work, exports code and trains it locally", async ({ page }) => {
+  await page.goto("/editor");
+  await page.getByRole("button", { name: "New" }).click();
+
+  const layers: [string, string, number, number][] = [
+    ["Input", "input", 150, 40],
+    ["Conv2D", "conv2d", 150, 220],
+    ["MaxPool2D", "max_pool2d", 150, 400],
+    ["Flatten", "flatten", 470, 40],
+    ["Dense", "dense", 470, 220],
+    ["Output", "output", 470, 400],
+  ];
+  for (const [type, id, x, y] of layers) {
+    await dropLayer(page, type, x, y);
+    await expect(node(page, id)).toBeVisible();
+  }
+
+  await select(page, "input");
+  await setParam(page, "shape", "28, 28, 1");
+  await select(page, "conv2d");
+  await setParam(page, "filters", "8");
+  await page.getByLabel("activation", { exact: true }).selectOption("relu");
+  await select(page, "dense");
+  await setParam(page, "units", "10");
+  await page.getByLabel("activation", { exact: true }).selectOption("softmax");
+
+  for (const [from, to] of [
+    ["input", "conv2d"],
+    ["conv2d", "max_pool2d"],
+    ["max_pool2d", "flatten"],
+    ["flatten", "dense"],
+    ["dense", "output"],
+  ] as const) {
+    await connect(page, from, to);
+  }
+  await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+  await expect(node(page, "flatten").getByTestId("node-shape")).toHaveText("[1352]");
+
+  // A flat input cannot feed a 2-D convolution: the error appears on the node, and goes with undo.
+  await select(page, "input");
+  await setParam(page, "shape", "784");
+  await expect(node(page, "conv2d").locator(".layer-error")).toContainText("rank 3");
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+z");
+  await expect(node(page, "conv2d").locator(".layer-error")).toHaveCount(0);
+  await page.keyboard.press("Control+Shift+z");
+  await expect(node(page, "conv2d").locator(".layer-error")).toHaveCount(1);
+  await page.keyboard.press("Control+z");
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+
+  // Incompatible connections are refused with a reason.
+  await dropLayer(page, "LSTM", 790, 220);
+  await connect(page, "input", "lstm");
+  await expect(page.getByTestId("toast")).toContainText("LSTM cannot take [28, 28, 1]");
+  await select(page, "lstm");
+  await page.keyboard.press("Delete");
+  await expect(node(page, "lstm")).toHaveCount(0);
+
+  // Saved to a file and opened again, and kept across a reload.
+  const [saved] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save file" }).click()]);
+  const file = await saved.path();
+  await page.reload();
+  await expect(node(page, "dense")).toBeVisible();
+  await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+  await page.getByRole("button", { name: "New" }).click();
+  await expect(page.locator(".react-flow__node")).toHaveCount(0);
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Open…" }).click()]);
+  await chooser.setFiles(file);
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+
+  // A foreign file is refused and the current model stays.
+  const [foreign] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Open…" }).click()]);
+  await foreign.setFiles({ name: "other.json", mimeType: "application/json", buffer: Buffer.from('{"format":"onnx"}') });
+  await expect(page.getByTestId("toast")).toContainText("not a CyxWiz model");
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+
+  // Code for every framework, downloadable.
+  await page.getByTestId("tab-code").click();
+  await expect(page.getByTestId("generated-code")).toContainText("class Model(nn.Module)");
+  const [code] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-code").click()]);
+  expect(await readFile(await code.path(), "utf8")).toContain("nn.Conv2d(1, 8, (3, 3))");
+  await page.getByRole("tab", { name: "Keras (TensorFlow)" }).click();
+  await expect(page.getByTestId("generated-code")).toContainText("layers.Conv2D(8");
+
+  // Trained here, in a Web Worker, for one epoch on the digits.
+  await page.getByTestId("tab-train").click();
+  await page.getByLabel("Epochs").fill("1");
+  await page.getByTestId("train-here").click();
+  await expect(page.getByTestId("train-status")).toHaveAttribute("data-phase", "done", { timeout: 120_000 });
+  await expect(page.getByTestId("export-local-model")).toBeVisible();
+});
