@@ -16,7 +16,9 @@ export function datasetTensors(tf: typeof tfjs, dataset: Dataset, loss: LossName
   const { spec } = dataset;
   return tf.tidy(() => {
     const raw = tf.tensor(dataset.features, [spec.count, ...spec.features.shape], spec.features.dtype === "float32" ? "float32" : "int32");
-    const x = spec.features.scale === 1 ? raw.toFloat() : raw.toFloat().mul(spec.features.scale);
+    // Integer features at scale 1 are token ids (for embeddings): they stay integers.
+    const tokens = spec.features.dtype === "int32" && spec.features.scale === 1;
+    const x = tokens ? raw : spec.features.scale === 1 ? raw.toFloat() : raw.toFloat().mul(spec.features.scale);
     const labels = tf.tensor(dataset.targets, [spec.count, ...spec.targets.shape], spec.targets.dtype === "float32" ? "float32" : "int32");
     let y: tfjs.Tensor;
     if (spec.task === "classification" && spec.targets.classes !== undefined) {

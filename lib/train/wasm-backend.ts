@@ -1,13 +1,13 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { bridgeMissingKernels } from "./kernel-bridge";
-import { installWasmConvGradient } from "./wasm-gradients";
+import { registerWasmConvFilterGradient } from "./wasm-kernels";
 
 /**
- * Makes the wasm backend able to train every layer of the registry: fast paths where tfjs lacks
- * a kernel on a hot path, cpu reference kernels for the rest. Call once after importing
+ * Makes the wasm backend able to train every layer of the registry: fast kernels where tfjs lacks
+ * one on a hot path, cpu reference kernels for the rest. Call once after importing
  * @tensorflow/tfjs-backend-wasm.
  */
 export function completeWasmBackend(tf: typeof tfjs): void {
-  installWasmConvGradient(tf);
+  registerWasmConvFilterGradient(tf);
   bridgeMissingKernels(tf, "wasm");
 }

@@ -1,7 +1,7 @@
 import { encodeDataset, type Dataset, type DatasetSpec } from "../../lib/data/dataset-format";
 import type { ArtifactStore } from "../artifacts/store";
 import type { Prisma } from "../db/database";
-import { buildDigits } from "./digits";
+import { buildBuiltinDatasets } from "./builtin";
 
 export interface DatasetRecord {
   id: string;
@@ -24,8 +24,7 @@ export class DatasetCatalog {
 
   /** Stores the datasets that ship with the project (idempotent; instances may race). */
   async ensureBuiltins(): Promise<DatasetRecord[]> {
-    const { train, test } = await buildDigits();
-    return Promise.all([train, test].map((d) => this.register(d, true)));
+    return Promise.all((await buildBuiltinDatasets()).map((d) => this.register(d, true)));
   }
 
   async register(dataset: Dataset, builtin = false): Promise<DatasetRecord> {

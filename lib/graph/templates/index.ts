@@ -1,10 +1,38 @@
+import { convAutoencoder, denseAutoencoder, unet } from "./autoencoders";
 import { cnnDigits } from "./cnn-digits";
+import { deepMlp, inception, lenet5, mobilenet, resnet, vgg, xception } from "./image-classifiers";
 import { mlpDigits } from "./mlp-digits";
+import { attentionText, bilstmText, conv1dText, gruText, lstmText, stackedGru, transformerText } from "./sequence-classifiers";
+import { logisticMoons, mlpMoons, regressionMlp, wideAndDeep } from "./tabular";
 import type { ModelTemplate } from "./template";
 
 export type { ModelTemplate } from "./template";
 
-export const templates: readonly ModelTemplate[] = [mlpDigits, cnnDigits];
+export const templates: readonly ModelTemplate[] = [
+  mlpDigits,
+  cnnDigits,
+  lenet5,
+  vgg,
+  resnet,
+  mobilenet,
+  xception,
+  inception,
+  deepMlp,
+  unet,
+  convAutoencoder,
+  denseAutoencoder,
+  lstmText,
+  gruText,
+  stackedGru,
+  bilstmText,
+  transformerText,
+  attentionText,
+  conv1dText,
+  logisticMoons,
+  mlpMoons,
+  regressionMlp,
+  wideAndDeep,
+];
 
 export function findTemplate(id: string): ModelTemplate | undefined {
   return templates.find((t) => t.id === id);
