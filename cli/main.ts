@@ -2,9 +2,12 @@ import { parseArgs } from "node:util";
 import { runWorker } from "../worker/main";
 import { parseWorkerOptions, UsageError, WORKER_HELP } from "../worker/options";
 import { serverUrlFrom } from "./client";
+import { codegenCommand } from "./commands/codegen";
+import { layersCommand } from "./commands/layers";
 import { statusCommand } from "./commands/status";
 import { submitCommand } from "./commands/submit";
 import { templatesCommand } from "./commands/templates";
+import { trainCommand } from "./commands/train";
 import { validateCommand } from "./commands/validate";
 import { EXIT } from "./exit-codes";
 import { consoleOutput } from "./output";
@@ -13,7 +16,12 @@ export const HELP = `cyxwiz — train neural networks on the CyxWiz network
 
 Usage:
   cyxwiz templates [--json]                      built-in model templates
-  cyxwiz validate <graph.json|-> [--json]        check a model graph: errors, shapes, parameter count
+  cyxwiz layers [--json]                         every node type and its parameters
+  cyxwiz validate <graph.json|-> [--json]        check a model graph: errors, shapes, parameters, FLOPs
+  cyxwiz codegen --target pytorch|keras|tfjs <graph.json|template-id>
+                                                 the model as source code
+  cyxwiz train <graph.json|template-id> [--dataset NAME] [--epochs N] [--out model.zip]
+                                                 train here (Node, wasm backend); progress on stderr
   cyxwiz submit <graph.json|template-id> [options]
       --dataset URI          dataset:NAME or sha256:HEX (a template brings its own)
       --epochs N --batch-size N --learning-rate X --optimizer adam|sgd
@@ -48,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         optimizer: { type: "string" },
         "validation-split": { type: "string" },
         seed: { type: "string" },
+        target: { type: "string" },
+        out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -61,6 +71,26 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "templates":
       return templatesCommand(out);
+    case "layers":
+      return layersCommand(out);
+    case "codegen":
+      return codegenCommand(positionals[0], values.target, out);
+    case "train":
+      return trainCommand(
+        positionals[0],
+        {
+          server,
+          dataset: values.dataset,
+          epochs: values.epochs,
+          batchSize: values["batch-size"],
+          learningRate: values["learning-rate"],
+          optimizer: values.optimizer,
+          validationSplit: values["validation-split"],
+          seed: values.seed,
+          out: values.out,
+        },
+        out,
+      );
     case "validate":
       return validateCommand(positionals[0], out);
     case "submit":

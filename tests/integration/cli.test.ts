@@ -49,7 +49,7 @@ describe("the cyxwiz command line", () => {
     await writeFile(file, JSON.stringify(mlpDigits.graph));
     const result = await cyxwiz(["validate", file, "--json"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, totalParams: 109_386, issues: [] });
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, totalParams: 109_386, totalFlops: expect.any(Number), issues: [] });
   });
 
   it("exits 1 and names the node of an invalid graph", async () => {
@@ -60,6 +60,27 @@ describe("the cyxwiz command line", () => {
     const result = await cyxwiz(["validate", file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('node "output" (Output)');
+  });
+
+  it("lists every node type with its parameters", async () => {
+    const result = await cyxwiz(["layers", "--json"]);
+    const layers = JSON.parse(result.stdout) as { type: string; params: { properties: Record<string, unknown> } }[];
+    expect(layers.map((l) => l.type)).toEqual(expect.arrayContaining(["Dense", "Conv2D", "LSTM", "TransformerEncoder"]));
+    expect(Object.keys(layers.find((l) => l.type === "Dense")?.params.properties ?? {})).toEqual(["units", "activation", "useBias"]);
+  });
+
+  it("prints a template as PyTorch source", async () => {
+    const result = await cyxwiz(["codegen", "--target", "pytorch", "mlp-digits"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("self.hidden1 = nn.Linear(784, 128)");
+  });
+
+  it("trains a template locally and saves the model", async () => {
+    const file = path.join(dir, "moons.zip");
+    const result = await cyxwiz(["train", "mlp-moons", "--epochs", "5", "--out", file, "--json"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/epoch 5\.00\/5/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ model: file, backend: "wasm", finalMetrics: { val_accuracy: expect.any(Number) } });
   });
 
   it("exits 2 when the server cannot be reached", async () => {

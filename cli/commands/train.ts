@@ -1,0 +1,102 @@
+import { writeFile } from "node:fs/promises";
+import { decodeDataset, encodeDataset, type Dataset } from "../../lib/data/dataset-format";
+import { fetchVerified } from "../../lib/compute/artifacts-client";
+import { formatMetrics } from "../../lib/compute/agent";
+import { analyzeGraph } from "../../lib/graph/analyze";
+import { checkDatasetFit } from "../../lib/graph/dataset-fit";
+import { parseHyperparameters } from "../../lib/train/hyperparameters";
+import { EXIT, exitCodeFor } from "../exit-codes";
+import { readGraphSource } from "../graph-source";
+import type { Output } from "../output";
+
+export interface TrainOptions {
+  server: string;
+  dataset?: string;
+  epochs?: string;
+  batchSize?: string;
+  learningRate?: string;
+  optimizer?: string;
+  validationSplit?: string;
+  seed?: string;
+  out?: string;
+}
+
+/** A built-in dataset by name, built here; any other is fetched from the server by its hash. */
+async function loadDataset(name: string, server: string): Promise<Dataset> {
+  const { buildBuiltinDatasets } = await import("../../server/datasets/builtin");
+  const builtin = (await buildBuiltinDatasets()).find((d) => d.spec.name === name);
+  if (builtin) return decodeDataset(encodeDataset(builtin));
+  const response = await fetch(new URL("/api/v1/datasets", server));
+  const { datasets } = (await response.json()) as { datasets: { name: string; sha256: string }[] };
+  const entry = datasets.find((d) => d.name === name);
+  if (!entry) throw new Error(`no dataset "${name}" here or on ${server}`);
+  return decodeDataset(await fetchVerified(new URL(`/artifacts/${entry.sha256}`, server).toString(), entry.sha256));
+}
+
+/**
+ * Trains locally in Node on the wasm backend (the runtime compute nodes use), printing progress to
+ * stderr, and saves the model as a zip (model.json + weights.bin).
+ */
+export async function trainCommand(source: string | undefined, options: TrainOptions, out: Output): Promise<number> {
+  if (!source) {
+    out.error("usage: cyxwiz train <graph.json|template-id> [--dataset NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--out model.zip]");
+    return EXIT.invalid;
+  }
+  const graph = await readGraphSource(source);
+  if (!graph.ok) {
+    out.error(graph.message);
+    return EXIT.invalid;
+  }
+  const defaults = graph.template?.hyperparameters;
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const hp = parseHyperparameters({
+    epochs: num(options.epochs) ?? defaults?.epochs ?? 5,
+    batchSize: num(options.batchSize) ?? defaults?.batchSize ?? 64,
+    learningRate: num(options.learningRate) ?? defaults?.learningRate ?? 0.001,
+    optimizer: options.optimizer ?? defaults?.optimizer,
+    validationSplit: num(options.validationSplit),
+    seed: num(options.seed),
+  });
+  if (!hp.ok) {
+    out.error(hp.message);
+    return EXIT.invalid;
+  }
+  const datasetName = (options.dataset ?? graph.template?.dataset ?? "").replace(/^dataset:/, "");
+  if (!datasetName) {
+    out.error("--dataset is required for a graph file");
+    return EXIT.invalid;
+  }
+  let dataset: Dataset;
+  try {
+    dataset = await loadDataset(datasetName, options.server);
+  } catch (error) {
+    out.error((error as Error).message);
+    return exitCodeFor(error);
+  }
+  const misfit = checkDatasetFit(analyzeGraph(graph.graph), dataset.spec);
+  if (misfit.length > 0) {
+    for (const issue of misfit) out.error(`error: ${issue.message}`);
+    return EXIT.invalid;
+  }
+  const { tf } = await import("../../lib/train/runtime-tf");
+  const { trainGraph, disposeModel } = await import("../../lib/train/train-loop");
+  const { exportModel } = await import("../../lib/train/export");
+  const { zipModel } = await import("../../lib/train/model-zip");
+  await tf.setBackend("wasm");
+  const seed = hp.value.seed || Math.floor(Math.random() * 2 ** 31);
+  const result = await trainGraph({
+    tf,
+    graph: graph.graph,
+    hyperparameters: { ...hp.value, seed },
+    dataset,
+    onProgress: (p) => {
+      process.stderr.write(`${p.epochEnd ? "" : "  "}epoch ${p.step.toFixed(2)}/${p.totalEpochs}  ${formatMetrics(p.metrics)}  ${Math.round(p.samplesPerSecond)} samples/s\n`);
+    },
+  });
+  const exported = await exportModel(tf, result.model);
+  disposeModel(result.model);
+  const file = options.out ?? `${(graph.graph.name ?? "model").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}.zip`;
+  await writeFile(file, zipModel(exported.modelJson, exported.weights));
+  out.print(out.json ? JSON.stringify({ model: file, finalMetrics: result.finalMetrics, durationMs: Math.round(result.durationMs), backend: result.backend }) : `saved ${file} (${formatMetrics(result.finalMetrics)}, ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend})`);
+  return EXIT.ok;
+}
