@@ -11,6 +11,7 @@ import { trainCommand } from "./commands/train";
 import { validateCommand } from "./commands/validate";
 import { EXIT } from "./exit-codes";
 import { consoleOutput } from "./output";
+import { trainingFlags } from "./training-flags";
 
 export const HELP = `cyxwiz — train neural networks on the CyxWiz network
 
@@ -78,17 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     case "train":
       return trainCommand(
         positionals[0],
-        {
-          server,
-          dataset: values.dataset,
-          epochs: values.epochs,
-          batchSize: values["batch-size"],
-          learningRate: values["learning-rate"],
-          optimizer: values.optimizer,
-          validationSplit: values["validation-split"],
-          seed: values.seed,
-          out: values.out,
-        },
+        { ...trainingFlags(values), server, out: values.out },
         out,
       );
     case "validate":
@@ -96,18 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     case "submit":
       return submitCommand(
         positionals[0],
-        {
-          server,
-          dataset: values.dataset,
-          name: values.name,
-          epochs: values.epochs,
-          batchSize: values["batch-size"],
-          learningRate: values["learning-rate"],
-          optimizer: values.optimizer,
-          validationSplit: values["validation-split"],
-          seed: values.seed,
-          watch: values.watch,
-        },
+        { ...trainingFlags(values), server, name: values.name, watch: values.watch },
         out,
       );
     case "status":

@@ -3,18 +3,12 @@ import { findTemplate } from "../../lib/graph/templates";
 import { jobClient } from "../client";
 import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
 import { jobJson, type Output } from "../output";
+import { hyperparametersFrom, type TrainingFlags } from "../training-flags";
 import { statusCommand } from "./status";
 
-export interface SubmitOptions {
+export interface SubmitOptions extends TrainingFlags {
   server: string;
-  dataset?: string;
   name?: string;
-  epochs?: string;
-  batchSize?: string;
-  learningRate?: string;
-  optimizer?: string;
-  validationSplit?: string;
-  seed?: string;
   watch: boolean;
 }
 
@@ -32,22 +26,13 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     out.error(`"${source}" is neither a template id nor a readable file: ${(error as Error).message}`);
     return EXIT.invalid;
   }
-  const defaults = template?.hyperparameters;
-  const number = (value: string | undefined, fallback: number | undefined) => (value === undefined ? fallback : Number(value));
   try {
     const { job } = await jobClient(options.server).submitJob({
       config: {
         name: options.name ?? template?.name ?? "",
         modelDefinition,
         datasetUri: options.dataset ?? (template ? `dataset:${template.dataset}` : ""),
-        hyperparameters: {
-          epochs: number(options.epochs, defaults?.epochs ?? 5),
-          batchSize: number(options.batchSize, defaults?.batchSize ?? 64),
-          learningRate: number(options.learningRate, defaults?.learningRate ?? 0.001),
-          optimizer: options.optimizer ?? defaults?.optimizer ?? "adam",
-          validationSplit: number(options.validationSplit, 0.1),
-          seed: number(options.seed, 0),
-        },
+        hyperparameters: hyperparametersFrom(options, template),
       },
     });
     if (!job) throw new Error("server returned no job");

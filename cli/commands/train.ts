@@ -8,16 +8,10 @@ import { parseHyperparameters } from "../../lib/train/hyperparameters";
 import { EXIT, exitCodeFor } from "../exit-codes";
 import { readGraphSource } from "../graph-source";
 import type { Output } from "../output";
+import { hyperparametersFrom, type TrainingFlags } from "../training-flags";
 
-export interface TrainOptions {
+export interface TrainOptions extends TrainingFlags {
   server: string;
-  dataset?: string;
-  epochs?: string;
-  batchSize?: string;
-  learningRate?: string;
-  optimizer?: string;
-  validationSplit?: string;
-  seed?: string;
   out?: string;
 }
 
@@ -47,16 +41,7 @@ export async function trainCommand(source: string | undefined, options: TrainOpt
     out.error(graph.message);
     return EXIT.invalid;
   }
-  const defaults = graph.template?.hyperparameters;
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  const hp = parseHyperparameters({
-    epochs: num(options.epochs) ?? defaults?.epochs ?? 5,
-    batchSize: num(options.batchSize) ?? defaults?.batchSize ?? 64,
-    learningRate: num(options.learningRate) ?? defaults?.learningRate ?? 0.001,
-    optimizer: options.optimizer ?? defaults?.optimizer,
-    validationSplit: num(options.validationSplit),
-    seed: num(options.seed),
-  });
+  const hp = parseHyperparameters(hyperparametersFrom(options, graph.template));
   if (!hp.ok) {
     out.error(hp.message);
     return EXIT.invalid;
