@@ -5,7 +5,7 @@ import { SERVER_URL } from "../playwright.config";
 
 test("a person trains the digits MLP on a volunteer tab, watches it learn and downloads a model that reads unseen digits", async ({ page, context }) => {
   await page.goto("/");
-  await page.getByRole("radio", { name: /MLP/ }).click();
+  await page.getByRole("radio", { name: /^MLP · handwritten digits/ }).click();
   await page.getByLabel("Epochs").fill("3");
   await page.getByRole("button", { name: "Train on the network" }).click();
   await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);

@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { EditorWorkspace } from "../../components/editor/editor-workspace";
 
 export const metadata: Metadata = { title: "Model editor · CyxWiz" };
 
 export default function EditorPage() {
-  return <EditorWorkspace />;
+  return (
+    <Suspense>
+      <EditorWorkspace />
+    </Suspense>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { ReactFlowProvider } from "@xyflow/react";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { loadDocument, serializeDocument } from "../../lib/editor/document";
 import { Canvas } from "./canvas";
@@ -35,10 +36,13 @@ function Workspace() {
   const [tab, setTab] = useState<(typeof TABS)[number]>("Problems");
   const [restored, setRestored] = useState(false);
 
+  const requested = useSearchParams().get("template");
   useEffect(() => {
+    // A template asked for in the address wins; otherwise the last session's work comes back.
     const saved = localStorage.getItem(AUTOSAVE_KEY);
     const result = saved ? loadDocument(saved) : undefined;
-    useEditor.getState().load(result?.ok ? result.document : (templateDocument("mlp-digits") ?? doc));
+    const template = requested ? templateDocument(requested) : undefined;
+    useEditor.getState().load(template ?? (result?.ok ? result.document : (templateDocument("mlp-digits") ?? doc)));
     setRestored(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -1,6 +1,7 @@
 "use client";
 
 import { ConnectError } from "@connectrpc/connect";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { templates, type ModelTemplate } from "../../lib/graph/templates";
@@ -48,27 +49,31 @@ export function SubmitJobForm() {
     <form onSubmit={submit} className="stack" aria-describedby={serverError ? "submit-error" : undefined}>
       <section aria-labelledby="pick-template">
         <h2 id="pick-template">1 · Pick a model</h2>
-        <div className="grid grid-2" role="radiogroup" aria-label="Model template">
-          {templates.map((t) => (
-            <button
-              type="button"
-              key={t.id}
-              role="radio"
-              aria-checked={t.id === template.id}
-              className="card selectable"
-              onClick={() => choose(t)}
-              data-template={t.id}
-            >
-              <div className="row spread">
-                <strong>{t.name}</strong>
-                <span className="muted mono">{t.dataset}</span>
-              </div>
-              <p className="muted" style={{ margin: "6px 0 0" }}>
-                {t.description}
-              </p>
-              <Architecture graph={t.graph} />
-            </button>
-          ))}
+        <div className="template-picker">
+          <div className="stack" role="radiogroup" aria-label="Model template">
+            {datasetsOf(templates).map((dataset) => (
+              <fieldset key={dataset} className="template-group">
+                <legend className="mono muted">{dataset}</legend>
+                {templates
+                  .filter((t) => t.dataset === dataset)
+                  .map((t) => (
+                    <button type="button" key={t.id} role="radio" aria-checked={t.id === template.id} className="card selectable compact" onClick={() => choose(t)} data-template={t.id}>
+                      <strong>{t.name}</strong>
+                      <span className="muted small">{t.description}</span>
+                    </button>
+                  ))}
+              </fieldset>
+            ))}
+          </div>
+          <aside className="card" aria-label={`Layers of ${template.name}`}>
+            <div className="row spread">
+              <strong>{template.name}</strong>
+              <Link className="button small" href={`/editor?template=${template.id}`}>
+                Open in editor
+              </Link>
+            </div>
+            <Architecture graph={template.graph} />
+          </aside>
         </div>
       </section>
 
@@ -90,4 +95,8 @@ export function SubmitJobForm() {
       </div>
     </form>
   );
+}
+
+function datasetsOf(list: readonly ModelTemplate[]): string[] {
+  return [...new Set(list.map((t) => t.dataset))];
 }
