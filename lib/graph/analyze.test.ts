@@ -108,6 +108,15 @@ describe("analyzeGraph", () => {
     expect(issue?.message).toContain("[784]");
   });
 
+  it("asks to remove a Flatten whose input is already flat", () => {
+    const g = chain("flat", [
+      { id: "in", type: "Input", params: { shape: [12] } },
+      { id: "flat", type: "Flatten", params: {} },
+      { id: "out", type: "Output", params: {} },
+    ]);
+    expect(analyzeGraph(g).issues[0]).toMatchObject({ code: "shape", nodeId: "flat", message: expect.stringContaining("already flat") });
+  });
+
   it("rejects a pooling window larger than its input", () => {
     const g = chain("tiny", [
       { id: "in", type: "Input", params: { shape: [2, 2, 1] } },

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput, volume } from "../layer";
+import { applyLayer, defineLayer, firstInput, ShapeError, volume } from "../layer";
+import { formatShape } from "../types";
 import { kerasLayer, tfjsLayer } from "../../codegen/literals";
 
 export const flatten = defineLayer({
@@ -9,7 +10,11 @@ export const flatten = defineLayer({
   description: "Folds all dimensions but the batch into one, e.g. [28, 28, 1] → [784].",
   params: z.strictObject({}),
   inputs: { min: 1, max: 1 },
-  inferShape: (shapes) => [volume(firstInput(shapes), "Flatten")],
+  inferShape: (shapes) => {
+    const shape = firstInput(shapes);
+    if (shape.length < 2) throw new ShapeError(`the input is already flat (${formatShape(shape)}); remove this Flatten`);
+    return [volume(shape, "Flatten")];
+  },
   paramCount: () => 0,
   build: ({ tf, inputs, name }) => applyLayer(tf.layers.flatten({ name }), inputs),
   codegen: {
