@@ -16,6 +16,7 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   e2e: async () => (await import("./e2e")).e2eBenchmark,
+  editor: async () => (await import("./editor")).editorBenchmark,
 };
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");

@@ -20,9 +20,11 @@ import type { Position } from "../../lib/editor/document";
 import { formatShape } from "../../lib/graph/types";
 import { useDocument, useEditor } from "./editor-store";
 import { LayerNode, type LayerFlowNode } from "./layer-node";
+import { ShapeEdge } from "./shape-edge";
 import type { DocumentAnalysis } from "./use-analysis";
 
 const nodeTypes = { layer: LayerNode };
+const edgeTypes = { shape: ShapeEdge };
 export const PALETTE_MIME = "application/x-cyxwiz-layer";
 
 /** The node editor: React Flow, controlled by the editor store (positions, edges, selection). */
@@ -33,17 +35,32 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const flow = useReactFlow();
   const refusal = useRef<string | undefined>(undefined);
 
-  const nodes: LayerFlowNode[] = useMemo(
-    () =>
-      doc.nodes.map((node) => ({
-        id: node.id,
-        type: "layer",
-        position: node.position,
-        selected: selection.nodes.includes(node.id),
-        data: { node, analyzed: analysis.byNode.get(node.id), issues: analysis.issuesByNode.get(node.id) ?? [], handles: inputHandles(doc, node.id, node.type) },
-      })),
-    [doc, analysis, selection.nodes],
-  );
+  // Flow nodes are reused while nothing about them changed, so a drag re-renders only what moves.
+  const cache = useRef(new Map<string, { key: unknown[]; flow: LayerFlowNode }>());
+  // Handles depend on edges and on which nodes exist, not on positions: recomputed only then.
+  const nodeKeys = doc.nodes.map((n) => n.id).join("\n");
+  const handlesByNode = useMemo(() => new Map(doc.nodes.map((n) => [n.id, inputHandles(doc, n.id, n.type)])), [doc.edges, nodeKeys]);
+  const nodes: LayerFlowNode[] = useMemo(() => {
+    const next = new Map<string, { key: unknown[]; flow: LayerFlowNode }>();
+    const list = doc.nodes.map((node) => {
+      const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id)];
+      const cached = cache.current.get(node.id);
+      const flow =
+        cached && cached.key.every((k, i) => k === key[i])
+          ? cached.flow
+          : {
+              id: node.id,
+              type: "layer" as const,
+              position: node.position,
+              selected: key[4] as boolean,
+              data: { node, analyzed: analysis.byNode.get(node.id), issues: analysis.issuesByNode.get(node.id) ?? [], handles: handlesByNode.get(node.id) ?? [] },
+            };
+      next.set(node.id, { key, flow });
+      return flow;
+    });
+    cache.current = next;
+    return list;
+  }, [doc.nodes, analysis, selection.nodes, handlesByNode]);
 
   const edges: Edge[] = useMemo(
     () =>
@@ -52,6 +69,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
         const broken = (analysis.issuesByNode.get(e.target) ?? []).some((i) => i.code === "shape");
         return {
           id: e.id,
+          type: "shape",
           source: e.source,
           target: e.target,
           targetHandle: e.targetHandle,
@@ -155,6 +173,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

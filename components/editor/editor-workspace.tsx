@@ -44,7 +44,6 @@ function Workspace() {
     const template = requested ? templateDocument(requested) : undefined;
     useEditor.getState().load(template ?? (result?.ok ? result.document : (templateDocument("mlp-digits") ?? doc)));
     setRestored(true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

@@ -6,6 +6,7 @@ import type { AnalyzedNode } from "../../lib/graph/analyze";
 import { getLayer } from "../../lib/graph/registry";
 import { formatShape, type GraphIssue } from "../../lib/graph/types";
 import type { EditorNode } from "../../lib/editor/document";
+import { useDetailed } from "./shape-edge";
 import { formatCount } from "./use-analysis";
 
 export interface LayerNodeData extends Record<string, unknown> {
@@ -23,6 +24,7 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
   const layer = getLayer(node.type);
   const category = layer?.category ?? "core";
   const problem = issues[0];
+  const detailed = useDetailed();
   return (
     <div
       className={`layer-node cat-${category}${problem ? " has-error" : ""}${selected ? " selected" : ""}`}
@@ -37,12 +39,12 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
         <span className="layer-name">{node.label ?? node.id}</span>
         <span className="layer-type">{node.type}</span>
       </div>
-      <div className="layer-meta">
+      {detailed && <div className="layer-meta">
         <span data-testid="node-shape">{analyzed?.outputShape ? formatShape(analyzed.outputShape) : "?"}</span>
         {analyzed && analyzed.paramCount > 0 && <span className="badge-mini">{formatCount(analyzed.paramCount)} params</span>}
         {analyzed && analyzed.flops > 0 && <span className="badge-mini">{formatCount(analyzed.flops)} FLOPs</span>}
-      </div>
-      {problem && (
+      </div>}
+      {problem && detailed && (
         <div className="layer-error" role="alert" title={issues.map((i) => i.message).join("\n")}>
           ⚠ {problem.message.replace(/^node "[^"]+" \([^)]+\): /, "")}
         </div>

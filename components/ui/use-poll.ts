@@ -18,7 +18,6 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
       alive = false;
       clearInterval(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return state;
 }
