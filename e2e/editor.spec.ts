@@ -105,11 +105,19 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await expect(page.getByTestId("toast")).toContainText("not a CyxWiz model");
   await expect(page.locator(".react-flow__node")).toHaveCount(6);
 
+  // Training is configured on the canvas too: an AdamW node plugged into the Output's optimizer input.
+  await dropLayer(page, "AdamW", 790, 220);
+  await node(page, "adam_w").locator(".react-flow__handle.source").dragTo(node(page, "output").locator(".react-flow__handle.handle-optimizer"));
+  await expect(page.locator(".react-flow__edge")).toHaveCount(6);
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+
   // Code for every framework, downloadable.
   await page.getByTestId("tab-code").click();
   await expect(page.getByTestId("generated-code")).toContainText("class Model(nn.Module)");
   const [code] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-code").click()]);
-  expect(await readFile(await code.path(), "utf8")).toContain("nn.Conv2d(1, 8, (3, 3))");
+  const pytorch = await readFile(await code.path(), "utf8");
+  expect(pytorch).toContain("nn.Conv2d(1, 8, (3, 3))");
+  expect(pytorch).toContain("torch.optim.AdamW(");
   await page.getByRole("tab", { name: "Keras (TensorFlow)" }).click();
   await expect(page.getByTestId("generated-code")).toContainText("layers.Conv2D(8");
 

@@ -15,7 +15,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useMemo, useRef, type DragEvent } from "react";
 import { addNode, connect } from "../../lib/editor/commands";
-import { checkConnection, inputHandles } from "../../lib/editor/connections";
+import { attachmentHandles, checkConnection, inputHandles } from "../../lib/editor/connections";
 import type { Position } from "../../lib/editor/document";
 import { formatShape } from "../../lib/graph/types";
 import { useDocument, useEditor } from "./editor-store";
@@ -53,7 +53,13 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
               type: "layer" as const,
               position: node.position,
               selected: key[4] as boolean,
-              data: { node, analyzed: analysis.byNode.get(node.id), issues: analysis.issuesByNode.get(node.id) ?? [], handles: handlesByNode.get(node.id) ?? [] },
+              data: {
+                node,
+                analyzed: analysis.byNode.get(node.id),
+                issues: analysis.issuesByNode.get(node.id) ?? [],
+                handles: handlesByNode.get(node.id) ?? [],
+                attachments: attachmentHandles(node.type),
+              },
             };
       next.set(node.id, { key, flow });
       return flow;
@@ -65,7 +71,8 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const edges: Edge[] = useMemo(
     () =>
       doc.edges.map((e) => {
-        const shape = analysis.byNode.get(e.source)?.outputShape;
+        const attachment = !/^in\d+$/.test(e.targetHandle);
+        const shape = attachment ? undefined : analysis.byNode.get(e.source)?.outputShape;
         const broken = (analysis.issuesByNode.get(e.target) ?? []).some((i) => i.code === "shape");
         return {
           id: e.id,
@@ -73,10 +80,10 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
           source: e.source,
           target: e.target,
           targetHandle: e.targetHandle,
-          sourceHandle: "out",
+          sourceHandle: attachment ? e.targetHandle : "out",
           label: shape ? formatShape(shape) : undefined,
           selected: selection.edges.includes(e.id),
-          className: broken ? "edge-broken" : undefined,
+          className: attachment ? "edge-attachment" : broken ? "edge-broken" : undefined,
           animated: false,
         };
       }),
@@ -123,7 +130,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
 
   const isValidConnection: IsValidConnection = useCallback(
     (c) => {
-      const verdict = checkConnection(doc, analysis.analysis, c.source, c.target);
+      const verdict = checkConnection(doc, analysis.analysis, c.source, c.target, c.targetHandle ?? "in0");
       refusal.current = verdict.ok ? undefined : verdict.reason;
       return verdict.ok;
     },

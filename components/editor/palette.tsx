@@ -3,12 +3,11 @@
 import { useReactFlow } from "@xyflow/react";
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { addNode } from "../../lib/editor/commands";
-import type { LayerCategory } from "../../lib/graph/layer";
-import { layerRegistry } from "../../lib/graph/registry";
+import { nodeRegistry } from "../../lib/graph/registry";
 import { PALETTE_MIME } from "./canvas";
 import { useEditor } from "./editor-store";
 
-const ORDER: LayerCategory[] = ["input", "core", "convolution", "pooling", "normalization", "regularization", "reshape", "recurrent", "attention", "activation", "merge", "output"];
+const ORDER: string[] = ["input", "core", "convolution", "pooling", "normalization", "regularization", "reshape", "recurrent", "attention", "activation", "merge", "output", "optimizer", "schedule", "regularizer"];
 
 /** Every node type, searchable by name and description; Enter or a click adds, dragging places. */
 export function Palette({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
@@ -20,7 +19,7 @@ export function Palette({ searchRef }: { searchRef: React.RefObject<HTMLInputEle
 
   const matches = useMemo(() => {
     const q = query.trim().toLowerCase();
-    const all = [...layerRegistry.values()].sort((a, b) => ORDER.indexOf(a.category) - ORDER.indexOf(b.category));
+    const all = [...nodeRegistry.values()].sort((a, b) => ORDER.indexOf(a.category) - ORDER.indexOf(b.category));
     if (!q) return all;
     const score = (text: string) => (text.toLowerCase().startsWith(q) ? 0 : text.toLowerCase().includes(q) ? 1 : 2);
     return all

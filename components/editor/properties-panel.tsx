@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { setLabel, setParams } from "../../lib/editor/commands";
 import { describeParams, formatFieldValue, parseFieldText, validateParams, type FieldSpec } from "../../lib/editor/param-fields";
-import { getLayer } from "../../lib/graph/registry";
+import { getNodeDefinition } from "../../lib/graph/registry";
 import { formatShape } from "../../lib/graph/types";
 import { useDocument, useEditor } from "./editor-store";
 import { formatCount, type DocumentAnalysis } from "./use-analysis";
@@ -34,7 +34,7 @@ export function PropertiesPanel({ analysis }: { analysis: DocumentAnalysis }) {
     );
   }
 
-  const layer = getLayer(node.type);
+  const layer = getNodeDefinition(node.type);
   const analyzed = analysis.byNode.get(node.id);
   const issues = analysis.issuesByNode.get(node.id) ?? [];
   return (
@@ -45,7 +45,7 @@ export function PropertiesPanel({ analysis }: { analysis: DocumentAnalysis }) {
       <p className="muted small">{layer?.description}</p>
       <LabelField id={node.id} label={node.label ?? ""} />
       {layer && <ParamForm key={node.id} nodeId={node.id} params={analyzed?.params ?? effectiveParams(node.type, node.params)} fields={describeParams(layer)} type={node.type} />}
-      <dl className="facts">
+      {layer?.kind === "layer" && <dl className="facts">
         <dt>Input</dt>
         <dd>{analyzed?.inputShapes.map(formatShape).join(", ") || "–"}</dd>
         <dt>Output</dt>
@@ -54,7 +54,7 @@ export function PropertiesPanel({ analysis }: { analysis: DocumentAnalysis }) {
         <dd>{analyzed?.paramCount.toLocaleString("en-US") ?? 0}</dd>
         <dt>FLOPs</dt>
         <dd>{formatCount(analyzed?.flops ?? 0)}</dd>
-      </dl>
+      </dl>}
       {issues.map((issue, i) => (
         <p key={i} className="notice error small" role="alert">
           {issue.message}
@@ -83,7 +83,7 @@ function ParamForm({ nodeId, type, params, fields }: { nodeId: string; type: str
   const { apply, notify } = useEditor.getState();
 
   const commit = (name: string, value: unknown) => {
-    const layer = getLayer(type);
+    const layer = getNodeDefinition(type);
     if (!layer) return;
     const result = validateParams(layer, { ...params, [name]: value });
     if (!result.ok) {
@@ -148,6 +148,6 @@ function ParamForm({ nodeId, type, params, fields }: { nodeId: string; type: str
 
 /** The node's parameters with defaults filled in, as they will be used (what the form shows). */
 function effectiveParams(type: string, params: Record<string, unknown>): Record<string, unknown> {
-  const parsed = getLayer(type)?.params.safeParse(params);
+  const parsed = getNodeDefinition(type)?.params.safeParse(params);
   return parsed?.success ? (parsed.data as Record<string, unknown>) : params;
 }

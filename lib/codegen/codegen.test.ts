@@ -8,6 +8,7 @@ import { REPO_ROOT } from "../../tests/helpers/server-process";
 import { analyzeGraph } from "../graph/analyze";
 import { exampleGraph, exampleLayers } from "../graph/examples";
 import { templates } from "../graph/templates";
+import { mlpDigits } from "../graph/templates/mlp-digits";
 import type { ModelGraph } from "../graph/types";
 import { compileGraph } from "../train/compile";
 import { tf } from "../train/runtime-tf";
@@ -17,9 +18,23 @@ import { generateCode } from "./index";
 // Generated files live inside the repository so that `import "@tensorflow/tfjs"` resolves.
 const OUT = path.join(REPO_ROOT, "test-results", "codegen");
 
+/** The digits MLP trained with AdamW on a cosine schedule, its first layer L1/L2-regularised. */
+const configured: ModelGraph = {
+  ...mlpDigits.graph,
+  name: "configured MLP",
+  nodes: [...mlpDigits.graph.nodes, { id: "opt", type: "AdamW", params: { weightDecay: 0.05 } }, { id: "cosine", type: "CosineLR", params: {} }, { id: "reg", type: "L1L2", params: { l1: 0.001 } }],
+  edges: [
+    ...mlpDigits.graph.edges,
+    { source: "opt", target: "output", targetHandle: "optimizer" },
+    { source: "cosine", target: "opt", targetHandle: "schedule" },
+    { source: "reg", target: "hidden1", targetHandle: "regularizer" },
+  ],
+};
+
 const cases: [string, ModelGraph][] = [
   ...exampleLayers().map((l) => [`layer ${l.type}`, exampleGraph(l)] as [string, ModelGraph]),
   ...templates.map((t) => [`template ${t.id}`, t.graph] as [string, ModelGraph]),
+  ["configured MLP", configured],
 ];
 
 const fileName = (name: string) => name.replace(/[^A-Za-z0-9]+/g, "_");
@@ -89,6 +104,21 @@ for entry in json.loads(sys.argv[1]):
       expect(model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0)).toBe(want.params);
       disposeModel(model);
     });
+  });
+
+  it("carries the graph's optimizer, schedule and regularizer into every framework", () => {
+    const torch = generateCode(configured, "pytorch");
+    expect(torch).toContain("torch.optim.AdamW(model.parameters(), lr=0.001, betas=(0.9, 0.999), eps=1e-7, weight_decay=0.05)");
+    expect(torch).toContain("torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10, eta_min=0)");
+    expect(torch).toContain("loss = loss_fn(model(*inputs), target) + regularization()");
+    const keras = generateCode(configured, "keras");
+    expect(keras).toContain("kernel_regularizer=keras.regularizers.L1L2(l1=0.001, l2=0.0001)");
+    expect(keras).toContain("optimizer=keras.optimizers.AdamW(");
+    expect(keras).toContain("callbacks = [keras.callbacks.LearningRateScheduler(");
+    const tfjs = generateCode(configured, "tfjs");
+    expect(tfjs).toContain("kernelRegularizer: tf.regularizers.l1l2({ l1: 0.001, l2: 0.0001 })");
+    expect(tfjs).toContain("optimizer: new CyxAdamW(0.001, 0.9, 0.999, 1e-7, 0.05)");
+    expect(tfjs).toContain("export const learningRateAt = (epoch, base) =>");
   });
 
   it.each(["MultiHeadAttention", "TransformerEncoder", "PositionalEncoding"])(

@@ -1,5 +1,5 @@
 import type { ModelGraph } from "../graph/types";
-import type { Hyperparameters } from "../train/hyperparameters";
+import type { CodegenTraining } from "./plan";
 import { generateKeras } from "./keras";
 import { generatePytorch } from "./pytorch";
 import { generateTfjs } from "./tfjs";
@@ -15,6 +15,6 @@ export const CODEGEN_TARGETS = {
 export type CodegenTarget = keyof typeof CODEGEN_TARGETS;
 
 /** Source code for the graph in one framework. Throws CodegenError for an invalid graph. */
-export function generateCode(graph: ModelGraph, target: CodegenTarget, training?: Pick<Hyperparameters, "optimizer" | "learningRate">): string {
+export function generateCode(graph: ModelGraph, target: CodegenTarget, training?: CodegenTraining): string {
   return CODEGEN_TARGETS[target].generate(graph, training);
 }

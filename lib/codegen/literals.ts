@@ -50,3 +50,16 @@ export function tfjsLayer(factory: string, config: Record<string, unknown>): str
 export function kerasLayer(cls: string, positional: unknown[] = [], keywords: Record<string, unknown> = {}): string {
   return pyCall(`layers.${cls}`, positional, keywords);
 }
+
+/** Adds a keyword argument to a Python call expression: layers.Dense(3) → layers.Dense(3, key=value). */
+export function withPythonKeyword(call: string, keyword: string): string {
+  if (!call.endsWith(")")) throw new Error(`not a call: ${call}`);
+  return call.endsWith("()") ? `${call.slice(0, -1)}${keyword})` : `${call.slice(0, -1)}, ${keyword})`;
+}
+
+/** Adds an entry to the config object of a tfjs layer call: tf.layers.dense({ units: 3 }) → …({ units: 3, key: value }). */
+export function withJsConfig(call: string, entry: string): string {
+  if (call.endsWith("({})")) return `${call.slice(0, -4)}({ ${entry} })`;
+  if (!call.endsWith(" })")) throw new Error(`not a layer call with a config object: ${call}`);
+  return `${call.slice(0, -3)}, ${entry} })`;
+}

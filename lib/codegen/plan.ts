@@ -1,4 +1,4 @@
-import { analyzeGraph, type AnalyzedNode } from "../graph/analyze";
+import { analyzeGraph, type AnalyzedComponent, type AnalyzedNode } from "../graph/analyze";
 import type { Codegen, CodegenArgs, Helper } from "../graph/layer";
 import type { LossName } from "../graph/layers/output";
 import type { ModelGraph, Shape } from "../graph/types";
@@ -24,13 +24,19 @@ export interface CodePlan {
   /** The tensor the model returns (what feeds the Output node). */
   output: PlannedNode;
   loss: LossName;
-  training: Pick<Hyperparameters, "optimizer" | "learningRate">;
+  training: CodegenTraining;
   /** Whether the model has weights to train. */
   trainable: boolean;
+  /** The optimizer and schedule nodes attached to the Output, if any (they override training). */
+  optimizer?: AnalyzedComponent;
+  schedule?: AnalyzedComponent;
 }
 
+/** The job settings code is generated for; optimizer nodes in the graph take precedence. */
+export type CodegenTraining = Pick<Hyperparameters, "optimizer" | "learningRate"> & { epochs?: number };
+
 /** A valid graph, walked in order and named for one target language; every generator starts here. */
-export function planCode(graph: ModelGraph, language: "python" | "javascript", training?: Pick<Hyperparameters, "optimizer" | "learningRate">): CodePlan {
+export function planCode(graph: ModelGraph, language: "python" | "javascript", training?: CodegenTraining): CodePlan {
   const analysis = analyzeGraph(graph);
   if (!analysis.ok) throw new CodegenError(`cannot generate code for an invalid graph: ${analysis.issues.map((i) => i.message).join("; ")}`);
   const namer = new Namer(language);
@@ -44,7 +50,7 @@ export function planCode(graph: ModelGraph, language: "python" | "javascript", t
       node,
       name,
       inputs: node.inputIds.map((id) => names.get(id) as string) as [string, ...string[]],
-      args: { params: node.params, inputShapes: node.inputShapes, outputShape: node.outputShape as Shape },
+      args: { params: node.params, inputShapes: node.inputShapes, outputShape: node.outputShape as Shape, regularization: node.regularization },
       codegen: node.layer.codegen as Codegen<Record<string, unknown>> | undefined,
     });
   }
@@ -58,6 +64,8 @@ export function planCode(graph: ModelGraph, language: "python" | "javascript", t
     loss: outputNode.params.loss as LossName,
     training: training ?? { optimizer: "adam", learningRate: 0.001 },
     trainable: analysis.totalParams > 0,
+    optimizer: analysis.attachments.optimizer,
+    schedule: analysis.attachments.schedule,
   };
 }
 

@@ -1,8 +1,8 @@
 import type { LossName } from "../graph/layers/output";
 import { py } from "./literals";
-import { collectHelpers, header, planCode, requireCodegen, type CodePlan } from "./plan";
+import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining, type CodePlan } from "./plan";
 import type { ModelGraph } from "../graph/types";
-import type { Hyperparameters } from "../train/hyperparameters";
+import type { Regularization } from "../graph/layer";
 
 const LOSSES: Record<LossName, string> = {
   categoricalCrossentropy: "return -(target * torch.log(pred.clamp_min(1e-7))).sum(-1).mean()",
@@ -20,20 +20,21 @@ const indent = (text: string, by = "    ") =>
     .join("\n");
 
 /** A runnable PyTorch module (plus loss, optimizer and a train step) with the graph's layers and parameter count. */
-export function generatePytorch(graph: ModelGraph, training?: Pick<Hyperparameters, "optimizer" | "learningRate">): string {
+export function generatePytorch(graph: ModelGraph, training?: CodegenTraining): string {
   const plan = planCode(graph, "python", training);
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = [];
+  const penalties: [string, Regularization][] = [];
   for (const node of plan.nodes) {
     if (node.node.layer.category === "input") continue;
+    if (node.args.regularization) penalties.push([node.name, node.args.regularization]);
     const code = requireCodegen(node).pytorch(node.args);
     helpers.push(code.helpers);
     if (code.module) init.push(`self.${node.name} = ${code.module}`);
     forward.push(`${node.name} = ${code.forward(node.inputs as [string, ...string[]], `self.${node.name}`)}`);
   }
   const args = plan.inputs.map((n) => n.name);
-  const optimizer = plan.training.optimizer === "sgd" ? "torch.optim.SGD" : "torch.optim.Adam";
   return [
     `"""${header(graph, "").map((l) => l.trim()).join("\n")}\n"""`,
     "import json",
@@ -64,7 +65,7 @@ export function generatePytorch(graph: ModelGraph, training?: Pick<Hyperparamete
     "",
     "",
     "model = Model()",
-    ...(plan.trainable ? trainingCode(optimizer, plan.training.learningRate) : []),
+    ...(plan.trainable ? trainingCode(plan, penalties) : []),
     "",
     "",
     'if __name__ == "__main__":',
@@ -81,16 +82,33 @@ function exampleInput(node: CodePlan["inputs"][number]): string {
   return node.args.params.dtype === "int32" ? `torch.randint(0, 2, (batch, ${shape.join(", ")}))` : `torch.randn(batch, ${shape.join(", ")})`;
 }
 
-/** The optimizer and one training step; a model without weights has nothing to optimise. */
-function trainingCode(optimizer: string, learningRate: number): string[] {
+/**
+ * The optimizer (the graph's optimizer node, else the job's), its schedule, the regularizer
+ * penalties and one training step; a model without weights has nothing to optimise.
+ */
+function trainingCode(plan: CodePlan, penalties: [string, Regularization][]): string[] {
+  const { optimizer, schedule, training } = plan;
+  const optimizerCode = optimizer?.definition.optimizer
+    ? optimizer.definition.optimizer.codegen.pytorch(optimizer.params)
+    : `${training.optimizer === "sgd" ? "torch.optim.SGD" : "torch.optim.Adam"}(model.parameters(), lr=${py(training.learningRate)})`;
+  const scheduler = schedule?.definition.schedule ? [`scheduler = ${schedule.definition.schedule.codegen.pytorch(schedule.params, training.epochs ?? 10)}  # scheduler.step() after each epoch`] : [];
+  const terms = penalties.map(([name, r]) => {
+    const weights = (power: string) => `sum(w.${power}.sum() for n, w in model.${name}.named_parameters() if n.endswith("weight"))`;
+    return [r.l1 > 0 ? `${py(r.l1)} * ${weights("abs()")}` : "", r.l2 > 0 ? `${py(r.l2)} * ${weights("pow(2)")}` : ""].filter(Boolean).join(" + ");
+  });
+  const regularization = terms.filter(Boolean).length
+    ? ["", "", "def regularization():", '    """The L1/L2 penalties of the regularizer nodes, added to the loss."""', `    return ${terms.filter(Boolean).join(" + ")}`]
+    : [];
   return [
-    `optimizer = ${optimizer}(model.parameters(), lr=${py(learningRate)})`,
+    `optimizer = ${optimizerCode}`,
+    ...scheduler,
+    ...regularization,
     "",
     "",
     "def train_step(inputs, target):",
     "    model.train()",
     "    optimizer.zero_grad()",
-    "    loss = loss_fn(model(*inputs), target)",
+    `    loss = loss_fn(model(*inputs), target)${regularization.length ? " + regularization()" : ""}`,
     "    loss.backward()",
     "    optimizer.step()",
     "    return loss.item()",

@@ -1,4 +1,4 @@
-import { getLayer } from "../graph/registry";
+import { getNodeDefinition } from "../graph/registry";
 import { edgeId, type EditorDocument, type EditorEdge, type EditorNode, type Position } from "./document";
 import { newNodeId } from "./ids";
 
@@ -8,7 +8,7 @@ import { newNodeId } from "./ids";
  */
 
 export function addNode(doc: EditorDocument, type: string, position: Position): { doc: EditorDocument; id: string } {
-  const layer = getLayer(type);
+  const layer = getNodeDefinition(type);
   if (!layer) throw new Error(`unknown node type ${type}`);
   const id = newNodeId(type, doc.nodes.map((n) => n.id));
   const params = layer.params.safeParse({});
@@ -75,7 +75,7 @@ export function pasteFragment(doc: EditorDocument, fragment: Fragment, offset: P
   const taken = doc.nodes.map((n) => n.id);
   const renamed = new Map<string, string>();
   const nodes = fragment.nodes
-    .filter((n) => getLayer(n.type))
+    .filter((n) => getNodeDefinition(n.type))
     .map((n) => {
       const id = newNodeId(n.type, [...taken, ...renamed.values()]);
       renamed.set(n.id, id);

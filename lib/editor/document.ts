@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getLayer } from "../graph/registry";
+import { getNodeDefinition } from "../graph/registry";
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphEdge, type GraphIssue, type GraphNode, type ModelGraph } from "../graph/types";
 
 /**
@@ -21,6 +21,7 @@ export interface EditorNode extends GraphNode {
 
 export interface EditorEdge extends GraphEdge {
   id: string;
+  /** in0, in1, … for tensors; optimizer, schedule or regularizer for configuration. */
   targetHandle: string;
 }
 
@@ -114,7 +115,7 @@ export function loadDocument(text: string): LoadResult {
     const issue = parsed.error.issues[0];
     return { ok: false, message: `the document is damaged at ${issue?.path.join(".") || "its root"}: ${issue?.message}` };
   }
-  const unknown = parsed.data.nodes.find((n) => !getLayer(n.type));
+  const unknown = parsed.data.nodes.find((n) => !getNodeDefinition(n.type));
   if (unknown) return { ok: false, message: `node "${unknown.id}" has a type this Engine does not know: ${unknown.type}` };
   return { ok: true, document: parsed.data as EditorDocument };
 }

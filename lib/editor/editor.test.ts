@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeGraph } from "../graph/analyze";
 import { mlpDigits } from "../graph/templates/mlp-digits";
 import { addNode, connect, copyFragment, parseFragment, pasteFragment, removeNodes, setParams } from "./commands";
-import { checkConnection, inputHandles } from "./connections";
+import { attachmentHandles, checkConnection, inputHandles } from "./connections";
 import { emptyDocument, fromExecutionGraph, loadDocument, serializeDocument, toExecutionGraph } from "./document";
 import { commit, redo, replace, settle, startHistory, undo } from "./history";
 import { newNodeId } from "./ids";
@@ -107,6 +107,29 @@ describe("connection checks", () => {
     expect(inputHandles(withAdd, "add", "Add")).toEqual(["in0", "in1"]);
     withAdd = connect(connect(withAdd, "hidden1", "add", "in0"), "dropout1", "add", "in1");
     expect(inputHandles(withAdd, "add", "Add")).toEqual(["in0", "in1", "in2"]);
+  });
+
+  it("plug an optimizer into an Output's optimizer input and nowhere else", () => {
+    const withAdam = addNode(doc, "Adam", { x: 0, y: 0 }).doc;
+    const analysis = analysisOf(withAdam);
+    expect(checkConnection(withAdam, analysis, "adam", "output", "optimizer")).toEqual({ ok: true });
+    expect(checkConnection(withAdam, analysis, "adam", "hidden1", "in0")).toMatchObject({ ok: false, reason: expect.stringMatching(/carries no tensors/) });
+    expect(checkConnection(withAdam, analysis, "adam", "hidden1", "regularizer")).toMatchObject({ ok: false, reason: expect.stringMatching(/Adam is an optimizer, not a regularizer/) });
+    expect(checkConnection(withAdam, analysis, "hidden1", "output", "optimizer")).toMatchObject({ ok: false, reason: expect.stringMatching(/only an optimizer node/) });
+  });
+
+  it("show configuration inputs where a node takes them", () => {
+    expect(attachmentHandles("Output")).toEqual(["optimizer"]);
+    expect(attachmentHandles("Dense")).toEqual(["regularizer"]);
+    expect(attachmentHandles("Adam")).toEqual(["schedule"]);
+    expect(attachmentHandles("Flatten")).toEqual([]);
+  });
+
+  it("carry an attached optimizer into the execution graph", () => {
+    const withAdam = connect(addNode(doc, "Adam", { x: 0, y: 0 }).doc, "adam", "output", "optimizer");
+    const analysis = analysisOf(withAdam);
+    expect(analysis.ok).toBe(true);
+    expect(analysis.ok && analysis.attachments.optimizer?.node.id).toBe("adam");
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LayerDefinition } from "../graph/layer";
+import type { NodeDefinition } from "../graph/registry";
 
 export interface FieldSpec {
   name: string;
@@ -25,9 +25,9 @@ type JsonSchema = {
   properties?: Record<string, JsonSchema>;
 };
 
-/** The form a layer's parameters need, read from its zod schema (via JSON Schema). */
-export function describeParams(layer: LayerDefinition): FieldSpec[] {
-  const schema = z.toJSONSchema(layer.params, { io: "input" }) as JsonSchema;
+/** The form a node's parameters need, read from its zod schema (via JSON Schema). */
+export function describeParams(node: Pick<NodeDefinition, "params">): FieldSpec[] {
+  const schema = z.toJSONSchema(node.params, { io: "input" }) as JsonSchema;
   return Object.entries(schema.properties ?? {}).map(([name, prop]) => {
     const nullable = prop.anyOf?.some((p) => p.type === "null") ?? false;
     const inner = nullable ? (prop.anyOf?.find((p) => p.type !== "null") ?? prop) : prop;
@@ -57,9 +57,9 @@ export function formatFieldValue(value: unknown): string {
   return String(value);
 }
 
-/** Validates a whole parameter object with the layer's schema; the first problem per field. */
-export function validateParams(layer: LayerDefinition, params: Record<string, unknown>): { ok: true; params: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
-  const result = layer.params.safeParse(params);
+/** Validates a whole parameter object with the node's schema; the first problem per field. */
+export function validateParams(node: Pick<NodeDefinition, "params">, params: Record<string, unknown>): { ok: true; params: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
+  const result = node.params.safeParse(params);
   if (result.success) return { ok: true, params: result.data as Record<string, unknown> };
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {

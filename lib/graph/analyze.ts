@@ -1,7 +1,8 @@
-import { ShapeError, type LayerDefinition } from "./layer";
-import { getLayer } from "./registry";
+import type { ComponentDefinition } from "./component";
+import { ATTACHMENT_KINDS, attachmentsOf, ShapeError, withArticle, type AttachmentKind, type LayerDefinition, type Regularization } from "./layer";
+import { getNodeDefinition } from "./registry";
 import { reachable, topology } from "./topology";
-import { formatShape, type GraphIssue, type GraphNode, type ModelGraph, type Shape } from "./types";
+import { formatShape, type GraphEdge, type GraphIssue, type GraphNode, type ModelGraph, type Shape } from "./types";
 
 export interface AnalyzedNode {
   node: GraphNode;
@@ -15,18 +16,37 @@ export interface AnalyzedNode {
   paramCount: number;
   /** Forward-pass floating-point operations for one sample. */
   flops: number;
+  /** Factors of the regularizer attached to this layer, if any. */
+  regularization?: Regularization;
+}
+
+export interface AnalyzedComponent {
+  node: GraphNode;
+  definition: ComponentDefinition;
+  params: Record<string, unknown>;
+}
+
+/** The configuration attached to the model: how it is optimised and regularised. */
+export interface Attachments {
+  optimizer?: AnalyzedComponent;
+  schedule?: AnalyzedComponent;
 }
 
 export interface GraphAnalysis {
   ok: boolean;
   issues: GraphIssue[];
-  /** Nodes in topological order (only those that could be analysed). */
+  /** Layers in topological order (only those that could be analysed). */
   nodes: AnalyzedNode[];
+  components: AnalyzedComponent[];
+  attachments: Attachments;
   inputIds: string[];
   outputId?: string;
   totalParams: number;
   totalFlops: number;
 }
+
+/** An edge into a named configuration handle rather than a tensor input. */
+export const isAttachment = (edge: GraphEdge): boolean => (ATTACHMENT_KINDS as readonly string[]).includes(edge.targetHandle ?? "");
 
 /**
  * Validates a structurally parsed graph and infers every shape. Pure: the editor calls it on
@@ -42,16 +62,19 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     if (byId.has(node.id)) nodeIssue(node, "duplicate_node", "another node has the same id");
     else byId.set(node.id, node);
   }
-  const nodes = [...byId.values()];
 
-  const parsed = new Map<string, { layer: LayerDefinition; params: Record<string, unknown> }>();
-  for (const node of nodes) {
-    const layer = getLayer(node.type);
-    if (!layer) {
+  const layers = new Map<string, { layer: LayerDefinition; params: Record<string, unknown> }>();
+  const components = new Map<string, AnalyzedComponent>();
+  // Layers with invalid parameters still take part in the topology, so their neighbours' problems stay accurate.
+  const layerDefinitions = new Map<string, LayerDefinition>();
+  for (const node of byId.values()) {
+    const definition = getNodeDefinition(node.type);
+    if (!definition) {
       nodeIssue(node, "unknown_layer", `unknown layer type "${node.type}"`, "type");
       continue;
     }
-    const result = layer.params.safeParse(node.params ?? {});
+    if (definition.kind === "layer") layerDefinitions.set(node.id, definition);
+    const result = definition.params.safeParse(node.params ?? {});
     if (!result.success) {
       for (const problem of result.error.issues) {
         const field = ["params", ...problem.path].join(".");
@@ -60,7 +83,9 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
       }
       continue;
     }
-    parsed.set(node.id, { layer, params: result.data as Record<string, unknown> });
+    const params = result.data as Record<string, unknown>;
+    if (definition.kind === "layer") layers.set(node.id, { layer: definition, params });
+    else components.set(node.id, { node, definition, params });
   }
 
   graph.edges.forEach((edge, index) => {
@@ -75,11 +100,20 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     }
   });
 
-  const topo = topology(nodes, graph.edges);
+  const attachments = checkAttachments(graph.edges, byId, layers, components, nodeIssue);
+  const isLayer = (id: string) => layerDefinitions.has(id) || !getNodeDefinition(byId.get(id)?.type ?? "");
+  const tensorEdges = graph.edges.filter((e) => !isAttachment(e) && byId.has(e.source) && byId.has(e.target) && isLayer(e.source) && isLayer(e.target));
+  for (const edge of graph.edges) {
+    const end = !isAttachment(edge) ? [edge.source, edge.target].find((id) => components.has(id)) : undefined;
+    if (end) nodeIssue(byId.get(end) as GraphNode, "arity", `carries no tensors: connect it to ${withArticle(components.get(end)?.definition.provides ?? "configuration")} input`);
+  }
+
+  const layerNodes = [...byId.values()].filter((n) => isLayer(n.id));
+  const topo = topology(layerNodes, tensorEdges);
   for (const id of topo.cyclic) nodeIssue(byId.get(id) as GraphNode, "cycle", "is part of a cycle (a layer cannot feed itself)");
 
-  const inputIds = nodes.filter((n) => parsed.get(n.id)?.layer.category === "input").map((n) => n.id);
-  const outputs = nodes.filter((n) => parsed.get(n.id)?.layer.category === "output");
+  const inputIds = layerNodes.filter((n) => layerDefinitions.get(n.id)?.category === "input").map((n) => n.id);
+  const outputs = layerNodes.filter((n) => layerDefinitions.get(n.id)?.category === "output");
   if (inputIds.length === 0) issues.push({ code: "no_input", message: "the graph has no Input node" });
   if (outputs.length === 0) issues.push({ code: "no_output", message: "the graph has no Output node (it names the loss to train)" });
   for (const extra of outputs.slice(1)) nodeIssue(extra, "no_output", "only one Output node is supported; remove the others");
@@ -88,11 +122,11 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     if ((topo.outgoing.get(o.id) ?? []).length > 0) nodeIssue(o, "arity", "an Output node must be last: nothing may follow it");
   }
 
-  for (const node of nodes) {
-    const entry = parsed.get(node.id);
-    if (!entry) continue;
+  for (const node of layerNodes) {
+    const definition = layerDefinitions.get(node.id);
+    if (!definition) continue;
     const count = topo.incoming.get(node.id)?.length ?? 0;
-    const { min, max } = entry.layer.inputs;
+    const { min, max } = definition.inputs;
     if (count < min || count > max) {
       const expected = min === max ? `${min}` : `${min} to ${max}`;
       nodeIssue(node, "arity", `takes ${expected} input${max === 1 ? "" : "s"}, has ${count}`);
@@ -102,7 +136,7 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   if (output && inputIds.length > 0) {
     const fromInputs = reachable(inputIds, topo.outgoing, true);
     const toOutput = reachable([output.id], topo.incoming, false);
-    for (const node of nodes) {
+    for (const node of layerNodes) {
       if (fromInputs.has(node.id) && toOutput.has(node.id)) continue;
       const why = !fromInputs.has(node.id) ? "no Input reaches it" : "it does not lead to the Output";
       nodeIssue(node, "disconnected", `is not connected: ${why}`);
@@ -115,11 +149,20 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
   let totalFlops = 0;
   for (const id of topo.order) {
     const node = byId.get(id) as GraphNode;
-    const entry = parsed.get(id);
+    const entry = layers.get(id);
     if (!entry) continue;
     const inputIdsOf = (topo.incoming.get(id) ?? []).map((e) => e.source);
     const inputShapes = inputIdsOf.map((src) => shapes.get(src));
-    const item: AnalyzedNode = { node, layer: entry.layer, params: entry.params, inputIds: inputIdsOf, inputShapes: [], paramCount: 0, flops: 0 };
+    const item: AnalyzedNode = {
+      node,
+      layer: entry.layer,
+      params: entry.params,
+      inputIds: inputIdsOf,
+      inputShapes: [],
+      paramCount: 0,
+      flops: 0,
+      regularization: attachments.regularizers.get(id),
+    };
     analyzed.push(item);
     const { min, max } = entry.layer.inputs;
     if (inputShapes.some((s) => s === undefined) || inputShapes.length < min || inputShapes.length > max) continue;
@@ -138,7 +181,74 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     }
   }
 
-  return { ok: issues.length === 0, issues, nodes: analyzed, inputIds, outputId: output?.id, totalParams, totalFlops };
+  return {
+    ok: issues.length === 0,
+    issues,
+    nodes: analyzed,
+    components: [...components.values()],
+    attachments: { optimizer: attachments.optimizer, schedule: attachments.schedule },
+    inputIds,
+    outputId: output?.id,
+    totalParams,
+    totalFlops,
+  };
+}
+
+/**
+ * Configuration edges: each goes from a component to a handle of its kind on a node that takes
+ * it; a handle takes one component; every component is attached (an optimizer or schedule to
+ * exactly one node, a regularizer to any number of layers).
+ */
+function checkAttachments(
+  edges: GraphEdge[],
+  byId: Map<string, GraphNode>,
+  layers: Map<string, { layer: LayerDefinition; params: Record<string, unknown> }>,
+  components: Map<string, AnalyzedComponent>,
+  nodeIssue: (node: GraphNode, code: GraphIssue["code"], reason: string, field?: string) => void,
+): Attachments & { regularizers: Map<string, Regularization> } {
+  const regularizers = new Map<string, Regularization>();
+  const taken = new Map<string, string>();
+  const targetsOf = new Map<string, string[]>();
+  let optimizer: AnalyzedComponent | undefined;
+  let schedule: AnalyzedComponent | undefined;
+  for (const edge of edges.filter(isAttachment)) {
+    const handle = edge.targetHandle as AttachmentKind;
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) continue;
+    const component = components.get(source.id);
+    if (!component) {
+      if (getNodeDefinition(source.type)?.kind === "layer") nodeIssue(source, "arity", `a layer cannot feed the ${handle} input of "${target.id}"`);
+      continue;
+    }
+    if (component.definition.provides !== handle) {
+      nodeIssue(source, "arity", `is ${withArticle(component.definition.provides)}, not ${withArticle(handle)}: attach it to ${withArticle(component.definition.provides)} input`);
+      continue;
+    }
+    const accepts = layers.has(target.id) ? attachmentsOf((layers.get(target.id) as { layer: LayerDefinition }).layer) : (components.get(target.id)?.definition.accepts ?? []);
+    if (!accepts.includes(handle)) {
+      nodeIssue(source, "arity", `${target.type} "${target.id}" takes no ${handle}`);
+      continue;
+    }
+    const slot = `${target.id}:${handle}`;
+    if (taken.has(slot)) {
+      nodeIssue(target, "arity", `has two ${handle}s attached (${taken.get(slot)} and ${source.id}); keep one`);
+      continue;
+    }
+    taken.set(slot, source.id);
+    targetsOf.set(source.id, [...(targetsOf.get(source.id) ?? []), target.id]);
+    if (handle === "regularizer" && component.definition.regularizer) regularizers.set(target.id, component.definition.regularizer.factors(component.params));
+    if (handle === "optimizer") optimizer = component;
+    if (handle === "schedule") schedule = component;
+  }
+  for (const component of components.values()) {
+    const targets = targetsOf.get(component.node.id) ?? [];
+    if (targets.length === 0) nodeIssue(component.node, "disconnected", `is not attached: connect it to ${withArticle(component.definition.provides)} input`);
+    if (targets.length > 1 && component.definition.provides !== "regularizer") {
+      nodeIssue(component.node, "arity", `is attached to ${targets.length} nodes (${targets.join(", ")}); ${withArticle(component.definition.provides)} serves one`);
+    }
+  }
+  return { optimizer, schedule, regularizers };
 }
 
 function describe(node: GraphNode): string {

@@ -28,6 +28,8 @@ export interface BuildArgs<P> {
   name: string;
   /** Seed for weight initialisers, so that a seeded job trains reproducibly. */
   seed: number;
+  /** The kernel penalty of an attached regularizer node (layers that accept one). */
+  regularizer?: ReturnType<typeof tfjs.regularizers.l1l2>;
 }
 
 /** What a code generator knows about one node. */
@@ -35,6 +37,8 @@ export interface CodegenArgs<P> {
   params: P;
   inputShapes: Shape[];
   outputShape: Shape;
+  /** An attached regularizer's factors (layers that accept one). */
+  regularization?: Regularization;
 }
 
 /** Source a generated file needs once, whichever nodes use it (a helper class, say). */
@@ -69,16 +73,34 @@ export interface Codegen<P> {
   tfjs(args: CodegenArgs<P>): LayerCode;
 }
 
+/** Handles through which configuration nodes attach to others (not tensors). */
+export type AttachmentKind = "optimizer" | "schedule" | "regularizer";
+export const ATTACHMENT_KINDS: readonly AttachmentKind[] = ["optimizer", "schedule", "regularizer"];
+
+/** "an optimizer", "a schedule": for messages naming an attachment kind. */
+export const withArticle = (kind: string): string => `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}`;
+
+/** L1/L2 penalty factors a regularizer node gives the layers it is attached to. */
+export interface Regularization {
+  l1: number;
+  l2: number;
+}
+
 /**
  * Everything about one node type, in one place: add a file under layers/ and register it.
  * P is the parsed parameter object; the zod schema carries types, ranges, defaults and docs.
  */
 export interface LayerDefinition<P = Record<string, unknown>> {
+  kind: "layer";
   type: string;
   label: string;
   category: LayerCategory;
   description: string;
   params: z.ZodType<P>;
+  /** Configuration a node takes besides tensors (the Output takes an optimizer). */
+  accepts?: readonly AttachmentKind[];
+  /** For weight layers that take a regularizer: the argument that carries it in Keras and tfjs. */
+  regularizerArg?: { keras: string; tfjs: string };
   /** How many incoming tensor edges the node takes; several are ordered by target handle (in0, in1, …). */
   inputs: { min: number; max: number };
   inferShape(inputShapes: Shape[], params: P): Shape;
@@ -98,8 +120,8 @@ export interface LayerExample {
   params?: Record<string, unknown>;
 }
 
-export function defineLayer<P>(definition: LayerDefinition<P>): LayerDefinition<P> {
-  return definition;
+export function defineLayer<P>(definition: Omit<LayerDefinition<P>, "kind">): LayerDefinition<P> {
+  return { ...definition, kind: "layer" };
 }
 
 /** Product of all dimensions; throws when one is unknown. */
@@ -135,3 +157,10 @@ export function single(inputs: tfjs.SymbolicTensor[]): tfjs.SymbolicTensor {
 export function applyLayer(layer: tfjs.layers.Layer, inputs: tfjs.SymbolicTensor[]): tfjs.SymbolicTensor {
   return layer.apply(inputs.length === 1 ? single(inputs) : inputs) as tfjs.SymbolicTensor;
 }
+
+/** Every attachment handle a layer offers. */
+export function attachmentsOf(layer: LayerDefinition): AttachmentKind[] {
+  return [...(layer.accepts ?? []), ...(layer.regularizerArg ? (["regularizer"] as const) : [])];
+}
+
+export const KERNEL_REGULARIZER = { keras: "kernel_regularizer", tfjs: "kernelRegularizer" };

@@ -4,7 +4,7 @@ import { compileGraph } from "../train/compile";
 import { disposeModel } from "../train/train-loop";
 import { analyzeGraph } from "./analyze";
 import { exampleGraph, exampleLayers } from "./examples";
-import { layerRegistry } from "./registry";
+import { nodeRegistry } from "./registry";
 
 const hp = { epochs: 1, batchSize: 4, learningRate: 0.01, optimizer: "adam" as const, validationSplit: 0, seed: 3 };
 
@@ -26,7 +26,7 @@ describe("the layer registry", () => {
   });
 
   it("documents every node type with a label, a category, a description and parameter defaults", () => {
-    for (const layer of layerRegistry.values()) {
+    for (const layer of nodeRegistry.values()) {
       expect(layer.label, layer.type).toBeTruthy();
       expect(layer.description.length, layer.type).toBeGreaterThan(20);
       expect(layer.params.safeParse({}).success, `${layer.type} accepts {} with defaults`).toBe(true);

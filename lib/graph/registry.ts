@@ -1,3 +1,15 @@
+import type { ComponentDefinition } from "./component";
+import { adam } from "./components/adam";
+import { adagrad } from "./components/adagrad";
+import { adamW } from "./components/adamw";
+import { cosineLr } from "./components/cosine-lr";
+import { exponentialLr } from "./components/exponential-lr";
+import { l1l2 } from "./components/l1l2";
+import { reduceOnPlateau } from "./components/reduce-on-plateau";
+import { rmsprop } from "./components/rmsprop";
+import { sgd } from "./components/sgd";
+import { stepLr } from "./components/step-lr";
+import { warmupLr } from "./components/warmup-lr";
 import type { LayerDefinition } from "./layer";
 import { add } from "./layers/add";
 import { average } from "./layers/average";
@@ -90,10 +102,27 @@ const definitions = [
   output,
 ] as unknown as LayerDefinition[];
 
+const components = [sgd, adam, adamW, rmsprop, adagrad, stepLr, exponentialLr, cosineLr, warmupLr, reduceOnPlateau, l1l2] as unknown as ComponentDefinition[];
+
+export type NodeDefinition = LayerDefinition | ComponentDefinition;
+
+/** Tensor layers (Input … Output). */
 export const layerRegistry: ReadonlyMap<string, LayerDefinition> = new Map(definitions.map((d) => [d.type, d]));
+/** Configuration nodes: optimizers, learning-rate schedules, regularizers. */
+export const componentRegistry: ReadonlyMap<string, ComponentDefinition> = new Map(components.map((d) => [d.type, d]));
+/** Every node type the editor offers. */
+export const nodeRegistry: ReadonlyMap<string, NodeDefinition> = new Map<string, NodeDefinition>([...layerRegistry, ...componentRegistry]);
 
 export function getLayer(type: string): LayerDefinition | undefined {
   return layerRegistry.get(type);
+}
+
+export function getComponent(type: string): ComponentDefinition | undefined {
+  return componentRegistry.get(type);
+}
+
+export function getNodeDefinition(type: string): NodeDefinition | undefined {
+  return nodeRegistry.get(type);
 }
 
 export function layerTypes(): string[] {

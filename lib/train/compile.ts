@@ -1,5 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { analyzeGraph, type GraphAnalysis } from "../graph/analyze";
+import type { ScheduleContext } from "../graph/component";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
 import type { Hyperparameters } from "./hyperparameters";
@@ -13,6 +14,10 @@ export interface CompiledModel {
   model: tfjs.LayersModel;
   loss: LossName;
   analysis: GraphAnalysis;
+  /** The optimizer's starting learning rate (from the graph's optimizer node, else the job's). */
+  learningRate: number;
+  /** The learning rate for an epoch, when a schedule node is attached. */
+  schedule?: (context: ScheduleContext) => number;
 }
 
 /** tfjs layer names must be unique and tame; node ids are unique but free-form. */
@@ -21,8 +26,9 @@ export function layerName(nodeId: string, index: number): string {
 }
 
 /**
- * Builds the tfjs model a graph describes and compiles it with the job's optimizer and the
- * Output's loss. Every layer comes from its registry entry; nothing here knows layer types.
+ * Builds the tfjs model a graph describes and compiles it with the Output's loss and the attached
+ * optimizer node (or the job's optimizer and learning rate when none is attached). Every layer,
+ * optimizer and schedule comes from its registry entry; nothing here knows node types.
  */
 export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparameters): CompiledModel {
   const analysis = analyzeGraph(graph);
@@ -31,7 +37,8 @@ export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparame
   analysis.nodes.forEach((entry, index) => {
     const inputs = entry.inputIds.map((id) => tensors.get(id) as tfjs.SymbolicTensor);
     const name = layerName(entry.node.id, index);
-    tensors.set(entry.node.id, entry.layer.build({ tf, params: entry.params, inputs, name, seed: hp.seed + index }));
+    const regularizer = entry.regularization ? tf.regularizers.l1l2(entry.regularization) : undefined;
+    tensors.set(entry.node.id, entry.layer.build({ tf, params: entry.params, inputs, name, seed: hp.seed + index, regularizer }));
   });
   const outputNode = analysis.nodes.find((n) => n.node.id === analysis.outputId);
   if (!outputNode) throw new GraphCompileError("graph has no Output");
@@ -41,11 +48,32 @@ export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparame
     name: (graph.name ?? "model").replace(/[^A-Za-z0-9_]/g, "_"),
   });
   const loss = outputNode.params.loss as LossName;
+  const { optimizer: optimizerNode, schedule: scheduleNode } = analysis.attachments;
+  const behaviour = optimizerNode?.definition.optimizer;
+  const optimizer = behaviour
+    ? behaviour.build(tf, optimizerNode.params)
+    : hp.optimizer === "sgd"
+      ? tf.train.sgd(hp.learningRate)
+      : tf.train.adam(hp.learningRate);
   model.compile({
-    optimizer: hp.optimizer === "sgd" ? tf.train.sgd(hp.learningRate) : tf.train.adam(hp.learningRate),
+    optimizer,
     // tfjs-layers has no Huber loss by name; its loss functions do.
     loss: loss === "huber" ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.huberLoss(yTrue, yPred) : loss,
     metrics: CLASSIFICATION_LOSSES.includes(loss) ? ["accuracy"] : [],
   });
-  return { model, loss, analysis };
+  const schedule = scheduleNode?.definition.schedule;
+  return {
+    model,
+    loss,
+    analysis,
+    learningRate: behaviour ? behaviour.learningRate(optimizerNode.params) : hp.learningRate,
+    schedule: schedule ? (context) => schedule.rate(scheduleNode.params, context) : undefined,
+  };
+}
+
+/** Changes a compiled model's learning rate between epochs (tfjs optimizers keep it in different places). */
+export function setLearningRate(model: tfjs.LayersModel, rate: number): void {
+  const optimizer = model.optimizer as unknown as { learningRate?: number; setLearningRate?: (r: number) => void };
+  if (typeof optimizer.setLearningRate === "function") optimizer.setLearningRate(rate);
+  else optimizer.learningRate = rate;
 }

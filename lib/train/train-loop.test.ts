@@ -65,7 +65,7 @@ describe("trainGraph", () => {
       [3, 3, 0.75],
       [4, 4, 1],
     ]);
-    for (const p of ends) expect(Object.keys(p.metrics).sort()).toEqual(["accuracy", "loss", "val_accuracy", "val_loss"]);
+    for (const p of ends) expect(Object.keys(p.metrics).sort()).toEqual(["accuracy", "loss", "lr", "val_accuracy", "val_loss"]);
   });
 
   it("reports within epochs no more often than the interval allows", async () => {

@@ -2,7 +2,7 @@ import type * as tfjs from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset-format";
 import { seededRandom, shuffledIndices } from "../data/random";
 import type { ModelGraph } from "../graph/types";
-import { compileGraph } from "./compile";
+import { compileGraph, setLearningRate } from "./compile";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
@@ -48,7 +48,7 @@ const metricName = (name: string) => (name === "acc" ? "accuracy" : name);
 export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const { tf, graph, hyperparameters: hp, dataset, signal } = options;
   const started = performance.now();
-  const { model, loss } = compileGraph(tf, graph, hp);
+  const { model, loss, learningRate, schedule } = compileGraph(tf, graph, hp);
   const shouldReport = throttle(options.progressIntervalMs ?? 1000);
   const yieldNow = periodicYield();
 
@@ -69,6 +69,8 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
       const epochStart = performance.now();
+      const rate = schedule ? schedule({ epoch: epoch - 1, totalEpochs: hp.epochs, base: learningRate, history: epochs.map((e) => e.metrics) }) : learningRate;
+      if (schedule) setLearningRate(model, rate);
       const perm = shuffledIndices(trainCount, seededRandom(hp.seed + epoch));
       const sums: Record<string, number> = {};
       let seen = 0;
@@ -87,7 +89,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         });
         seen += size;
         const last = b === batches - 1;
-        metrics = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen]));
+        metrics = { ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])), lr: rate };
         if (!last && shouldReport()) {
           const step = epoch - 1 + (b + 1) / batches;
           await options.onProgress?.(report(epoch, hp.epochs, step, metrics, seen, epochStart, false));

@@ -71,7 +71,7 @@ describe("prepareSubmission", () => {
 
   it("rejects a graph whose input does not fit the dataset", () => {
     const graph = structuredClone(mlpDigits.graph);
-    (graph.nodes[0] as { params: Record<string, unknown> }).params.shape = [784];
+    (graph.nodes[0] as { params: Record<string, unknown> }).params.shape = [14, 14, 1];
     const result = prepareSubmission(config({ modelDefinition: JSON.stringify(graph) }), digits, () => 1);
     expect(result).toMatchObject({ ok: false, field: "config.model_definition", issues: [{ nodeId: "input" }] });
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput } from "../layer";
+import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 import { activationArg, activationParam, paddingParam, pytorchActivation, pytorchSpatial, sequenceShape, size1dParam, windowOutput } from "./common";
 
@@ -17,15 +17,17 @@ export const conv1d = defineLayer({
     useBias: z.boolean().default(true).describe("Add a learned bias per filter"),
   }),
   inputs: { min: 1, max: 1 },
+  regularizerArg: KERNEL_REGULARIZER,
   inferShape: (shapes, p) => {
     const [t] = sequenceShape(firstInput(shapes), "Conv1D");
     return [windowOutput(t, p.kernelSize, p.strides, p.padding), p.filters];
   },
   paramCount: (shapes, p) => p.kernelSize * sequenceShape(firstInput(shapes), "Conv1D")[1] * p.filters + (p.useBias ? p.filters : 0),
   flops: (shapes, p, out) => 2 * p.kernelSize * sequenceShape(firstInput(shapes), "Conv1D")[1] * p.filters * (out[0] ?? 1),
-  build: ({ tf, params, inputs, name, seed }) =>
+  build: ({ tf, params, inputs, name, seed, regularizer }) =>
     applyLayer(
       tf.layers.conv1d({
+        kernelRegularizer: regularizer,
         filters: params.filters,
         kernelSize: params.kernelSize,
         strides: params.strides,

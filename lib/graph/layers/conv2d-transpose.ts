@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput } from "../layer";
+import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 import { CHANNELS_LAST, CROP_2D } from "../../codegen/pytorch-helpers";
 import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation } from "./common";
@@ -21,6 +21,7 @@ export const conv2dTranspose = defineLayer({
     useBias: z.boolean().default(true).describe("Add a learned bias per filter"),
   }),
   inputs: { min: 1, max: 1 },
+  regularizerArg: KERNEL_REGULARIZER,
   inferShape: (shapes, p) => {
     const [h, w] = imageShape(firstInput(shapes), "Conv2DTranspose");
     const [kh, kw] = pair(p.kernelSize);
@@ -37,9 +38,10 @@ export const conv2dTranspose = defineLayer({
     const [kh, kw] = pair(p.kernelSize);
     return 2 * kh * kw * c * p.filters * h * w;
   },
-  build: ({ tf, params, inputs, name, seed }) =>
+  build: ({ tf, params, inputs, name, seed, regularizer }) =>
     applyLayer(
       tf.layers.conv2dTranspose({
+        kernelRegularizer: regularizer,
         filters: params.filters,
         kernelSize: pair(params.kernelSize),
         strides: pair(params.strides),

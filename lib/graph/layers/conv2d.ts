@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput } from "../layer";
+import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, windowOutput } from "./common";
 
@@ -17,6 +17,7 @@ export const conv2d = defineLayer({
     useBias: z.boolean().default(true).describe("Add a learned bias per filter"),
   }),
   inputs: { min: 1, max: 1 },
+  regularizerArg: KERNEL_REGULARIZER,
   inferShape: (shapes, p) => {
     const [h, w] = imageShape(firstInput(shapes), "Conv2D");
     const [kh, kw] = pair(p.kernelSize);
@@ -33,9 +34,10 @@ export const conv2d = defineLayer({
     const [kh, kw] = pair(p.kernelSize);
     return 2 * kh * kw * c * p.filters * (out[0] ?? 1) * (out[1] ?? 1);
   },
-  build: ({ tf, params, inputs, name, seed }) =>
+  build: ({ tf, params, inputs, name, seed, regularizer }) =>
     applyLayer(
       tf.layers.conv2d({
+        kernelRegularizer: regularizer,
         filters: params.filters,
         kernelSize: pair(params.kernelSize),
         strides: pair(params.strides),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput, lastDim } from "../layer";
+import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER, lastDim } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 import { activationArg, activationParam, elementwiseFlops, pytorchActivation } from "./common";
 
@@ -14,12 +14,14 @@ export const dense = defineLayer({
     useBias: z.boolean().default(true).describe("Add a learned bias to each unit"),
   }),
   inputs: { min: 1, max: 1 },
+  regularizerArg: KERNEL_REGULARIZER,
   inferShape: (shapes, p) => [...firstInput(shapes).slice(0, -1), p.units],
   paramCount: (shapes, p) => lastDim(firstInput(shapes), "Dense") * p.units + (p.useBias ? p.units : 0),
   flops: (shapes, _p, out) => 2 * lastDim(firstInput(shapes), "Dense") * elementwiseFlops(out),
-  build: ({ tf, params, inputs, name, seed }) =>
+  build: ({ tf, params, inputs, name, seed, regularizer }) =>
     applyLayer(
       tf.layers.dense({
+        kernelRegularizer: regularizer,
         units: params.units,
         activation: params.activation,
         useBias: params.useBias,

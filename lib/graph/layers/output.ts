@@ -24,7 +24,7 @@ export const output = defineLayer({
   type: "Output",
   label: "Output",
   category: "output",
-  description: "The model's prediction, and the loss it is trained to minimise. Passes its input through unchanged.",
+  description: "The model's prediction, and the loss it is trained to minimise. Passes its input through unchanged. Attach an optimizer node to choose how it trains.",
   params: z.strictObject({
     loss: z
       .enum(Object.keys(LOSSES) as [LossName, ...LossName[]])
@@ -32,6 +32,7 @@ export const output = defineLayer({
       .describe("Loss minimised during training"),
   }),
   inputs: { min: 1, max: 1 },
+  accepts: ["optimizer"],
   inferShape: (shapes) => firstInput(shapes),
   paramCount: () => 0,
   build: ({ inputs }) => single(inputs),

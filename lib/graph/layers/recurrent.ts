@@ -1,6 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput, type LayerDefinition } from "../layer";
+import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER, type BuildArgs, type LayerDefinition } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 import { KERAS_RECURRENT } from "../../codegen/pytorch-helpers";
 import type { Shape } from "../types";
@@ -23,8 +23,18 @@ export function recurrentShape(shape: Shape, units: number, returnSequences: boo
 }
 
 /** The tfjs layer for a cell with the Keras defaults we generate code for (sigmoid gates; GRU reset_after=False). */
-export function tfjsRecurrent(tf: typeof tfjs, cell: Cell, config: { units: number; returnSequences: boolean; name?: string; seed: number }) {
-  const common = { units: config.units, returnSequences: config.returnSequences, name: config.name, kernelInitializer: tf.initializers.glorotUniform({ seed: config.seed }) };
+export function tfjsRecurrent(
+  tf: typeof tfjs,
+  cell: Cell,
+  config: { units: number; returnSequences: boolean; name?: string; seed: number; regularizer?: BuildArgs<unknown>["regularizer"] },
+) {
+  const common = {
+    units: config.units,
+    returnSequences: config.returnSequences,
+    name: config.name,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: config.seed }),
+    kernelRegularizer: config.regularizer,
+  };
   if (cell === "LSTM") return tf.layers.lstm({ ...common, recurrentActivation: "sigmoid" });
   if (cell === "GRU") return tf.layers.gru({ ...common, recurrentActivation: "sigmoid" });
   return tf.layers.simpleRNN(common);
@@ -62,13 +72,14 @@ export function recurrentLayer(cell: Cell): LayerDefinition<{ units: number; ret
     description: DESCRIPTIONS[cell],
     params: z.strictObject({ units: unitsParam, returnSequences: returnSequencesParam }),
     inputs: { min: 1, max: 1 },
+    regularizerArg: KERNEL_REGULARIZER,
     inferShape: (shapes, p) => recurrentShape(firstInput(shapes), p.units, p.returnSequences, cell),
     paramCount: (shapes, p) => cellParams(cell, sequenceShape(firstInput(shapes), cell)[1], p.units),
     flops: (shapes, p) => {
       const [steps, features] = sequenceShape(firstInput(shapes), cell);
       return 2 * steps * GATES[cell] * p.units * (features + p.units);
     },
-    build: ({ tf, params, inputs, name, seed }) => applyLayer(tfjsRecurrent(tf, cell, { ...params, name, seed }), inputs),
+    build: ({ tf, params, inputs, name, seed, regularizer }) => applyLayer(tfjsRecurrent(tf, cell, { ...params, name, seed, regularizer }), inputs),
     codegen: {
       pytorch: ({ params, inputShapes }) => ({
         module: pytorchRecurrent(cell, sequenceShape(firstInput(inputShapes), cell)[1], params.units, params.returnSequences),
