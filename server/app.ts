@@ -35,7 +35,11 @@ export interface RunningServer {
 
 /** Database, stores, bus and scheduler, without listeners: what handlers (and their tests) need. */
 export async function buildContext(config: ServerConfig, log: Logger): Promise<ServerContext> {
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (error) => log.warn({ err: error }, "an idle database connection was closed by the server"),
+  });
   log.info({ database: db.kind, location: db.location }, "database ready");
   const bus: EventBus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : memoryBus();
   const artifacts = new ArtifactStore(path.join(config.dataDir, "artifacts"), config.maxArtifactBytes);

@@ -28,10 +28,13 @@ export const IN_MEMORY = "pglite:memory";
  * Opens the configured database and brings its schema up to date: PostgreSQL when url is a
  * postgres:// URL, else embedded PGlite in dataDir (or in memory).
  */
-export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: { url?: string; dataDir: string; onConnectionError?: (error: Error) => void }): Promise<Database> {
   const { url } = options;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (a restart, a failover, an administrator) is replaced on
+    // the next query; without a listener, pg would throw it as an uncaught error and end the process.
+    pool.on("error", (error) => options.onConnectionError?.(error));
     return finish(postgresDriver(pool), new PrismaPg(pool), redact(url));
   }
   if (url && url !== IN_MEMORY) throw new Error(`DATABASE_URL must be a postgresql:// URL or ${IN_MEMORY}, got "${redact(url)}"`);
