@@ -111,6 +111,17 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await expect(page.locator(".react-flow__edge")).toHaveCount(6);
   await expect(page.getByTestId("problems")).toContainText("No problems");
 
+  // The data comes from the canvas as well: a Dataset feeding the Input, checked against the model.
+  await dropLayer(page, "Dataset", 790, 40);
+  await node(page, "dataset").locator(".react-flow__handle.source").dragTo(node(page, "input").locator(".react-flow__handle.handle-data"));
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+  await select(page, "dataset");
+  await setParam(page, "name", "two-moons");
+  await expect(node(page, "input").locator(".layer-error")).toContainText('does not match dataset "two-moons"');
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+z");
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+
   // Code for every framework, downloadable.
   await page.getByTestId("tab-code").click();
   await expect(page.getByTestId("generated-code")).toContainText("class Model(nn.Module)");
@@ -123,6 +134,7 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
 
   // Trained here, in a Web Worker, for one epoch on the digits.
   await page.getByTestId("tab-train").click();
+  await expect(page.locator("#train-dataset")).toBeDisabled();
   await page.getByLabel("Epochs").fill("1");
   await page.getByTestId("train-here").click();
   await expect(page.getByTestId("train-status")).toHaveAttribute("data-phase", "done", { timeout: 120_000 });

@@ -3,7 +3,7 @@ import { decodeDataset, encodeDataset, type Dataset } from "../../lib/data/datas
 import { fetchVerified } from "../../lib/compute/artifacts-client";
 import { formatMetrics } from "../../lib/compute/agent";
 import { analyzeGraph } from "../../lib/graph/analyze";
-import { checkDatasetFit } from "../../lib/graph/dataset-fit";
+import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import { parseHyperparameters } from "../../lib/train/hyperparameters";
 import { EXIT, exitCodeFor } from "../exit-codes";
 import { readGraphSource } from "../graph-source";
@@ -46,9 +46,10 @@ export async function trainCommand(source: string | undefined, options: TrainOpt
     out.error(hp.message);
     return EXIT.invalid;
   }
-  const datasetName = (options.dataset ?? graph.template?.dataset ?? "").replace(/^dataset:/, "");
+  const analysis = analyzeGraph(graph.graph);
+  const datasetName = (options.dataset ?? graph.template?.dataset ?? analysis.data?.dataset ?? "").replace(/^dataset:/, "");
   if (!datasetName) {
-    out.error("--dataset is required for a graph file");
+    out.error("--dataset is required for a graph file without a Dataset node");
     return EXIT.invalid;
   }
   let dataset: Dataset;
@@ -58,7 +59,7 @@ export async function trainCommand(source: string | undefined, options: TrainOpt
     out.error((error as Error).message);
     return exitCodeFor(error);
   }
-  const misfit = checkDatasetFit(analyzeGraph(graph.graph), dataset.spec);
+  const misfit = checkGraphOnDataset(graph.graph, analysis, dataset.spec);
   if (misfit.length > 0) {
     for (const issue of misfit) out.error(`error: ${issue.message}`);
     return EXIT.invalid;

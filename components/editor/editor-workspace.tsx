@@ -2,7 +2,7 @@
 
 import { ReactFlowProvider } from "@xyflow/react";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { loadDocument, serializeDocument } from "../../lib/editor/document";
 import { Canvas } from "./canvas";
 import { CodePanel } from "./code-panel";
@@ -13,6 +13,7 @@ import { PropertiesPanel } from "./properties-panel";
 import { templateDocument, saveToFile, Toolbar } from "./toolbar";
 import { TrainPanel } from "./train-panel";
 import { useAnalysis } from "./use-analysis";
+import { useDatasets } from "../api/use-datasets";
 import { useShortcuts } from "./use-shortcuts";
 import "./editor.css";
 
@@ -30,7 +31,9 @@ export function EditorWorkspace() {
 
 function Workspace() {
   const doc = useDocument();
-  const analysis = useAnalysis(doc);
+  const catalog = useDatasets();
+  const analysis = useAnalysis(doc, catalog.datasets);
+  const suggestions = useMemo(() => ({ datasets: (catalog.datasets ?? []).map((d) => d.name) }), [catalog.datasets]);
   const notice = useEditor((s) => s.notice);
   const searchRef = useRef<HTMLInputElement>(null);
   const [tab, setTab] = useState<(typeof TABS)[number]>("Problems");
@@ -67,7 +70,7 @@ function Workspace() {
       <Toolbar />
       <Palette searchRef={searchRef} />
       {restored && <Canvas analysis={analysis} />}
-      <PropertiesPanel analysis={analysis} />
+      <PropertiesPanel analysis={analysis} suggestions={suggestions} />
       <section className="bottom-panel" aria-label="Problems, code and training">
         <div className="row" role="tablist">
           {TABS.map((t) => (
@@ -85,7 +88,7 @@ function Workspace() {
           {tab === "Problems" && <ProblemsPanel analysis={analysis} />}
           {tab === "Code" && <CodePanel analysis={analysis} />}
           <div hidden={tab !== "Train"}>
-            <TrainPanel analysis={analysis} />
+            <TrainPanel analysis={analysis} catalog={catalog} />
           </div>
         </div>
       </section>

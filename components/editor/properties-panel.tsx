@@ -9,7 +9,7 @@ import { useDocument, useEditor } from "./editor-store";
 import { formatCount, type DocumentAnalysis } from "./use-analysis";
 
 /** The selected node's parameters, edited with validation: an invalid value is refused with the reason and never applied. */
-export function PropertiesPanel({ analysis }: { analysis: DocumentAnalysis }) {
+export function PropertiesPanel({ analysis, suggestions }: { analysis: DocumentAnalysis; suggestions: Record<string, string[]> }) {
   const doc = useDocument();
   const selection = useEditor((s) => s.selection);
   const node = selection.nodes.length === 1 ? doc.nodes.find((n) => n.id === selection.nodes[0]) : undefined;
@@ -44,7 +44,7 @@ export function PropertiesPanel({ analysis }: { analysis: DocumentAnalysis }) {
       </h2>
       <p className="muted small">{layer?.description}</p>
       <LabelField id={node.id} label={node.label ?? ""} />
-      {layer && <ParamForm key={node.id} nodeId={node.id} params={analyzed?.params ?? effectiveParams(node.type, node.params)} fields={describeParams(layer)} type={node.type} />}
+      {layer && <ParamForm key={node.id} nodeId={node.id} params={analyzed?.params ?? effectiveParams(node.type, node.params)} fields={describeParams(layer)} type={node.type} suggestions={suggestions} />}
       {layer?.kind === "layer" && <dl className="facts">
         <dt>Input</dt>
         <dd>{analyzed?.inputShapes.map(formatShape).join(", ") || "–"}</dd>
@@ -77,7 +77,7 @@ function LabelField({ id, label }: { id: string; label: string }) {
   );
 }
 
-function ParamForm({ nodeId, type, params, fields }: { nodeId: string; type: string; params: Record<string, unknown>; fields: FieldSpec[] }) {
+function ParamForm({ nodeId, type, params, fields, suggestions }: { nodeId: string; type: string; params: Record<string, unknown>; fields: FieldSpec[]; suggestions: Record<string, string[]> }) {
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { apply, notify } = useEditor.getState();
@@ -118,18 +118,29 @@ function ParamForm({ nodeId, type, params, fields }: { nodeId: string; type: str
           const draft = drafts[field.name];
           const shown = draft !== undefined && draft !== "" ? draft : formatFieldValue(value);
           const parse = (text: string) => (field.kind === "number" ? (text.trim() === "" ? text : Number(text)) : parseFieldText(field, text));
+          const options = field.suggest ? suggestions[field.suggest] : undefined;
           control = (
-            <input
-              id={id}
-              type={field.kind === "number" ? "number" : "text"}
-              step={field.integer ? 1 : "any"}
-              value={shown}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(e) => setDrafts({ ...drafts, [field.name]: e.target.value })}
-              onBlur={(e) => draft !== undefined && draft !== "" && commit(field.name, parse(e.target.value))}
-              onKeyDown={(e) => e.key === "Enter" && commit(field.name, parse((e.target as HTMLInputElement).value))}
-            />
+            <>
+              <input
+                list={options ? `${id}-options` : undefined}
+                id={id}
+                type={field.kind === "number" ? "number" : "text"}
+                step={field.integer ? 1 : "any"}
+                value={shown}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={describedBy}
+                onChange={(e) => setDrafts({ ...drafts, [field.name]: e.target.value })}
+                onBlur={(e) => draft !== undefined && draft !== "" && commit(field.name, parse(e.target.value))}
+                onKeyDown={(e) => e.key === "Enter" && commit(field.name, parse((e.target as HTMLInputElement).value))}
+              />
+              {options && (
+                <datalist id={`${id}-options`}>
+                  {options.map((o) => (
+                    <option key={o} value={o} />
+                  ))}
+                </datalist>
+              )}
+            </>
           );
         }
         return (

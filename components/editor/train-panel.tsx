@@ -4,14 +4,14 @@ import { ConnectError } from "@connectrpc/connect";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { fetchVerified } from "../../lib/compute/artifacts-client";
-import type { DatasetSpec } from "../../lib/data/dataset-format";
 import { toExecutionGraph } from "../../lib/editor/document";
-import { checkDatasetFit } from "../../lib/graph/dataset-fit";
+import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
 import { zipModel } from "../../lib/train/model-zip";
 import { PauseController } from "../../lib/train/pause";
 import { useApi } from "../api/server-url";
+import type { DatasetCatalog } from "../api/use-datasets";
 import { MetricsChart, type CurvePoint } from "../dashboard/metrics-chart";
 import { ProgressBar } from "../dashboard/status-badge";
 import { HyperparameterFields, useHyperparameterForm, valuesFrom } from "../engine/hyperparameter-fields";
@@ -20,23 +20,16 @@ import { useDocument, useEditor } from "./editor-store";
 import { downloadText } from "./files";
 import type { DocumentAnalysis } from "./use-analysis";
 
-interface DatasetInfo {
-  name: string;
-  sha256: string;
-  spec: DatasetSpec;
-}
-
 type Phase = "idle" | "preparing" | "training" | "paused" | "done" | "failed";
 
 /**
  * Trains the graph being edited, either here — in a Web Worker on the fastest backend this
  * browser has, as volunteer nodes do — or on the network as a job.
  */
-export function TrainPanel({ analysis }: { analysis: DocumentAnalysis }) {
+export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; catalog: DatasetCatalog }) {
   const api = useApi();
   const doc = useDocument();
-  const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
-  const [datasetName, setDatasetName] = useState("mnist-digits");
+  const [chosen, setChosen] = useState("mnist-digits");
   const form = useHyperparameterForm(valuesFrom({ epochs: 3, batchSize: 64, learningRate: 0.001, optimizer: "adam" }));
   const [phase, setPhase] = useState<Phase>("idle");
   const [points, setPoints] = useState<CurvePoint[]>([]);
@@ -48,16 +41,15 @@ export function TrainPanel({ analysis }: { analysis: DocumentAnalysis }) {
   const executor = useRef<TrainingExecutor | null>(null);
   const control = useRef<{ abort: AbortController; pause: PauseController } | null>(null);
 
-  useEffect(() => {
-    api.rest<{ datasets: DatasetInfo[] }>("/api/v1/datasets").then(
-      (r) => setDatasets(r.datasets.filter((d) => !d.name.endsWith("-test"))),
-      (e: unknown) => setMessage(`datasets unavailable: ${(e as Error).message}`),
-    );
-  }, [api]);
   useEffect(() => () => executor.current?.dispose(), []);
 
-  const dataset = datasets.find((d) => d.name === datasetName);
-  const misfit = analysis.analysis.ok && dataset ? checkDatasetFit(analysis.analysis, dataset.spec) : [];
+  // A Dataset node in the graph decides; otherwise the choice here (held-out test sets are not offered).
+  const datasets = (catalog.datasets ?? []).filter((d) => !d.name.endsWith("-test"));
+  const fromGraph = analysis.analysis.data?.dataset;
+  const datasetName = fromGraph ?? chosen;
+  const dataset = catalog.datasets?.find((d) => d.name === datasetName);
+  const graph = toExecutionGraph(doc);
+  const misfit = analysis.analysis.ok && dataset ? checkGraphOnDataset(graph, analysis.analysis, dataset.spec) : [];
   const ready = analysis.analysis.ok && dataset !== undefined && misfit.length === 0;
   const busy = phase === "preparing" || phase === "training" || phase === "paused";
 
@@ -126,14 +118,17 @@ export function TrainPanel({ analysis }: { analysis: DocumentAnalysis }) {
       <div className="train-settings">
         <div className="field">
           <label htmlFor="train-dataset">Dataset</label>
-          <select id="train-dataset" value={datasetName} onChange={(e) => setDatasetName(e.target.value)}>
+          <select id="train-dataset" value={datasetName} onChange={(e) => setChosen(e.target.value)} disabled={fromGraph !== undefined}>
             {datasets.map((d) => (
               <option key={d.name} value={d.name}>
                 {d.name} ({d.spec.count} samples)
               </option>
             ))}
           </select>
-          <span className="hint">{dataset?.spec.description ?? "loading…"}</span>
+          <span className="hint">
+            {fromGraph !== undefined ? `Set by the graph's Dataset node. ` : ""}
+            {catalog.error ?? (dataset ? dataset.spec.description : catalog.datasets ? `no dataset named "${datasetName}"` : "loading…")}
+          </span>
         </div>
         <HyperparameterFields form={form} />
         {!analysis.analysis.ok && <p className="notice small">Fix the graph&apos;s problems before training.</p>}

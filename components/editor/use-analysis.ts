@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useRef } from "react";
+import type { DatasetSpec } from "../../lib/data/dataset-format";
 import { analyzeGraph, type AnalyzedNode, type GraphAnalysis } from "../../lib/graph/analyze";
 import type { GraphIssue } from "../../lib/graph/types";
 import { toExecutionGraph, type EditorDocument } from "../../lib/editor/document";
@@ -14,23 +15,25 @@ export interface DocumentAnalysis {
 /**
  * Shapes, parameter counts and problems of the document. Recomputed only when its structure
  * changes (types, parameters, labels, edges) — not when nodes merely move — so that dragging in a
- * large graph re-renders only what moved.
+ * large graph re-renders only what moved. With the server's datasets known, a data pipeline is
+ * followed and the model checked against the dataset it names.
  */
-export function useAnalysis(doc: EditorDocument): DocumentAnalysis {
-  const previous = useRef<{ doc: EditorDocument; result: DocumentAnalysis } | null>(null);
+export function useAnalysis(doc: EditorDocument, datasets?: readonly { spec: DatasetSpec }[]): DocumentAnalysis {
+  const previous = useRef<{ doc: EditorDocument; datasets?: readonly unknown[]; result: DocumentAnalysis } | null>(null);
   return useMemo(() => {
     const last = previous.current;
-    if (last && sameStructure(last.doc, doc)) return last.result;
-    const analysis = analyzeGraph(toExecutionGraph(doc));
+    if (last && last.datasets === datasets && sameStructure(last.doc, doc)) return last.result;
+    const lookup = datasets && ((name: string) => datasets.find((d) => d.spec.name === name)?.spec);
+    const analysis = analyzeGraph(toExecutionGraph(doc), { datasets: lookup });
     const issuesByNode = new Map<string, GraphIssue[]>();
     for (const issue of analysis.issues) {
       if (!issue.nodeId) continue;
       issuesByNode.set(issue.nodeId, [...(issuesByNode.get(issue.nodeId) ?? []), issue]);
     }
     const result = { analysis, byNode: new Map(analysis.nodes.map((n) => [n.node.id, n])), issuesByNode };
-    previous.current = { doc, result };
+    previous.current = { doc, datasets, result };
     return result;
-  }, [doc]);
+  }, [doc, datasets]);
 }
 
 function sameStructure(a: EditorDocument, b: EditorDocument): boolean {

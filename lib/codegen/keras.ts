@@ -1,7 +1,8 @@
 import type { LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
 import { py, withPythonKeyword } from "./literals";
-import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining } from "./plan";
+import { pythonData } from "./data";
+import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining, type CodePlan } from "./plan";
 
 const LOSSES: Record<LossName, string> = {
   categoricalCrossentropy: '"categorical_crossentropy"',
@@ -40,9 +41,12 @@ export function generateKeras(graph: ModelGraph, training?: CodegenTraining): st
   const schedule = plan.schedule?.definition.schedule?.codegen.keras(plan.schedule.params, plan.training.epochs ?? 10);
   const metrics = CLASSIFICATION.includes(plan.loss) ? ', metrics=["accuracy"]' : "";
   const inputs = plan.inputs.map((n) => n.name);
+  const data = pythonData(plan);
   return [
     `"""${header(graph, "").map((l) => l.trim()).join("\n")}\n"""`,
-    ...(schedule ? ["import math", ""] : []),
+    ...(data.length ? ["import json"] : []),
+    ...(schedule || data.length ? ["import math", ""] : []),
+    ...(data.length ? ["import numpy as np"] : []),
     "import keras",
     "from keras import layers, ops",
     ...collectHelpers(helpers).flatMap((h) => ["", "", h.source]),
@@ -53,9 +57,38 @@ export function generateKeras(graph: ModelGraph, training?: CodegenTraining): st
     `model = keras.Model(inputs=${inputs.length === 1 ? inputs[0] : `[${inputs.join(", ")}]`}, outputs=${plan.output.name}, name=${py((graph.name ?? "model").replace(/[^A-Za-z0-9_]/g, "_"))})`,
     `model.compile(optimizer=${optimizer}, loss=${LOSSES[plan.loss]}${metrics})`,
     ...(schedule ? [`callbacks = [${schedule}]  # model.fit(..., callbacks=callbacks)`] : []),
+    ...(data.length ? ["", "", ...data, "", "", ...fitLoop(plan, schedule !== undefined)] : []),
     "",
     'if __name__ == "__main__":',
     "    model.summary()",
+    ...(data.length ? ["    train()"] : []),
     "",
   ].join("\n");
+}
+
+/** model.fit over augmented training batches, validated each epoch; the test part scored at the end. */
+function fitLoop(plan: CodePlan, scheduled: boolean): string[] {
+  const { epochs = 10, batchSize = 32 } = plan.training;
+  return [
+    `def train(epochs=${epochs}, batch_size=${batchSize}, seed=0):`,
+    "    (x_train, y_train), (x_val, y_val), (x_test, y_test) = prepare_data(seed)",
+    "    rng = np.random.default_rng(seed)",
+    "",
+    "    def batches():",
+    "        while True:",
+    "            order = rng.permutation(len(x_train))",
+    "            for start in range(0, len(order), batch_size):",
+    "                batch = order[start:start + batch_size]",
+    "                yield augment(x_train[batch], rng), y_train[batch]",
+    "",
+    "    model.fit(",
+    "        batches(),",
+    "        steps_per_epoch=math.ceil(len(x_train) / batch_size),",
+    "        epochs=epochs,",
+    "        validation_data=(x_val, y_val) if len(x_val) else None,",
+    ...(scheduled ? ["        callbacks=callbacks,"] : []),
+    "    )",
+    "    if len(x_test):",
+    "        print(json.dumps(model.evaluate(x_test, y_test, return_dict=True)))",
+  ];
 }

@@ -30,10 +30,12 @@ export interface CodePlan {
   /** The optimizer and schedule nodes attached to the Output, if any (they override training). */
   optimizer?: AnalyzedComponent;
   schedule?: AnalyzedComponent;
+  /** The data steps feeding the Input, from the Dataset on, when the graph has a pipeline. */
+  data?: AnalyzedComponent[];
 }
 
 /** The job settings code is generated for; optimizer nodes in the graph take precedence. */
-export type CodegenTraining = Pick<Hyperparameters, "optimizer" | "learningRate"> & { epochs?: number };
+export type CodegenTraining = Pick<Hyperparameters, "optimizer" | "learningRate"> & Partial<Pick<Hyperparameters, "epochs" | "batchSize" | "validationSplit">>;
 
 /** A valid graph, walked in order and named for one target language; every generator starts here. */
 export function planCode(graph: ModelGraph, language: "python" | "javascript", training?: CodegenTraining): CodePlan {
@@ -66,6 +68,7 @@ export function planCode(graph: ModelGraph, language: "python" | "javascript", t
     trainable: analysis.totalParams > 0,
     optimizer: analysis.attachments.optimizer,
     schedule: analysis.attachments.schedule,
+    data: analysis.data?.steps,
   };
 }
 

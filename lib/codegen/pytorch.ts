@@ -1,5 +1,6 @@
 import type { LossName } from "../graph/layers/output";
 import { py } from "./literals";
+import { pythonData } from "./data";
 import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining, type CodePlan } from "./plan";
 import type { ModelGraph } from "../graph/types";
 import type { Regularization } from "../graph/layer";
@@ -35,11 +36,14 @@ export function generatePytorch(graph: ModelGraph, training?: CodegenTraining): 
     forward.push(`${node.name} = ${code.forward(node.inputs as [string, ...string[]], `self.${node.name}`)}`);
   }
   const args = plan.inputs.map((n) => n.name);
+  const data = pythonData(plan);
+  const trains = data.length > 0 && plan.trainable;
   return [
     `"""${header(graph, "").map((l) => l.trim()).join("\n")}\n"""`,
     "import json",
     "import math",
     "",
+    ...(data.length ? ["import numpy as np"] : []),
     "import torch",
     "import torch.nn.functional as F",
     "from torch import nn",
@@ -66,15 +70,48 @@ export function generatePytorch(graph: ModelGraph, training?: CodegenTraining): 
     "",
     "model = Model()",
     ...(plan.trainable ? trainingCode(plan, penalties) : []),
+    ...(data.length ? ["", "", ...data] : []),
+    ...(trains ? ["", "", ...trainLoop(plan)] : []),
     "",
     "",
     'if __name__ == "__main__":',
-    "    model.eval()",
-    "    with torch.no_grad():",
-    "        out = model(*example_inputs())",
-    '    print(json.dumps({"output_shape": list(out.shape[1:]), "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad)}))',
+    ...(trains
+      ? ["    train()"]
+      : [
+          "    model.eval()",
+          "    with torch.no_grad():",
+          "        out = model(*example_inputs())",
+          '    print(json.dumps({"output_shape": list(out.shape[1:]), "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad)}))',
+        ]),
     "",
   ].join("\n");
+}
+
+/** Epochs over the prepared data with the graph's augmentation; the test part scored at the end. */
+function trainLoop(plan: CodePlan): string[] {
+  const { epochs = 10, batchSize = 32 } = plan.training;
+  return [
+    `def train(epochs=${epochs}, batch_size=${batchSize}, seed=0):`,
+    '    """Trains on the graph\'s dataset and prints each epoch\'s mean loss as JSON."""',
+    "    (x_train, y_train), (x_val, y_val), (x_test, y_test) = prepare_data(seed)",
+    "    rng = np.random.default_rng(seed)",
+    "    for epoch in range(epochs):",
+    "        order = rng.permutation(len(x_train))",
+    "        losses = []",
+    "        for start in range(0, len(order), batch_size):",
+    "            batch = order[start:start + batch_size]",
+    "            x = np.ascontiguousarray(augment(x_train[batch], rng))",
+    "            losses.append(train_step([torch.from_numpy(x)], torch.from_numpy(y_train[batch])))",
+    ...(plan.schedule ? ["        scheduler.step()"] : []),
+    "        model.eval()",
+    "        with torch.no_grad():",
+    "            val_loss = loss_fn(model(torch.from_numpy(x_val)), torch.from_numpy(y_val)).item() if len(x_val) else None",
+    '        print(json.dumps({"epoch": epoch + 1, "loss": sum(losses) / len(losses), "val_loss": val_loss}))',
+    "    if len(x_test):",
+    "        with torch.no_grad():",
+    '            print(json.dumps({"test_loss": loss_fn(model(torch.from_numpy(x_test)), torch.from_numpy(y_test)).item()}))',
+    "    return sum(losses) / len(losses)",
+  ];
 }
 
 function exampleInput(node: CodePlan["inputs"][number]): string {

@@ -1,6 +1,7 @@
 import type { LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
 import { js, withJsConfig } from "./literals";
+import { jsData } from "./data";
 import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining } from "./plan";
 
 const CLASSIFICATION: LossName[] = ["categoricalCrossentropy", "sparseCategoricalCrossentropy", "binaryCrossentropy"];
@@ -42,6 +43,7 @@ export function generateTfjs(graph: ModelGraph, training?: CodegenTraining): str
     ...(schedule
       ? ["", "/** The learning rate for an epoch (set model.optimizer.learningRate before each one). */", `export const learningRateAt = ${schedule};`]
       : []),
+    ...(plan.data ? ["", ...jsData(plan)] : []),
     "",
   ].join("\n");
 }

@@ -13,6 +13,8 @@ export interface FieldSpec {
   nullable?: boolean;
   /** Always a list of numbers (a shape), even with one entry. */
   list?: boolean;
+  /** Where the editor finds values to suggest (a schema's .meta({ suggest })), e.g. "datasets". */
+  suggest?: string;
 }
 
 type JsonSchema = {
@@ -23,6 +25,7 @@ type JsonSchema = {
   minimum?: number;
   maximum?: number;
   properties?: Record<string, JsonSchema>;
+  suggest?: string;
 };
 
 /** The form a node's parameters need, read from its zod schema (via JSON Schema). */
@@ -37,7 +40,7 @@ export function describeParams(node: Pick<NodeDefinition, "params">): FieldSpec[
     if ((inner.type === "integer" || inner.type === "number") && !nullable) {
       return { name, kind: "number", description, integer: inner.type === "integer", min: inner.minimum, max: inner.maximum };
     }
-    return { name, kind: "text", description, nullable, list: inner.type === "array" };
+    return { name, kind: "text", description, nullable, list: inner.type === "array", suggest: prop.suggest ?? inner.suggest };
   });
 }
 

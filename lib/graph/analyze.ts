@@ -1,4 +1,6 @@
-import type { ComponentDefinition } from "./component";
+import type { DatasetSpec } from "../data/dataset-format";
+import type { ComponentDefinition, DatasetLookup } from "./component";
+import { checkDatasetFit } from "./dataset-fit";
 import { ATTACHMENT_KINDS, attachmentsOf, ShapeError, withArticle, type AttachmentKind, type LayerDefinition, type Regularization } from "./layer";
 import { getNodeDefinition } from "./registry";
 import { reachable, topology } from "./topology";
@@ -32,6 +34,21 @@ export interface Attachments {
   schedule?: AnalyzedComponent;
 }
 
+/** The chain of data steps feeding an Input, from the Dataset onwards. */
+export interface DataPipeline {
+  inputId: string;
+  steps: AnalyzedComponent[];
+  /** The dataset the first step names. */
+  dataset?: string;
+  /** The samples as the Input receives them, when the datasets were known to the analysis. */
+  spec?: DatasetSpec;
+}
+
+export interface AnalyzeOptions {
+  /** Registered datasets: lets the analysis follow a data pipeline and check the graph fits it. */
+  datasets?: DatasetLookup;
+}
+
 export interface GraphAnalysis {
   ok: boolean;
   issues: GraphIssue[];
@@ -39,6 +56,7 @@ export interface GraphAnalysis {
   nodes: AnalyzedNode[];
   components: AnalyzedComponent[];
   attachments: Attachments;
+  data?: DataPipeline;
   inputIds: string[];
   outputId?: string;
   totalParams: number;
@@ -52,7 +70,7 @@ export const isAttachment = (edge: GraphEdge): boolean => (ATTACHMENT_KINDS as r
  * Validates a structurally parsed graph and infers every shape. Pure: the editor calls it on
  * every change, the server before storing a job, the worker before compiling.
  */
-export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
+export function analyzeGraph(graph: ModelGraph, options: AnalyzeOptions = {}): GraphAnalysis {
   const issues: GraphIssue[] = [];
   const nodeIssue = (node: GraphNode, code: GraphIssue["code"], reason: string, field?: string) =>
     issues.push({ code, nodeId: node.id, field, message: `${describe(node)}: ${reason}` });
@@ -181,17 +199,84 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     }
   }
 
-  return {
+  const data = dataPipeline(inputIds, attachments.taken, components, byId, nodeIssue);
+  if (data && options.datasets) data.spec = followPipeline(data.steps, options.datasets, nodeIssue);
+  const analysis: GraphAnalysis = {
     ok: issues.length === 0,
     issues,
     nodes: analyzed,
     components: [...components.values()],
     attachments: { optimizer: attachments.optimizer, schedule: attachments.schedule },
+    data,
     inputIds,
     outputId: output?.id,
     totalParams,
     totalFlops,
   };
+  if (analysis.ok && data?.spec) {
+    issues.push(...checkDatasetFit(analysis, data.spec));
+    analysis.ok = issues.length === 0;
+  }
+  return analysis;
+}
+
+/**
+ * The data steps attached (through "data" handles) to an Input, walked back to their source. Only
+ * one Input can take a pipeline: a job trains on one dataset.
+ */
+function dataPipeline(
+  inputIds: string[],
+  taken: Map<string, string>,
+  components: Map<string, AnalyzedComponent>,
+  byId: Map<string, GraphNode>,
+  nodeIssue: (node: GraphNode, code: GraphIssue["code"], reason: string, field?: string) => void,
+): DataPipeline | undefined {
+  const fed = inputIds.filter((id) => taken.has(`${id}:data`));
+  for (const extra of fed.slice(1)) nodeIssue(byId.get(extra) as GraphNode, "arity", `a second data pipeline feeds this Input; a job trains on one dataset (already feeding "${fed[0]}")`);
+  const inputId = fed[0];
+  const steps: AnalyzedComponent[] = [];
+  const seen = new Set<string>();
+  for (let id = inputId && taken.get(`${inputId}:data`); id !== undefined; id = taken.get(`${id}:data`)) {
+    const step = components.get(id) as AnalyzedComponent;
+    if (seen.has(id)) {
+      nodeIssue(step.node, "cycle", "is part of a loop of data steps");
+      return undefined;
+    }
+    seen.add(id);
+    steps.unshift(step);
+  }
+  const attached = new Set(taken.values());
+  for (const component of components.values()) {
+    if (component.definition.provides === "data" && attached.has(component.node.id) && !seen.has(component.node.id)) {
+      nodeIssue(component.node, "disconnected", "does not lead to an Input: end the chain of data steps at the model's Input");
+    }
+  }
+  if (inputId === undefined) return undefined;
+  const source = steps[0] as AnalyzedComponent;
+  if (source.definition.data?.phase !== "source") {
+    nodeIssue(source.node, "disconnected", "the data pipeline must start at a Dataset: connect one to its data input");
+    return { inputId, steps };
+  }
+  return { inputId, steps, dataset: source.params.name as string };
+}
+
+/** The samples after each step in turn; a step that cannot apply is reported on its node. */
+function followPipeline(
+  steps: AnalyzedComponent[],
+  datasets: DatasetLookup,
+  nodeIssue: (node: GraphNode, code: GraphIssue["code"], reason: string, field?: string) => void,
+): DatasetSpec | undefined {
+  let spec: DatasetSpec | undefined;
+  for (const step of steps) {
+    try {
+      spec = step.definition.data?.spec(spec, step.params, datasets);
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error;
+      nodeIssue(step.node, "shape", error.message);
+      return undefined;
+    }
+  }
+  return spec;
 }
 
 /**
@@ -205,7 +290,7 @@ function checkAttachments(
   layers: Map<string, { layer: LayerDefinition; params: Record<string, unknown> }>,
   components: Map<string, AnalyzedComponent>,
   nodeIssue: (node: GraphNode, code: GraphIssue["code"], reason: string, field?: string) => void,
-): Attachments & { regularizers: Map<string, Regularization> } {
+): Attachments & { regularizers: Map<string, Regularization>; taken: Map<string, string> } {
   const regularizers = new Map<string, Regularization>();
   const taken = new Map<string, string>();
   const targetsOf = new Map<string, string[]>();
@@ -248,7 +333,7 @@ function checkAttachments(
       nodeIssue(component.node, "arity", `is attached to ${targets.length} nodes (${targets.join(", ")}); ${withArticle(component.definition.provides)} serves one`);
     }
   }
-  return { optimizer, schedule, regularizers };
+  return { optimizer, schedule, regularizers, taken };
 }
 
 function describe(node: GraphNode): string {

@@ -1,7 +1,27 @@
 import type { DatasetSpec } from "../data/dataset-format";
-import type { GraphAnalysis } from "./analyze";
+import { analyzeGraph, type GraphAnalysis } from "./analyze";
 import { CLASSIFICATION_LOSSES, type LossName } from "./layers/output";
-import { formatShape, type GraphIssue, type Shape } from "./types";
+import { formatShape, type GraphIssue, type ModelGraph, type Shape } from "./types";
+
+/**
+ * Checks a valid graph against the dataset a job trains on: through its data pipeline when it has
+ * one (which must name this dataset, and whose steps may relabel it), else directly.
+ */
+export function checkGraphOnDataset(graph: ModelGraph, analysis: GraphAnalysis, dataset: DatasetSpec): GraphIssue[] {
+  if (!analysis.data) return checkDatasetFit(analysis, dataset);
+  const source = analysis.data.steps[0];
+  if (source && analysis.data.dataset !== undefined && analysis.data.dataset !== dataset.name) {
+    return [
+      {
+        code: "dataset_mismatch",
+        nodeId: source.node.id,
+        field: "params.name",
+        message: `node "${source.node.id}" (Dataset): names "${analysis.data.dataset}" but the job trains on "${dataset.name}"`,
+      },
+    ];
+  }
+  return analyzeGraph(graph, { datasets: (name) => (name === dataset.name ? dataset : undefined) }).issues;
+}
 
 /**
  * Whether a valid graph can train on a dataset: the Input takes the dataset's samples and the

@@ -74,8 +74,8 @@ export interface Codegen<P> {
 }
 
 /** Handles through which configuration nodes attach to others (not tensors). */
-export type AttachmentKind = "optimizer" | "schedule" | "regularizer";
-export const ATTACHMENT_KINDS: readonly AttachmentKind[] = ["optimizer", "schedule", "regularizer"];
+export type AttachmentKind = "optimizer" | "schedule" | "regularizer" | "data";
+export const ATTACHMENT_KINDS: readonly AttachmentKind[] = ["optimizer", "schedule", "regularizer", "data"];
 
 /** "an optimizer", "a schedule": for messages naming an attachment kind. */
 export const withArticle = (kind: string): string => `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}`;

@@ -1,5 +1,10 @@
 import type { ComponentDefinition } from "./component";
 import { adam } from "./components/adam";
+import { augmentation } from "./components/augmentation";
+import { datasetNode } from "./components/dataset";
+import { normalize } from "./components/normalize";
+import { oneHot } from "./components/one-hot";
+import { split } from "./components/split";
 import { adagrad } from "./components/adagrad";
 import { adamW } from "./components/adamw";
 import { cosineLr } from "./components/cosine-lr";
@@ -102,7 +107,7 @@ const definitions = [
   output,
 ] as unknown as LayerDefinition[];
 
-const components = [sgd, adam, adamW, rmsprop, adagrad, stepLr, exponentialLr, cosineLr, warmupLr, reduceOnPlateau, l1l2] as unknown as ComponentDefinition[];
+const components = [datasetNode, split, normalize, oneHot, augmentation, sgd, adam, adamW, rmsprop, adagrad, stepLr, exponentialLr, cosineLr, warmupLr, reduceOnPlateau, l1l2] as unknown as ComponentDefinition[];
 
 export type NodeDefinition = LayerDefinition | ComponentDefinition;
 

@@ -6,7 +6,7 @@ import { compileGraph, setLearningRate } from "./compile";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
-import { datasetTensors } from "./tensors";
+import { prepareData, type DataPart, type PreparedData } from "./data-pipeline";
 import { periodicYield } from "./yield";
 
 export class TrainingAborted extends Error {
@@ -48,22 +48,19 @@ const metricName = (name: string) => (name === "acc" ? "accuracy" : name);
 export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const { tf, graph, hyperparameters: hp, dataset, signal } = options;
   const started = performance.now();
-  const { model, loss, learningRate, schedule } = compileGraph(tf, graph, hp);
+  const { model, loss, learningRate, schedule, analysis } = compileGraph(tf, graph, hp);
   const shouldReport = throttle(options.progressIntervalMs ?? 1000);
   const yieldNow = periodicYield();
 
-  const all = datasetTensors(tf, dataset, loss);
-  const order = shuffledIndices(all.count, seededRandom(hp.seed));
-  const valCount = Math.floor(all.count * hp.validationSplit);
-  const [trainX, trainY, valX, valY] = tf.tidy(() => {
-    const valIdx = tf.tensor1d(order.subarray(0, valCount), "int32");
-    const trainIdx = tf.tensor1d(order.subarray(valCount), "int32");
-    return [tf.gather(all.x, trainIdx), tf.gather(all.y, trainIdx), tf.gather(all.x, valIdx), tf.gather(all.y, valIdx)];
-  }) as [tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor];
-  tf.dispose([all.x, all.y]);
-
-  const trainCount = all.count - valCount;
-  const batches = Math.ceil(trainCount / hp.batchSize);
+  let data: PreparedData;
+  try {
+    data = prepareData(tf, dataset, loss, analysis.data, hp);
+  } catch (error) {
+    disposeModel(model);
+    throw error;
+  }
+  const { train, validation, test } = data;
+  const batches = Math.ceil(train.count / hp.batchSize);
   const epochs: TrainingProgress[] = [];
   let metrics: Record<string, number> = {};
   try {
@@ -71,18 +68,19 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       const epochStart = performance.now();
       const rate = schedule ? schedule({ epoch: epoch - 1, totalEpochs: hp.epochs, base: learningRate, history: epochs.map((e) => e.metrics) }) : learningRate;
       if (schedule) setLearningRate(model, rate);
-      const perm = shuffledIndices(trainCount, seededRandom(hp.seed + epoch));
+      const perm = shuffledIndices(train.count, seededRandom(hp.seed + epoch));
       const sums: Record<string, number> = {};
       let seen = 0;
       for (let b = 0; b < batches; b++) {
         if (options.pause?.paused) await options.pause.wait();
         if (signal?.aborted) throw new TrainingAborted();
         const idx = tf.tensor1d(perm.subarray(b * hp.batchSize, (b + 1) * hp.batchSize), "int32");
-        const xb = tf.gather(trainX, idx);
-        const yb = tf.gather(trainY, idx);
+        const gathered = tf.gather(train.x, idx);
+        const xb = data.augment ? data.augment(gathered, batchSeed(hp.seed, epoch, b)) : gathered;
+        const yb = tf.gather(train.y, idx);
         const size = idx.shape[0] as number;
         const out = await model.trainOnBatch(xb, yb);
-        tf.dispose([idx, xb, yb]);
+        tf.dispose([idx, gathered, xb, yb]);
         const values = Array.isArray(out) ? out : [out];
         model.metricsNames.forEach((name, i) => {
           sums[metricName(name)] = (sums[metricName(name)] ?? 0) + (values[i] ?? NaN) * size;
@@ -96,17 +94,19 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         }
         await yieldNow();
       }
-      if (valCount > 0) metrics = { ...metrics, ...(await evaluate(tf, model, valX, valY, hp.batchSize)) };
+      if (validation.count > 0) metrics = { ...metrics, ...(await evaluate(tf, model, validation, hp.batchSize, "val_")) };
       const end = report(epoch, hp.epochs, epoch, metrics, seen, epochStart, true);
       shouldReport(true);
       epochs.push(end);
       await options.onProgress?.(end);
     }
+    // The test part is scored once, after training, so that nothing was tuned on it.
+    if (test.count > 0) metrics = { ...metrics, ...(await evaluate(tf, model, test, hp.batchSize, "test_")) };
   } catch (error) {
     disposeModel(model);
     throw error;
   } finally {
-    tf.dispose([trainX, trainY, valX, valY]);
+    data.dispose();
   }
   return { model, finalMetrics: metrics, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
 }
@@ -132,18 +132,15 @@ function report(
   };
 }
 
-async function evaluate(
-  tf: typeof tfjs,
-  model: tfjs.LayersModel,
-  x: tfjs.Tensor,
-  y: tfjs.Tensor,
-  batchSize: number,
-): Promise<Record<string, number>> {
-  const result = model.evaluate(x, y, { batchSize: Math.min(1024, batchSize * 4) });
+/** A distinct, reproducible seed for each batch's augmentation. */
+const batchSeed = (seed: number, epoch: number, batch: number) => (seed * 1_000_003 + epoch * 7919 + batch) >>> 0;
+
+async function evaluate(tf: typeof tfjs, model: tfjs.LayersModel, part: DataPart, batchSize: number, prefix: string): Promise<Record<string, number>> {
+  const result = model.evaluate(part.x, part.y, { batchSize: Math.min(1024, batchSize * 4) });
   const scalars = Array.isArray(result) ? result : [result];
   const values = await Promise.all(scalars.map((s) => s.data()));
   tf.dispose(scalars);
-  return Object.fromEntries(model.metricsNames.map((name, i) => [`val_${metricName(name)}`, values[i]?.[0] ?? NaN]));
+  return Object.fromEntries(model.metricsNames.map((name, i) => [`${prefix}${metricName(name)}`, values[i]?.[0] ?? NaN]));
 }
 
 /** Frees a trained model with its optimizer state (model.dispose() leaves the optimizer's slots). */

@@ -1,17 +1,9 @@
 import { encodeDataset, type Dataset, type DatasetSpec } from "../../lib/data/dataset-format";
+import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ArtifactStore } from "../artifacts/store";
 import type { Prisma } from "../db/database";
 import { buildBuiltinDatasets } from "./builtin";
 
-export interface DatasetRecord {
-  id: string;
-  name: string;
-  description: string;
-  sha256: string;
-  sizeBytes: number;
-  spec: DatasetSpec;
-  builtin: boolean;
-}
 
 export const CXDS_MEDIA_TYPE = "application/vnd.cyxwiz.dataset";
 

@@ -76,6 +76,18 @@ describe("REST handlers", () => {
     expect((await call("GET", `/artifacts/${"0".repeat(64)}`)).status).toBe(404);
   });
 
+  it("serves a dataset's file by name for exported code to read, and 404 for an unknown name", async () => {
+    const features = new Float32Array([1, 2, 3, 4]);
+    const record = await t.ctx.datasets.register({
+      spec: { name: "four-points", task: "regression", count: 4, features: { shape: [1], dtype: "float32", scale: 1 }, targets: { shape: [], dtype: "float32" } },
+      features,
+      targets: features,
+    });
+    const result = await call("GET", "/api/v1/datasets/four-points/file");
+    expect(result.headers).toMatchObject({ "x-content-sha256": record.sha256, "content-disposition": 'attachment; filename="four-points.cxds"' });
+    expect((await call("GET", "/api/v1/datasets/nothing-here/file")).status).toBe(404);
+  });
+
   it("requires a node session token to upload", async () => {
     expect((await call("POST", "/api/v1/artifacts", { body: new Uint8Array([1]) })).status).toBe(401);
     expect((await call("POST", "/api/v1/artifacts", { headers: { authorization: "Bearer forged" }, body: new Uint8Array([1]) })).status).toBe(403);

@@ -14,7 +14,7 @@ import { JOB_STATUSES } from "../jobs/job-status";
 import { UUID } from "../jobs/job-store";
 import type { NodeRow } from "../nodes/node-store";
 import { artifactPath } from "../rpc/node-service";
-import { httpError, json, Router, type HttpRequest } from "./router";
+import { httpError, json, Router, type HttpRequest, type HttpResult } from "./router";
 
 const CONNECT_TO_HTTP: Partial<Record<Code, number>> = { [Code.Unauthenticated]: 401, [Code.PermissionDenied]: 403 };
 
@@ -71,8 +71,8 @@ export function restRoutes(ctx: ServerContext): Router {
 
   router.add("GET", "/api/v1/datasets", async () => json({ datasets: await ctx.datasets.list() }));
 
-  router.add("GET", "/artifacts/:sha256", async (req) => {
-    const sha256 = req.params.sha256 ?? "";
+  /** An artifact's bytes, cacheable forever (its name is its hash). */
+  const artifact = async (req: HttpRequest, sha256: string, headers: Record<string, string> = {}): Promise<HttpResult> => {
     const size = SHA256_HEX.test(sha256) ? await ctx.artifacts.size(sha256) : undefined;
     if (size === undefined) return httpError(404, "not_found", `no artifact ${sha256}`);
     if (req.headers["if-none-match"] === `"${sha256}"`) return { status: 304 };
@@ -84,10 +84,19 @@ export function restRoutes(ctx: ServerContext): Router {
         "x-content-sha256": sha256,
         etag: `"${sha256}"`,
         "cache-control": "public, max-age=31536000, immutable",
+        ...headers,
       },
       body: req.method === "HEAD" ? undefined : ctx.artifacts.open(sha256),
     };
+  };
+
+  router.add("GET", "/api/v1/datasets/:name/file", async (req) => {
+    const dataset = await ctx.datasets.resolve(req.params.name ?? "");
+    if (!dataset) return httpError(404, "not_found", `no dataset named "${req.params.name}"`);
+    return artifact(req, dataset.sha256, { "content-disposition": `attachment; filename="${dataset.name}.cxds"`, "cache-control": "no-cache" });
   });
+
+  router.add("GET", "/artifacts/:sha256", (req) => artifact(req, req.params.sha256 ?? ""));
 
   router.add("POST", "/api/v1/artifacts", async (req) => {
     try {

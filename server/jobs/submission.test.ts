@@ -2,8 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { JobConfigSchema, JobPriority, JobType } from "../../gen/cyxwiz/v1/job_pb";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
-import type { DatasetRecord } from "../datasets/catalog";
-import { prepareSubmission } from "./submission";
+import type { DatasetRecord } from "../../lib/data/dataset-record";
+import { prepareSubmission, requestedDatasetUri } from "./submission";
 
 const digits: DatasetRecord = {
   id: "7f0b2c1e-0000-4000-8000-000000000001",
@@ -29,7 +29,34 @@ const config = (overrides: Record<string, unknown> = {}) =>
     ...overrides,
   });
 
+/** The MLP with a Dataset → Normalize pipeline into its Input. */
+function withPipeline(dataset: string): string {
+  const graph = structuredClone(mlpDigits.graph);
+  graph.nodes.push({ id: "data", type: "Dataset", params: { name: dataset } }, { id: "norm", type: "Normalize", params: {} });
+  graph.edges.push({ source: "data", target: "norm", targetHandle: "data" }, { source: "norm", target: graph.nodes[0]?.id as string, targetHandle: "data" });
+  return JSON.stringify(graph);
+}
+
 describe("prepareSubmission", () => {
+  it("takes the dataset from the graph's Dataset node when the request names none", () => {
+    const pipeline = config({ modelDefinition: withPipeline("mnist-digits"), datasetUri: "" });
+    expect(requestedDatasetUri(pipeline)).toBe("dataset:mnist-digits");
+    expect(prepareSubmission(pipeline, digits, () => 1)).toMatchObject({ ok: true, job: { datasetUri: "dataset:mnist-digits" } });
+  });
+
+  it("refuses a request for another dataset than the graph's Dataset node names, naming the node", () => {
+    const result = prepareSubmission(config({ modelDefinition: withPipeline("two-moons") }), digits, () => 1);
+    expect(result).toMatchObject({ ok: false, field: "config.model_definition", issues: [{ nodeId: "data", field: "params.name" }] });
+  });
+
+  it("checks each step of the data pipeline against the dataset, naming the step", () => {
+    const graph = JSON.parse(withPipeline("mnist-digits"));
+    graph.nodes.find((n: { id: string }) => n.id === "norm").type = "OneHot";
+    graph.nodes.find((n: { id: string }) => n.id === "norm").params = { classes: 5 };
+    const result = prepareSubmission(config({ modelDefinition: JSON.stringify(graph) }), digits, () => 1);
+    expect(result).toMatchObject({ ok: false, issues: [{ nodeId: "norm", message: expect.stringContaining("10 classes") }] });
+  });
+
   it("accepts a valid job and fills in defaults", () => {
     const result = prepareSubmission(config(), digits, () => 42);
     expect(result.ok).toBe(true);

@@ -1,20 +1,30 @@
 import { JobPriority, JobType, type JobConfig } from "../../gen/cyxwiz/v1/job_pb";
 import { analyzeGraph } from "../../lib/graph/analyze";
-import { checkDatasetFit } from "../../lib/graph/dataset-fit";
+import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import { parseGraph } from "../../lib/graph/parse";
 import type { GraphIssue } from "../../lib/graph/types";
 import { parseHyperparameters } from "../../lib/train/hyperparameters";
 import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
-import type { DatasetRecord } from "../datasets/catalog";
+import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { NewJob } from "./job-store";
 
 export type Submission = { ok: true; job: NewJob } | { ok: false; field: string; message: string; issues?: GraphIssue[] };
 
 const reject = (field: string, message: string, issues?: GraphIssue[]): Submission => ({ ok: false, field, message: `${field}: ${message}`, issues });
 
+/** The dataset a submission asks for: the request's, else the one its graph's Dataset node names. */
+export function requestedDatasetUri(config: JobConfig | undefined): string | undefined {
+  if (!config) return undefined;
+  if (config.datasetUri) return config.datasetUri;
+  const parsed = parseGraph(config.modelDefinition);
+  const named = parsed.ok ? analyzeGraph(parsed.graph).data?.dataset : undefined;
+  return named ? `dataset:${named}` : undefined;
+}
+
 /**
  * Everything SubmitJob checks before storing anything, as one pure decision: the graph is valid,
- * the dataset exists and fits it, the hyperparameters are in range. The first problem is named
+ * the dataset (the request's, else the graph's Dataset node's) exists and fits it, the
+ * hyperparameters are in range. The first problem is named
  * by the request field (and graph node) at fault.
  */
 export function prepareSubmission(config: JobConfig | undefined, dataset: DatasetRecord | undefined, randomSeed: () => number): Submission {
@@ -29,9 +39,10 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
   const analysis = analyzeGraph(parsed.graph);
   if (!analysis.ok) return graphRejection(analysis.issues);
 
-  if (!config.datasetUri) return reject("config.dataset_uri", "required (e.g. dataset:mnist-digits)");
-  if (!dataset) return reject("config.dataset_uri", `unknown dataset "${config.datasetUri}"`);
-  const misfit = checkDatasetFit(analysis, dataset.spec);
+  const datasetUri = config.datasetUri || (analysis.data?.dataset ? `dataset:${analysis.data.dataset}` : "");
+  if (!datasetUri) return reject("config.dataset_uri", "required (e.g. dataset:mnist-digits), or a Dataset node in the graph");
+  if (!dataset) return reject("config.dataset_uri", `unknown dataset "${datasetUri}"`);
+  const misfit = checkGraphOnDataset(parsed.graph, analysis, dataset.spec);
   if (misfit.length > 0) return graphRejection(misfit);
 
   const hpIn = config.hyperparameters;
@@ -55,7 +66,7 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
       priority: config.priority === JobPriority.UNSPECIFIED ? JobPriority.NORMAL : config.priority,
       modelConfig: parsed.graph,
       hyperparameters,
-      datasetUri: config.datasetUri,
+      datasetUri,
       datasetId: dataset.id,
       datasetSha256: dataset.sha256,
       estimatedMemory: BigInt(estimateTrainingMemory(analysis, dataset.spec, hyperparameters)),

@@ -16,7 +16,7 @@ import { jobChannel, nodeChannel, type JobEvent, type NodeCommand } from "../eve
 import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
 import { jobMessage, logLineMessage, metricPointMessage } from "../jobs/job-message";
 import { isTerminal } from "../jobs/job-status";
-import { prepareSubmission } from "../jobs/submission";
+import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./errors";
 
@@ -33,7 +33,8 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
 
   return {
     async submitJob(req) {
-      const dataset = req.config?.datasetUri ? await ctx.datasets.resolve(req.config.datasetUri) : undefined;
+      const uri = requestedDatasetUri(req.config);
+      const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
       const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1));
       if (!submission.ok) throw invalidArgument(submission.field, submission.message);
       const job = await jobs.create(submission.job);

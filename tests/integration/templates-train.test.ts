@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../../lib/data/dataset-format";
 import { analyzeGraph } from "../../lib/graph/analyze";
-import { checkDatasetFit } from "../../lib/graph/dataset-fit";
+import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import { findTemplate, templates } from "../../lib/graph/templates";
 import { tf } from "../../lib/train/runtime-tf";
 import { disposeModel, trainGraph } from "../../lib/train/train-loop";
@@ -31,7 +31,7 @@ describe("the built-in templates", () => {
     const template = findTemplate(id);
     if (!template) throw new Error(id);
     const dataset = datasets.get(template.dataset) as Dataset;
-    expect(checkDatasetFit(analyzeGraph(template.graph), dataset.spec)).toEqual([]);
+    expect(checkGraphOnDataset(template.graph, analyzeGraph(template.graph), dataset.spec)).toEqual([]);
     const result = await trainGraph({
       tf,
       graph: template.graph,
@@ -43,7 +43,7 @@ describe("the built-in templates", () => {
     expect(Number.isFinite(result.finalMetrics.val_loss)).toBe(true);
   });
 
-  it.each(["mlp-digits", "cnn-digits"])("%s learns the digits well above chance", async (id) => {
+  it.each(["mlp-digits", "cnn-digits", "augmented-cnn-digits"])("%s learns the digits well above chance", async (id) => {
     const template = findTemplate(id);
     if (!template) throw new Error(id);
     const result = await trainGraph({

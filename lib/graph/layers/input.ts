@@ -5,7 +5,7 @@ export const input = defineLayer({
   type: "Input",
   label: "Input",
   category: "input",
-  description: "Where samples enter the model. Its shape (without the batch) must match the dataset's features.",
+  description: "Where samples enter the model. Its shape (without the batch) must match the dataset's features; a Dataset (or data steps) may feed its data input.",
   params: z.strictObject({
     shape: z
       .array(z.number().int().min(1).max(1_000_000))
@@ -16,6 +16,7 @@ export const input = defineLayer({
     dtype: z.enum(["float32", "int32"]).default("float32").describe('"int32" for token ids feeding an Embedding'),
   }),
   inputs: { min: 0, max: 0 },
+  accepts: ["data"],
   inferShape: (_shapes, params) => params.shape,
   paramCount: () => 0,
   build: ({ tf, params, name }) => tf.input({ shape: params.shape, dtype: params.dtype, name }),

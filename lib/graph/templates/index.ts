@@ -2,6 +2,7 @@ import { convAutoencoder, denseAutoencoder, unet } from "./autoencoders";
 import { cnnDigits } from "./cnn-digits";
 import { deepMlp, inception, lenet5, mobilenet, resnet, vgg, xception } from "./image-classifiers";
 import { mlpDigits } from "./mlp-digits";
+import { augmentedCnnDigits, normalizedFriedman } from "./pipelines";
 import { attentionText, bilstmText, conv1dText, gruText, lstmText, stackedGru, transformerText } from "./sequence-classifiers";
 import { logisticMoons, mlpMoons, regressionMlp, wideAndDeep } from "./tabular";
 import type { ModelTemplate } from "./template";
@@ -32,6 +33,8 @@ export const templates: readonly ModelTemplate[] = [
   mlpMoons,
   regressionMlp,
   wideAndDeep,
+  augmentedCnnDigits,
+  normalizedFriedman,
 ];
 
 export function findTemplate(id: string): ModelTemplate | undefined {
