@@ -30,7 +30,7 @@ test.use({ viewport: { width: 1600, height: 1000 } });
 
 test("a person draws a CNN from the palette, fixes a shape error, keeps their work, exports code and trains it locally", async ({ page }) => {
   await page.goto("/editor");
-  await page.getByRole("button", { name: "New" }).click();
+  await page.getByRole("button", { name: "New", exact: true }).click();
 
   const layers: [string, string, number, number][] = [
     ["Input", "input", 150, 40],
@@ -93,7 +93,7 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await page.reload();
   await expect(node(page, "dense")).toBeVisible();
   await expect(page.locator(".react-flow__edge")).toHaveCount(5);
-  await page.getByRole("button", { name: "New" }).click();
+  await page.getByRole("button", { name: "New", exact: true }).click();
   await expect(page.locator(".react-flow__node")).toHaveCount(0);
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Open…" }).click()]);
   await chooser.setFiles(file);
@@ -104,6 +104,26 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await foreign.setFiles({ name: "other.json", mimeType: "application/json", buffer: Buffer.from('{"format":"onnx"}') });
   await expect(page.getByTestId("toast")).toContainText("not a CyxWiz model");
   await expect(page.locator(".react-flow__node")).toHaveCount(6);
+
+  // Saved to the server, revised, and opened again from there.
+  await page.getByLabel("Model name").fill("E2E CNN");
+  await page.getByLabel("Model name").press("Enter");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("save-state")).toHaveText("saved · rev 1");
+  await select(page, "conv2d");
+  await setParam(page, "filters", "6");
+  await expect(page.getByTestId("save-state")).toHaveText("unsaved changes");
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+s");
+  await expect(page.getByTestId("save-state")).toHaveText("saved · rev 2");
+  await page.getByRole("button", { name: "New", exact: true }).click();
+  await page.getByRole("button", { name: "Open saved…" }).click();
+  await page.getByTestId("saved-graph-E2E CNN").getByRole("button", { name: "Open" }).click();
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+  await expect(page.getByTestId("save-state")).toHaveText("saved · rev 2");
+  await select(page, "conv2d");
+  await expect(page.getByLabel("filters", { exact: true })).toHaveValue("6");
+  await setParam(page, "filters", "8");
 
   // Training is configured on the canvas too: an AdamW node plugged into the Output's optimizer input.
   await dropLayer(page, "AdamW", 790, 220);

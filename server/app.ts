@@ -7,6 +7,7 @@ import { TokenService } from "./auth/tokens";
 import type { ServerConfig } from "./config";
 import type { ServerContext } from "./context";
 import { DatasetCatalog } from "./datasets/catalog";
+import { GraphStore } from "./graphs/graph-store";
 import { openDatabase } from "./db/database";
 import { memoryBus, type EventBus } from "./events/bus";
 import { QUEUE_CHANNEL } from "./events/channels";
@@ -19,8 +20,10 @@ import type { NodeRequest, NodeResponse } from "./http/router";
 import { JobStore } from "./jobs/job-store";
 import type { Logger } from "./log";
 import { NodeStore } from "./nodes/node-store";
+import { graphService } from "./rpc/graph-service";
 import { jobService } from "./rpc/job-service";
 import { nodeService } from "./rpc/node-service";
+import { GraphService } from "../gen/cyxwiz/v1/graph_service_pb";
 import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
 import { Dispatcher } from "./scheduler/dispatcher";
@@ -46,6 +49,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const jobs = new JobStore(db.prisma);
   const nodes = new NodeStore(db.prisma);
   const datasets = new DatasetCatalog(db.prisma, artifacts);
+  const graphs = new GraphStore(db.prisma);
   const builtins = await datasets.ensureBuiltins();
   log.info({ datasets: builtins.map((d) => `${d.name} (${d.spec.count} samples, sha256 ${d.sha256.slice(0, 12)}…)`) }, "built-in datasets ready");
   const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds);
@@ -55,7 +59,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onAssigned: (job, entry) => publishJobEvent(bus, job, { statusChanged: true, logs: [entry] }),
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
-  return { config, db, jobs, nodes, datasets, artifacts, bus, tokens, dispatcher, log, startedAt: new Date() };
+  return { config, db, jobs, nodes, datasets, graphs, artifacts, bus, tokens, dispatcher, log, startedAt: new Date() };
 }
 
 /** Composition root: config → context → scheduler loops → listeners. */
@@ -74,6 +78,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     routes: (router) => {
       router.service(JobService, jobService(context));
       router.service(NodeService, nodeService(context));
+      router.service(GraphService, graphService(context));
     },
     fallback: serveRest,
   });

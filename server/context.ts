@@ -8,6 +8,7 @@ import type { JobStore } from "./jobs/job-store";
 import type { Logger } from "./log";
 import type { NodeStore } from "./nodes/node-store";
 import type { Dispatcher } from "./scheduler/dispatcher";
+import type { GraphStore } from "./graphs/graph-store";
 
 /** What handlers need, built once by app.ts. */
 export interface ServerContext {
@@ -16,6 +17,7 @@ export interface ServerContext {
   jobs: JobStore;
   nodes: NodeStore;
   datasets: DatasetCatalog;
+  graphs: GraphStore;
   artifacts: ArtifactStore;
   bus: EventBus;
   tokens: TokenService;

@@ -11,6 +11,14 @@ export interface Notice {
   at: number;
 }
 
+/** Where the document lives on the server: the graph and the revision the current edits started from. */
+export interface ServerLink {
+  id: string;
+  revision: number;
+  /** The document as last saved or opened, to tell whether there are unsaved changes. */
+  saved: EditorDocument;
+}
+
 export interface Selection {
   nodes: string[];
   edges: string[];
@@ -22,9 +30,8 @@ interface EditorState {
   /** The document as a drag began, so that the whole drag undoes as one step. */
   dragAnchor?: EditorDocument;
   notice?: Notice;
-  /** Where the document lives on the server, once saved there. */
-  serverId?: string;
-  load(doc: EditorDocument, serverId?: string): void;
+  server?: ServerLink;
+  load(doc: EditorDocument, server?: ServerLink): void;
   /** Applies a command as one undoable step. */
   apply(change: (doc: EditorDocument) => EditorDocument): void;
   undo(): void;
@@ -32,7 +39,7 @@ interface EditorState {
   select(selection: Partial<Selection>): void;
   drag(positions: Record<string, Position>, done: boolean): void;
   notify(kind: Notice["kind"], message: string): void;
-  setServerId(id: string): void;
+  setServer(server: ServerLink | undefined): void;
 }
 
 /**
@@ -43,7 +50,7 @@ interface EditorState {
 export const useEditor = create<EditorState>()((set, get) => ({
   history: startHistory(emptyDocument()),
   selection: { nodes: [], edges: [] },
-  load: (doc, serverId) => set({ history: startHistory(doc), selection: { nodes: [], edges: [] }, dragAnchor: undefined, serverId }),
+  load: (doc, server) => set({ history: startHistory(doc), selection: { nodes: [], edges: [] }, dragAnchor: undefined, server }),
   apply: (change) => set((s) => ({ history: commit(s.history, change(s.history.present)) })),
   undo: () => set((s) => ({ history: undo(s.history) })),
   redo: () => set((s) => ({ history: redo(s.history) })),
@@ -55,7 +62,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
     set(done ? { history: settle(moved, anchor), dragAnchor: undefined } : { history: moved, dragAnchor: anchor });
   },
   notify: (kind, message) => set({ notice: { kind, message, at: Date.now() } }),
-  setServerId: (serverId) => set({ serverId }),
+  setServer: (server) => set({ server }),
 }));
 
 export const useDocument = () => useEditor((s) => s.history.present);

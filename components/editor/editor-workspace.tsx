@@ -3,14 +3,16 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { loadDocument, serializeDocument } from "../../lib/editor/document";
+import { emptyDocument, loadDocument, serializeDocument } from "../../lib/editor/document";
+import { useApi } from "../api/server-url";
 import { Canvas } from "./canvas";
 import { CodePanel } from "./code-panel";
 import { useDocument, useEditor } from "./editor-store";
 import { Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
 import { PropertiesPanel } from "./properties-panel";
-import { templateDocument, saveToFile, Toolbar } from "./toolbar";
+import { persistServerLink, restoreServerLink, saveToServer } from "./server-graphs";
+import { templateDocument, Toolbar } from "./toolbar";
 import { TrainPanel } from "./train-panel";
 import { useAnalysis } from "./use-analysis";
 import { useDatasets } from "../api/use-datasets";
@@ -35,6 +37,7 @@ function Workspace() {
   const analysis = useAnalysis(doc, catalog.datasets);
   const suggestions = useMemo(() => ({ datasets: (catalog.datasets ?? []).map((d) => d.name) }), [catalog.datasets]);
   const notice = useEditor((s) => s.notice);
+  const server = useEditor((s) => s.server);
   const searchRef = useRef<HTMLInputElement>(null);
   const [tab, setTab] = useState<(typeof TABS)[number]>("Problems");
   const [restored, setRestored] = useState(false);
@@ -45,13 +48,22 @@ function Workspace() {
     const saved = localStorage.getItem(AUTOSAVE_KEY);
     const result = saved ? loadDocument(saved) : undefined;
     const template = requested ? templateDocument(requested) : undefined;
-    useEditor.getState().load(template ?? (result?.ok ? result.document : (templateDocument("mlp-digits") ?? doc)));
+    const link = restoreServerLink();
+    if (!template && result?.ok) {
+      // The autosaved document keeps its link to the server graph, and whether it had unsaved changes.
+      useEditor.getState().load(result.document, link && { id: link.id, revision: link.revision, saved: link.clean ? result.document : emptyDocument() });
+    } else {
+      useEditor.getState().load(template ?? templateDocument("mlp-digits") ?? doc);
+    }
     setRestored(true);
   }, []);
 
   useEffect(() => {
     if (!restored) return;
-    const save = () => localStorage.setItem(AUTOSAVE_KEY, serializeDocument(useEditor.getState().history.present));
+    const save = () => {
+      localStorage.setItem(AUTOSAVE_KEY, serializeDocument(useEditor.getState().history.present));
+      persistServerLink();
+    };
     const timer = setTimeout(save, 400);
     // A reload or a closed tab within the debounce must not lose the last change.
     window.addEventListener("pagehide", save);
@@ -59,9 +71,10 @@ function Workspace() {
       clearTimeout(timer);
       window.removeEventListener("pagehide", save);
     };
-  }, [doc, restored]);
+  }, [doc, server, restored]);
 
-  const save = useCallback(() => saveToFile(useEditor.getState().history.present), []);
+  const api = useApi();
+  const save = useCallback(() => void saveToServer(api), [api]);
   useShortcuts(searchRef, save);
 
   const problems = analysis.analysis.issues.length;

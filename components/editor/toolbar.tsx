@@ -6,8 +6,11 @@ import { rename } from "../../lib/editor/commands";
 import { emptyDocument, fromExecutionGraph, loadDocument, serializeDocument, type EditorDocument } from "../../lib/editor/document";
 import { autoLayout } from "../../lib/editor/layout";
 import { templates } from "../../lib/graph/templates";
+import { useApi } from "../api/server-url";
 import { useDocument, useEditor } from "./editor-store";
 import { downloadText, pickTextFile } from "./files";
+import { OpenDialog } from "./open-dialog";
+import { saveToServer } from "./server-graphs";
 import { deleteSelection, layoutAll } from "./use-shortcuts";
 
 /** A template as an editor document, laid out. */
@@ -18,7 +21,7 @@ export function templateDocument(id: string): EditorDocument | undefined {
   return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: autoLayout(doc)[n.id] ?? n.position })) };
 }
 
-export function saveToFile(doc: EditorDocument): void {
+function saveToFile(doc: EditorDocument): void {
   downloadText(`${doc.name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase() || "model"}.cyxwiz.json`, serializeDocument(doc));
 }
 
@@ -27,6 +30,9 @@ export function Toolbar() {
   const doc = useDocument();
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
+  const server = useEditor((s) => s.server);
+  const api = useApi();
+  const [opening, setOpening] = useState(false);
   const flow = useReactFlow();
   const [name, setName] = useState(doc.name);
   useEffect(() => setName(doc.name), [doc.name]);
@@ -80,10 +86,25 @@ export function Toolbar() {
           </option>
         ))}
       </select>
+      <button type="button" className="button small" onClick={() => setOpening(true)}>
+        Open saved…
+      </button>
+      <button type="button" className="button small" onClick={() => void saveToServer(api)} title="Ctrl+S">
+        Save
+      </button>
+      {server && (
+        <button type="button" className="button small" onClick={() => void saveToServer(api, true)}>
+          Save as new
+        </button>
+      )}
+      <span className="muted small" data-testid="save-state">
+        {server ? (server.saved === doc ? `saved · rev ${server.revision}` : "unsaved changes") : "not saved to the server"}
+      </span>
+      <span className="sep" />
       <button type="button" className="button small" onClick={() => void open()}>
         Open…
       </button>
-      <button type="button" className="button small" onClick={() => saveToFile(doc)} title="Ctrl+S">
+      <button type="button" className="button small" onClick={() => saveToFile(doc)}>
         Save file
       </button>
       <span className="sep" />
@@ -110,6 +131,7 @@ export function Toolbar() {
       <button type="button" className="button small" onClick={() => void flow.fitView({ duration: 300, maxZoom: 1.2 })} title="F">
         Fit
       </button>
+      {opening && <OpenDialog onClose={() => setOpening(false)} />}
     </div>
   );
 }

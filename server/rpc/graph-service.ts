@@ -1,0 +1,71 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import {
+  DeleteGraphResponseSchema,
+  GetGraphResponseSchema,
+  GraphService,
+  GraphSummarySchema,
+  ListGraphsResponseSchema,
+  SaveGraphResponseSchema,
+  type GraphSummary,
+} from "../../gen/cyxwiz/v1/graph_service_pb";
+import type { ServerContext } from "../context";
+import type { GraphRow } from "../graphs/graph-store";
+import { readSavedDocument } from "../graphs/saved-document";
+import { invalidArgument, notFound, requireUuid } from "./errors";
+
+const MAX_PAGE = 200;
+
+export function graphService(ctx: ServerContext): ServiceImpl<typeof GraphService> {
+  const { graphs } = ctx;
+  return {
+    async saveGraph(req) {
+      const read = readSavedDocument(req.document);
+      if (!read.ok) throw invalidArgument("document", read.message);
+      if (!req.graphId) return create(SaveGraphResponseSchema, { graph: summary(await graphs.create(read.saved)) });
+      const id = requireUuid(req.graphId, "graph_id");
+      if (req.expectedRevision === 0) throw invalidArgument("expected_revision", "required when saving an existing graph: the revision the edit started from");
+      const outcome = await graphs.update(id, req.expectedRevision, read.saved);
+      if (outcome.ok) return create(SaveGraphResponseSchema, { graph: summary(outcome.graph) });
+      if (outcome.reason === "not_found") throw notFound(`graph ${id} does not exist`);
+      throw new ConnectError(`graph ${id} was saved elsewhere since revision ${req.expectedRevision} (now at ${outcome.current}); open it again, or save as a new graph`, Code.Aborted);
+    },
+
+    async getGraph(req) {
+      const id = requireUuid(req.graphId, "graph_id");
+      const graph = await graphs.get(id);
+      if (!graph) throw notFound(`graph ${id} does not exist`);
+      const revision = req.revision || graph.revision;
+      const document = revision === graph.revision ? graph.document : await graphs.revision(id, revision);
+      if (document === undefined) throw notFound(`graph ${id} has no revision ${revision} (latest is ${graph.revision})`);
+      return create(GetGraphResponseSchema, { graph: summary(graph), document: JSON.stringify(document), revision });
+    },
+
+    async listGraphs(req) {
+      const limit = Math.min(req.pageSize || 50, MAX_PAGE);
+      const after = req.pageToken ? requireUuid(req.pageToken, "page_token") : undefined;
+      const page = await graphs.list({ limit, after });
+      return create(ListGraphsResponseSchema, { graphs: page.rows.map(summary), nextPageToken: page.next ?? "" });
+    },
+
+    async deleteGraph(req) {
+      const id = requireUuid(req.graphId, "graph_id");
+      if (!(await graphs.delete(id))) throw notFound(`graph ${id} does not exist`);
+      return create(DeleteGraphResponseSchema, {});
+    },
+  };
+}
+
+function summary(row: GraphRow): GraphSummary {
+  return create(GraphSummarySchema, {
+    graphId: row.id,
+    name: row.name,
+    revision: row.revision,
+    nodeCount: row.nodeCount,
+    totalParams: row.totalParams,
+    valid: row.valid,
+    createdAt: timestampFromDate(row.createdAt),
+    updatedAt: timestampFromDate(row.updatedAt),
+  });
+}
