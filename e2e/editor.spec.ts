@@ -142,6 +142,24 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await page.keyboard.press("Control+z");
   await expect(page.getByTestId("problems")).toContainText("No problems");
 
+  // A convolution and its pooling grouped into a block, collapsed to one node with pins, saved for reuse, ungrouped.
+  await select(page, "conv2d");
+  await node(page, "max_pool2d").click({ modifiers: ["Control"] });
+  await page.keyboard.press("Control+g");
+  await expect(page.getByTestId("frame-group")).toBeVisible();
+  await page.getByRole("button", { name: "Collapse Block 1" }).click();
+  await expect(page.getByTestId("block-group")).toBeVisible();
+  await expect(node(page, "conv2d")).toHaveCount(0);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(6);
+  await expect(page.getByTestId("problems")).toContainText("No problems");
+  await page.getByTestId("block-group").click();
+  await page.getByRole("button", { name: "Save as block" }).click();
+  await expect(page.getByRole("region", { name: "Your blocks" })).toContainText("Block 1");
+  await page.keyboard.press("Control+Shift+g");
+  await expect(node(page, "conv2d")).toBeVisible();
+  await expect(page.getByTestId("block-group")).toHaveCount(0);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(7);
+
   // Code for every framework, downloadable.
   await page.getByTestId("tab-code").click();
   await expect(page.getByTestId("generated-code")).toContainText("class Model(nn.Module)");

@@ -13,19 +13,31 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useMemo, useRef, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from "react";
+import { insertBlock } from "../../lib/editor/blocks";
 import { addNode, connect } from "../../lib/editor/commands";
 import { attachmentHandles, checkConnection, inputHandles } from "../../lib/editor/connections";
-import type { Position } from "../../lib/editor/document";
+import type { EditorDocument, Position } from "../../lib/editor/document";
+import { collapsedView, groupBounds, groupPins, moveGroup, resolvePin } from "../../lib/editor/groups";
 import { formatShape } from "../../lib/graph/types";
 import { useDocument, useEditor } from "./editor-store";
+import { useBlockLibrary } from "./block-library";
+import { BlockNode, FrameNode, type BlockFlowNode, type FrameFlowNode } from "./group-node";
 import { LayerNode, type LayerFlowNode } from "./layer-node";
 import { ShapeEdge } from "./shape-edge";
 import type { DocumentAnalysis } from "./use-analysis";
 
-const nodeTypes = { layer: LayerNode };
+const nodeTypes = { layer: LayerNode, block: BlockNode, frame: FrameNode };
 const edgeTypes = { shape: ShapeEdge };
 export const PALETTE_MIME = "application/x-cyxwiz-layer";
+export const BLOCK_MIME = "application/x-cyxwiz-block";
+
+type FlowNode = LayerFlowNode | BlockFlowNode | FrameFlowNode;
+
+/** The member node and input a connection really joins, when an end is a collapsed block's pin. */
+function memberEnd(node: string, handle: string | null | undefined, fallback: string): { node: string; handle: string } {
+  return (handle && resolvePin(handle)) || { node, handle: handle ?? fallback };
+}
 
 /** The node editor: React Flow, controlled by the editor store (positions, edges, selection). */
 export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
@@ -34,15 +46,24 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const { apply, select, drag, notify } = useEditor.getState();
   const flow = useReactFlow();
   const refusal = useRef<string | undefined>(undefined);
+  const loads = useEditor((s) => s.loads);
+  useEffect(() => {
+    // Each opened document is fitted into view; an empty one starts at 100 % (fitting nothing would zoom all the way in).
+    const fresh = useEditor.getState().history.present;
+    const timer = setTimeout(() => void (fresh.nodes.length > 0 ? flow.fitView({ duration: 200, maxZoom: 1.2 }) : flow.setViewport({ x: 40, y: 40, zoom: 1 })), 0);
+    return () => clearTimeout(timer);
+  }, [loads, flow]);
 
   // Flow nodes are reused while nothing about them changed, so a drag re-renders only what moves.
   const cache = useRef(new Map<string, { key: unknown[]; flow: LayerFlowNode }>());
   // Handles depend on edges and on which nodes exist, not on positions: recomputed only then.
   const nodeKeys = doc.nodes.map((n) => n.id).join("\n");
   const handlesByNode = useMemo(() => new Map(doc.nodes.map((n) => [n.id, inputHandles(doc, n.id, n.type)])), [doc.edges, nodeKeys]);
-  const nodes: LayerFlowNode[] = useMemo(() => {
+  const view = useMemo(() => collapsedView(doc), [doc.edges, doc.groups]);
+  const groupNodes = useMemo(() => groupFlowNodes(doc, analysis, selection.groups), [doc.nodes, doc.edges, doc.groups, analysis, selection.groups]);
+  const nodes: FlowNode[] = useMemo(() => {
     const next = new Map<string, { key: unknown[]; flow: LayerFlowNode }>();
-    const list = doc.nodes.map((node) => {
+    const list = doc.nodes.filter((node) => !view.hidden.has(node.id)).map((node) => {
       const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id)];
       const cached = cache.current.get(node.id);
       const flow =
@@ -65,50 +86,55 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
       return flow;
     });
     cache.current = next;
-    return list;
-  }, [doc.nodes, analysis, selection.nodes, handlesByNode]);
+    return [...groupNodes, ...list];
+  }, [doc.nodes, analysis, selection.nodes, handlesByNode, view, groupNodes]);
 
   const edges: Edge[] = useMemo(
     () =>
-      doc.edges.map((e) => {
+      view.edges.map((e) => {
         const attachment = !/^in\d+$/.test(e.targetHandle);
         const shape = attachment ? undefined : analysis.byNode.get(e.source)?.outputShape;
         const broken = (analysis.issuesByNode.get(e.target) ?? []).some((i) => i.code === "shape");
         return {
           id: e.id,
           type: "shape",
-          source: e.source,
-          target: e.target,
-          targetHandle: e.targetHandle,
-          sourceHandle: attachment ? e.targetHandle : "out",
+          source: e.viewSource,
+          target: e.viewTarget,
+          targetHandle: e.viewTargetHandle,
+          sourceHandle: e.viewSourceHandle ?? (attachment ? e.targetHandle : "out"),
           label: shape ? formatShape(shape) : undefined,
           selected: selection.edges.includes(e.id),
           className: attachment ? "edge-attachment" : broken ? "edge-broken" : undefined,
           animated: false,
         };
       }),
-    [doc, analysis, selection.edges],
+    [view, analysis, selection.edges],
   );
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<LayerFlowNode>[]) => {
-      const positions: Record<string, Position> = {};
+    (changes: NodeChange<FlowNode>[]) => {
+      const state = useEditor.getState();
+      const current = state.history.present;
+      const isGroup = new Set(current.groups.map((g) => g.id));
+      let positions: Record<string, Position> = {};
       let ended = false;
       let selectionChanged = false;
-      const selected = new Set(useEditor.getState().selection.nodes);
+      const selected = { nodes: new Set(state.selection.nodes), groups: new Set(state.selection.groups) };
       for (const change of changes) {
         if (change.type === "position") {
-          if (change.position) positions[change.id] = change.position;
+          // A block or frame carries its members along.
+          if (change.position) positions = isGroup.has(change.id) ? { ...positions, ...moveGroup(current, change.id, change.position) } : { ...positions, [change.id]: change.position };
           if (change.dragging === false) ended = true;
         }
         if (change.type === "select") {
           selectionChanged = true;
-          if (change.selected) selected.add(change.id);
-          else selected.delete(change.id);
+          const set = isGroup.has(change.id) ? selected.groups : selected.nodes;
+          if (change.selected) set.add(change.id);
+          else set.delete(change.id);
         }
       }
       if (Object.keys(positions).length > 0 || ended) drag(positions, ended);
-      if (selectionChanged) select({ nodes: [...selected] });
+      if (selectionChanged) select({ nodes: [...selected.nodes], groups: [...selected.groups] });
     },
     [drag, select],
   );
@@ -130,7 +156,9 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
 
   const isValidConnection: IsValidConnection = useCallback(
     (c) => {
-      const verdict = checkConnection(doc, analysis.analysis, c.source, c.target, c.targetHandle ?? "in0");
+      const from = memberEnd(c.source, c.sourceHandle, "out");
+      const to = memberEnd(c.target, c.targetHandle, "in0");
+      const verdict = checkConnection(doc, analysis.analysis, from.node, to.node, to.handle);
       refusal.current = verdict.ok ? undefined : verdict.reason;
       return verdict.ok;
     },
@@ -140,7 +168,8 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const onConnect = useCallback(
     (c: Connection) => {
       refusal.current = undefined;
-      apply((d) => connect(d, c.source, c.target, c.targetHandle ?? "in0"));
+      const to = memberEnd(c.target, c.targetHandle, "in0");
+      apply((d) => connect(d, memberEnd(c.source, c.sourceHandle, "out").node, to.node, to.handle));
     },
     [apply],
   );
@@ -151,7 +180,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   }, [notify]);
 
   const onDragOver = useCallback((event: DragEvent) => {
-    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+    if (event.dataTransfer.types.includes(PALETTE_MIME) || event.dataTransfer.types.includes(BLOCK_MIME)) {
       event.preventDefault();
       event.dataTransfer.dropEffect = "copy";
     }
@@ -159,24 +188,36 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
 
   const onDrop = useCallback(
     (event: DragEvent) => {
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const block = useBlockLibrary.getState().blocks.find((b) => b.name === event.dataTransfer.getData(BLOCK_MIME));
+      if (block) {
+        event.preventDefault();
+        let placed = "";
+        apply((d) => {
+          const result = insertBlock(d, block, position);
+          placed = result.groupId;
+          return result.doc;
+        });
+        select({ nodes: [], edges: [], groups: [placed] });
+        return;
+      }
       const type = event.dataTransfer.getData(PALETTE_MIME);
       if (!type) return;
       event.preventDefault();
-      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       let added = "";
       apply((d) => {
         const result = addNode(d, type, { x: position.x - 100, y: position.y - 30 });
         added = result.id;
         return result.doc;
       });
-      select({ nodes: [added], edges: [] });
+      select({ nodes: [added], edges: [], groups: [] });
     },
     [apply, flow, select],
   );
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
-      <ReactFlow<LayerFlowNode>
+      <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -201,4 +242,21 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
       </ReactFlow>
     </div>
   );
+}
+
+/** Blocks for collapsed groups and frames behind expanded ones, each with its members' totals. */
+function groupFlowNodes(doc: EditorDocument, analysis: DocumentAnalysis, selected: string[]): (BlockFlowNode | FrameFlowNode)[] {
+  return doc.groups.map((group) => {
+    const bounds = groupBounds(doc, group);
+    const data = {
+      group,
+      pins: groupPins(doc, group),
+      params: group.nodeIds.reduce((sum, id) => sum + (analysis.byNode.get(id)?.paramCount ?? 0), 0),
+      problems: group.nodeIds.reduce((sum, id) => sum + (analysis.issuesByNode.get(id)?.length ?? 0), 0),
+    };
+    const common = { id: group.id, position: { x: bounds.x, y: bounds.y }, selected: selected.includes(group.id), data };
+    return group.collapsed
+      ? { ...common, type: "block" as const }
+      : { ...common, type: "frame" as const, width: bounds.width, height: bounds.height, zIndex: -1, dragHandle: ".group-frame-title" };
+  });
 }

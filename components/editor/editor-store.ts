@@ -22,7 +22,10 @@ export interface ServerLink {
 export interface Selection {
   nodes: string[];
   edges: string[];
+  groups: string[];
 }
+
+const NOTHING: Selection = { nodes: [], edges: [], groups: [] };
 
 interface EditorState {
   history: History<EditorDocument>;
@@ -31,6 +34,8 @@ interface EditorState {
   dragAnchor?: EditorDocument;
   notice?: Notice;
   server?: ServerLink;
+  /** Counts documents loaded (opened, new, template), so that the canvas fits each one into view. */
+  loads: number;
   load(doc: EditorDocument, server?: ServerLink): void;
   /** Applies a command as one undoable step. */
   apply(change: (doc: EditorDocument) => EditorDocument): void;
@@ -49,8 +54,9 @@ interface EditorState {
  */
 export const useEditor = create<EditorState>()((set, get) => ({
   history: startHistory(emptyDocument()),
-  selection: { nodes: [], edges: [] },
-  load: (doc, server) => set({ history: startHistory(doc), selection: { nodes: [], edges: [] }, dragAnchor: undefined, server }),
+  selection: NOTHING,
+  loads: 0,
+  load: (doc, server) => set((s) => ({ history: startHistory(doc), selection: NOTHING, dragAnchor: undefined, server, loads: s.loads + 1 })),
   apply: (change) => set((s) => ({ history: commit(s.history, change(s.history.present)) })),
   undo: () => set((s) => ({ history: undo(s.history) })),
   redo: () => set((s) => ({ history: redo(s.history) })),

@@ -1,10 +1,13 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { insertBlock, type Block } from "../../lib/editor/blocks";
 import { addNode } from "../../lib/editor/commands";
+import type { EditorDocument, Position } from "../../lib/editor/document";
 import { nodeRegistry } from "../../lib/graph/registry";
-import { PALETTE_MIME } from "./canvas";
+import { useBlockLibrary } from "./block-library";
+import { BLOCK_MIME, PALETTE_MIME } from "./canvas";
 import { useEditor } from "./editor-store";
 
 const ORDER: string[] = ["data", "input", "core", "convolution", "pooling", "normalization", "regularization", "reshape", "recurrent", "attention", "activation", "merge", "output", "optimizer", "schedule", "regularizer"];
@@ -29,17 +32,24 @@ export function Palette({ searchRef }: { searchRef: React.RefObject<HTMLInputEle
       .map((x) => x.l);
   }, [query]);
 
-  const add = (type: string) => {
+  /** Applies an insertion at the middle of the visible canvas (a little scattered, so repeated adds do not stack) and selects what it made. */
+  const place = (insert: (d: EditorDocument, at: Position) => { doc: EditorDocument; id: string }, group: boolean) => {
     const box = document.querySelector(".canvas")?.getBoundingClientRect();
     const center = flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 600) / 2, y: (box?.top ?? 0) + (box?.height ?? 400) / 2 });
     let id = "";
     apply((d) => {
-      const result = addNode(d, type, { x: center.x - 100 + Math.random() * 40, y: center.y - 40 + Math.random() * 40 });
+      const result = insert(d, { x: center.x - 100 + Math.random() * 40, y: center.y - 40 + Math.random() * 40 });
       id = result.id;
       return result.doc;
     });
-    select({ nodes: [id], edges: [] });
+    select(group ? { nodes: [], edges: [], groups: [id] } : { nodes: [id], edges: [], groups: [] });
   };
+  const add = (type: string) => place((d, at) => addNode(d, type, at), false);
+  const addBlock = (block: Block) =>
+    place((d, at) => {
+      const result = insertBlock(d, block, at);
+      return { doc: result.doc, id: result.groupId };
+    }, true);
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -97,6 +107,41 @@ export function Palette({ searchRef }: { searchRef: React.RefObject<HTMLInputEle
         ))}
         {matches.length === 0 && <li className="muted">No layer matches “{query}”.</li>}
       </ul>
+      <BlockList onAdd={addBlock} />
     </aside>
+  );
+}
+
+/** The user's saved blocks: click to add, drag to place, × to forget. */
+function BlockList({ onAdd }: { onAdd: (block: Block) => void }) {
+  const blocks = useBlockLibrary((s) => s.blocks);
+  useEffect(() => useBlockLibrary.getState().restore(), []);
+  return (
+    <section className="block-list" aria-label="Your blocks">
+      <h3>Your blocks</h3>
+      {blocks.length === 0 && <p className="muted small">Group nodes (Ctrl+G), then “Save as block” to reuse them here.</p>}
+      <ul className="palette-list">
+        {blocks.map((block) => (
+          <li
+            key={block.name}
+            draggable
+            onDragStart={(e) => {
+              e.dataTransfer.setData(BLOCK_MIME, block.name);
+              e.dataTransfer.effectAllowed = "copy";
+            }}
+            data-block={block.name}
+          >
+            <button type="button" className="palette-block" onClick={() => onAdd(block)} title={`Add ${block.name} (${block.fragment.nodes.length} nodes)`}>
+              <span className="dot-cat cat-block" aria-hidden="true" />
+              <span className="palette-name">{block.name}</span>
+              <span className="palette-cat">{block.fragment.nodes.length} nodes</span>
+            </button>
+            <button type="button" className="icon-button" aria-label={`Forget block ${block.name}`} onClick={() => useBlockLibrary.getState().remove(block.name)}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

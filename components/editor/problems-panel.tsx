@@ -11,8 +11,10 @@ export function ProblemsPanel({ analysis }: { analysis: DocumentAnalysis }) {
   if (issues.length === 0) return <p className="muted" data-testid="problems">No problems: the model is ready to train.</p>;
   const focus = (nodeId?: string) => {
     if (!nodeId) return;
-    useEditor.getState().select({ nodes: [nodeId], edges: [] });
-    const node = flow.getNode(nodeId);
+    // A node inside a collapsed block is shown by its block.
+    const block = useEditor.getState().history.present.groups.find((g) => g.collapsed && g.nodeIds.includes(nodeId));
+    useEditor.getState().select(block ? { nodes: [], edges: [], groups: [block.id] } : { nodes: [nodeId], edges: [], groups: [] });
+    const node = flow.getNode(block?.id ?? nodeId);
     if (node) void flow.setCenter(node.position.x + 100, node.position.y + 40, { zoom: 1.1, duration: 300 });
   };
   return (

@@ -1,10 +1,14 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
+import { blockFromGroup } from "../../lib/editor/blocks";
 import { setLabel, setParams } from "../../lib/editor/commands";
+import type { EditorGroup } from "../../lib/editor/document";
+import { ungroup, updateGroup } from "../../lib/editor/groups";
 import { describeParams, formatFieldValue, parseFieldText, validateParams, type FieldSpec } from "../../lib/editor/param-fields";
 import { getNodeDefinition } from "../../lib/graph/registry";
 import { formatShape } from "../../lib/graph/types";
+import { useBlockLibrary } from "./block-library";
 import { useDocument, useEditor } from "./editor-store";
 import { formatCount, type DocumentAnalysis } from "./use-analysis";
 
@@ -13,7 +17,9 @@ export function PropertiesPanel({ analysis, suggestions }: { analysis: DocumentA
   const doc = useDocument();
   const selection = useEditor((s) => s.selection);
   const node = selection.nodes.length === 1 ? doc.nodes.find((n) => n.id === selection.nodes[0]) : undefined;
+  const group = selection.groups.length === 1 && selection.nodes.length === 0 ? doc.groups.find((g) => g.id === selection.groups[0]) : undefined;
 
+  if (group) return <GroupProperties group={group} analysis={analysis} />;
   if (!node) {
     const { totalParams, totalFlops, issues } = analysis.analysis;
     return (
@@ -64,15 +70,64 @@ export function PropertiesPanel({ analysis, suggestions }: { analysis: DocumentA
   );
 }
 
-function LabelField({ id, label }: { id: string; label: string }) {
+/** A group: its name, collapse, ungroup, and saving it as a reusable block. */
+function GroupProperties({ group, analysis }: { group: EditorGroup; analysis: DocumentAnalysis }) {
+  const doc = useDocument();
+  const { apply, select, notify } = useEditor.getState();
+  const params = group.nodeIds.reduce((sum, id) => sum + (analysis.byNode.get(id)?.paramCount ?? 0), 0);
+  const problems = group.nodeIds.flatMap((id) => analysis.issuesByNode.get(id) ?? []);
+  const saveBlock = () => {
+    useBlockLibrary.getState().save(blockFromGroup(doc, group.id));
+    notify("info", `Saved “${group.label}” to your blocks: drag it from the palette to reuse it.`);
+  };
+  return (
+    <aside className="properties" aria-label="Properties">
+      <h2>
+        {group.label} <span className="muted">· group</span>
+      </h2>
+      <LabelField id={group.id} label={group.label} placeholder="Block" onCommit={(label) => apply((d) => updateGroup(d, group.id, { label }))} />
+      <div className="row">
+        <button type="button" className="button small" onClick={() => apply((d) => updateGroup(d, group.id, { collapsed: !group.collapsed }))}>
+          {group.collapsed ? "Expand" : "Collapse"}
+        </button>
+        <button
+          type="button"
+          className="button small secondary"
+          onClick={() => {
+            apply((d) => ungroup(d, group.id));
+            select({ nodes: group.nodeIds, groups: [] });
+          }}
+        >
+          Ungroup
+        </button>
+        <button type="button" className="button small secondary" onClick={saveBlock}>
+          Save as block
+        </button>
+      </div>
+      <dl className="facts">
+        <dt>Nodes</dt>
+        <dd>{group.nodeIds.join(", ")}</dd>
+        <dt>Parameters</dt>
+        <dd>{params.toLocaleString("en-US")}</dd>
+      </dl>
+      {problems.map((issue, i) => (
+        <p key={i} className="notice error small" role="alert">
+          {issue.message}
+        </p>
+      ))}
+    </aside>
+  );
+}
+
+function LabelField({ id, label, placeholder = id, onCommit }: { id: string; label: string; placeholder?: string; onCommit?: (label: string) => void }) {
   const [value, setValue] = useState(label);
   const inputId = useId();
   useEffect(() => setValue(label), [label, id]);
-  const commit = () => value !== label && useEditor.getState().apply((d) => setLabel(d, id, value));
+  const commit = () => value !== label && (onCommit ? onCommit(value) : useEditor.getState().apply((d) => setLabel(d, id, value)));
   return (
     <div className="field">
       <label htmlFor={inputId}>Label</label>
-      <input id={inputId} value={value} placeholder={id} onChange={(e) => setValue(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === "Enter" && commit()} />
+      <input id={inputId} value={value} placeholder={placeholder} onChange={(e) => setValue(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === "Enter" && commit()} />
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { useDocument, useEditor } from "./editor-store";
 import { downloadText, pickTextFile } from "./files";
 import { OpenDialog } from "./open-dialog";
 import { saveToServer } from "./server-graphs";
-import { deleteSelection, layoutAll } from "./use-shortcuts";
+import { deleteSelection, groupSelection, layoutAll } from "./use-shortcuts";
 
 /** A template as an editor document, laid out. */
 export function templateDocument(id: string): EditorDocument | undefined {
@@ -38,11 +38,6 @@ export function Toolbar() {
   useEffect(() => setName(doc.name), [doc.name]);
   const { load, apply, undo, redo, notify } = useEditor.getState();
 
-  const replaceDocument = (next: EditorDocument) => {
-    load(next);
-    // An empty canvas starts at 100 %; fitting nothing would zoom all the way in.
-    setTimeout(() => void (next.nodes.length > 0 ? flow.fitView({ duration: 200, maxZoom: 1.2 }) : flow.setViewport({ x: 40, y: 40, zoom: 1 })), 0);
-  };
 
   const open = async () => {
     const file = await pickTextFile();
@@ -52,7 +47,7 @@ export function Toolbar() {
       notify("error", `${file.name} was not opened: ${result.message}. Your current model is unchanged.`);
       return;
     }
-    replaceDocument(result.document);
+    load(result.document);
     notify("info", `Opened ${file.name}`);
   };
 
@@ -66,7 +61,7 @@ export function Toolbar() {
         onBlur={() => name !== doc.name && apply((d) => rename(d, name))}
         onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
       />
-      <button type="button" className="button small" onClick={() => replaceDocument(emptyDocument())}>
+      <button type="button" className="button small" onClick={() => load(emptyDocument())}>
         New
       </button>
       <select
@@ -75,7 +70,7 @@ export function Toolbar() {
         value=""
         onChange={(e) => {
           const next = templateDocument(e.target.value);
-          if (next) replaceDocument(next);
+          if (next) load(next);
         }}
         data-testid="template-menu"
       >
@@ -116,6 +111,9 @@ export function Toolbar() {
       </button>
       <button type="button" className="button small" onClick={deleteSelection} title="Delete">
         Delete
+      </button>
+      <button type="button" className="button small" onClick={groupSelection} title="Ctrl+G (Ctrl+Shift+G ungroups)">
+        Group
       </button>
       <button
         type="button"

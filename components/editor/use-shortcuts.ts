@@ -3,18 +3,51 @@
 import { useReactFlow } from "@xyflow/react";
 import { useEffect, type RefObject } from "react";
 import { copyFragment, moveNodes, parseFragment, pasteFragment, removeEdges, removeNodes } from "../../lib/editor/commands";
+import { groupNodes, ungroup } from "../../lib/editor/groups";
 import { autoLayout } from "../../lib/editor/layout";
 import { useEditor } from "./editor-store";
 
 const typing = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
-/** Deletes the selected nodes and edges as one undoable step. */
+/** The selected nodes, with the members of selected groups. */
+function selectedNodes(): string[] {
+  const { selection, history } = useEditor.getState();
+  const members = history.present.groups.filter((g) => selection.groups.includes(g.id)).flatMap((g) => g.nodeIds);
+  return [...new Set([...selection.nodes, ...members])];
+}
+
+/** Deletes the selected nodes, groups (with their members) and edges as one undoable step. */
 export function deleteSelection(): void {
   const { selection, apply, select } = useEditor.getState();
-  if (selection.nodes.length + selection.edges.length === 0) return;
-  apply((d) => removeNodes(removeEdges(d, selection.edges), selection.nodes));
-  select({ nodes: [], edges: [] });
+  const nodes = selectedNodes();
+  if (nodes.length + selection.edges.length === 0) return;
+  apply((d) => removeNodes(removeEdges(d, selection.edges), nodes));
+  select({ nodes: [], edges: [], groups: [] });
+}
+
+/** Groups the selection into a new block (Ctrl+G). */
+export function groupSelection(): void {
+  const { apply, select, notify } = useEditor.getState();
+  const nodes = selectedNodes();
+  if (nodes.length === 0) return notify("info", "Select the nodes to group first.");
+  let id = "";
+  apply((d) => {
+    const result = groupNodes(d, nodes);
+    id = result.id;
+    return result.doc;
+  });
+  select({ nodes: [], edges: [], groups: [id] });
+}
+
+/** Dissolves the selected groups, or the groups of the selected nodes (Ctrl+Shift+G). */
+export function ungroupSelection(): void {
+  const { selection, apply, select, history } = useEditor.getState();
+  const ids = history.present.groups.filter((g) => selection.groups.includes(g.id) || g.nodeIds.some((n) => selection.nodes.includes(n))).map((g) => g.id);
+  if (ids.length === 0) return;
+  const members = history.present.groups.filter((g) => ids.includes(g.id)).flatMap((g) => g.nodeIds);
+  apply((d) => ids.reduce(ungroup, d));
+  select({ nodes: [...new Set([...selection.nodes, ...members])], groups: [] });
 }
 
 export function layoutAll(): void {
@@ -30,7 +63,7 @@ function pasteText(text: string): boolean {
     ids = result.ids;
     return result.doc;
   });
-  useEditor.getState().select({ nodes: ids, edges: [] });
+  useEditor.getState().select({ nodes: ids, edges: [], groups: [] });
   return true;
 }
 
@@ -68,9 +101,13 @@ export function useShortcuts(searchRef: RefObject<HTMLInputElement | null>, onSa
         event.preventDefault();
         const doc = state.history.present;
         state.select({ nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
+      } else if (mod && key === "g") {
+        event.preventDefault();
+        if (event.shiftKey) ungroupSelection();
+        else groupSelection();
       } else if (mod && key === "d") {
         event.preventDefault();
-        pasteText(JSON.stringify(copyFragment(state.history.present, state.selection.nodes)));
+        pasteText(JSON.stringify(copyFragment(state.history.present, selectedNodes())));
       } else if (key === "delete" || key === "backspace") {
         event.preventDefault();
         deleteSelection();
@@ -84,9 +121,10 @@ export function useShortcuts(searchRef: RefObject<HTMLInputElement | null>, onSa
     const onCopy = (event: ClipboardEvent, cut = false) => {
       if (typing(event.target)) return;
       const state = useEditor.getState();
-      if (state.selection.nodes.length === 0) return;
+      const nodes = selectedNodes();
+      if (nodes.length === 0) return;
       event.preventDefault();
-      event.clipboardData?.setData("text/plain", JSON.stringify(copyFragment(state.history.present, state.selection.nodes)));
+      event.clipboardData?.setData("text/plain", JSON.stringify(copyFragment(state.history.present, nodes)));
       if (cut) deleteSelection();
     };
     const onPaste = (event: ClipboardEvent) => {

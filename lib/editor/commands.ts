@@ -1,5 +1,6 @@
 import { getNodeDefinition } from "../graph/registry";
-import { edgeId, type EditorDocument, type EditorEdge, type EditorNode, type Position } from "./document";
+import { edgeId, type EditorDocument, type EditorEdge, type EditorGroup, type EditorNode, type Position } from "./document";
+import { pruneGroups } from "./groups";
 import { newNodeId } from "./ids";
 
 /**
@@ -35,11 +36,11 @@ export function removeEdges(doc: EditorDocument, ids: Iterable<string>): EditorD
 /** Deletes nodes and every edge touching them. */
 export function removeNodes(doc: EditorDocument, ids: Iterable<string>): EditorDocument {
   const gone = new Set(ids);
-  return {
+  return pruneGroups({
     ...doc,
     nodes: doc.nodes.filter((n) => !gone.has(n.id)),
     edges: doc.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
-  };
+  });
 }
 
 export function setParams(doc: EditorDocument, id: string, params: Record<string, unknown>): EditorDocument {
@@ -54,11 +55,12 @@ export function rename(doc: EditorDocument, name: string): EditorDocument {
   return { ...doc, name: name.trim() || "Untitled model" };
 }
 
-/** A piece of a document that can travel through the clipboard: nodes and the edges among them. */
+/** A piece of a document that can travel through the clipboard: nodes, the edges among them, and groups wholly inside it. */
 export interface Fragment {
   format: "cyxwiz.fragment";
   nodes: EditorNode[];
   edges: EditorEdge[];
+  groups?: EditorGroup[];
 }
 
 export function copyFragment(doc: EditorDocument, nodeIds: Iterable<string>): Fragment {
@@ -67,6 +69,7 @@ export function copyFragment(doc: EditorDocument, nodeIds: Iterable<string>): Fr
     format: "cyxwiz.fragment",
     nodes: doc.nodes.filter((n) => ids.has(n.id)),
     edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+    groups: doc.groups.filter((g) => g.nodeIds.every((id) => ids.has(id))),
   };
 }
 
@@ -87,7 +90,19 @@ export function pasteFragment(doc: EditorDocument, fragment: Fragment, offset: P
       const moved = { source: renamed.get(e.source) as string, target: renamed.get(e.target) as string, targetHandle: e.targetHandle };
       return { ...moved, id: edgeId(moved) };
     });
-  return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+  const groupIds = [...doc.groups.map((g) => g.id), ...taken, ...renamed.values()];
+  const groups = (fragment.groups ?? [])
+    .map((g) => ({ ...g, nodeIds: g.nodeIds.filter((id) => renamed.has(id)).map((id) => renamed.get(id) as string) }))
+    .filter((g) => g.nodeIds.length > 0)
+    .map((g) => {
+      const id = newNodeId("group", groupIds);
+      groupIds.push(id);
+      return { ...g, id };
+    });
+  return {
+    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges], groups: [...doc.groups, ...groups] },
+    ids: nodes.map((n) => n.id),
+  };
 }
 
 /** Reads a fragment from clipboard text (another tab's copy); undefined for anything else. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { parseGraph } from "../graph/parse";
 import { getNodeDefinition } from "../graph/registry";
+import { upgrade, type Migration } from "../graph/versions";
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphEdge, type GraphIssue, type GraphNode, type ModelGraph } from "../graph/types";
 
 /**
@@ -7,7 +9,11 @@ import { GRAPH_FORMAT, GRAPH_VERSION, type GraphEdge, type GraphIssue, type Grap
  * viewport). The execution graph the server receives is derived from it (toExecutionGraph).
  */
 export const EDITOR_FORMAT = "cyxwiz.editor";
-export const EDITOR_VERSION = 1;
+/** Version 2 added groups. */
+export const EDITOR_VERSION = 2;
+
+/** How older editor documents are brought up to date: entry i upgrades version i + 1 to i + 2. */
+export const EDITOR_MIGRATIONS: readonly Migration[] = [(v1) => ({ ...v1, groups: [] })];
 
 export interface Position {
   x: number;
@@ -25,19 +31,32 @@ export interface EditorEdge extends GraphEdge {
   targetHandle: string;
 }
 
+/**
+ * Nodes drawn together under one label. A collapsed group shows as a single block whose pins are
+ * the edges crossing its boundary; a saved group is a reusable block.
+ */
+export interface EditorGroup {
+  id: string;
+  label: string;
+  nodeIds: string[];
+  collapsed: boolean;
+  color?: string;
+}
+
 export interface EditorDocument {
   format: typeof EDITOR_FORMAT;
   version: typeof EDITOR_VERSION;
   name: string;
   nodes: EditorNode[];
   edges: EditorEdge[];
+  groups: EditorGroup[];
   viewport?: { x: number; y: number; zoom: number };
 }
 
 export const edgeId = (e: Pick<GraphEdge, "source" | "target" | "targetHandle">) => `${e.source}->${e.target}:${e.targetHandle ?? "in0"}`;
 
 export function emptyDocument(name = "Untitled model"): EditorDocument {
-  return { format: EDITOR_FORMAT, version: EDITOR_VERSION, name, nodes: [], edges: [] };
+  return { format: EDITOR_FORMAT, version: EDITOR_VERSION, name, nodes: [], edges: [], groups: [] };
 }
 
 export function toExecutionGraph(doc: EditorDocument): ModelGraph {
@@ -65,6 +84,7 @@ export function fromExecutionGraph(graph: ModelGraph, positions: Record<string, 
       const targetHandle = e.targetHandle ?? `in${next}`;
       return { source: e.source, target: e.target, targetHandle, id: edgeId({ ...e, targetHandle }) };
     }),
+    groups: [],
   };
 }
 
@@ -83,6 +103,15 @@ const documentSchema = z.object({
     }),
   ),
   edges: z.array(z.object({ id: z.string(), source: z.string(), target: z.string(), targetHandle: z.string() })),
+  groups: z.array(
+    z.object({
+      id: z.string().min(1).max(128),
+      label: z.string().max(200),
+      nodeIds: z.array(z.string()).min(1),
+      collapsed: z.boolean(),
+      color: z.string().max(32).optional(),
+    }),
+  ),
   viewport: z.object({ x: z.number(), y: z.number(), zoom: z.number() }).optional(),
 });
 
@@ -103,21 +132,37 @@ export function loadDocument(text: string): LoadResult {
   const version = (value as { version?: unknown } | null)?.version;
   if (format === GRAPH_FORMAT) {
     if (typeof version === "number" && version > GRAPH_VERSION) return { ok: false, message: `this model graph is version ${version}; this Engine reads up to ${GRAPH_VERSION}` };
-    const nodes = (value as { nodes?: unknown }).nodes;
-    const edges = (value as { edges?: unknown }).edges;
-    if (!Array.isArray(nodes) || !Array.isArray(edges)) return { ok: false, message: "the model graph has no nodes or edges list" };
-    return { ok: true, document: fromExecutionGraph(value as ModelGraph) };
+    const parsed = parseGraph(value);
+    if (!parsed.ok) return { ok: false, message: `the model graph is damaged: ${parsed.issues[0]?.message}`, issues: parsed.issues };
+    return { ok: true, document: fromExecutionGraph(parsed.graph) };
   }
   if (format !== EDITOR_FORMAT) return { ok: false, message: `not a CyxWiz model (format ${JSON.stringify(format ?? "missing")})` };
   if (typeof version === "number" && version > EDITOR_VERSION) return { ok: false, message: `this document is version ${version}; this Engine reads up to ${EDITOR_VERSION}` };
-  const parsed = documentSchema.safeParse(value);
+  const parsed = documentSchema.safeParse(upgrade(value as Record<string, unknown>, EDITOR_MIGRATIONS));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, message: `the document is damaged at ${issue?.path.join(".") || "its root"}: ${issue?.message}` };
   }
   const unknown = parsed.data.nodes.find((n) => !getNodeDefinition(n.type));
   if (unknown) return { ok: false, message: `node "${unknown.id}" has a type this Engine does not know: ${unknown.type}` };
+  const groupProblem = checkGroups(parsed.data as EditorDocument);
+  if (groupProblem) return { ok: false, message: `the document is damaged: ${groupProblem}` };
   return { ok: true, document: parsed.data as EditorDocument };
+}
+
+/** Groups must hold nodes that exist, each node in at most one group. */
+function checkGroups(doc: EditorDocument): string | undefined {
+  const nodes = new Set(doc.nodes.map((n) => n.id));
+  const owner = new Map<string, string>();
+  for (const group of doc.groups) {
+    for (const id of group.nodeIds) {
+      if (!nodes.has(id)) return `group "${group.id}" holds node "${id}", which does not exist`;
+      const other = owner.get(id);
+      if (other) return `node "${id}" is in both group "${other}" and group "${group.id}"`;
+      owner.set(id, group.id);
+    }
+  }
+  return undefined;
 }
 
 export function serializeDocument(doc: EditorDocument): string {

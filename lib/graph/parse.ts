@@ -1,5 +1,13 @@
 import { z } from "zod";
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphIssue, type ModelGraph } from "./types";
+import { upgrade, type Migration } from "./versions";
+
+/**
+ * How older execution graphs are brought up to date: entry i upgrades version i + 1 to i + 2.
+ * Version 1 is still the current one, so there is nothing to do yet; a change to the graph's
+ * shape bumps GRAPH_VERSION and adds its step here.
+ */
+export const GRAPH_MIGRATIONS: readonly Migration[] = [];
 
 const nodeSchema = z.object({
   id: z.string().min(1).max(128),
@@ -45,7 +53,8 @@ export function parseGraph(input: unknown): ParseResult {
       message: `graph version ${version} is newer than this server understands (${GRAPH_VERSION})`,
     });
   }
-  const parsed = graphSchema.safeParse(value);
+  const isObject = typeof value === "object" && value !== null && typeof version === "number";
+  const parsed = graphSchema.safeParse(isObject ? upgrade(value as Record<string, unknown>, GRAPH_MIGRATIONS) : value);
   if (!parsed.success) {
     return {
       ok: false,
