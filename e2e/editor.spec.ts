@@ -20,6 +20,11 @@ async function setParam(page: Page, name: string, value: string): Promise<void> 
   await field.press("Enter");
 }
 
+/** Brings a workspace panel to the front by its tab. */
+async function showTab(page: Page, title: string): Promise<void> {
+  await page.locator(".dv-tab").filter({ hasText: title }).click();
+}
+
 async function select(page: Page, id: string): Promise<Locator> {
   const target = node(page, id);
   await target.click();
@@ -161,7 +166,7 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await expect(page.locator(".react-flow__edge")).toHaveCount(7);
 
   // Code for every framework, downloadable.
-  await page.getByTestId("tab-code").click();
+  await showTab(page, "Code");
   await expect(page.getByTestId("generated-code")).toContainText("class Model(nn.Module)");
   const [code] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-code").click()]);
   const pytorch = await readFile(await code.path(), "utf8");
@@ -170,11 +175,54 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await page.getByRole("tab", { name: "Keras (TensorFlow)" }).click();
   await expect(page.getByTestId("generated-code")).toContainText("layers.Conv2D(8");
 
+  // The console runs JavaScript beside the model, with tf and the project's API, in a sandboxed worker.
+  await showTab(page, "Console");
+  const prompt = page.getByLabel("JavaScript console input");
+  const log = page.getByTestId("console-log");
+  await prompt.fill("cyxwiz.graph.nodes.map((n) => n.id).join('|')");
+  await prompt.press("Enter");
+  await expect(log).toContainText("input|conv2d|max_pool2d|flatten|dense|output");
+  await prompt.fill("tf.tensor([1, 2, 3]).mul(2)");
+  await prompt.press("Enter");
+  await expect(log).toContainText("Tensor [3] float32 [2, 4, 6]");
+
+  // An endless loop is stopped by the time limit, and the editor stays usable meanwhile.
+  await prompt.fill("while (true) {}");
+  await prompt.press("Enter");
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("l");
+  await select(page, "dense");
+  await expect(page.getByLabel("units", { exact: true })).toHaveValue("10");
+  await expect(log).toContainText("stopped after 10 s", { timeout: 30_000 });
+  await prompt.fill("6 * 7");
+  await prompt.press("Enter");
+  await expect(log.locator(".log-result .log-text").last()).toHaveText("42");
+
+  // Scripts are written in Monaco and run in the same sandbox.
+  await showTab(page, "Script Editor");
+  await expect(page.locator(".monaco-editor")).toBeVisible();
+  await page.getByTestId("run-script").click();
+  await expect(page.getByTestId("script-state")).toHaveText(/finished/);
+  await expect(log).toContainText("the model is valid");
+
   // Trained here, in a Web Worker, for one epoch on the digits.
-  await page.getByTestId("tab-train").click();
+  await showTab(page, "Train");
   await expect(page.locator("#train-dataset")).toBeDisabled();
   await page.getByLabel("Epochs").fill("1");
   await page.getByTestId("train-here").click();
   await expect(page.getByTestId("train-status")).toHaveAttribute("data-phase", "done", { timeout: 120_000 });
   await expect(page.getByTestId("export-local-model")).toBeVisible();
+
+  // The run's curves are in the Dashboard, exportable as CSV; its evaluation on held-out digits is in Tools.
+  await showTab(page, "Dashboard");
+  await expect(page.locator(".runs-chart").first()).toBeVisible();
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-runs-csv").click()]);
+  expect((await readFile(await csv.path(), "utf8")).split("\n")[0]).toMatch(/^run,step,.*loss/);
+  await showTab(page, "Tools");
+  await expect(page.getByTestId("confusion-matrix").locator("tbody tr")).toHaveCount(10);
+  await expect(page.getByTestId("roc-auc")).toContainText(/ROC AUC 0\.\d+/);
+
+  // The Viewport summarises the model layer by layer.
+  await showTab(page, "Viewport");
+  await expect(page.getByTestId("model-summary")).toContainText("conv2d");
 });

@@ -48,9 +48,11 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const refusal = useRef<string | undefined>(undefined);
   const loads = useEditor((s) => s.loads);
   useEffect(() => {
-    // Each opened document is fitted into view; an empty one starts at 100 % (fitting nothing would zoom all the way in).
+    // Each document opened is fitted into view (React Flow waits for its nodes to be measured); an
+    // empty one starts at 100 % (fitting nothing would zoom all the way in). Not the fitView prop:
+    // that one fires whenever the canvas first gets nodes, which in a docked panel can be later.
     const fresh = useEditor.getState().history.present;
-    const timer = setTimeout(() => void (fresh.nodes.length > 0 ? flow.fitView({ duration: 200, maxZoom: 1.2 }) : flow.setViewport({ x: 40, y: 40, zoom: 1 })), 0);
+    const timer = setTimeout(() => void (fresh.nodes.length > 0 ? flow.fitView({ maxZoom: 1.2 }) : flow.setViewport({ x: 40, y: 40, zoom: 1 })), 0);
     return () => clearTimeout(timer);
   }, [loads, flow]);
 
@@ -230,8 +232,6 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}
-        fitView
-        fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
         colorMode="system"
         proOptions={{ hideAttribution: true }}

@@ -1,10 +1,19 @@
 "use client";
 
 import { ReactFlowProvider } from "@xyflow/react";
+import { DockviewReact, themeAbyss, type DockviewApi, type DockviewReadyEvent, type IDockviewPanelProps } from "dockview-react";
+import "dockview-react/dist/styles/dockview.css";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FunctionComponent } from "react";
 import { emptyDocument, loadDocument, serializeDocument } from "../../lib/editor/document";
 import { useApi } from "../api/server-url";
+import { useDatasets, type DatasetCatalog } from "../api/use-datasets";
+import { ConsolePanel } from "../workspace/console-panel";
+import { restoreLayout, saveLayout, type PanelId } from "../workspace/layout";
+import { DashboardPanel } from "../workspace/dashboard-panel";
+import { ScriptPanel } from "../workspace/script-panel";
+import { ToolsPanel } from "../workspace/tools-panel";
+import { ViewportPanel } from "../workspace/viewport-panel";
 import { Canvas } from "./canvas";
 import { CodePanel } from "./code-panel";
 import { useDocument, useEditor } from "./editor-store";
@@ -14,15 +23,43 @@ import { PropertiesPanel } from "./properties-panel";
 import { persistServerLink, restoreServerLink, saveToServer } from "./server-graphs";
 import { templateDocument, Toolbar } from "./toolbar";
 import { TrainPanel } from "./train-panel";
-import { useAnalysis } from "./use-analysis";
-import { useDatasets } from "../api/use-datasets";
+import { useAnalysis, type DocumentAnalysis } from "./use-analysis";
 import { useShortcuts } from "./use-shortcuts";
 import "./editor.css";
 
 const AUTOSAVE_KEY = "cyxwiz.editor.autosave";
-const TABS = ["Problems", "Code", "Train"] as const;
 
-/** The node editor workspace: palette, canvas, properties, and problems/code/training below. */
+/** What every panel may need, shared through context because dockview renders panels in its own tree. */
+interface WorkspaceData {
+  analysis: DocumentAnalysis;
+  catalog: DatasetCatalog;
+  suggestions: Record<string, string[]>;
+  searchRef: React.RefObject<HTMLInputElement | null>;
+}
+
+const WorkspaceContext = createContext<WorkspaceData | undefined>(undefined);
+const useWorkspace = () => useContext(WorkspaceContext) as WorkspaceData;
+
+const panel = (render: (data: WorkspaceData) => React.ReactNode): FunctionComponent<IDockviewPanelProps> =>
+  function Panel() {
+    return <div className="panel-body">{render(useWorkspace())}</div>;
+  };
+
+const COMPONENTS: Record<PanelId, FunctionComponent<IDockviewPanelProps>> = {
+  editor: panel(({ analysis }) => <Canvas analysis={analysis} />),
+  script: panel(() => <ScriptPanel />),
+  viewport: panel(({ analysis }) => <ViewportPanel analysis={analysis} />),
+  palette: panel(({ searchRef }) => <Palette searchRef={searchRef} />),
+  properties: panel(({ analysis, suggestions }) => <PropertiesPanel analysis={analysis} suggestions={suggestions} />),
+  problems: panel(({ analysis }) => <ProblemsPanel analysis={analysis} />),
+  code: panel(({ analysis }) => <CodePanel analysis={analysis} />),
+  train: panel(({ analysis, catalog }) => <TrainPanel analysis={analysis} catalog={catalog} />),
+  dashboard: panel(() => <DashboardPanel />),
+  tools: panel(() => <ToolsPanel />),
+  console: panel(() => <ConsolePanel />),
+};
+
+/** The Engine's workspace: a toolbar over dockable panels around the node editor. */
 export function EditorWorkspace() {
   return (
     <ReactFlowProvider>
@@ -39,8 +76,8 @@ function Workspace() {
   const notice = useEditor((s) => s.notice);
   const server = useEditor((s) => s.server);
   const searchRef = useRef<HTMLInputElement>(null);
-  const [tab, setTab] = useState<(typeof TABS)[number]>("Problems");
   const [restored, setRestored] = useState(false);
+  const [dock, setDock] = useState<DockviewApi>();
 
   const requested = useSearchParams().get("template");
   useEffect(() => {
@@ -73,38 +110,27 @@ function Workspace() {
     };
   }, [doc, server, restored]);
 
+  const onReady = useCallback((event: DockviewReadyEvent) => {
+    restoreLayout(event.api);
+    event.api.onDidLayoutChange(() => saveLayout(event.api));
+    setDock(event.api);
+  }, []);
+
+  // The Problems tab carries the count, so that it shows from behind other tabs.
+  const problems = analysis.analysis.issues.length;
+  useEffect(() => dock?.getPanel("problems")?.api.setTitle(problems > 0 ? `Problems (${problems})` : "Problems"), [dock, problems]);
+
   const api = useApi();
   const save = useCallback(() => void saveToServer(api), [api]);
   useShortcuts(searchRef, save);
 
-  const problems = analysis.analysis.issues.length;
+  const data = useMemo(() => ({ analysis, catalog, suggestions, searchRef }), [analysis, catalog, suggestions]);
   return (
     <div className="workspace">
-      <Toolbar />
-      <Palette searchRef={searchRef} />
-      {restored && <Canvas analysis={analysis} />}
-      <PropertiesPanel analysis={analysis} suggestions={suggestions} />
-      <section className="bottom-panel" aria-label="Problems, code and training">
-        <div className="row" role="tablist">
-          {TABS.map((t) => (
-            <button key={t} type="button" role="tab" aria-selected={t === tab} className={`tab${t === tab ? " active" : ""}`} onClick={() => setTab(t)} data-testid={`tab-${t.toLowerCase()}`}>
-              {t}
-              {t === "Problems" && problems > 0 ? ` (${problems})` : ""}
-            </button>
-          ))}
-          <span className="spacer" />
-          <span className="muted small">
-            {analysis.analysis.totalParams.toLocaleString("en-US")} params · {problems === 0 ? "ready" : `${problems} problem${problems > 1 ? "s" : ""}`}
-          </span>
-        </div>
-        <div className="tab-body" role="tabpanel">
-          {tab === "Problems" && <ProblemsPanel analysis={analysis} />}
-          {tab === "Code" && <CodePanel analysis={analysis} />}
-          <div hidden={tab !== "Train"}>
-            <TrainPanel analysis={analysis} catalog={catalog} />
-          </div>
-        </div>
-      </section>
+      <Toolbar dock={dock} />
+      <WorkspaceContext.Provider value={data}>
+        <div className="dock">{restored && <DockviewReact components={COMPONENTS} onReady={onReady} theme={themeAbyss} />}</div>
+      </WorkspaceContext.Provider>
       {notice && <Toast key={notice.at} kind={notice.kind} message={notice.message} />}
     </div>
   );

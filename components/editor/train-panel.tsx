@@ -16,6 +16,9 @@ import { MetricsChart, type CurvePoint } from "../dashboard/metrics-chart";
 import { ProgressBar } from "../dashboard/status-badge";
 import { HyperparameterFields, useHyperparameterForm, valuesFrom } from "../engine/hyperparameter-fields";
 import { createWebWorkerExecutor } from "../worker/web-worker-executor";
+import { writeLog } from "../workspace/console-store";
+import { followJob } from "../workspace/follow-job";
+import { useRuns } from "../workspace/runs-store";
 import { useDocument, useEditor } from "./editor-store";
 import { downloadText } from "./files";
 import type { DocumentAnalysis } from "./use-analysis";
@@ -63,6 +66,9 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
     setMessage("measuring this browser's backends and downloading the dataset…");
     const current = { abort: new AbortController(), pause: new PauseController() };
     control.current = current;
+    const runId = `local-${Date.now()}`;
+    const runs = useRuns.getState();
+    runs.start({ id: runId, name: `${doc.name} · ${new Date().toLocaleTimeString()}`, source: "local" });
     try {
       executor.current ??= createWebWorkerExecutor();
       const [probed, bytes] = await Promise.all([probe ? Promise.resolve(probe) : executor.current.probe(), fetchVerified(new URL(`/artifacts/${dataset.sha256}`, api.serverUrl).toString(), dataset.sha256)]);
@@ -74,6 +80,8 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
         (p) => {
           setProgress(p.progress);
           setPoints((list) => [...list, { step: p.step, values: p.metrics }]);
+          runs.append(runId, [{ step: p.step, values: { ...p.metrics, samples_per_s: p.samplesPerSecond } }]);
+          if (p.epochEnd) writeLog("training", "info", `epoch ${p.epoch}/${p.totalEpochs}: ${formatMetrics(p.metrics)} · ${Math.round(p.samplesPerSecond)} samples/s`);
         },
         current.abort.signal,
         current.pause,
@@ -81,9 +89,14 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
       setOutcome(result);
       setPhase("done");
       setMessage(`trained in ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend}`);
+      runs.finish(runId, "done", { predictions: result.predictions, classNames: dataset.spec.targets.classNames, note: `${result.backend}, ${(result.durationMs / 1000).toFixed(1)} s` });
+      writeLog("training", "info", `trained in ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend}: ${formatMetrics(result.finalMetrics)}`);
     } catch (error) {
-      setPhase(current.abort.signal.aborted ? "idle" : "failed");
-      setMessage(current.abort.signal.aborted ? "stopped" : (error as Error).message);
+      const stopped = current.abort.signal.aborted;
+      setPhase(stopped ? "idle" : "failed");
+      setMessage(stopped ? "stopped" : (error as Error).message);
+      runs.finish(runId, stopped ? "stopped" : "failed");
+      writeLog("training", stopped ? "info" : "error", stopped ? "training stopped" : `training failed: ${(error as Error).message}`);
     }
   };
 
@@ -108,6 +121,7 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
       });
       setJobId(job?.id);
       useEditor.getState().notify("info", `Submitted to the network as job ${job?.id.slice(0, 8)}`);
+      if (job) void followJob(api, job.id, doc.name);
     } catch (error) {
       setMessage(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
     }
@@ -172,4 +186,12 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
       </div>
     </section>
   );
+}
+
+/** "loss 0.1234 · accuracy 0.9610 · val_loss …" for log lines. */
+function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .filter(([k]) => k !== "lr")
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(" · ");
 }

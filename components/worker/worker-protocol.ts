@@ -2,6 +2,7 @@ import type { ModelGraph } from "../../lib/graph/types";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import type { TrainingProgress } from "../../lib/train/progress";
+import type { Predictions } from "../../lib/train/train-loop";
 
 /** Messages between the volunteer page and its training Web Worker. */
 export type WorkerRequest =
@@ -15,6 +16,7 @@ export interface TrainedPayload {
   modelJson: Record<string, unknown>;
   weights: ArrayBuffer;
   finalMetrics: Record<string, number>;
+  predictions?: Predictions;
   backend: string;
   durationMs: number;
 }

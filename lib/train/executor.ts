@@ -6,7 +6,7 @@ import { exportModel, type ExportedModel } from "./export";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import type { TrainingProgress } from "./progress";
-import { disposeModel, trainGraph } from "./train-loop";
+import { disposeModel, trainGraph, type Predictions } from "./train-loop";
 
 export interface TrainingJob {
   graph: ModelGraph;
@@ -17,6 +17,7 @@ export interface TrainingJob {
 
 export interface TrainingOutcome extends ExportedModel {
   finalMetrics: Record<string, number>;
+  predictions?: Predictions;
   backend: string;
   durationMs: number;
 }
@@ -51,7 +52,7 @@ export function createLocalExecutor(
       });
       try {
         const exported = await exportModel(tf, result.model);
-        return { ...exported, finalMetrics: result.finalMetrics, backend: result.backend, durationMs: result.durationMs };
+        return { ...exported, finalMetrics: result.finalMetrics, predictions: result.predictions, backend: result.backend, durationMs: result.durationMs };
       } finally {
         disposeModel(result.model);
       }

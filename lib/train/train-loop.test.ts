@@ -49,6 +49,31 @@ describe("trainGraph", () => {
     disposeModel(result.model);
   });
 
+  it("hands back a classifier's predictions on the held-out part, agreeing with its accuracy", async () => {
+    const result = await trainGraph({ tf, graph, hyperparameters: hp, dataset: blobs(300) });
+    const predictions = result.predictions;
+    disposeModel(result.model);
+    expect(predictions).toMatchObject({ part: "validation", classes: 3 });
+    const { labels, scores } = predictions as NonNullable<typeof predictions>;
+    expect(labels).toHaveLength(60);
+    expect(scores).toHaveLength(180);
+    const predicted = Array.from(labels, (_, i) => [0, 1, 2].reduce((best, k) => ((scores[i * 3 + k] as number) > (scores[i * 3 + best] as number) ? k : best), 0));
+    const accuracy = predicted.filter((p, i) => p === labels[i]).length / labels.length;
+    expect(accuracy).toBeCloseTo(result.finalMetrics.val_accuracy as number, 5);
+  });
+
+  it("hands back no predictions for a regression", async () => {
+    const regression = chain("line", [
+      { id: "in", type: "Input", params: { shape: [2] } },
+      { id: "head", type: "Dense", params: { units: 1 } },
+      { id: "out", type: "Output", params: { loss: "meanSquaredError" } },
+    ]);
+    const data = blobs(60);
+    const result = await trainGraph({ tf, graph: regression, hyperparameters: { ...hp, epochs: 1 }, dataset: { ...data, spec: { ...data.spec, task: "regression", targets: { shape: [], dtype: "uint8" } } } });
+    disposeModel(result.model);
+    expect(result.predictions).toBeUndefined();
+  });
+
   it("closes every epoch with a report that carries validation metrics", async () => {
     const ends: TrainingProgress[] = [];
     const result = await trainGraph({

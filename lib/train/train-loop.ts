@@ -2,6 +2,7 @@ import type * as tfjs from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset-format";
 import { seededRandom, shuffledIndices } from "../data/random";
 import type { ModelGraph } from "../graph/types";
+import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import { compileGraph, setLearningRate } from "./compile";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
@@ -29,9 +30,23 @@ export interface TrainOptions {
   pause?: PauseController;
 }
 
+/**
+ * A classifier's outputs on held-out data, for the confusion matrix and ROC/PR curves: class
+ * indices, and per sample either k class probabilities (k > 1 outputs) or one probability of
+ * class 1 (a single sigmoid output, classes = 2).
+ */
+export interface Predictions {
+  part: "validation" | "test";
+  labels: Int32Array;
+  scores: Float32Array;
+  classes: number;
+}
+
 export interface TrainResult {
   model: tfjs.LayersModel;
   finalMetrics: Record<string, number>;
+  /** Set for classifiers with held-out data (the test part if there is one, else validation). */
+  predictions?: Predictions;
   /** The report that closed each epoch. */
   epochs: TrainingProgress[];
   durationMs: number;
@@ -63,6 +78,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const batches = Math.ceil(train.count / hp.batchSize);
   const epochs: TrainingProgress[] = [];
   let metrics: Record<string, number> = {};
+  let predictions: Predictions | undefined;
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
       const epochStart = performance.now();
@@ -102,13 +118,15 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
     }
     // The test part is scored once, after training, so that nothing was tuned on it.
     if (test.count > 0) metrics = { ...metrics, ...(await evaluate(tf, model, test, hp.batchSize, "test_")) };
+    const heldOut = test.count > 0 ? { part: "test" as const, data: test } : validation.count > 0 ? { part: "validation" as const, data: validation } : undefined;
+    if (heldOut && CLASSIFICATION_LOSSES.includes(loss as LossName)) predictions = await predictClasses(tf, model, heldOut.data, heldOut.part);
   } catch (error) {
     disposeModel(model);
     throw error;
   } finally {
     data.dispose();
   }
-  return { model, finalMetrics: metrics, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
+  return { model, finalMetrics: metrics, predictions, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
 }
 
 function report(
@@ -141,6 +159,21 @@ async function evaluate(tf: typeof tfjs, model: tfjs.LayersModel, part: DataPart
   const values = await Promise.all(scalars.map((s) => s.data()));
   tf.dispose(scalars);
   return Object.fromEntries(model.metricsNames.map((name, i) => [`${prefix}${metricName(name)}`, values[i]?.[0] ?? NaN]));
+}
+
+async function predictClasses(tf: typeof tfjs, model: tfjs.LayersModel, part: DataPart, name: Predictions["part"]): Promise<Predictions | undefined> {
+  const output = model.predict(part.x, { batchSize: 1024 }) as tfjs.Tensor;
+  try {
+    if (output.rank !== 2) return undefined;
+    const k = output.shape[1] as number;
+    // One-hot targets give their class by argmax; integer or 0/1 targets are the class already.
+    const labels = tf.tidy(() => (part.y.rank === 2 && (part.y.shape[1] as number) > 1 ? tf.argMax(part.y, 1) : tf.round(part.y.flatten()).toInt()));
+    const values = (await labels.data()) as Int32Array;
+    labels.dispose();
+    return { part: name, labels: Int32Array.from(values), scores: Float32Array.from(await output.data()), classes: k > 1 ? k : 2 };
+  } finally {
+    output.dispose();
+  }
 }
 
 /** Frees a trained model with its optimizer state (model.dispose() leaves the optimizer's slots). */

@@ -1,6 +1,6 @@
 import { encodeDataset, type Dataset, type DatasetSpec } from "../../lib/data/dataset-format";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
-import type { ArtifactStore } from "../artifacts/store";
+import type { ArtifactStore, StoredArtifact } from "../artifacts/store";
 import type { Prisma } from "../db/database";
 import { buildBuiltinDatasets } from "./builtin";
 
@@ -20,18 +20,33 @@ export class DatasetCatalog {
   }
 
   async register(dataset: Dataset, builtin = false): Promise<DatasetRecord> {
-    const bytes = encodeDataset(dataset);
-    const { sha256, size } = await this.artifacts.put(bytes);
+    const { sha256, size } = await this.store(dataset);
     const { spec } = dataset;
-    await this.prisma.$executeRaw`
-      INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${sha256}, ${size}, ${CXDS_MEDIA_TYPE})
-      ON CONFLICT (sha256) DO NOTHING`;
     await this.prisma.$executeRaw`
       INSERT INTO datasets (name, description, sha256, size_bytes, spec, builtin)
       VALUES (${spec.name}, ${spec.description ?? ""}, ${sha256}, ${size}, ${JSON.stringify(spec)}::jsonb, ${builtin})
       ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes,
         spec = EXCLUDED.spec, description = EXCLUDED.description`;
     return (await this.byName(spec.name)) as DatasetRecord;
+  }
+
+  /** Adds a dataset under a name nobody has taken; undefined, replacing nothing, when the name is taken. */
+  async add(dataset: Dataset): Promise<DatasetRecord | undefined> {
+    const { sha256, size } = await this.store(dataset);
+    const { spec } = dataset;
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO datasets (name, description, sha256, size_bytes, spec)
+      VALUES (${spec.name}, ${spec.description ?? ""}, ${sha256}, ${size}, ${JSON.stringify(spec)}::jsonb)
+      ON CONFLICT (name) DO NOTHING`;
+    return inserted ? this.byName(spec.name) : undefined;
+  }
+
+  private async store(dataset: Dataset): Promise<StoredArtifact> {
+    const stored = await this.artifacts.put(encodeDataset(dataset));
+    await this.prisma.$executeRaw`
+      INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${stored.sha256}, ${stored.size}, ${CXDS_MEDIA_TYPE})
+      ON CONFLICT (sha256) DO NOTHING`;
+    return stored;
   }
 
   async list(): Promise<DatasetRecord[]> {

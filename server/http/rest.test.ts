@@ -1,24 +1,28 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
+import { encodeDataset, type Dataset } from "../../lib/data/dataset-format";
+import type { DatasetRecord } from "../../lib/data/dataset-record";
+import { labelledPairs } from "../../lib/data/test-fixtures";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
+import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { queueJob } from "../../tests/helpers/fixtures";
 import { templates as builtinTemplates } from "../../lib/graph/templates";
 import { restRoutes } from "./rest";
 import type { HttpResult, Router } from "./router";
 
-describe("REST handlers", () => {
+describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
   let t: TestContext;
   let router: Router;
   beforeAll(async () => {
-    t = await createTestContext("pglite");
+    t = await createTestContext(kind);
     router = restRoutes(t.ctx);
   });
   afterAll(async () => {
     await t.close();
   });
 
-  async function call(method: string, url: string, options: { headers?: Record<string, string>; body?: Uint8Array } = {}): Promise<HttpResult> {
+  async function call(method: string, url: string, options: { headers?: Record<string, string>; body?: Uint8Array | Readable } = {}): Promise<HttpResult> {
     const parsed = new URL(url, "http://test");
     const found = router.match(method, parsed.pathname);
     if (!found || found === "method_not_allowed") return { status: found ? 405 : 404 };
@@ -28,7 +32,7 @@ describe("REST handlers", () => {
       params: found.params,
       query: parsed.searchParams,
       headers: options.headers ?? {},
-      body: Readable.from(options.body ? [options.body] : []),
+      body: options.body instanceof Readable ? options.body : Readable.from(options.body ? [options.body] : []),
     });
   }
 
@@ -37,7 +41,7 @@ describe("REST handlers", () => {
   it("reports health with the database and bus in use", async () => {
     const result = await call("GET", "/api/v1/health");
     expect(result.status).toBe(200);
-    expect(body(result)).toMatchObject({ status: "ok", database: "pglite", eventBus: "memory" });
+    expect(body(result)).toMatchObject({ status: "ok", database: kind, eventBus: "memory" });
   });
 
   it("lists the built-in templates with their graphs and parameter counts", async () => {
@@ -102,6 +106,82 @@ describe("REST handlers", () => {
     expect(body(ok)).toEqual({ sha256, size: bytes.length, uri: `/artifacts/${sha256}` });
     const wrong = await call("POST", "/api/v1/artifacts", { headers: { authorization: `Bearer ${token}`, "x-content-sha256": "b".repeat(64) }, body: bytes });
     expect(wrong.status).toBe(400);
+  });
+
+  describe("dataset upload", () => {
+    const upload: Dataset = labelledPairs("uploaded", "two labelled points");
+    const names = async () => (await t.ctx.datasets.list()).map((d) => d.name);
+    const download = async (name: string) => Buffer.concat(await (body<Readable>(await call("GET", `/api/v1/datasets/${name}/file`)).toArray()));
+
+    it("registers the file, lists it and serves the same bytes back", async () => {
+      const bytes = encodeDataset(upload);
+      const result = await call("POST", "/api/v1/datasets?name=uploaded", { body: bytes });
+      expect(result.status).toBe(201);
+      const { datasets } = body<{ datasets: DatasetRecord[] }>(await call("GET", "/api/v1/datasets"));
+      expect(datasets.find((d) => d.name === "uploaded")).toEqual(body(result));
+      expect(body(result)).toMatchObject({ name: "uploaded", description: "two labelled points", builtin: false, sizeBytes: bytes.length, spec: upload.spec });
+      expect(new Uint8Array(await download("uploaded"))).toEqual(bytes);
+    });
+
+    it("names the dataset, in the catalog and in its file's header, as the request does", async () => {
+      const result = await call("POST", "/api/v1/datasets?name=renamed&description=given", { body: encodeDataset(upload) });
+      expect(body<DatasetRecord>(result).spec).toMatchObject({ name: "renamed", description: "given" });
+      expect(new Uint8Array(await download("renamed"))).toEqual(encodeDataset({ ...upload, spec: { ...upload.spec, name: "renamed", description: "given" } }));
+    });
+
+    it("refuses a name outside [a-z0-9._-] with 400 naming the field, storing nothing", async () => {
+      const before = await names();
+      const result = await call("POST", "/api/v1/datasets?name=My%20Data", { body: encodeDataset(upload) });
+      expect(result).toMatchObject({ status: 400, body: { error: { code: "invalid_argument", message: expect.stringMatching(/^name must be/) } } });
+      expect(await names()).toEqual(before);
+    });
+
+    it("refuses a request without a name with 400", async () => {
+      expect((await call("POST", "/api/v1/datasets", { body: encodeDataset(upload) })).status).toBe(400);
+    });
+
+    it("refuses the name of a built-in dataset with 409, leaving it as it was", async () => {
+      const before = await t.ctx.datasets.list();
+      const result = await call("POST", "/api/v1/datasets?name=mnist-digits", { body: encodeDataset(upload) });
+      expect(result).toMatchObject({ status: 409, body: { error: { code: "already_exists" } } });
+      expect(await t.ctx.datasets.list()).toEqual(before);
+    });
+
+    it("refuses the name of an uploaded dataset with 409", async () => {
+      await call("POST", "/api/v1/datasets?name=twice", { body: encodeDataset(upload) });
+      const second = { ...upload, targets: Int32Array.from([0, 0]) };
+      expect((await call("POST", "/api/v1/datasets?name=twice", { body: encodeDataset(second) })).status).toBe(409);
+      expect(new Uint8Array(await download("twice"))).toEqual(encodeDataset({ ...upload, spec: { ...upload.spec, name: "twice" } }));
+    });
+
+    it("refuses a body that is not CXDS with 400 and the reason, storing nothing", async () => {
+      const before = await names();
+      const result = await call("POST", "/api/v1/datasets?name=not-cxds", { body: new TextEncoder().encode("x,y\n1,2\n") });
+      expect(result).toMatchObject({ status: 400, body: { error: { message: "not a CXDS dataset file" } } });
+      expect(await names()).toEqual(before);
+    });
+
+    it("refuses a truncated file with 400 and the reason", async () => {
+      const bytes = encodeDataset(upload);
+      const result = await call("POST", "/api/v1/datasets?name=truncated", { body: bytes.subarray(0, bytes.length - 4) });
+      expect(result).toMatchObject({ status: 400, body: { error: { message: "dataset file is truncated" } } });
+    });
+
+    it("refuses a declared length over 256 MiB with 413 before reading the body", async () => {
+      const headers = { "content-length": String(256 * 1024 ** 2 + 1) };
+      const result = await call("POST", "/api/v1/datasets?name=huge", { headers, body: encodeDataset(upload) });
+      expect(result.status).toBe(413);
+    });
+
+    it("refuses a body that grows past 256 MiB with 413, storing nothing", async () => {
+      const before = await names();
+      const mebibyte = new Uint8Array(1024 ** 2);
+      const endless = Readable.from((function* () {
+        for (let i = 0; i <= 256; i++) yield mebibyte;
+      })());
+      expect((await call("POST", "/api/v1/datasets?name=huge", { body: endless })).status).toBe(413);
+      expect(await names()).toEqual(before);
+    });
   });
 
   it("answers 405 for a known path with the wrong method", () => {

@@ -1,7 +1,10 @@
+import type { Readable } from "node:stream";
 import { toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { JobSchema } from "../../gen/cyxwiz/v1/job_pb";
+import { DatasetFormatError, type Dataset } from "../../lib/data/dataset-format";
 import { SHA256_HEX } from "../../lib/data/hash";
+import { readDatasetFile } from "../../lib/data/import/cxds";
 import { analyzeGraph } from "../../lib/graph/analyze";
 import { templates } from "../../lib/graph/templates";
 import { ArtifactError } from "../artifacts/store";
@@ -15,6 +18,10 @@ import { UUID } from "../jobs/job-store";
 import type { NodeRow } from "../nodes/node-store";
 import { artifactPath } from "../rpc/node-service";
 import { httpError, json, Router, type HttpRequest, type HttpResult } from "./router";
+
+const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const MAX_DESCRIPTION = 1000;
+const MAX_DATASET_UPLOAD_BYTES = 256 * 1024 ** 2;
 
 const CONNECT_TO_HTTP: Partial<Record<Code, number>> = { [Code.Unauthenticated]: 401, [Code.PermissionDenied]: 403 };
 
@@ -70,6 +77,36 @@ export function restRoutes(ctx: ServerContext): Router {
   );
 
   router.add("GET", "/api/v1/datasets", async () => json({ datasets: await ctx.datasets.list() }));
+
+  // Open to anyone who can reach the Engine, like SubmitJob, until sign-in brings user accounts.
+  router.add("POST", "/api/v1/datasets", async (req) => {
+    const name = req.query.get("name") ?? "";
+    if (!DATASET_NAME.test(name)) {
+      return httpError(400, "invalid_argument", 'name must be 1 to 64 of a-z, 0-9, ".", "_" and "-", starting with a letter or digit');
+    }
+    const description = req.query.get("description") ?? undefined;
+    if (description !== undefined && description.length > MAX_DESCRIPTION) {
+      return httpError(400, "invalid_argument", `description must be at most ${MAX_DESCRIPTION} characters`);
+    }
+    const taken = () => httpError(409, "already_exists", `a dataset named "${name}" already exists`);
+    if (await ctx.datasets.resolve(name)) return taken();
+    const limit = Math.min(MAX_DATASET_UPLOAD_BYTES, ctx.config.maxArtifactBytes);
+    const tooLarge = httpError(413, "too_large", `a dataset file may be at most ${limit} bytes`);
+    if (Number(req.headers["content-length"]) > limit) return tooLarge;
+    const bytes = await readBody(req.body, limit);
+    if (!bytes) return tooLarge;
+    let dataset: Dataset;
+    try {
+      dataset = readDatasetFile(bytes);
+    } catch (error) {
+      if (error instanceof DatasetFormatError) return httpError(400, "invalid_argument", error.message);
+      throw error;
+    }
+    // The name goes into the file's header too: a job checks its graph's Dataset node against the header.
+    const spec = { ...dataset.spec, name, description: description ?? dataset.spec.description };
+    const record = await ctx.datasets.add({ ...dataset, spec });
+    return record ? json(record, 201) : taken();
+  });
 
   /** An artifact's bytes, cacheable forever (its name is its hash). */
   const artifact = async (req: HttpRequest, sha256: string, headers: Record<string, string> = {}): Promise<HttpResult> => {
@@ -127,6 +164,18 @@ export function restRoutes(ctx: ServerContext): Router {
   }
 
   return router;
+}
+
+/** The whole body, or undefined as soon as it passes limit bytes (leaving the loop stops the upload there). */
+async function readBody(body: Readable, limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function nodeJson(node: NodeRow, timeoutSeconds: number) {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { DatasetFormatError, encodeDataset, type Dataset, type DatasetSpec } from "../dataset-format";
+import { labelledPairs } from "../test-fixtures";
+import { readDatasetFile } from "./cxds";
+
+const good: Dataset = labelledPairs();
+
+/** A file whose header is the given JSON, laid out as encodeDataset lays out a real one. */
+function withHeader(header: unknown, dataset: Dataset = good): Uint8Array {
+  return encodeDataset({ ...dataset, spec: header as DatasetSpec });
+}
+
+const patched = (patch: Record<string, unknown>) => withHeader({ ...good.spec, ...patch });
+
+/** Magic, version and header only: for headers encodeDataset itself could not lay out. */
+function headerOnly(header: string): Uint8Array {
+  const text = new TextEncoder().encode(header);
+  const bytes = new Uint8Array(12 + text.length);
+  bytes.set(new TextEncoder().encode("CXDS"));
+  new DataView(bytes.buffer).setUint32(4, 1, true);
+  new DataView(bytes.buffer).setUint32(8, text.length, true);
+  bytes.set(text, 12);
+  return bytes;
+}
+
+describe("readDatasetFile", () => {
+  it("decodes a valid file with its spec and arrays", () => {
+    const dataset = readDatasetFile(encodeDataset(good));
+    expect(dataset.spec).toEqual(good.spec);
+    expect([...dataset.targets]).toEqual([1, 0]);
+  });
+
+  it("drops header fields it does not know", () => {
+    expect(readDatasetFile(patched({ secret: "x" })).spec).toEqual(good.spec);
+  });
+
+  it("refuses bytes that are not CXDS", () => {
+    expect(() => readDatasetFile(new TextEncoder().encode("name,value\n1,2\n"))).toThrow("not a CXDS dataset file");
+  });
+
+  it("refuses a truncated file", () => {
+    const bytes = encodeDataset(good);
+    expect(() => readDatasetFile(bytes.subarray(0, bytes.length - 1))).toThrow("dataset file is truncated");
+  });
+
+  it("refuses a header that is not JSON as a DatasetFormatError", () => {
+    expect(() => readDatasetFile(headerOnly("{not json"))).toThrow(DatasetFormatError);
+  });
+
+  it("refuses a header without the fields its layout needs, saying it is malformed", () => {
+    const { features: _, ...header } = good.spec;
+    expect(() => readDatasetFile(headerOnly(JSON.stringify(header)))).toThrow(/^the CXDS header is malformed/);
+  });
+
+  it("refuses an unknown task", () => {
+    expect(() => readDatasetFile(patched({ task: "ranking" }))).toThrow('invalid CXDS file: task must be "classification" or "regression"');
+  });
+
+  it("refuses an unknown dtype", () => {
+    const header = { ...good.spec, features: { ...good.spec.features, dtype: "float64" } };
+    expect(() => readDatasetFile(withHeader(header))).toThrow("invalid CXDS file: features.dtype must be one of uint8, int32, float32");
+  });
+
+  it("refuses class names that do not match the class count", () => {
+    const header = { ...good.spec, targets: { ...good.spec.targets, classNames: ["only"] } };
+    expect(() => readDatasetFile(withHeader(header))).toThrow("invalid CXDS file: targets.classNames must name each of targets.classes classes");
+  });
+
+  it("refuses a class index outside the declared classes, naming the sample", () => {
+    const bytes = encodeDataset({ ...good, targets: Int32Array.from([1, 2]) });
+    expect(() => readDatasetFile(bytes)).toThrow("invalid CXDS file: sample 1 has target 2, not a class index below 2");
+  });
+});
