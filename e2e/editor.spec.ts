@@ -226,3 +226,31 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
   await showTab(page, "Viewport");
   await expect(page.getByTestId("model-summary")).toContainText("conv2d");
 });
+
+test("a person imports a CSV, checks its classes and split, uploads it and points the model at it", async ({ page }) => {
+  await page.goto("/editor");
+  await page.getByRole("combobox", { name: "Start from a template" }).selectOption("mlp-digits");
+  await showTab(page, "Datasets");
+
+  // A text value in a feature column is refused, naming the column and the row.
+  const pick = async (name: string, text: string) => {
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByText("CSV or JSON table").click()]);
+    await chooser.setFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+  };
+  await pick("broken.csv", "x1,x2,label\n1,2,no\n3,oops,yes\n");
+  await expect(page.getByTestId("dataset-error")).toContainText('column "x2" is a feature and must be numeric, but row 2 has "oops"');
+
+  const rows = Array.from({ length: 20 }, (_, i) => `${(i % 2) + i / 100},${i / 10},${i % 2 ? "yes" : "no"}`);
+  await pick("e2e-points.csv", `x1,x2,label\n${rows.join("\n")}\n`);
+  await expect(page.getByTestId("dataset-table")).toContainText("x2");
+  await expect(page.getByTestId("class-balance")).toContainText("10 (50.0 %)");
+  await expect(page.getByTestId("split-counts")).toHaveText("train 16 · validation 2 · test 2");
+
+  await page.getByRole("button", { name: "Upload to the server" }).click();
+  await page.getByRole("button", { name: "Use “e2e-points” in the model" }).click();
+  // The digits MLP takes 784 pixels, not 2 columns: the model now says so, naming the dataset.
+  await expect(page.getByTestId("problems")).toContainText('node "input" (Input): shape [28, 28, 1] does not match dataset "e2e-points" samples [2]');
+
+  await showTab(page, "Assets");
+  await expect(page.getByRole("list", { name: "Datasets" })).toContainText("e2e-points");
+});

@@ -10,7 +10,9 @@ import { useApi } from "../api/server-url";
 import { useDatasets, type DatasetCatalog } from "../api/use-datasets";
 import { ConsolePanel } from "../workspace/console-panel";
 import { restoreLayout, saveLayout, type PanelId } from "../workspace/layout";
+import { AssetsPanel } from "../workspace/assets-panel";
 import { DashboardPanel } from "../workspace/dashboard-panel";
+import { DatasetPanel } from "../workspace/dataset-panel";
 import { ScriptPanel } from "../workspace/script-panel";
 import { ToolsPanel } from "../workspace/tools-panel";
 import { ViewportPanel } from "../workspace/viewport-panel";
@@ -50,7 +52,9 @@ const COMPONENTS: Record<PanelId, FunctionComponent<IDockviewPanelProps>> = {
   script: panel(() => <ScriptPanel />),
   viewport: panel(({ analysis }) => <ViewportPanel analysis={analysis} />),
   palette: panel(({ searchRef }) => <Palette searchRef={searchRef} />),
+  assets: panel(({ catalog }) => <AssetsPanel catalog={catalog} />),
   properties: panel(({ analysis, suggestions }) => <PropertiesPanel analysis={analysis} suggestions={suggestions} />),
+  datasets: panel(({ catalog }) => <DatasetPanel catalog={catalog} />),
   problems: panel(({ analysis }) => <ProblemsPanel analysis={analysis} />),
   code: panel(({ analysis }) => <CodePanel analysis={analysis} />),
   train: panel(({ analysis, catalog }) => <TrainPanel analysis={analysis} catalog={catalog} />),

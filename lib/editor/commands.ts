@@ -116,3 +116,24 @@ export function parseFragment(text: string): Fragment | undefined {
     return undefined;
   }
 }
+
+/**
+ * Points the model at a dataset: the Dataset node takes the name (and a Split node the fractions,
+ * when given); a model without a Dataset node gets one, plugged into its Input's data input.
+ */
+export function pointAtDataset(doc: EditorDocument, name: string, split?: { validation: number; test: number }): EditorDocument {
+  let next = doc;
+  const existing = next.nodes.find((n) => n.type === "Dataset");
+  if (existing) {
+    next = setParams(next, existing.id, { ...existing.params, name });
+  } else {
+    const input = next.nodes.find((n) => n.type === "Input");
+    const at = input ? { x: input.position.x - 260, y: input.position.y } : { x: 0, y: 0 };
+    const added = addNode(next, "Dataset", at);
+    next = setParams(added.doc, added.id, { name });
+    if (input && !next.edges.some((e) => e.target === input.id && e.targetHandle === "data")) next = connect(next, added.id, input.id, "data");
+  }
+  const splitNode = next.nodes.find((n) => n.type === "Split");
+  if (split && splitNode) next = setParams(next, splitNode.id, { ...splitNode.params, ...split });
+  return next;
+}

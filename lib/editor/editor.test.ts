@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeGraph } from "../graph/analyze";
 import { mlpDigits } from "../graph/templates/mlp-digits";
-import { addNode, connect, copyFragment, parseFragment, pasteFragment, removeNodes, setParams } from "./commands";
+import { addNode, connect, copyFragment, parseFragment, pasteFragment, removeNodes, setParams, pointAtDataset } from "./commands";
 import { attachmentHandles, checkConnection, inputHandles } from "./connections";
 import { emptyDocument, fromExecutionGraph, loadDocument, serializeDocument, toExecutionGraph } from "./document";
 import { commit, redo, replace, settle, startHistory, undo } from "./history";
@@ -163,5 +163,23 @@ describe("auto-layout", () => {
   it("keeps parameters it did not touch", () => {
     const doc = setParams(fromExecutionGraph(mlpDigits.graph), "hidden1", { units: 7 });
     expect(doc.nodes.find((n) => n.id === "hidden1")?.params).toEqual({ units: 7 });
+  });
+});
+
+describe("pointing a model at a dataset", () => {
+  it("adds a Dataset node plugged into the Input when the model has none", () => {
+    const doc = pointAtDataset(fromExecutionGraph(mlpDigits.graph), "my-digits");
+    const dataset = doc.nodes.find((n) => n.type === "Dataset");
+    expect(dataset?.params.name).toBe("my-digits");
+    expect(doc.edges).toContainEqual(expect.objectContaining({ source: dataset?.id, target: "input", targetHandle: "data" }));
+    expect(analysisOf(doc).data?.dataset).toBe("my-digits");
+  });
+
+  it("renames the existing Dataset node and sets the Split's fractions", () => {
+    let doc = pointAtDataset(fromExecutionGraph(mlpDigits.graph), "first");
+    const { doc: withSplit, id } = addNode(doc, "Split", { x: 0, y: 0 });
+    doc = pointAtDataset(withSplit, "second", { validation: 0.2, test: 0.1 });
+    expect(doc.nodes.filter((n) => n.type === "Dataset").map((n) => n.params.name)).toEqual(["second"]);
+    expect(doc.nodes.find((n) => n.id === id)?.params).toMatchObject({ validation: 0.2, test: 0.1 });
   });
 });
