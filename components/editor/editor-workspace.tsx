@@ -47,9 +47,22 @@ const panel = (render: (data: WorkspaceData) => React.ReactNode): FunctionCompon
     return <div className="panel-body">{render(useWorkspace())}</div>;
   };
 
+/** A heavy panel (Monaco) mounts the first time it is shown, so that the editor's first load stays light. */
+const lazyPanel = (render: (data: WorkspaceData) => React.ReactNode): FunctionComponent<IDockviewPanelProps> =>
+  function LazyPanel({ api }) {
+    const [shown, setShown] = useState(api.isVisible);
+    useEffect(() => {
+      if (shown) return;
+      const listener = api.onDidVisibilityChange((event) => event.isVisible && setShown(true));
+      return () => listener.dispose();
+    }, [api, shown]);
+    const data = useWorkspace();
+    return <div className="panel-body">{shown && render(data)}</div>;
+  };
+
 const COMPONENTS: Record<PanelId, FunctionComponent<IDockviewPanelProps>> = {
   editor: panel(({ analysis }) => <Canvas analysis={analysis} />),
-  script: panel(() => <ScriptPanel />),
+  script: lazyPanel(() => <ScriptPanel />),
   viewport: panel(({ analysis }) => <ViewportPanel analysis={analysis} />),
   palette: panel(({ searchRef }) => <Palette searchRef={searchRef} />),
   assets: panel(({ catalog }) => <AssetsPanel catalog={catalog} />),
