@@ -10,6 +10,7 @@ import { exampleGraph, exampleLayers } from "../graph/examples";
 import { templates } from "../graph/templates";
 import { mlpDigits } from "../graph/templates/mlp-digits";
 import type { ModelGraph } from "../graph/types";
+import { klDivergence } from "../graph/layers/custom-tfjs";
 import { compileGraph } from "../train/compile";
 import { tf } from "../train/runtime-tf";
 import { disposeModel } from "../train/train-loop";
@@ -121,7 +122,41 @@ for entry in json.loads(sys.argv[1]):
     expect(tfjs).toContain("export const learningRateAt = (epoch, base) =>");
   });
 
-  it.each(["MultiHeadAttention", "TransformerEncoder", "PositionalEncoding"])(
+  it("trains the VAE's generated code with its KL term in PyTorch and TensorFlow.js", async () => {
+    const vae = templates.find((t) => t.id === "vae-digits")?.graph as ModelGraph;
+    const torchFile = path.join(OUT, "vae_train_torch.py");
+    writeFileSync(torchFile, generateCode(vae, "pytorch"));
+    const driver = `
+import importlib.util, json, sys, torch
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+torch.manual_seed(0)
+x = module.example_inputs(4)[0].abs().clamp(0, 1)
+loss = module.train_step([x], x)
+print(json.dumps({"loss": loss, "kl": float(module.added_losses())}))
+`;
+    const torch = JSON.parse(execFileSync(pythonWithTorch(), ["-c", driver, torchFile], { encoding: "utf8" })) as { loss: number; kl: number };
+    expect(torch.kl).toBeGreaterThan(0);
+    expect(torch.loss).toBeGreaterThan(torch.kl);
+
+    await tf.setBackend("cpu");
+    const jsFile = path.join(OUT, "vae_train.mjs");
+    writeFileSync(jsFile, generateCode(vae, "tfjs"));
+    const { model } = (await import(pathToFileURL(jsFile).href)) as { model: tf.LayersModel };
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 3);
+    // The generated class leaves the KL term of a training-mode call for the loss, as the runtime layer does.
+    const sampling = model.layers.find((l) => l.getClassName() === "CyxSampling") as tf.layers.Layer;
+    const [mean, logVar] = [tf.tensor2d([[0.5, -1]]), tf.tensor2d([[0, 1]])];
+    sampling.call([mean, logVar], { training: true });
+    const kl = sampling.calculateLosses().map((l) => l.dataSync()[0] as number);
+    expect(kl).toHaveLength(1);
+    expect(kl[0]).toBeCloseTo(0.002 * (klDivergence(tf, mean, logVar).dataSync()[0] as number), 6);
+    expect(Number.isFinite((await model.trainOnBatch(x, x)) as number)).toBe(true);
+    disposeModel(model);
+  });
+
+  it.each(["MultiHeadAttention", "TransformerEncoder", "PositionalEncoding", "Sampling"])(
     "emits a %s class that computes what the runtime layer computes",
     async (type) => {
       await tf.setBackend("cpu");

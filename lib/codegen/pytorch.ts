@@ -27,10 +27,12 @@ export function generatePytorch(graph: ModelGraph, training?: CodegenTraining): 
   const forward: string[] = [];
   const helpers = [];
   const penalties: [string, Regularization][] = [];
+  let addedLosses = false;
   for (const node of plan.nodes) {
     if (node.node.layer.category === "input") continue;
     if (node.args.regularization) penalties.push([node.name, node.args.regularization]);
     const code = requireCodegen(node).pytorch(node.args);
+    addedLosses ||= code.addsLoss === true;
     helpers.push(code.helpers);
     if (code.module) init.push(`self.${node.name} = ${code.module}`);
     forward.push(`${node.name} = ${code.forward(node.inputs as [string, ...string[]], `self.${node.name}`)}`);
@@ -69,7 +71,7 @@ export function generatePytorch(graph: ModelGraph, training?: CodegenTraining): 
     "",
     "",
     "model = Model()",
-    ...(plan.trainable ? trainingCode(plan, penalties) : []),
+    ...(plan.trainable ? trainingCode(plan, penalties, addedLosses) : []),
     ...(data.length ? ["", "", ...data] : []),
     ...(trains ? ["", "", ...trainLoop(plan)] : []),
     "",
@@ -123,7 +125,7 @@ function exampleInput(node: CodePlan["inputs"][number]): string {
  * The optimizer (the graph's optimizer node, else the job's), its schedule, the regularizer
  * penalties and one training step; a model without weights has nothing to optimise.
  */
-function trainingCode(plan: CodePlan, penalties: [string, Regularization][]): string[] {
+function trainingCode(plan: CodePlan, penalties: [string, Regularization][], addedLosses: boolean): string[] {
   const { optimizer, schedule, training } = plan;
   const optimizerCode = optimizer?.definition.optimizer
     ? optimizer.definition.optimizer.codegen.pytorch(optimizer.params)
@@ -136,16 +138,20 @@ function trainingCode(plan: CodePlan, penalties: [string, Regularization][]): st
   const regularization = terms.filter(Boolean).length
     ? ["", "", "def regularization():", '    """The L1/L2 penalties of the regularizer nodes, added to the loss."""', `    return ${terms.filter(Boolean).join(" + ")}`]
     : [];
+  const added = addedLosses
+    ? ["", "", "def added_losses():", '    """Losses the layers kept in this forward pass (a VAE\'s KL divergence)."""', '    return sum(m.added_loss for m in model.modules() if hasattr(m, "added_loss"))']
+    : [];
   return [
     `optimizer = ${optimizerCode}`,
     ...scheduler,
     ...regularization,
+    ...added,
     "",
     "",
     "def train_step(inputs, target):",
     "    model.train()",
     "    optimizer.zero_grad()",
-    `    loss = loss_fn(model(*inputs), target)${regularization.length ? " + regularization()" : ""}`,
+    `    loss = loss_fn(model(*inputs), target)${regularization.length ? " + regularization()" : ""}${added.length ? " + added_losses()" : ""}`,
     "    loss.backward()",
     "    optimizer.step()",
     "    return loss.item()",

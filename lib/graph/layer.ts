@@ -57,6 +57,8 @@ export interface PytorchCode {
   /** Expression for the output, given the input variables (at least one) and the module's attribute (self.<name>). */
   forward(inputs: [string, ...string[]], self: string): string;
   helpers?: Helper[];
+  /** The module keeps a loss of its own as added_loss (a VAE's KL term), which the training step adds. */
+  addsLoss?: boolean;
 }
 
 /** Keras or tfjs code for one node: a layer constructor, called on the node's inputs. */

@@ -48,6 +48,7 @@ import { multiply } from "./layers/multiply";
 import { output } from "./layers/output";
 import { permute } from "./layers/permute";
 import { positionalEncoding } from "./layers/positional-encoding";
+import { sampling } from "./layers/sampling";
 import { prelu } from "./layers/prelu";
 import { relu } from "./layers/relu";
 import { reshape } from "./layers/reshape";
@@ -89,6 +90,7 @@ const definitions = [
   multiHeadAttention,
   transformerEncoder,
   positionalEncoding,
+  sampling,
   relu,
   leakyRelu,
   prelu,

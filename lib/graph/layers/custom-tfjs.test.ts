@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { tf } from "../../train/runtime-tf";
-import { customLayers } from "./custom-tfjs";
+import { customLayers, klDivergence } from "./custom-tfjs";
 
 /**
  * The custom layers are built from differentiable tfjs ops; these checks compare their gradients
@@ -74,5 +74,62 @@ describe("custom tfjs layers", () => {
     expect(table[0]?.[1]?.[2]).toBeCloseTo(Math.sin(1 / 100), 5);
     const g = tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input) as tf.Tensor) as tf.Scalar)(x());
     expect([...new Set(g.dataSync())]).toEqual([1]);
+  });
+
+  describe("Sampling (VAE)", () => {
+    const mean = () => tf.tensor2d([[0.5, -1], [2, 0]]);
+    const logVar = () => tf.tensor2d([[0, 1], [-1, 0.5]]);
+
+    it("passes the mean through outside training", () => {
+      const layer = new (customLayers(tf).CyxSampling)({});
+      expect((layer.apply([mean(), logVar()]) as tf.Tensor).arraySync()).toEqual(mean().arraySync());
+    });
+
+    it("draws, while training, with the mean and variance its inputs ask for", () => {
+      const layer = new (customLayers(tf).CyxSampling)({ seed: 3 });
+      const many = tf.fill([4000, 2], 1.5);
+      const spread = tf.fill([4000, 2], Math.log(4));
+      const z = layer.call([many, spread], { training: true }) as tf.Tensor;
+      const { mean: m, variance } = tf.moments(z, 0);
+      for (const v of m.dataSync()) expect(v).toBeCloseTo(1.5, 1);
+      for (const v of variance.dataSync()) expect(Math.abs(v - 4)).toBeLessThan(0.3);
+    });
+
+    it("computes the KL divergence to N(0, 1) in closed form", () => {
+      // Per sample: -0.5 · Σ(1 + logVar − mean² − exp(logVar)), then the batch mean.
+      const perSample = [
+        -0.5 * (1 + 0 - 0.25 - 1 + (1 + 1 - 1 - Math.E)),
+        -0.5 * (1 - 1 - 4 - Math.exp(-1) + (1 + 0.5 - 0 - Math.exp(0.5))),
+      ];
+      expect(klDivergence(tf, mean(), logVar()).dataSync()[0]).toBeCloseTo((perSample[0]! + perSample[1]!) / 2, 5);
+    });
+
+    it("has KL gradients that match finite differences and the analytic derivatives", () => {
+      expect(numericGradientCheck((m) => klDivergence(tf, m, logVar()), mean(), 4)).toBeLessThan(0.02);
+      expect(numericGradientCheck((v) => klDivergence(tf, mean(), v), logVar(), 4)).toBeLessThan(0.02);
+      // d/dmean = mean / batch; d/dlogVar = (exp(logVar) − 1) / (2 · batch).
+      const dMean = tf.grad((m: tf.Tensor) => klDivergence(tf, m, logVar()))(mean()).arraySync() as number[][];
+      const dLogVar = tf.grad((v: tf.Tensor) => klDivergence(tf, mean(), v))(logVar()).arraySync() as number[][];
+      expect(dMean[1]?.[0]).toBeCloseTo(2 / 2, 5);
+      expect(dLogVar[0]?.[1]).toBeCloseTo((Math.E - 1) / 4, 5);
+    });
+
+    it("adds klWeight times the KL term to the training loss", async () => {
+      const lossWith = async (klWeight: number) => {
+        const input = tf.input({ shape: [3] });
+        const m = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+        const v = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ seed: 2 }) }).apply(input) as tf.SymbolicTensor;
+        const z = new (customLayers(tf).CyxSampling)({ klWeight, seed: 9 }).apply([m, v]) as tf.SymbolicTensor;
+        const model = tf.model({ inputs: input, outputs: z });
+        model.compile({ optimizer: tf.train.sgd(0), loss: "meanSquaredError" });
+        const x = tf.tensor2d([[1, 0, -1], [0.5, 2, 0]]);
+        const [means, logVars] = tf.model({ inputs: input, outputs: [m, v] }).predict(x) as tf.Tensor[];
+        const loss = (await model.trainOnBatch(x, tf.zeros([2, 2]))) as number;
+        return { loss, kl: klDivergence(tf, means as tf.Tensor, logVars as tf.Tensor).dataSync()[0] as number };
+      };
+      const without = await lossWith(0);
+      const weighted = await lossWith(0.5);
+      expect(weighted.loss - without.loss).toBeCloseTo(0.5 * weighted.kl, 4);
+    });
   });
 });

@@ -2,8 +2,8 @@ import type * as tfjs from "@tensorflow/tfjs";
 import type { Helper } from "../layer";
 
 /**
- * tfjs layers that tfjs-layers lacks: multi-head attention, a transformer encoder block and
- * sinusoidal positional encoding. The classes are made per tf instance (graph code never imports
+ * tfjs layers that tfjs-layers lacks: multi-head attention, a transformer encoder block,
+ * sinusoidal positional encoding and a VAE's sampling step. The classes are made per tf instance (graph code never imports
  * tfjs) and registered for serialisation, so saved models load again. TFJS_SOURCES holds the same
  * classes as JavaScript for generated code; a test checks both compute the same thing.
  */
@@ -85,6 +85,11 @@ const pairOf = (input: tfjs.Shape | tfjs.Shape[]): [tfjs.Shape, tfjs.Shape] =>
   Array.isArray(input[0]) ? [(input as tfjs.Shape[])[0] as tfjs.Shape, ((input as tfjs.Shape[])[1] ?? (input as tfjs.Shape[])[0]) as tfjs.Shape] : [input as tfjs.Shape, input as tfjs.Shape];
 
 const tensorsOf = (inputs: Tensor | Tensor[]): [Tensor, Tensor] => (Array.isArray(inputs) ? [inputs[0] as Tensor, (inputs[1] ?? inputs[0]) as Tensor] : [inputs, inputs]);
+
+/** KL(N(mean, exp(logVar)) ‖ N(0, 1)) per sample, summed over the latent axis and averaged over the batch. */
+export function klDivergence(tf: typeof tfjs, mean: Tensor, logVar: Tensor): tfjs.Scalar {
+  return tf.mean(tf.mul(tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mean), tf.exp(logVar))), -1), -0.5));
+}
 
 function defineClasses(tf: typeof tfjs) {
   class CyxMultiHeadAttention extends tf.layers.Layer {
@@ -189,8 +194,46 @@ function defineClasses(tf: typeof tfjs) {
     }
   }
 
-  for (const cls of [CyxMultiHeadAttention, CyxTransformerEncoder, CyxPositionalEncoding]) tf.serialization.registerClass(cls);
-  return { CyxMultiHeadAttention, CyxTransformerEncoder, CyxPositionalEncoding };
+  /**
+   * A VAE's reparameterisation: z = mean + exp(logVar / 2) · ε while training (the mean otherwise),
+   * adding klWeight · KL(N(mean, exp(logVar)) ‖ N(0, 1)), averaged over the batch, to the model's
+   * loss. The KL term is the one computed in this training step's forward pass: tfjs asks layers
+   * for their losses inside the same gradient scope, after the forward pass.
+   */
+  class CyxSampling extends tf.layers.Layer {
+    static className = "CyxSampling";
+    readonly klWeight: number;
+    readonly seed: number;
+    private draws = 0;
+    private kl?: Tensor;
+
+    constructor(config: { klWeight?: number; seed?: number; name?: string }) {
+      super(config);
+      this.klWeight = config.klWeight ?? 1;
+      this.seed = config.seed ?? 0;
+      this.addLoss(() => (this.kl && !this.kl.isDisposed ? (this.kl as tfjs.Scalar) : tf.scalar(0)));
+    }
+
+    override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
+      return pairOf(inputShape)[0];
+    }
+
+    override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+      const [mean, logVar] = tensorsOf(inputs);
+      if (!kwargs.training) return mean.clone();
+      this.kl = tf.mul(klDivergence(tf, mean, logVar), this.klWeight);
+      // Seeded, and different at every step, so that a seeded job trains reproducibly.
+      const noise = tf.randomNormal(mean.shape, 0, 1, "float32", this.seed * 1_000_003 + this.draws++);
+      return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise));
+    }
+
+    override getConfig() {
+      return { ...super.getConfig(), klWeight: this.klWeight, seed: this.seed };
+    }
+  }
+
+  for (const cls of [CyxMultiHeadAttention, CyxTransformerEncoder, CyxPositionalEncoding, CyxSampling]) tf.serialization.registerClass(cls);
+  return { CyxMultiHeadAttention, CyxTransformerEncoder, CyxPositionalEncoding, CyxSampling };
 }
 
 const cache = new WeakMap<object, ReturnType<typeof defineClasses>>();
@@ -245,7 +288,7 @@ const cyxInputs = (inputs) => (Array.isArray(inputs) ? [inputs[0], inputs[1] ?? 
 const CORE: Helper = { name: "cyxAttentionCore", source: SHARED_SOURCE };
 
 /** The custom classes as JavaScript, for generated tfjs code (each entry lists what it needs). */
-export const TFJS_SOURCES: Record<"attention" | "transformer" | "positional", Helper[]> = {
+export const TFJS_SOURCES: Record<"attention" | "transformer" | "positional" | "sampling", Helper[]> = {
   attention: [CORE, {
     name: "CyxMultiHeadAttention",
     source: `class CyxMultiHeadAttention extends tf.layers.Layer {
@@ -347,5 +390,33 @@ tf.serialization.registerClass(CyxTransformerEncoder);`,
   }
 }
 tf.serialization.registerClass(CyxPositionalEncoding);`,
+  }],
+  sampling: [{
+    name: "CyxSampling",
+    source: `class CyxSampling extends tf.layers.Layer {
+  static className = "CyxSampling";
+  constructor(config) {
+    super(config);
+    this.klWeight = config.klWeight ?? 1;
+    this.seed = config.seed ?? 0;
+    this.draws = 0;
+    // The KL term of this training step's forward pass joins the model's loss.
+    this.addLoss(() => (this.kl && !this.kl.isDisposed ? this.kl : tf.scalar(0)));
+  }
+  computeOutputShape(inputShape) {
+    return Array.isArray(inputShape[0]) ? inputShape[0] : inputShape;
+  }
+  call(inputs, kwargs) {
+    const [mean, logVar] = inputs;
+    if (!kwargs.training) return mean.clone();
+    this.kl = tf.mul(tf.mean(tf.mul(tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mean), tf.exp(logVar))), -1), -0.5)), this.klWeight);
+    const noise = tf.randomNormal(mean.shape, 0, 1, "float32", this.seed * 1000003 + this.draws++);
+    return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise));
+  }
+  getConfig() {
+    return { ...super.getConfig(), klWeight: this.klWeight, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(CyxSampling);`,
   }],
 };

@@ -82,3 +82,45 @@ export const denseAutoencoder: ModelTemplate = {
     output,
   ]),
 };
+
+export const vae: ModelTemplate = {
+  ...reconstruction,
+  id: "vae-digits",
+  name: "Variational autoencoder (VAE) · digits",
+  description: "A convolutional encoder maps each digit to the mean and log-variance of an 8-number code; Sampling draws from it (adding the KL term) and the decoder redraws the digit.",
+  hyperparameters: { epochs: 3, batchSize: 32, learningRate: 0.002, optimizer: "adam" },
+  graph: dag(
+    "Variational autoencoder",
+    [
+      input,
+      node("enc1", "Conv2D", { filters: 16, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }),
+      node("enc2", "Conv2D", { filters: 32, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }),
+      node("flatten", "Flatten"),
+      node("features", "Dense", { units: 64, activation: "relu" }),
+      node("mean", "Dense", { units: 8 }),
+      node("log_var", "Dense", { units: 8 }),
+      // KL is summed over the code and the reconstruction error averaged over pixels: a small β balances them.
+      node("z", "Sampling", { klWeight: 0.002 }),
+      node("dec1", "Dense", { units: 7 * 7 * 32, activation: "relu" }),
+      node("grid", "Reshape", { targetShape: [7, 7, 32] }),
+      node("up1", "Conv2DTranspose", { filters: 16, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }),
+      node("pixels", "Conv2DTranspose", { filters: 1, kernelSize: 3, strides: 2, padding: "same", activation: "sigmoid" }),
+      output,
+    ],
+    [
+      ["input", "enc1"],
+      ["enc1", "enc2"],
+      ["enc2", "flatten"],
+      ["flatten", "features"],
+      ["features", "mean"],
+      ["features", "log_var"],
+      ["mean", "z", "in0"],
+      ["log_var", "z", "in1"],
+      ["z", "dec1"],
+      ["dec1", "grid"],
+      ["grid", "up1"],
+      ["up1", "pixels"],
+      ["pixels", "output"],
+    ],
+  ),
+};

@@ -1,4 +1,4 @@
-import { convAutoencoder, denseAutoencoder, unet } from "./autoencoders";
+import { convAutoencoder, denseAutoencoder, unet, vae } from "./autoencoders";
 import { cnnDigits } from "./cnn-digits";
 import { deepMlp, inception, lenet5, mobilenet, resnet, vgg, xception } from "./image-classifiers";
 import { mlpDigits } from "./mlp-digits";
@@ -22,6 +22,7 @@ export const templates: readonly ModelTemplate[] = [
   unet,
   convAutoencoder,
   denseAutoencoder,
+  vae,
   lstmText,
   gruText,
   stackedGru,
