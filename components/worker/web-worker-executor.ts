@@ -2,7 +2,7 @@ import type { ProbeResult } from "../../lib/train/backend-probe";
 import { GraphCompileError } from "../../lib/train/compile";
 import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
 import type { TrainingProgress } from "../../lib/train/progress";
-import { TrainingAborted } from "../../lib/train/train-loop";
+import { TrainingAborted, TrainingDiverged } from "../../lib/train/train-loop";
 import type { WorkerRequest, WorkerResponse } from "./worker-protocol";
 
 type Pending = {
@@ -15,6 +15,7 @@ type Pending = {
 function revive(error: { name: string; message: string }): Error {
   if (error.name === "TrainingAborted") return new TrainingAborted();
   if (error.name === "GraphCompileError") return new GraphCompileError(error.message);
+  if (error.name === "TrainingDiverged") return new TrainingDiverged(error.message);
   return new Error(error.message);
 }
 

@@ -11,6 +11,7 @@ import type { ProbeResult } from "../train/backend-probe";
 import type { TrainingExecutor } from "../train/executor";
 import { withWeightsPath } from "../train/export";
 import { GraphCompileError } from "../train/compile";
+import { isRetryable } from "./retry";
 import type { Hyperparameters } from "../train/hyperparameters";
 import type { TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
@@ -290,8 +291,7 @@ export class NodeAgent {
     if (aborted && error instanceof TrainingAborted) return;
     this.update({ failedJobs: this.state.failedJobs + 1, lastError: describe(error) });
     this.note("error", `job ${jobId} failed: ${describe(error)}`);
-    // An invalid graph fails the same way everywhere; anything else may work on another node.
-    const retryable = !(error instanceof GraphCompileError);
+    const retryable = isRetryable(error);
     await this.client
       .reportFailure({ nodeId, jobId, error: describe(error), retryable })
       .catch((e: unknown) => this.note("warn", `could not report the failure: ${describe(e)}`));

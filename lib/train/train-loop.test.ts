@@ -5,7 +5,7 @@ import { chain } from "../graph/templates/template";
 import type { Hyperparameters } from "./hyperparameters";
 import type { TrainingProgress } from "./progress";
 import { tf } from "./runtime-tf";
-import { disposeModel, TrainingAborted, trainGraph } from "./train-loop";
+import { disposeModel, TrainingAborted, TrainingDiverged, trainGraph } from "./train-loop";
 
 /** Three well-separated Gaussian blobs in 2-D: any working trainer gets them right. */
 function blobs(count: number): Dataset {
@@ -33,6 +33,12 @@ const graph = chain("blobs", [
   { id: "head", type: "Dense", params: { units: 3 } },
   { id: "softmax", type: "Softmax", params: {} },
   { id: "out", type: "Output", params: {} },
+]);
+
+const regression = chain("line", [
+  { id: "in", type: "Input", params: { shape: [2] } },
+  { id: "head", type: "Dense", params: { units: 1 } },
+  { id: "out", type: "Output", params: { loss: "meanSquaredError" } },
 ]);
 
 const hp: Hyperparameters = { epochs: 4, batchSize: 16, learningRate: 0.05, optimizer: "adam", validationSplit: 0.2, seed: 11 };
@@ -63,11 +69,6 @@ describe("trainGraph", () => {
   });
 
   it("hands back no predictions for a regression", async () => {
-    const regression = chain("line", [
-      { id: "in", type: "Input", params: { shape: [2] } },
-      { id: "head", type: "Dense", params: { units: 1 } },
-      { id: "out", type: "Output", params: { loss: "meanSquaredError" } },
-    ]);
     const data = blobs(60);
     const result = await trainGraph({ tf, graph: regression, hyperparameters: { ...hp, epochs: 1 }, dataset: { ...data, spec: { ...data.spec, task: "regression", targets: { shape: [], dtype: "uint8" } } } });
     disposeModel(result.model);
@@ -118,6 +119,30 @@ describe("trainGraph", () => {
       onProgress: (p) => void (p.epoch === 2 && controller.abort()),
     });
     await expect(run).rejects.toBeInstanceOf(TrainingAborted);
+  });
+
+  it("stops with TrainingDiverged naming the epoch when the loss is no longer a number", async () => {
+    const points = blobs(120);
+    const targets = Float32Array.from(points.targets);
+    targets[7] = Number.NaN;
+    const data: Dataset = { ...points, targets, spec: { ...points.spec, task: "regression", targets: { shape: [], dtype: "float32" } } };
+    const run = trainGraph({ tf, graph: regression, hyperparameters: { ...hp, validationSplit: 0 }, dataset: data });
+    await expect(run).rejects.toThrow(TrainingDiverged);
+    await expect(run).rejects.toThrow(/^the loss became NaN at epoch 1, batch \d+ of 8: lower the learning rate/);
+  });
+
+  it("holds the same number of tensors at the end of every epoch", async () => {
+    const counts: number[] = [];
+    const result = await trainGraph({
+      tf,
+      graph,
+      hyperparameters: { ...hp, epochs: 5 },
+      dataset: blobs(120),
+      onProgress: (p) => void (p.epochEnd && counts.push(tf.memory().numTensors)),
+    });
+    disposeModel(result.model);
+    expect(counts).toHaveLength(5);
+    expect(new Set(counts).size).toBe(1);
   });
 
   it("leaves no tensors behind once the model is disposed", async () => {

@@ -17,6 +17,11 @@ export class TrainingAborted extends Error {
   }
 }
 
+/** The loss stopped being a number: training cannot recover, and retrying elsewhere would diverge the same way. */
+export class TrainingDiverged extends Error {
+  override name = "TrainingDiverged";
+}
+
 export interface TrainOptions {
   tf: typeof tfjs;
   graph: ModelGraph;
@@ -98,6 +103,11 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         const out = await model.trainOnBatch(xb, yb);
         tf.dispose([idx, gathered, xb, yb]);
         const values = Array.isArray(out) ? out : [out];
+        if (!Number.isFinite(values[0])) {
+          throw new TrainingDiverged(
+            `the loss became ${values[0]} at epoch ${epoch}, batch ${b + 1} of ${batches}: lower the learning rate, normalise the inputs, or look for NaN values in the data`,
+          );
+        }
         model.metricsNames.forEach((name, i) => {
           sums[metricName(name)] = (sums[metricName(name)] ?? 0) + (values[i] ?? NaN) * size;
         });
