@@ -27,6 +27,7 @@ Usage:
       --dataset URI          dataset:NAME or sha256:HEX (a template brings its own)
       --epochs N --batch-size N --learning-rate X --optimizer adam|sgd
       --validation-split X --seed N --name TEXT
+      --early-stopping N (epochs without improvement) --clip-norm X (largest gradient norm)
       --watch                follow the job until it ends
   cyxwiz status <job-id> [--watch] [--json]      a job's state; --watch follows it live
   cyxwiz worker [options]                        make this machine a compute node (cyxwiz worker --help)
@@ -57,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
         optimizer: { type: "string" },
         "validation-split": { type: "string" },
         seed: { type: "string" },
+        "early-stopping": { type: "string" },
+        "clip-norm": { type: "string" },
         target: { type: "string" },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },

@@ -10,6 +10,8 @@ export interface TrainingFlags {
   optimizer?: string;
   validationSplit?: string;
   seed?: string;
+  earlyStopping?: string;
+  clipNorm?: string;
 }
 
 export function trainingFlags(values: Record<string, string | boolean | undefined>): TrainingFlags {
@@ -22,6 +24,8 @@ export function trainingFlags(values: Record<string, string | boolean | undefine
     optimizer: text("optimizer"),
     validationSplit: text("validation-split"),
     seed: text("seed"),
+    earlyStopping: text("early-stopping"),
+    clipNorm: text("clip-norm"),
   };
 }
 
@@ -36,5 +40,7 @@ export function hyperparametersFrom(flags: TrainingFlags, template?: ModelTempla
     optimizer: flags.optimizer ?? defaults?.optimizer ?? "adam",
     validationSplit: number(flags.validationSplit, 0.1),
     seed: number(flags.seed, 0),
+    earlyStoppingPatience: number(flags.earlyStopping, 0),
+    clipNorm: number(flags.clipNorm, 0),
   };
 }

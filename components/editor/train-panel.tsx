@@ -88,7 +88,8 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
       );
       setOutcome(result);
       setPhase("done");
-      setMessage(`trained in ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend}`);
+      const early = result.stoppedEarly ? `; stopped early after epoch ${result.stoppedEarly.epoch}, keeping epoch ${result.stoppedEarly.bestEpoch}` : "";
+      setMessage(`trained in ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend}${early}`);
       runs.finish(runId, "done", { predictions: result.predictions, classNames: dataset.spec.targets.classNames, note: `${result.backend}, ${(result.durationMs / 1000).toFixed(1)} s` });
       writeLog("training", "info", `trained in ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend}: ${formatMetrics(result.finalMetrics)}`);
     } catch (error) {

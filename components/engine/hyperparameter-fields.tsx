@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { hyperparametersSchema, type Hyperparameters } from "../../lib/train/hyperparameters";
 
-type FieldName = "epochs" | "batchSize" | "learningRate" | "optimizer" | "validationSplit";
+type FieldName = "epochs" | "batchSize" | "learningRate" | "optimizer" | "validationSplit" | "earlyStoppingPatience" | "clipNorm";
 export type HyperparameterValues = Record<FieldName, string>;
 
 export const valuesFrom = (hp: Pick<Hyperparameters, "epochs" | "batchSize" | "learningRate" | "optimizer"> & { validationSplit?: number }): HyperparameterValues => ({
@@ -12,6 +12,8 @@ export const valuesFrom = (hp: Pick<Hyperparameters, "epochs" | "batchSize" | "l
   learningRate: String(hp.learningRate),
   optimizer: hp.optimizer,
   validationSplit: String(hp.validationSplit ?? 0.1),
+  earlyStoppingPatience: "0",
+  clipNorm: "0",
 });
 
 /** Training settings as form state, validated with the same schema the server uses. */
@@ -25,6 +27,8 @@ export function useHyperparameterForm(initial: HyperparameterValues) {
       learningRate: Number(values.learningRate),
       optimizer: values.optimizer,
       validationSplit: Number(values.validationSplit),
+      earlyStoppingPatience: Number(values.earlyStoppingPatience || 0),
+      clipNorm: Number(values.clipNorm || 0),
     });
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [i.path[0], i.message])));
@@ -38,7 +42,7 @@ export function useHyperparameterForm(initial: HyperparameterValues) {
 
 export type HyperparameterForm = ReturnType<typeof useHyperparameterForm>;
 
-/** Epochs, batch size, learning rate, optimizer and validation share, each with its hint or error. */
+/** Epochs, batch size, learning rate, optimizer, validation share, early stopping and gradient clipping, each with its hint or error. */
 export function HyperparameterFields({ form }: { form: HyperparameterForm }) {
   return (
     <div className="form-grid">
@@ -47,6 +51,8 @@ export function HyperparameterFields({ form }: { form: HyperparameterForm }) {
       <NumberField form={form} name="learningRate" label="Learning rate" hint="Step size, e.g. 0.001" step="any" />
       <OptimizerField form={form} />
       <NumberField form={form} name="validationSplit" label="Validation share" hint="Held out each epoch (0–0.5)" step="0.05" />
+      <NumberField form={form} name="earlyStoppingPatience" label="Early stopping" hint="Stop after this many epochs without a better validation loss, keeping the best (0: off)" step="1" />
+      <NumberField form={form} name="clipNorm" label="Gradient clipping" hint="Largest gradient norm per step (0: off)" step="any" />
     </div>
   );
 }

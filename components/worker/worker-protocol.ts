@@ -17,6 +17,7 @@ export interface TrainedPayload {
   weights: ArrayBuffer;
   finalMetrics: Record<string, number>;
   predictions?: Predictions;
+  stoppedEarly?: { epoch: number; bestEpoch: number };
   backend: string;
   durationMs: number;
 }

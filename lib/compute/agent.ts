@@ -277,6 +277,8 @@ export class NodeAgent {
         backend: outcome.backend,
       });
       this.update({ completedJobs: this.state.completedJobs + 1 });
+      const early = outcome.stoppedEarly;
+      if (early) this.note("info", `job ${jobId} stopped early after epoch ${early.epoch}: no improvement since epoch ${early.bestEpoch}, whose weights are kept`);
       this.note("info", `job ${jobId} completed: ${formatMetrics(outcome.finalMetrics)}`);
     } catch (error) {
       if (trainingStarted) this.addComputeTime(trainingStarted);
@@ -358,6 +360,8 @@ function toHyperparameters(a: JobAssignment): Hyperparameters {
     optimizer: hp?.optimizer === "sgd" ? "sgd" : "adam",
     validationSplit: hp?.validationSplit ?? 0,
     seed: hp?.seed ?? 0,
+    earlyStoppingPatience: hp?.earlyStoppingPatience ?? 0,
+    clipNorm: hp?.clipNorm ?? 0,
   };
 }
 

@@ -6,7 +6,7 @@ import { exportModel, type ExportedModel } from "./export";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import type { TrainingProgress } from "./progress";
-import { disposeModel, trainGraph, type Predictions } from "./train-loop";
+import { disposeModel, trainGraph, type Predictions, type TrainResult } from "./train-loop";
 
 export interface TrainingJob {
   graph: ModelGraph;
@@ -18,6 +18,7 @@ export interface TrainingJob {
 export interface TrainingOutcome extends ExportedModel {
   finalMetrics: Record<string, number>;
   predictions?: Predictions;
+  stoppedEarly?: TrainResult["stoppedEarly"];
   backend: string;
   durationMs: number;
 }
@@ -52,7 +53,8 @@ export function createLocalExecutor(
       });
       try {
         const exported = await exportModel(tf, result.model);
-        return { ...exported, finalMetrics: result.finalMetrics, predictions: result.predictions, backend: result.backend, durationMs: result.durationMs };
+        const { finalMetrics, predictions, stoppedEarly, backend, durationMs } = result;
+        return { ...exported, finalMetrics, predictions, stoppedEarly, backend, durationMs };
       } finally {
         disposeModel(result.model);
       }

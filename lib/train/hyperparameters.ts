@@ -12,6 +12,10 @@ export const hyperparametersSchema = z.object({
   validationSplit: z.number().min(0).max(0.5).default(0.1),
   /** 0 means "pick one"; the server fixes it at submission so that every attempt trains alike. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** Epochs without improvement before training stops (restoring the best epoch's weights); absent or 0 never stops early. */
+  earlyStoppingPatience: z.number().int().min(0).max(1000).optional(),
+  /** Largest global L2 norm of a step's gradients; absent or 0 leaves them alone. */
+  clipNorm: z.number().min(0).max(1e6).optional(),
 });
 
 export type Hyperparameters = z.output<typeof hyperparametersSchema>;
@@ -33,6 +37,8 @@ export const HYPERPARAMETER_FIELDS: Record<keyof Hyperparameters, string> = {
   optimizer: "optimizer",
   validationSplit: "validation_split",
   seed: "seed",
+  earlyStoppingPatience: "early_stopping_patience",
+  clipNorm: "clip_norm",
 };
 
 export type HyperparameterResult = { ok: true; value: Hyperparameters } | { ok: false; field: string; message: string };

@@ -131,6 +131,24 @@ describe("trainGraph", () => {
     await expect(run).rejects.toThrow(/^the loss became NaN at epoch 1, batch \d+ of 8: lower the learning rate/);
   });
 
+  it("stops early when the validation loss stops improving, keeping the best epoch's weights and metrics", async () => {
+    const before = tf.memory().numTensors;
+    // A learning rate this small leaves the loss where it started: no epoch improves on the first.
+    const result = await trainGraph({ tf, graph, hyperparameters: { ...hp, epochs: 10, learningRate: 1e-9, earlyStoppingPatience: 2 }, dataset: blobs(120) });
+    expect(result.stoppedEarly).toEqual({ epoch: 3, bestEpoch: 1 });
+    expect(result.epochs).toHaveLength(3);
+    expect(result.finalMetrics.val_loss).toBe(result.epochs[0]?.metrics.val_loss);
+    disposeModel(result.model);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("trains every epoch when early stopping is off", async () => {
+    const result = await trainGraph({ tf, graph, hyperparameters: { ...hp, learningRate: 1e-9 }, dataset: blobs(120) });
+    expect(result.stoppedEarly).toBeUndefined();
+    expect(result.epochs).toHaveLength(hp.epochs);
+    disposeModel(result.model);
+  });
+
   it("holds the same number of tensors at the end of every epoch", async () => {
     const counts: number[] = [];
     const result = await trainGraph({

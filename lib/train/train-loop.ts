@@ -8,6 +8,7 @@ import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
 import { prepareData, type DataPart, type PreparedData } from "./data-pipeline";
+import { clipGradientsByNorm, EarlyStopping } from "./refinements";
 import { periodicYield } from "./yield";
 
 export class TrainingAborted extends Error {
@@ -52,6 +53,8 @@ export interface TrainResult {
   finalMetrics: Record<string, number>;
   /** Set for classifiers with held-out data (the test part if there is one, else validation). */
   predictions?: Predictions;
+  /** Set when early stopping ended training: the epoch it stopped after, and the best epoch, whose weights the model holds. */
+  stoppedEarly?: { epoch: number; bestEpoch: number };
   /** The report that closed each epoch. */
   epochs: TrainingProgress[];
   durationMs: number;
@@ -69,6 +72,8 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const { tf, graph, hyperparameters: hp, dataset, signal } = options;
   const started = performance.now();
   const { model, loss, learningRate, schedule, analysis } = compileGraph(tf, graph, hp);
+  if (hp.clipNorm) clipGradientsByNorm(tf, model.optimizer, hp.clipNorm);
+  const earlyStopping = hp.earlyStoppingPatience ? new EarlyStopping(tf, hp.earlyStoppingPatience) : undefined;
   const shouldReport = throttle(options.progressIntervalMs ?? 1000);
   const yieldNow = periodicYield();
 
@@ -84,6 +89,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const epochs: TrainingProgress[] = [];
   let metrics: Record<string, number> = {};
   let predictions: Predictions | undefined;
+  let stoppedEarly: TrainResult["stoppedEarly"];
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
       const epochStart = performance.now();
@@ -125,6 +131,13 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       shouldReport(true);
       epochs.push(end);
       await options.onProgress?.(end);
+      // The validation loss decides when there is one; otherwise the training loss.
+      if (earlyStopping?.observe(epoch, metrics.val_loss ?? metrics.loss ?? Number.NaN, model) && epoch < hp.epochs) {
+        earlyStopping.restore(model);
+        stoppedEarly = { epoch, bestEpoch: earlyStopping.bestEpoch };
+        metrics = { ...(epochs[earlyStopping.bestEpoch - 1]?.metrics ?? metrics) };
+        break;
+      }
     }
     // The test part is scored once, after training, so that nothing was tuned on it.
     if (test.count > 0) metrics = { ...metrics, ...(await evaluate(tf, model, test, hp.batchSize, "test_")) };
@@ -135,8 +148,9 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
     throw error;
   } finally {
     data.dispose();
+    earlyStopping?.dispose();
   }
-  return { model, finalMetrics: metrics, predictions, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
+  return { model, finalMetrics: metrics, predictions, stoppedEarly, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
 }
 
 function report(

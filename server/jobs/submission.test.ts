@@ -73,6 +73,11 @@ describe("prepareSubmission", () => {
     expect(result.job.estimatedMemory).toBeGreaterThan(0n);
   });
 
+  it("carries early stopping and gradient clipping to the job", () => {
+    const result = prepareSubmission(config({ hyperparameters: { epochs: 9, batchSize: 8, learningRate: 0.1, earlyStoppingPatience: 2, clipNorm: 1.5 } }), digits, () => 42);
+    expect(result.ok && result.job.hyperparameters).toMatchObject({ earlyStoppingPatience: 2, clipNorm: 1.5 });
+  });
+
   it("keeps a seed the user chose", () => {
     const result = prepareSubmission(config({ hyperparameters: { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 7 } }), digits, () => 42);
     expect(result.ok && result.job.hyperparameters).toMatchObject({ seed: 7 });
@@ -107,6 +112,8 @@ describe("prepareSubmission", () => {
     [{ epochs: 0, batchSize: 32, learningRate: 0.01 }, "config.hyperparameters.epochs"],
     [{ epochs: 3, batchSize: 100_000, learningRate: 0.01 }, "config.hyperparameters.batch_size"],
     [{ epochs: 3, batchSize: 32, learningRate: -1 }, "config.hyperparameters.learning_rate"],
+    [{ epochs: 3, batchSize: 32, learningRate: 0.01, earlyStoppingPatience: 5000 }, "config.hyperparameters.early_stopping_patience"],
+    [{ epochs: 3, batchSize: 32, learningRate: 0.01, clipNorm: -1 }, "config.hyperparameters.clip_norm"],
   ])("names the out-of-range hyperparameter %o", (hyperparameters, field) => {
     expect(prepareSubmission(config({ hyperparameters }), digits, () => 1)).toMatchObject({ ok: false, field });
   });

@@ -54,6 +54,8 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
     optimizer: hpIn.optimizer || undefined,
     validationSplit: hpIn.validationSplit,
     seed: hpIn.seed,
+    earlyStoppingPatience: hpIn.earlyStoppingPatience,
+    clipNorm: hpIn.clipNorm,
   });
   if (!hp.ok) return reject(`config.${hp.field}`, hp.message.slice(hp.field.length + 2));
   const hyperparameters = { ...hp.value, seed: hp.value.seed || randomSeed() };
