@@ -26,6 +26,7 @@ import { nodeService } from "./rpc/node-service";
 import { GraphService } from "../gen/cyxwiz/v1/graph_service_pb";
 import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
+import { ServerMetrics } from "./ops/metrics";
 import { Dispatcher } from "./scheduler/dispatcher";
 import { startLivenessMonitor } from "./scheduler/monitor";
 
@@ -56,10 +57,14 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const dispatcher = new Dispatcher({
     prisma: db.prisma,
     jobs,
-    onAssigned: (job, entry) => publishJobEvent(bus, job, { statusChanged: true, logs: [entry] }),
+    onAssigned: (job, entry) => {
+      metrics.assignments.inc();
+      return publishJobEvent(bus, job, { statusChanged: true, logs: [entry] });
+    },
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
-  return { config, db, jobs, nodes, datasets, graphs, artifacts, bus, tokens, dispatcher, log, startedAt: new Date() };
+  const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
+  return { config, db, jobs, nodes, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
 }
 
 /** Composition root: config → context → scheduler loops → listeners. */

@@ -9,6 +9,7 @@ import type { Logger } from "./log";
 import type { NodeStore } from "./nodes/node-store";
 import type { Dispatcher } from "./scheduler/dispatcher";
 import type { GraphStore } from "./graphs/graph-store";
+import type { ServerMetrics } from "./ops/metrics";
 
 /** What handlers need, built once by app.ts. */
 export interface ServerContext {
@@ -23,5 +24,6 @@ export interface ServerContext {
   tokens: TokenService;
   dispatcher: Dispatcher;
   log: Logger;
+  metrics: ServerMetrics;
   startedAt: Date;
 }

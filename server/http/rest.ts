@@ -16,6 +16,7 @@ import { jobMessage } from "../jobs/job-message";
 import { JOB_STATUSES } from "../jobs/job-status";
 import { UUID } from "../jobs/job-store";
 import type { NodeRow } from "../nodes/node-store";
+import { schedulerStatus } from "../ops/scheduler-status";
 import { artifactPath } from "../rpc/node-service";
 import { httpError, json, Router, type HttpRequest, type HttpResult } from "./router";
 
@@ -39,6 +40,20 @@ export function restRoutes(ctx: ServerContext): Router {
       connectedNodes: ctx.dispatcher.attachedCount,
     });
   });
+
+  // Ready to take traffic: the database answers (health says the same and more, for people).
+  router.add("GET", "/api/v1/ready", async () => {
+    try {
+      await ctx.db.prisma.$queryRaw`SELECT 1`;
+      return json({ ready: true });
+    } catch (error) {
+      return httpError(503, "unavailable", `the database does not answer: ${(error as Error).message}`);
+    }
+  });
+
+  router.add("GET", "/api/v1/scheduler", async () => json(await schedulerStatus(ctx.db.prisma)));
+
+  router.add("GET", "/metrics", async () => ({ status: 200, headers: { "content-type": ctx.metrics.contentType }, body: Buffer.from(await ctx.metrics.render()) }));
 
   router.add("GET", "/api/v1/nodes", async () => json({ nodes: (await ctx.nodes.list()).map((n) => nodeJson(n, ctx.config.nodeTimeoutSeconds)) }));
 

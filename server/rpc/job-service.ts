@@ -38,6 +38,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1));
       if (!submission.ok) throw invalidArgument(submission.field, submission.message);
       const job = await jobs.create(submission.job);
+      ctx.metrics.submissions.inc();
       const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
       ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");
       await publishJobEvent(bus, job, { statusChanged: true, logs: [log] });

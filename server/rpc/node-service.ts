@@ -94,6 +94,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     async heartbeat(req, hctx) {
       const nodeId = await auth(hctx, req.nodeId);
       if (!(await nodes.get(nodeId))) throw notFound("unknown node; register again");
+      ctx.metrics.heartbeats.inc();
       const held = await jobs.heldBy(nodeId, req.activeJobs);
       await nodes.heartbeat(nodeId, {
         status: req.currentStatus === NodeStatus.BUSY || held.size > 0 ? "BUSY" : "IDLE",
