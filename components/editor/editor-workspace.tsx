@@ -1,7 +1,7 @@
 "use client";
 
 import { ReactFlowProvider } from "@xyflow/react";
-import { DockviewReact, themeAbyss, type DockviewApi, type DockviewReadyEvent, type IDockviewPanelProps } from "dockview-react";
+import { DockviewReact, themeAbyss, themeLight, type DockviewApi, type DockviewReadyEvent, type IDockviewPanelProps } from "dockview-react";
 import "dockview-react/dist/styles/dockview.css";
 import { useSearchParams } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FunctionComponent } from "react";
@@ -142,15 +142,29 @@ function Workspace() {
   useShortcuts(searchRef, save);
 
   const data = useMemo(() => ({ analysis, catalog, suggestions, searchRef }), [analysis, catalog, suggestions]);
+  const dark = usePrefersDark();
   return (
     <div className="workspace">
       <Toolbar dock={dock} />
       <WorkspaceContext.Provider value={data}>
-        <div className="dock">{restored && <DockviewReact components={COMPONENTS} onReady={onReady} theme={themeAbyss} />}</div>
+        <div className="dock">{restored && <DockviewReact components={COMPONENTS} onReady={onReady} theme={dark ? themeAbyss : themeLight} />}</div>
       </WorkspaceContext.Provider>
       {notice && <Toast key={notice.at} kind={notice.kind} message={notice.message} />}
     </div>
   );
+}
+
+/** Follows the system colour scheme, as the rest of the app's styles do. */
+function usePrefersDark(): boolean {
+  const [dark, setDark] = useState(true);
+  useEffect(() => {
+    const query = window.matchMedia("(prefers-color-scheme: dark)");
+    setDark(query.matches);
+    const onChange = (event: MediaQueryListEvent) => setDark(event.matches);
+    query.addEventListener("change", onChange);
+    return () => query.removeEventListener("change", onChange);
+  }, []);
+  return dark;
 }
 
 function Toast({ kind, message }: { kind: "info" | "error"; message: string }) {

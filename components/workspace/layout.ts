@@ -14,7 +14,7 @@ export const PANELS = [
   { id: "assets", title: "Assets", place: { near: "palette", direction: "within" } },
   { id: "properties", title: "Properties", place: { near: "editor", direction: "right", size: 320 } },
   { id: "datasets", title: "Datasets", place: { near: "properties", direction: "within" } },
-  { id: "problems", title: "Problems", place: { near: "editor", direction: "below", size: 300 } },
+  { id: "problems", title: "Problems", place: { near: "editor", direction: "below", size: 260 } },
   { id: "code", title: "Code", place: { near: "problems", direction: "within" } },
   { id: "train", title: "Train", place: { near: "problems", direction: "within" } },
   { id: "dashboard", title: "Dashboard", place: { near: "problems", direction: "within" } },
