@@ -3,6 +3,7 @@ import type { Dataset } from "../data/dataset-format";
 import { seededRandom, shuffledIndices } from "../data/random";
 import type { ModelGraph } from "../graph/types";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
+import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
 import { compileGraph, setLearningRate } from "./compile";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
@@ -34,6 +35,12 @@ export interface TrainOptions {
   progressIntervalMs?: number;
   /** Holds the loop between batches while paused. */
   pause?: PauseController;
+  /** The job being trained: checkpoints carry it, and a checkpoint of another job is refused. */
+  jobId?: string;
+  /** Continue from this checkpoint (taken after one of this job's epochs, on any node). */
+  resume?: Checkpoint;
+  /** Take a checkpoint every `every` epochs (not after the last) and hand it to save. */
+  checkpoints?: { every: number; save: (checkpoint: Checkpoint) => Promise<void> };
 }
 
 /**
@@ -86,12 +93,14 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   }
   const { train, validation, test } = data;
   const batches = Math.ceil(train.count / hp.batchSize);
-  const epochs: TrainingProgress[] = [];
+  const jobId = options.jobId ?? "local";
+  const epochs: TrainingProgress[] = [...(options.resume?.history ?? [])];
   let metrics: Record<string, number> = {};
   let predictions: Predictions | undefined;
   let stoppedEarly: TrainResult["stoppedEarly"];
   try {
-    for (let epoch = 1; epoch <= hp.epochs; epoch++) {
+    if (options.resume) await restoreCheckpoint(tf, model, options.resume, jobId);
+    for (let epoch = (options.resume?.epoch ?? 0) + 1; epoch <= hp.epochs; epoch++) {
       const epochStart = performance.now();
       const rate = schedule ? schedule({ epoch: epoch - 1, totalEpochs: hp.epochs, base: learningRate, history: epochs.map((e) => e.metrics) }) : learningRate;
       if (schedule) setLearningRate(model, rate);
@@ -131,6 +140,8 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       shouldReport(true);
       epochs.push(end);
       await options.onProgress?.(end);
+      const every = options.checkpoints?.every ?? 0;
+      if (every > 0 && epoch % every === 0 && epoch < hp.epochs) await options.checkpoints?.save(await captureCheckpoint(model, jobId, epoch, [...epochs]));
       // The validation loss decides when there is one; otherwise the training loss.
       if (earlyStopping?.observe(epoch, metrics.val_loss ?? metrics.loss ?? Number.NaN, model) && epoch < hp.epochs) {
         earlyStopping.restore(model);
