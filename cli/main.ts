@@ -28,6 +28,7 @@ Usage:
       --epochs N --batch-size N --learning-rate X --optimizer adam|sgd
       --validation-split X --seed N --name TEXT
       --early-stopping N (epochs without improvement) --clip-norm X (largest gradient norm)
+      --checkpoint-every N   checkpoint every N epochs, for resuming elsewhere (default 1, 0 never)
       --watch                follow the job until it ends
   cyxwiz status <job-id> [--watch] [--json]      a job's state; --watch follows it live
   cyxwiz worker [options]                        make this machine a compute node (cyxwiz worker --help)
@@ -60,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         seed: { type: "string" },
         "early-stopping": { type: "string" },
         "clip-norm": { type: "string" },
+        "checkpoint-every": { type: "string" },
         target: { type: "string" },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },

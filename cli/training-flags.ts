@@ -12,6 +12,7 @@ export interface TrainingFlags {
   seed?: string;
   earlyStopping?: string;
   clipNorm?: string;
+  checkpointEvery?: string;
 }
 
 export function trainingFlags(values: Record<string, string | boolean | undefined>): TrainingFlags {
@@ -26,6 +27,7 @@ export function trainingFlags(values: Record<string, string | boolean | undefine
     seed: text("seed"),
     earlyStopping: text("early-stopping"),
     clipNorm: text("clip-norm"),
+    checkpointEvery: text("checkpoint-every"),
   };
 }
 
@@ -42,5 +44,6 @@ export function hyperparametersFrom(flags: TrainingFlags, template?: ModelTempla
     seed: number(flags.seed, 0),
     earlyStoppingPatience: number(flags.earlyStopping, 0),
     clipNorm: number(flags.clipNorm, 0),
+    ...(flags.checkpointEvery === undefined ? {} : { checkpointEvery: Number(flags.checkpointEvery) }),
   };
 }

@@ -34,7 +34,19 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     const control = { abort: new AbortController(), pause: new PauseController() };
     running.set(request.id, control);
     const outcome = await executor.train(
-      { graph: request.graph, hyperparameters: request.hyperparameters, dataset: new Uint8Array(request.dataset) },
+      {
+        graph: request.graph,
+        hyperparameters: request.hyperparameters,
+        dataset: new Uint8Array(request.dataset),
+        jobId: request.jobId,
+        resume: request.resume && new Uint8Array(request.resume),
+        onCheckpoint: request.checkpoints
+          ? (checkpoint, epoch) => {
+              const bytes = checkpoint.slice().buffer;
+              reply({ kind: "checkpoint", id: request.id, epoch, checkpoint: bytes }, [bytes]);
+            }
+          : undefined,
+      },
       (progress) => reply({ kind: "progress", id: request.id, progress }),
       control.abort.signal,
       control.pause,

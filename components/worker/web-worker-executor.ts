@@ -9,6 +9,7 @@ type Pending = {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   onProgress?: (p: TrainingProgress) => void;
+  onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void;
 };
 
 /** Errors keep their meaning across the thread boundary: the agent decides retries on them. */
@@ -30,6 +31,7 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     const entry = pending.get(message.id);
     if (!entry) return;
     if (message.kind === "progress") return entry.onProgress?.(message.progress);
+    if (message.kind === "checkpoint") return entry.onCheckpoint?.(new Uint8Array(message.checkpoint), message.epoch);
     pending.delete(message.id);
     if (message.kind === "failed") entry.reject(revive(message.error));
     else if (message.kind === "probed") entry.resolve(message.result);
@@ -40,9 +42,9 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     pending.clear();
   };
 
-  const call = <T>(request: WorkerRequest, transfer: Transferable[], onProgress?: Pending["onProgress"]) =>
+  const call = <T>(request: WorkerRequest, transfer: Transferable[], onProgress?: Pending["onProgress"], onCheckpoint?: Pending["onCheckpoint"]) =>
     new Promise<T>((resolve, reject) => {
-      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, onProgress, onCheckpoint });
       worker.postMessage(request, transfer);
     });
 
@@ -51,10 +53,12 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     train(job, onProgress, signal, pause) {
       const id = nextId++;
       const dataset = job.dataset.slice().buffer;
+      const resume = job.resume?.slice().buffer;
       signal.addEventListener("abort", () => worker.postMessage({ kind: "abort", id } satisfies WorkerRequest), { once: true });
       const unsubscribe = pause?.onChange((paused) => worker.postMessage({ kind: paused ? "pause" : "resume", id } satisfies WorkerRequest));
       signal.addEventListener("abort", () => unsubscribe?.(), { once: true });
-      return call<TrainingOutcome>({ kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset }, [dataset], onProgress).finally(() => unsubscribe?.());
+      const request: WorkerRequest = { kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset, jobId: job.jobId, resume, checkpoints: job.onCheckpoint !== undefined };
+      return call<TrainingOutcome>(request, resume ? [dataset, resume] : [dataset], onProgress, job.onCheckpoint).finally(() => unsubscribe?.());
     },
     dispose: () => worker.terminate(),
   };

@@ -7,7 +7,7 @@ import type { Predictions } from "../../lib/train/train-loop";
 /** Messages between the volunteer page and its training Web Worker. */
 export type WorkerRequest =
   | { kind: "probe"; id: number }
-  | { kind: "train"; id: number; graph: ModelGraph; hyperparameters: Hyperparameters; dataset: ArrayBuffer }
+  | { kind: "train"; id: number; graph: ModelGraph; hyperparameters: Hyperparameters; dataset: ArrayBuffer; jobId?: string; resume?: ArrayBuffer; checkpoints: boolean }
   | { kind: "abort"; id: number }
   | { kind: "pause"; id: number }
   | { kind: "resume"; id: number };
@@ -25,5 +25,6 @@ export interface TrainedPayload {
 export type WorkerResponse =
   | { kind: "probed"; id: number; result: ProbeResult }
   | { kind: "progress"; id: number; progress: TrainingProgress }
+  | { kind: "checkpoint"; id: number; epoch: number; checkpoint: ArrayBuffer }
   | { kind: "trained"; id: number; outcome: TrainedPayload }
   | { kind: "failed"; id: number; error: { name: string; message: string } };

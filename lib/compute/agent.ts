@@ -234,10 +234,19 @@ export class NodeAgent {
         true,
       );
       const dataset = await fetchVerified(this.url(assignment.datasetUrl), assignment.datasetSha256);
+      const from = assignment.resumeFrom;
+      const resume = from ? await fetchVerified(this.url(from.uri), from.sha256) : undefined;
+      if (from) {
+        const line = `resuming from the checkpoint after epoch ${from.epoch}`;
+        this.note("info", `job ${jobId}: ${line}`);
+        await reporter.send({ nodeId, jobId, progress: from.epoch / hp.epochs, currentEpoch: from.epoch, totalEpochs: hp.epochs, backend: this.state.probe?.chosen ?? "", logMessage: line }, true);
+      }
+      const upload = this.url(assignment.artifactUploadUrl || "/api/v1/artifacts");
+      const checkpoints = this.checkpointUploader(nodeId, jobId, upload);
       this.update({ phase: "training" });
       trainingStarted = performance.now();
       const outcome = await this.options.executor.train(
-        { graph: parsed.graph, hyperparameters: hp, dataset },
+        { graph: parsed.graph, hyperparameters: hp, dataset, jobId, resume, onCheckpoint: checkpoints.upload },
         (p: TrainingProgress) => {
           this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond });
           if (p.epochEnd) this.note("info", `job ${jobId}: ${epochLine(p)}`);
@@ -262,8 +271,8 @@ export class NodeAgent {
       this.addComputeTime(trainingStarted);
       trainingStarted = 0;
       await reporter.flush();
+      await checkpoints.settled();
       this.update({ phase: "uploading" });
-      const upload = this.url(assignment.artifactUploadUrl || "/api/v1/artifacts");
       const weights = await uploadArtifact(upload, outcome.weights, this.token, "application/octet-stream");
       const modelJson = new TextEncoder().encode(JSON.stringify(withWeightsPath(outcome.modelJson, weights.sha256)));
       const model = await uploadArtifact(upload, modelJson, this.token, "application/json");
@@ -297,6 +306,25 @@ export class NodeAgent {
     await this.client
       .reportFailure({ nodeId, jobId, error: describe(error), retryable })
       .catch((e: unknown) => this.note("warn", `could not report the failure: ${describe(e)}`));
+  }
+
+  /**
+   * Uploads checkpoints one after another without holding training up; a failed upload is noted
+   * and the next checkpoint tries again (the job simply resumes from an earlier one if it moves).
+   */
+  private checkpointUploader(nodeId: string, jobId: string, uploadUrl: string) {
+    let chain = Promise.resolve();
+    const upload = (checkpoint: Uint8Array, epoch: number) => {
+      chain = chain.then(async () => {
+        try {
+          const stored = await uploadArtifact(uploadUrl, checkpoint, this.token, "application/octet-stream");
+          await this.client.uploadCheckpoint({ nodeId, jobId, checkpoint: { epoch, uri: stored.uri, sha256: stored.sha256 } });
+        } catch (error) {
+          this.note("warn", `job ${jobId}: the checkpoint after epoch ${epoch} was not saved: ${describe(error)}`);
+        }
+      });
+    };
+    return { upload, settled: () => chain };
   }
 
   private url(path: string): string {
@@ -362,6 +390,7 @@ function toHyperparameters(a: JobAssignment): Hyperparameters {
     seed: hp?.seed ?? 0,
     earlyStoppingPatience: hp?.earlyStoppingPatience ?? 0,
     clipNorm: hp?.clipNorm ?? 0,
+    checkpointEvery: hp?.checkpointEvery,
   };
 }
 

@@ -1,5 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { decodeDataset } from "../data/dataset-format";
+import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import type { ModelGraph } from "../graph/types";
 import { probeBackends, type AdapterInfo, type ProbeResult } from "./backend-probe";
 import { exportModel, type ExportedModel } from "./export";
@@ -13,7 +14,16 @@ export interface TrainingJob {
   hyperparameters: Hyperparameters;
   /** The dataset file (CXDS), already checked against its hash. */
   dataset: Uint8Array;
+  /** The job's id: checkpoints carry it, and one of another job is refused. */
+  jobId?: string;
+  /** A checkpoint (CXCK file) of an earlier attempt to continue from. */
+  resume?: Uint8Array;
+  /** Receives a checkpoint every hyperparameters.checkpointEvery epochs (1 when unset). */
+  onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void;
 }
+
+/** How often a job takes checkpoints: every epoch unless told otherwise (0: never). */
+export const checkpointInterval = (hp: Hyperparameters) => hp.checkpointEvery ?? 1;
 
 export interface TrainingOutcome extends ExportedModel {
   finalMetrics: Record<string, number>;
@@ -50,6 +60,9 @@ export function createLocalExecutor(
         dataset: decodeDataset(job.dataset),
         onProgress,
         signal,
+        jobId: job.jobId,
+        resume: job.resume ? decodeCheckpoint(job.resume) : undefined,
+        checkpoints: job.onCheckpoint && { every: checkpointInterval(job.hyperparameters), save: async (c) => job.onCheckpoint?.(encodeCheckpoint(c), c.epoch) },
       });
       try {
         const exported = await exportModel(tf, result.model);

@@ -16,6 +16,8 @@ export const hyperparametersSchema = z.object({
   earlyStoppingPatience: z.number().int().min(0).max(1000).optional(),
   /** Largest global L2 norm of a step's gradients; absent or 0 leaves them alone. */
   clipNorm: z.number().min(0).max(1e6).optional(),
+  /** A checkpoint every this many epochs (1 when absent, 0 never), for resuming elsewhere. */
+  checkpointEvery: z.number().int().min(0).max(1000).optional(),
 });
 
 export type Hyperparameters = z.output<typeof hyperparametersSchema>;
@@ -39,6 +41,7 @@ export const HYPERPARAMETER_FIELDS: Record<keyof Hyperparameters, string> = {
   seed: "seed",
   earlyStoppingPatience: "early_stopping_patience",
   clipNorm: "clip_norm",
+  checkpointEvery: "checkpoint_every",
 };
 
 export type HyperparameterResult = { ok: true; value: Hyperparameters } | { ok: false; field: string; message: string };

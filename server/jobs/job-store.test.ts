@@ -75,6 +75,20 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     expect(await t.ctx.jobs.fail(job.id, node.id, "graph does not compile", false)).toMatchObject({ job: { status: "FAILED" } });
   });
 
+  it("keeps the latest checkpoint of a job the node holds, ignoring a late older one", async () => {
+    const { node, job } = await assigned();
+    expect(await t.ctx.jobs.saveCheckpoint(job.id, node.id, 2, "b".repeat(64))).toMatchObject({ ok: true, job: { checkpointEpoch: 2 } });
+    expect(await t.ctx.jobs.saveCheckpoint(job.id, node.id, 1, "a".repeat(64))).toEqual({ ok: false, refusal: "stale" });
+    expect(await t.ctx.jobs.get(job.id)).toMatchObject({ checkpointEpoch: 2, checkpointSha256: "b".repeat(64) });
+  });
+
+  it("refuses a checkpoint from a node that does not hold the job", async () => {
+    const { job } = await assigned();
+    const other = await registerNode(t.ctx);
+    expect(await t.ctx.jobs.saveCheckpoint(job.id, other.id, 1, "c".repeat(64))).toEqual({ ok: false, refusal: "not_assigned" });
+    expect((await t.ctx.jobs.get(job.id))?.checkpointEpoch).toBeNull();
+  });
+
   it("takes jobs back from nodes that went silent", async () => {
     const { node, job } = await assigned();
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { lastSeen: new Date(Date.now() - 60_000) } });

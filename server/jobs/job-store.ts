@@ -129,6 +129,22 @@ export class JobStore {
   }
 
   /**
+   * Keeps a checkpoint of a job the node holds, unless the job already has one at least as late
+   * (a slow upload must not replace a newer checkpoint).
+   */
+  async saveCheckpoint(jobId: string, nodeId: string, epoch: number, sha256: string): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal | "stale" }> {
+    const saved = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE jobs SET checkpoint_sha256 = ${sha256}, checkpoint_epoch = ${epoch}, updated_at = now()
+      WHERE id = ${jobId}::uuid AND assigned_node = ${nodeId}::uuid AND status IN ('ASSIGNED', 'RUNNING')
+        AND COALESCE(checkpoint_epoch, 0) < ${epoch}
+      RETURNING id`;
+    if (saved.length > 0) return { ok: true, job: (await this.get(jobId)) as JobRow };
+    const job = await this.get(jobId);
+    const held = job?.assignedNodeId === nodeId && ["ASSIGNED", "RUNNING"].includes(job.status);
+    return { ok: false, refusal: held ? "stale" : await this.refusal(jobId, nodeId) };
+  }
+
+  /**
    * The node gave up on the job. Retryable failures go back to the queue (this node will not get
    * the job again) until the attempts are spent.
    */

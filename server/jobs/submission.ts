@@ -56,6 +56,7 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
     seed: hpIn.seed,
     earlyStoppingPatience: hpIn.earlyStoppingPatience,
     clipNorm: hpIn.clipNorm,
+    checkpointEvery: hpIn.checkpointEvery,
   });
   if (!hp.ok) return reject(`config.${hp.field}`, hp.message.slice(hp.field.length + 2));
   const hyperparameters = { ...hp.value, seed: hp.value.seed || randomSeed() };

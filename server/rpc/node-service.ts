@@ -9,6 +9,7 @@ import {
   ReportCompletionResponseSchema,
   ReportFailureResponseSchema,
   ReportProgressResponseSchema,
+  UploadCheckpointResponseSchema,
   WatchAssignmentsResponseSchema,
   type JobAssignment,
   type NodeInfo,
@@ -22,6 +23,7 @@ import { nodeChannel, type NodeCommand } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { hyperparametersMessage } from "../jobs/job-message";
 import type { JobRow, Refusal } from "../jobs/job-store";
+import { verifyCheckpointArtifact } from "../artifacts/checkpoint-artifact";
 import { verifyModelArtifact } from "../artifacts/model-artifact";
 import { AsyncQueue } from "../util/async-queue";
 import { failedPrecondition, invalidArgument, notFound, permissionDenied, requireUuid } from "./errors";
@@ -50,6 +52,10 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       datasetSize: BigInt((await ctx.artifacts.size(job.datasetSha256)) ?? 0),
       artifactUploadUrl: ARTIFACT_UPLOAD_PATH,
       attempt: job.attempts,
+      resumeFrom:
+        job.checkpointSha256 && job.checkpointEpoch
+          ? { epoch: job.checkpointEpoch, uri: artifactPath(job.checkpointSha256), sha256: job.checkpointSha256 }
+          : undefined,
     });
 
   return {
@@ -181,6 +187,30 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
       void dispatcher.nudge(nodeId);
       return create(ReportCompletionResponseSchema, {});
+    },
+
+    async uploadCheckpoint(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      const jobId = requireUuid(req.jobId, "job_id");
+      const ref = req.checkpoint;
+      if (!ref) throw invalidArgument("checkpoint", "required (epoch, uri, sha256)");
+      const sha256 = ref.sha256.toLowerCase();
+      if (!SHA256_HEX.test(sha256)) throw invalidArgument("checkpoint.sha256", "must be a hex SHA-256 digest");
+      if (ref.uri !== artifactPath(sha256)) throw invalidArgument("checkpoint.uri", `must be ${artifactPath(sha256)}, the artifact the hash names`);
+      const job = await jobs.get(jobId);
+      if (!job || job.assignedNodeId !== nodeId) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+      if (ref.epoch < 1 || ref.epoch >= job.totalEpochs) throw invalidArgument("checkpoint.epoch", `must be between 1 and ${job.totalEpochs - 1} (a checkpoint after the last epoch is the model)`);
+      const problem = await verifyCheckpointArtifact(ctx.artifacts, sha256, jobId, ref.epoch);
+      if (problem) throw failedPrecondition(`checkpoint: ${problem}`);
+      const result = await jobs.saveCheckpoint(jobId, nodeId, ref.epoch, sha256);
+      if (!result.ok) {
+        // A late upload of an older checkpoint changes nothing and is no error.
+        if (result.refusal === "stale") return create(UploadCheckpointResponseSchema, {});
+        throw refuse(result.refusal, jobId);
+      }
+      const log = await jobs.log(jobId, "info", `checkpoint after epoch ${ref.epoch} saved`);
+      await publishJobEvent(bus, result.job, { statusChanged: false, logs: [log] });
+      return create(UploadCheckpointResponseSchema, {});
     },
 
     async reportFailure(req, hctx) {

@@ -5,7 +5,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import { NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
+import { uploadArtifact } from "../../lib/compute/artifacts-client";
+import { decodeDataset } from "../../lib/data/dataset-format";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
+import { encodeCheckpoint } from "../../lib/train/checkpoint";
+import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import { tf } from "../../lib/train/runtime-tf";
+import { TrainingAborted, trainGraph } from "../../lib/train/train-loop";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { createNodeAgent } from "../../worker/node-runtime";
 import { connectClients, grpcClients } from "../helpers/clients";
@@ -147,6 +153,49 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     void agent.run();
     await waitFor(() => agent.state.phase === "idle");
   });
+
+  it("resumes a job taken back from a silent node from its checkpoint, and refuses another job's checkpoint", async () => {
+    await agent.stop();
+    let token = "";
+    const silent = connectClients(server.rpcUrl, () => token);
+    const registered = await silent.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) });
+    token = registered.sessionToken;
+    const { job } = await clients.jobs.submitJob(submit(3));
+    const jobId = job?.id as string;
+    const stream = silent.nodes.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
+    expect((await stream.next()).value?.event.value).toMatchObject({ jobId });
+
+    // The silent node trains one epoch here and saves a real checkpoint of it before it goes quiet.
+    const dataset = decodeDataset(await fetchDataset(server.httpUrl, "mnist-digits"));
+    const hyperparameters = { ...((await clients.jobs.getJob({ jobId })).job?.hyperparameters as unknown as Hyperparameters) };
+    const checkpointOf = async (owner: string) => {
+      let taken: Uint8Array | undefined;
+      const stop = new AbortController();
+      await trainGraph({ tf, graph: mlpDigits.graph, hyperparameters, dataset, jobId: owner, signal: stop.signal, checkpoints: { every: 1, save: async (c) => {
+        taken = encodeCheckpoint(c);
+        stop.abort();
+      } } }).catch((error: unknown) => {
+        if (!(error instanceof TrainingAborted)) throw error;
+      });
+      const stored = await uploadArtifact(`${server.rpcUrl}/api/v1/artifacts`, taken as Uint8Array, token, "application/octet-stream");
+      return { epoch: 1, uri: stored.uri, sha256: stored.sha256 };
+    };
+    const foreign = await expectCode(silent.nodes.uploadCheckpoint({ nodeId: registered.nodeId, jobId, checkpoint: await checkpointOf("another-job") }), Code.FailedPrecondition);
+    expect(foreign.rawMessage).toContain(`belongs to job another-job, not ${jobId}`);
+    await silent.nodes.uploadCheckpoint({ nodeId: registered.nodeId, jobId, checkpoint: await checkpointOf(jobId) });
+    await stream.return?.();
+    await waitForStatus(clients, jobId, JobStatus.QUEUED, 15_000);
+
+    agent = createNodeAgent(server.rpcUrl, "integration-node-3");
+    void agent.run();
+    await waitForStatus(clients, jobId, JobStatus.COMPLETED);
+    const messages = (await clients.jobs.getJob({ jobId })).logs.map((l) => l.message);
+    expect(messages).toContain("checkpoint after epoch 1 saved");
+    expect(messages).toContain("resuming from the checkpoint after epoch 1");
+    // The second node trained only what was left.
+    const trained = agent.state.log.map((l) => l.message).filter((m) => m.startsWith(`job ${jobId}: epoch`));
+    expect(trained.map((m) => m.slice(`job ${jobId}: `.length, `job ${jobId}: `.length + 9))).toEqual(["epoch 2/3", "epoch 3/3"]);
+  }, 120_000);
 
   it("reports a failure instead of training when the dataset does not match its hash", async () => {
     const digits = (await fetch(`${server.httpUrl}/api/v1/datasets`).then((r) => r.json())) as { datasets: { name: string; sha256: string }[] };

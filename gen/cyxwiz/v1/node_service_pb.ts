@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/node_service.proto.
  */
 export const file_cyxwiz_v1_node_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxjeXh3aXovdjEvbm9kZV9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEi4AEKCkRldmljZUluZm8SKgoLZGV2aWNlX3R5cGUYASABKA4yFS5jeXh3aXoudjEuRGV2aWNlVHlwZRIPCgdiYWNrZW5kGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEhQKDGFyY2hpdGVjdHVyZRgFIAEoCRIbChNpc19mYWxsYmFja19hZGFwdGVyGAYgASgIEhQKDG1lbW9yeV90b3RhbBgHIAEoBBIOCgZnZmxvcHMYCCABKAESEAoIc2VsZWN0ZWQYCSABKAgSDAoEbm90ZRgKIAEoCSLeAQoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRImCgdkZXZpY2VzGAIgAygLMhUuY3l4d2l6LnYxLkRldmljZUluZm8SEQoJY3B1X2NvcmVzGAMgASgNEhEKCXJhbV90b3RhbBgEIAEoBBIVCg1jb21wdXRlX3Njb3JlGAUgASgBEhYKDndhbGxldF9hZGRyZXNzGAYgASgJEhIKCnB1YmxpY19rZXkYByABKAkSDwoHcnVudGltZRgIIAEoCRISCgp1c2VyX2FnZW50GAkgASgJEg4KBnJlZ2lvbhgKIAEoCSI4ChNSZWdpc3Rlck5vZGVSZXF1ZXN0EiEKBGluZm8YASABKAsyEy5jeXh3aXoudjEuTm9kZUluZm8igQEKFFJlZ2lzdGVyTm9kZVJlc3BvbnNlEg8KB25vZGVfaWQYASABKAkSFQoNc2Vzc2lvbl90b2tlbhgCIAEoCRIiChpoZWFydGJlYXRfaW50ZXJ2YWxfc2Vjb25kcxgDIAEoDRIdChVzZXNzaW9uX2V4cGlyZXNfYXRfbXMYBCABKAMiZAoLTm9kZU1ldHJpY3MSEQoJY3B1X3VzYWdlGAEgASgBEhEKCWdwdV91c2FnZRgCIAEoARITCgttZW1vcnlfdXNlZBgDIAEoBBIaChJzYW1wbGVzX3Blcl9zZWNvbmQYBCABKAEikAEKEEhlYXJ0YmVhdFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRItCg5jdXJyZW50X3N0YXR1cxgCIAEoDjIVLmN5eHdpei52MS5Ob2RlU3RhdHVzEhMKC2FjdGl2ZV9qb2JzGAMgAygJEicKB21ldHJpY3MYBCABKAsyFi5jeXh3aXoudjEuTm9kZU1ldHJpY3MiKwoRSGVhcnRiZWF0UmVzcG9uc2USFgoOam9ic190b19jYW5jZWwYASADKAkiKgoXV2F0Y2hBc3NpZ25tZW50c1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCSL0AQoNSm9iQXNzaWdubWVudBIOCgZqb2JfaWQYASABKAkSGAoQbW9kZWxfZGVmaW5pdGlvbhgCIAEoCRIzCg9oeXBlcnBhcmFtZXRlcnMYAyABKAsyGi5jeXh3aXoudjEuSHlwZXJwYXJhbWV0ZXJzEhMKC2RhdGFzZXRfdXJpGAQgASgJEhMKC2RhdGFzZXRfdXJsGAUgASgJEhYKDmRhdGFzZXRfc2hhMjU2GAYgASgJEhQKDGRhdGFzZXRfc2l6ZRgHIAEoBBIbChNhcnRpZmFjdF91cGxvYWRfdXJsGAggASgJEg8KB2F0dGVtcHQYCSABKA0ibAoYV2F0Y2hBc3NpZ25tZW50c1Jlc3BvbnNlEi4KCmFzc2lnbm1lbnQYASABKAsyGC5jeXh3aXoudjEuSm9iQXNzaWdubWVudEgAEhcKDWNhbmNlbF9qb2JfaWQYAiABKAlIAEIHCgVldmVudCK3AgoVUmVwb3J0UHJvZ3Jlc3NSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEhAKCHByb2dyZXNzGAMgASgBEhUKDWN1cnJlbnRfZXBvY2gYBCABKA0SFAoMdG90YWxfZXBvY2hzGAUgASgNEgwKBHN0ZXAYBiABKAESPgoHbWV0cmljcxgHIAMoCzItLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1JlcXVlc3QuTWV0cmljc0VudHJ5EhMKC2xvZ19tZXNzYWdlGAggASgJEhoKEnNhbXBsZXNfcGVyX3NlY29uZBgJIAEoARIPCgdiYWNrZW5kGAogASgJGi4KDE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBIigKFlJlcG9ydFByb2dyZXNzUmVzcG9uc2USDgoGY2FuY2VsGAEgASgIIqUCChdSZXBvcnRDb21wbGV0aW9uUmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEg4KBmpvYl9pZBgCIAEoCRIZChFtb2RlbF93ZWlnaHRzX3VyaRgDIAEoCRIcChRtb2RlbF93ZWlnaHRzX3NoYTI1NhgEIAEoCRJLCg1maW5hbF9tZXRyaWNzGAUgAygLMjQuY3l4d2l6LnYxLlJlcG9ydENvbXBsZXRpb25SZXF1ZXN0LkZpbmFsTWV0cmljc0VudHJ5Eh0KFXRvdGFsX2NvbXB1dGVfdGltZV9tcxgGIAEoBBIPCgdiYWNrZW5kGAcgASgJGjMKEUZpbmFsTWV0cmljc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiGgoYUmVwb3J0Q29tcGxldGlvblJlc3BvbnNlIlkKFFJlcG9ydEZhaWx1cmVSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEg0KBWVycm9yGAMgASgJEhEKCXJldHJ5YWJsZRgEIAEoCCIXChVSZXBvcnRGYWlsdXJlUmVzcG9uc2UqUwoKRGV2aWNlVHlwZRIbChdERVZJQ0VfVFlQRV9VTlNQRUNJRklFRBAAEhMKD0RFVklDRV9UWVBFX0NQVRABEhMKD0RFVklDRV9UWVBFX0dQVRACKm4KCk5vZGVTdGF0dXMSGwoXTk9ERV9TVEFUVVNfVU5TUEVDSUZJRUQQABIUChBOT0RFX1NUQVRVU19JRExFEAESFAoQTk9ERV9TVEFUVVNfQlVTWRACEhcKE05PREVfU1RBVFVTX09GRkxJTkUQAzKNBAoLTm9kZVNlcnZpY2USTwoMUmVnaXN0ZXJOb2RlEh4uY3l4d2l6LnYxLlJlZ2lzdGVyTm9kZVJlcXVlc3QaHy5jeXh3aXoudjEuUmVnaXN0ZXJOb2RlUmVzcG9uc2USRgoJSGVhcnRiZWF0EhsuY3l4d2l6LnYxLkhlYXJ0YmVhdFJlcXVlc3QaHC5jeXh3aXoudjEuSGVhcnRiZWF0UmVzcG9uc2USXQoQV2F0Y2hBc3NpZ25tZW50cxIiLmN5eHdpei52MS5XYXRjaEFzc2lnbm1lbnRzUmVxdWVzdBojLmN5eHdpei52MS5XYXRjaEFzc2lnbm1lbnRzUmVzcG9uc2UwARJVCg5SZXBvcnRQcm9ncmVzcxIgLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1JlcXVlc3QaIS5jeXh3aXoudjEuUmVwb3J0UHJvZ3Jlc3NSZXNwb25zZRJbChBSZXBvcnRDb21wbGV0aW9uEiIuY3l4d2l6LnYxLlJlcG9ydENvbXBsZXRpb25SZXF1ZXN0GiMuY3l4d2l6LnYxLlJlcG9ydENvbXBsZXRpb25SZXNwb25zZRJSCg1SZXBvcnRGYWlsdXJlEh8uY3l4d2l6LnYxLlJlcG9ydEZhaWx1cmVSZXF1ZXN0GiAuY3l4d2l6LnYxLlJlcG9ydEZhaWx1cmVSZXNwb25zZWIGcHJvdG8z", [file_cyxwiz_v1_job]);
+  fileDesc("ChxjeXh3aXovdjEvbm9kZV9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEi4AEKCkRldmljZUluZm8SKgoLZGV2aWNlX3R5cGUYASABKA4yFS5jeXh3aXoudjEuRGV2aWNlVHlwZRIPCgdiYWNrZW5kGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEhQKDGFyY2hpdGVjdHVyZRgFIAEoCRIbChNpc19mYWxsYmFja19hZGFwdGVyGAYgASgIEhQKDG1lbW9yeV90b3RhbBgHIAEoBBIOCgZnZmxvcHMYCCABKAESEAoIc2VsZWN0ZWQYCSABKAgSDAoEbm90ZRgKIAEoCSLeAQoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRImCgdkZXZpY2VzGAIgAygLMhUuY3l4d2l6LnYxLkRldmljZUluZm8SEQoJY3B1X2NvcmVzGAMgASgNEhEKCXJhbV90b3RhbBgEIAEoBBIVCg1jb21wdXRlX3Njb3JlGAUgASgBEhYKDndhbGxldF9hZGRyZXNzGAYgASgJEhIKCnB1YmxpY19rZXkYByABKAkSDwoHcnVudGltZRgIIAEoCRISCgp1c2VyX2FnZW50GAkgASgJEg4KBnJlZ2lvbhgKIAEoCSI4ChNSZWdpc3Rlck5vZGVSZXF1ZXN0EiEKBGluZm8YASABKAsyEy5jeXh3aXoudjEuTm9kZUluZm8igQEKFFJlZ2lzdGVyTm9kZVJlc3BvbnNlEg8KB25vZGVfaWQYASABKAkSFQoNc2Vzc2lvbl90b2tlbhgCIAEoCRIiChpoZWFydGJlYXRfaW50ZXJ2YWxfc2Vjb25kcxgDIAEoDRIdChVzZXNzaW9uX2V4cGlyZXNfYXRfbXMYBCABKAMiZAoLTm9kZU1ldHJpY3MSEQoJY3B1X3VzYWdlGAEgASgBEhEKCWdwdV91c2FnZRgCIAEoARITCgttZW1vcnlfdXNlZBgDIAEoBBIaChJzYW1wbGVzX3Blcl9zZWNvbmQYBCABKAEikAEKEEhlYXJ0YmVhdFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRItCg5jdXJyZW50X3N0YXR1cxgCIAEoDjIVLmN5eHdpei52MS5Ob2RlU3RhdHVzEhMKC2FjdGl2ZV9qb2JzGAMgAygJEicKB21ldHJpY3MYBCABKAsyFi5jeXh3aXoudjEuTm9kZU1ldHJpY3MiKwoRSGVhcnRiZWF0UmVzcG9uc2USFgoOam9ic190b19jYW5jZWwYASADKAkiKgoXV2F0Y2hBc3NpZ25tZW50c1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCSKjAgoNSm9iQXNzaWdubWVudBIOCgZqb2JfaWQYASABKAkSGAoQbW9kZWxfZGVmaW5pdGlvbhgCIAEoCRIzCg9oeXBlcnBhcmFtZXRlcnMYAyABKAsyGi5jeXh3aXoudjEuSHlwZXJwYXJhbWV0ZXJzEhMKC2RhdGFzZXRfdXJpGAQgASgJEhMKC2RhdGFzZXRfdXJsGAUgASgJEhYKDmRhdGFzZXRfc2hhMjU2GAYgASgJEhQKDGRhdGFzZXRfc2l6ZRgHIAEoBBIbChNhcnRpZmFjdF91cGxvYWRfdXJsGAggASgJEg8KB2F0dGVtcHQYCSABKA0SLQoLcmVzdW1lX2Zyb20YCiABKAsyGC5jeXh3aXoudjEuQ2hlY2twb2ludFJlZiI7Cg1DaGVja3BvaW50UmVmEg0KBWVwb2NoGAEgASgNEgsKA3VyaRgCIAEoCRIOCgZzaGEyNTYYAyABKAkiaAoXVXBsb2FkQ2hlY2twb2ludFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSLAoKY2hlY2twb2ludBgDIAEoCzIYLmN5eHdpei52MS5DaGVja3BvaW50UmVmIhoKGFVwbG9hZENoZWNrcG9pbnRSZXNwb25zZSJsChhXYXRjaEFzc2lnbm1lbnRzUmVzcG9uc2USLgoKYXNzaWdubWVudBgBIAEoCzIYLmN5eHdpei52MS5Kb2JBc3NpZ25tZW50SAASFwoNY2FuY2VsX2pvYl9pZBgCIAEoCUgAQgcKBWV2ZW50IrcCChVSZXBvcnRQcm9ncmVzc1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SDAoEc3RlcBgGIAEoARI+CgdtZXRyaWNzGAcgAygLMi0uY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVxdWVzdC5NZXRyaWNzRW50cnkSEwoLbG9nX21lc3NhZ2UYCCABKAkSGgoSc2FtcGxlc19wZXJfc2Vjb25kGAkgASgBEg8KB2JhY2tlbmQYCiABKAkaLgoMTWV0cmljc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiKAoWUmVwb3J0UHJvZ3Jlc3NSZXNwb25zZRIOCgZjYW5jZWwYASABKAgipQIKF1JlcG9ydENvbXBsZXRpb25SZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEhkKEW1vZGVsX3dlaWdodHNfdXJpGAMgASgJEhwKFG1vZGVsX3dlaWdodHNfc2hhMjU2GAQgASgJEksKDWZpbmFsX21ldHJpY3MYBSADKAsyNC5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlcXVlc3QuRmluYWxNZXRyaWNzRW50cnkSHQoVdG90YWxfY29tcHV0ZV90aW1lX21zGAYgASgEEg8KB2JhY2tlbmQYByABKAkaMwoRRmluYWxNZXRyaWNzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASIaChhSZXBvcnRDb21wbGV0aW9uUmVzcG9uc2UiWQoUUmVwb3J0RmFpbHVyZVJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSDQoFZXJyb3IYAyABKAkSEQoJcmV0cnlhYmxlGAQgASgIIhcKFVJlcG9ydEZhaWx1cmVSZXNwb25zZSpTCgpEZXZpY2VUeXBlEhsKF0RFVklDRV9UWVBFX1VOU1BFQ0lGSUVEEAASEwoPREVWSUNFX1RZUEVfQ1BVEAESEwoPREVWSUNFX1RZUEVfR1BVEAIqbgoKTm9kZVN0YXR1cxIbChdOT0RFX1NUQVRVU19VTlNQRUNJRklFRBAAEhQKEE5PREVfU1RBVFVTX0lETEUQARIUChBOT0RFX1NUQVRVU19CVVNZEAISFwoTTk9ERV9TVEFUVVNfT0ZGTElORRADMuoECgtOb2RlU2VydmljZRJPCgxSZWdpc3Rlck5vZGUSHi5jeXh3aXoudjEuUmVnaXN0ZXJOb2RlUmVxdWVzdBofLmN5eHdpei52MS5SZWdpc3Rlck5vZGVSZXNwb25zZRJGCglIZWFydGJlYXQSGy5jeXh3aXoudjEuSGVhcnRiZWF0UmVxdWVzdBocLmN5eHdpei52MS5IZWFydGJlYXRSZXNwb25zZRJdChBXYXRjaEFzc2lnbm1lbnRzEiIuY3l4d2l6LnYxLldhdGNoQXNzaWdubWVudHNSZXF1ZXN0GiMuY3l4d2l6LnYxLldhdGNoQXNzaWdubWVudHNSZXNwb25zZTABElUKDlJlcG9ydFByb2dyZXNzEiAuY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVxdWVzdBohLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1Jlc3BvbnNlElsKEFJlcG9ydENvbXBsZXRpb24SIi5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlcXVlc3QaIy5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlc3BvbnNlElIKDVJlcG9ydEZhaWx1cmUSHy5jeXh3aXoudjEuUmVwb3J0RmFpbHVyZVJlcXVlc3QaIC5jeXh3aXoudjEuUmVwb3J0RmFpbHVyZVJlc3BvbnNlElsKEFVwbG9hZENoZWNrcG9pbnQSIi5jeXh3aXoudjEuVXBsb2FkQ2hlY2twb2ludFJlcXVlc3QaIy5jeXh3aXoudjEuVXBsb2FkQ2hlY2twb2ludFJlc3BvbnNlYgZwcm90bzM", [file_cyxwiz_v1_job]);
 
 /**
  * One compute backend the node measured.
@@ -357,6 +357,13 @@ export type JobAssignment = Message<"cyxwiz.v1.JobAssignment"> & {
    * @generated from field: uint32 attempt = 9;
    */
   attempt: number;
+
+  /**
+   * Set when an earlier attempt left a checkpoint: train from the epoch after it.
+   *
+   * @generated from field: cyxwiz.v1.CheckpointRef resume_from = 10;
+   */
+  resumeFrom?: CheckpointRef | undefined;
 };
 
 /**
@@ -365,6 +372,75 @@ export type JobAssignment = Message<"cyxwiz.v1.JobAssignment"> & {
  */
 export const JobAssignmentSchema: GenMessage<JobAssignment> = /*@__PURE__*/
   messageDesc(file_cyxwiz_v1_node_service, 8);
+
+/**
+ * @generated from message cyxwiz.v1.CheckpointRef
+ */
+export type CheckpointRef = Message<"cyxwiz.v1.CheckpointRef"> & {
+  /**
+   * The last epoch the checkpoint holds.
+   *
+   * @generated from field: uint32 epoch = 1;
+   */
+  epoch: number;
+
+  /**
+   * @generated from field: string uri = 2;
+   */
+  uri: string;
+
+  /**
+   * @generated from field: string sha256 = 3;
+   */
+  sha256: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.CheckpointRef.
+ * Use `create(CheckpointRefSchema)` to create a new message.
+ */
+export const CheckpointRefSchema: GenMessage<CheckpointRef> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 9);
+
+/**
+ * @generated from message cyxwiz.v1.UploadCheckpointRequest
+ */
+export type UploadCheckpointRequest = Message<"cyxwiz.v1.UploadCheckpointRequest"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string job_id = 2;
+   */
+  jobId: string;
+
+  /**
+   * @generated from field: cyxwiz.v1.CheckpointRef checkpoint = 3;
+   */
+  checkpoint?: CheckpointRef | undefined;
+};
+
+/**
+ * Describes the message cyxwiz.v1.UploadCheckpointRequest.
+ * Use `create(UploadCheckpointRequestSchema)` to create a new message.
+ */
+export const UploadCheckpointRequestSchema: GenMessage<UploadCheckpointRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 10);
+
+/**
+ * @generated from message cyxwiz.v1.UploadCheckpointResponse
+ */
+export type UploadCheckpointResponse = Message<"cyxwiz.v1.UploadCheckpointResponse"> & {
+};
+
+/**
+ * Describes the message cyxwiz.v1.UploadCheckpointResponse.
+ * Use `create(UploadCheckpointResponseSchema)` to create a new message.
+ */
+export const UploadCheckpointResponseSchema: GenMessage<UploadCheckpointResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 11);
 
 /**
  * @generated from message cyxwiz.v1.WatchAssignmentsResponse
@@ -393,7 +469,7 @@ export type WatchAssignmentsResponse = Message<"cyxwiz.v1.WatchAssignmentsRespon
  * Use `create(WatchAssignmentsResponseSchema)` to create a new message.
  */
 export const WatchAssignmentsResponseSchema: GenMessage<WatchAssignmentsResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 9);
+  messageDesc(file_cyxwiz_v1_node_service, 12);
 
 /**
  * @generated from message cyxwiz.v1.ReportProgressRequest
@@ -457,7 +533,7 @@ export type ReportProgressRequest = Message<"cyxwiz.v1.ReportProgressRequest"> &
  * Use `create(ReportProgressRequestSchema)` to create a new message.
  */
 export const ReportProgressRequestSchema: GenMessage<ReportProgressRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 10);
+  messageDesc(file_cyxwiz_v1_node_service, 13);
 
 /**
  * @generated from message cyxwiz.v1.ReportProgressResponse
@@ -476,7 +552,7 @@ export type ReportProgressResponse = Message<"cyxwiz.v1.ReportProgressResponse">
  * Use `create(ReportProgressResponseSchema)` to create a new message.
  */
 export const ReportProgressResponseSchema: GenMessage<ReportProgressResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 11);
+  messageDesc(file_cyxwiz_v1_node_service, 14);
 
 /**
  * @generated from message cyxwiz.v1.ReportCompletionRequest
@@ -523,7 +599,7 @@ export type ReportCompletionRequest = Message<"cyxwiz.v1.ReportCompletionRequest
  * Use `create(ReportCompletionRequestSchema)` to create a new message.
  */
 export const ReportCompletionRequestSchema: GenMessage<ReportCompletionRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 12);
+  messageDesc(file_cyxwiz_v1_node_service, 15);
 
 /**
  * @generated from message cyxwiz.v1.ReportCompletionResponse
@@ -536,7 +612,7 @@ export type ReportCompletionResponse = Message<"cyxwiz.v1.ReportCompletionRespon
  * Use `create(ReportCompletionResponseSchema)` to create a new message.
  */
 export const ReportCompletionResponseSchema: GenMessage<ReportCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 13);
+  messageDesc(file_cyxwiz_v1_node_service, 16);
 
 /**
  * @generated from message cyxwiz.v1.ReportFailureRequest
@@ -570,7 +646,7 @@ export type ReportFailureRequest = Message<"cyxwiz.v1.ReportFailureRequest"> & {
  * Use `create(ReportFailureRequestSchema)` to create a new message.
  */
 export const ReportFailureRequestSchema: GenMessage<ReportFailureRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 14);
+  messageDesc(file_cyxwiz_v1_node_service, 17);
 
 /**
  * @generated from message cyxwiz.v1.ReportFailureResponse
@@ -583,7 +659,7 @@ export type ReportFailureResponse = Message<"cyxwiz.v1.ReportFailureResponse"> &
  * Use `create(ReportFailureResponseSchema)` to create a new message.
  */
 export const ReportFailureResponseSchema: GenMessage<ReportFailureResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 15);
+  messageDesc(file_cyxwiz_v1_node_service, 18);
 
 /**
  * @generated from enum cyxwiz.v1.DeviceType
@@ -698,6 +774,17 @@ export const NodeService: GenService<{
     methodKind: "unary";
     input: typeof ReportFailureRequestSchema;
     output: typeof ReportFailureResponseSchema;
+  },
+  /**
+   * A checkpoint (uploaded as an artifact) of the job the node holds; a job taken back from the
+   * node resumes from its latest checkpoint on the next one.
+   *
+   * @generated from rpc cyxwiz.v1.NodeService.UploadCheckpoint
+   */
+  uploadCheckpoint: {
+    methodKind: "unary";
+    input: typeof UploadCheckpointRequestSchema;
+    output: typeof UploadCheckpointResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cyxwiz_v1_node_service, 0);
