@@ -192,9 +192,15 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     const messages = (await clients.jobs.getJob({ jobId })).logs.map((l) => l.message);
     expect(messages).toContain("checkpoint after epoch 1 saved");
     expect(messages).toContain("resuming from the checkpoint after epoch 1");
-    // The second node trained only what was left.
-    const trained = agent.state.log.map((l) => l.message).filter((m) => m.startsWith(`job ${jobId}: epoch`));
-    expect(trained.map((m) => m.slice(`job ${jobId}: `.length, `job ${jobId}: `.length + 9))).toEqual(["epoch 2/3", "epoch 3/3"]);
+    // The second node trained only what was left. (On a loaded machine its own heartbeats can
+    // lapse and the job come back to it, resuming from its own later checkpoint: epoch 1 never reruns.)
+    const trained = agent.state.log
+      .map((l) => l.message)
+      .filter((m) => m.startsWith(`job ${jobId}: epoch`))
+      .map((m) => m.slice(`job ${jobId}: `.length, `job ${jobId}: `.length + 9));
+    expect(trained[0]).toBe("epoch 2/3");
+    expect(trained).toContain("epoch 3/3");
+    expect(trained).not.toContain("epoch 1/3");
   }, 120_000);
 
   it("reports a failure instead of training when the dataset does not match its hash", async () => {
