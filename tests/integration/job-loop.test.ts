@@ -8,7 +8,7 @@ import { NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { uploadArtifact } from "../../lib/compute/artifacts-client";
 import { decodeDataset } from "../../lib/data/dataset-format";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
-import { encodeCheckpoint } from "../../lib/train/checkpoint";
+import { encodeCheckpoint, type Checkpoint } from "../../lib/train/checkpoint";
 import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import { tf } from "../../lib/train/runtime-tf";
 import { TrainingAborted, trainGraph } from "../../lib/train/train-loop";
@@ -156,33 +156,41 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
 
   it("resumes a job taken back from a silent node from its checkpoint, and refuses another job's checkpoint", async () => {
     await agent.stop();
-    let token = "";
-    const silent = connectClients(server.rpcUrl, () => token);
-    const registered = await silent.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) });
-    token = registered.sessionToken;
     const { job } = await clients.jobs.submitJob(submit(3));
     const jobId = job?.id as string;
-    const stream = silent.nodes.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
-    expect((await stream.next()).value?.event.value).toMatchObject({ jobId });
 
-    // The silent node trains one epoch here and saves a real checkpoint of it before it goes quiet.
+    // Real checkpoints after one epoch, made here while the job waits (no node is connected), so
+    // that the silent node can hand one in at once: it sends no heartbeats and is soon taken off.
     const dataset = decodeDataset(await fetchDataset(server.httpUrl, "mnist-digits"));
     const hyperparameters = { ...((await clients.jobs.getJob({ jobId })).job?.hyperparameters as unknown as Hyperparameters) };
     const checkpointOf = async (owner: string) => {
       let taken: Uint8Array | undefined;
       const stop = new AbortController();
-      await trainGraph({ tf, graph: mlpDigits.graph, hyperparameters, dataset, jobId: owner, signal: stop.signal, checkpoints: { every: 1, save: async (c) => {
+      const save = async (c: Checkpoint) => {
         taken = encodeCheckpoint(c);
         stop.abort();
-      } } }).catch((error: unknown) => {
+      };
+      await trainGraph({ tf, graph: mlpDigits.graph, hyperparameters, dataset, jobId: owner, signal: stop.signal, checkpoints: { every: 1, save } }).catch((error: unknown) => {
         if (!(error instanceof TrainingAborted)) throw error;
       });
-      const stored = await uploadArtifact(`${server.rpcUrl}/api/v1/artifacts`, taken as Uint8Array, token, "application/octet-stream");
-      return { epoch: 1, uri: stored.uri, sha256: stored.sha256 };
+      return taken as Uint8Array;
     };
-    const foreign = await expectCode(silent.nodes.uploadCheckpoint({ nodeId: registered.nodeId, jobId, checkpoint: await checkpointOf("another-job") }), Code.FailedPrecondition);
+    const ours = await checkpointOf(jobId);
+    const theirs = await checkpointOf("another-job");
+
+    let token = "";
+    const silent = connectClients(server.rpcUrl, () => token);
+    const registered = await silent.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) });
+    token = registered.sessionToken;
+    const stream = silent.nodes.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
+    expect((await stream.next()).value?.event.value).toMatchObject({ jobId });
+    const hand = async (bytes: Uint8Array) => {
+      const stored = await uploadArtifact(`${server.rpcUrl}/api/v1/artifacts`, bytes, token, "application/octet-stream");
+      return silent.nodes.uploadCheckpoint({ nodeId: registered.nodeId, jobId, checkpoint: { epoch: 1, uri: stored.uri, sha256: stored.sha256 } });
+    };
+    const foreign = await expectCode(hand(theirs), Code.FailedPrecondition);
     expect(foreign.rawMessage).toContain(`belongs to job another-job, not ${jobId}`);
-    await silent.nodes.uploadCheckpoint({ nodeId: registered.nodeId, jobId, checkpoint: await checkpointOf(jobId) });
+    await hand(ours);
     await stream.return?.();
     await waitForStatus(clients, jobId, JobStatus.QUEUED, 15_000);
 
