@@ -44,7 +44,7 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
   const [split, setSplit] = useState({ validation: 0.1, test: 0.1 });
   const [busy, setBusy] = useState<{ label: string; progress: number }>();
   const [error, setError] = useState<string>();
-  const ids = { server: useId(), target: useId(), task: useId(), name: useId(), validation: useId(), test: useId(), size: useId() };
+  const ids = { server: useId(), target: useId(), task: useId(), name: useId(), validation: useId(), test: useId() };
 
   const fail = (message: string) => {
     setError(message);

@@ -35,7 +35,7 @@ export function tableToDataset(table: Table, options: TableOptions): Dataset {
   const featureColumns = header.map((_, c) => c).filter((c) => c !== targetAt);
   const features = new Float32Array(rows.length * featureColumns.length);
   for (const [k, c] of featureColumns.entries()) {
-    rows.forEach((row, r) => (features[r * featureColumns.length + k] = numberAt(table, r, c, "a feature")));
+    for (let r = 0; r < rows.length; r++) features[r * featureColumns.length + k] = numberAt(table, r, c, "a feature");
   }
 
   const numericTarget = rows.every((row) => toNumber(row[targetAt] as Cell) !== undefined);
