@@ -1,5 +1,6 @@
 import { runChromiumHost } from "./chromium-host";
 import { findChromium } from "./find-chromium";
+import { diskContentStore } from "./disk-store";
 import { createNodeAgent } from "./node-runtime";
 import { parseWorkerOptions, UsageError, WORKER_HELP, workerPageUrl, type WorkerOptions } from "./options";
 
@@ -20,7 +21,7 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
   }
   const why = options.runtime === "node" ? "--runtime node" : "no Chromium found";
   log("warn", `${why}: training in this Node process on tfjs's wasm backend (no WebGPU)`, { server: options.server });
-  const agent = createNodeAgent(options.server, options.name);
+  const agent = createNodeAgent(options.server, options.name, diskContentStore(options.cacheDir));
   let lastSeq = 0;
   agent.onChange((state) => {
     for (const entry of state.log.filter((e) => e.seq > lastSeq)) log(entry.level, entry.message, { nodeId: state.nodeId });

@@ -1,6 +1,7 @@
 import { createConnectTransport } from "@connectrpc/connect-node";
 import os from "node:os";
 import { NodeAgent } from "../lib/compute/agent";
+import type { ContentStore } from "../lib/compute/content-cache";
 import { createLocalExecutor } from "../lib/train/executor";
 import { tf } from "../lib/train/runtime-tf";
 
@@ -9,8 +10,9 @@ import { tf } from "../lib/train/runtime-tf";
  * worker page, on tfjs's wasm backend (tfjs-node cannot be installed offline, and wasm with SIMD
  * is the fastest backend Node has without it).
  */
-export function createNodeAgent(serverUrl: string, name = `${os.hostname()}-node`): NodeAgent {
+export function createNodeAgent(serverUrl: string, name = `${os.hostname()}-node`, store?: ContentStore): NodeAgent {
   return new NodeAgent({
+    store,
     serverUrl,
     transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, httpVersion: "1.1", interceptors }),
     executor: createLocalExecutor(tf, ["wasm", "cpu"]),

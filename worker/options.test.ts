@@ -1,9 +1,24 @@
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseWorkerOptions, UsageError, workerPageUrl } from "./options";
 
 describe("parseWorkerOptions", () => {
   it("defaults to the local server, the Engine beside it and automatic runtime", () => {
-    expect(parseWorkerOptions([], {})).toEqual({ server: "http://localhost:50051", engine: "http://localhost:3000", runtime: "auto", slots: 1, chromium: undefined, name: undefined });
+    expect(parseWorkerOptions([], {})).toEqual({
+      server: "http://localhost:50051",
+      engine: "http://localhost:3000",
+      runtime: "auto",
+      slots: 1,
+      chromium: undefined,
+      name: undefined,
+      cacheDir: path.join(os.homedir(), ".cache", "cyxwiz"),
+    });
+  });
+
+  it("keeps datasets where --cache-dir or CYXWIZ_CACHE_DIR says", () => {
+    expect(parseWorkerOptions(["--cache-dir", "/srv/cache"], { CYXWIZ_CACHE_DIR: "/elsewhere" })).toMatchObject({ cacheDir: "/srv/cache" });
+    expect(parseWorkerOptions([], { CYXWIZ_CACHE_DIR: "/elsewhere" })).toMatchObject({ cacheDir: "/elsewhere" });
   });
 
   it("derives the Engine from the server's host", () => {

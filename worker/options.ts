@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 
 export interface WorkerOptions {
@@ -7,6 +9,8 @@ export interface WorkerOptions {
   slots: number;
   chromium?: string;
   name?: string;
+  /** Where the Node runtime keeps fetched datasets by hash. */
+  cacheDir: string;
 }
 
 export const WORKER_HELP = `Usage: cyxwiz worker [options]   (or: npm run worker -- [options])
@@ -22,6 +26,7 @@ Options:
   --slots N        worker pages to run in Chromium (default 1)
   --chromium PATH  Chromium or Chrome executable (default $CHROMIUM_PATH, then the usual places)
   --name NAME      name shown for this node
+  --cache-dir DIR  where datasets are kept between jobs (default $CYXWIZ_CACHE_DIR or ~/.cache/cyxwiz)
   -h, --help       this text`;
 
 export class UsageError extends Error {}
@@ -36,6 +41,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
       slots: { type: "string", default: "1" },
       chromium: { type: "string" },
       name: { type: "string" },
+      "cache-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -59,6 +65,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
     slots,
     chromium: values.chromium,
     name: values.name,
+    cacheDir: values["cache-dir"] ?? env.CYXWIZ_CACHE_DIR ?? path.join(os.homedir(), ".cache", "cyxwiz"),
   };
 }
 

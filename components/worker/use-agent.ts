@@ -3,6 +3,7 @@
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { NodeAgent, type AgentState } from "../../lib/compute/agent";
+import { browserContentStore } from "../../lib/compute/content-cache";
 import { createWebWorkerExecutor } from "./web-worker-executor";
 
 declare global {
@@ -23,6 +24,7 @@ export function useAgent(serverUrl: string, name: string) {
       serverUrl,
       transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, interceptors }),
       executor: createWebWorkerExecutor(),
+      store: browserContentStore(),
       machine: {
         name,
         runtime: "browser",

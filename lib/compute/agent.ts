@@ -17,6 +17,7 @@ import type { TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
 import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-client";
 import { backoffDelay, sleep } from "./backoff";
+import { fetchCached, type ContentStore } from "./content-cache";
 import { devicesFromProbe } from "./devices";
 
 export type AgentPhase = "starting" | "probing" | "registering" | "idle" | "downloading" | "training" | "uploading" | "reconnecting" | "stopped";
@@ -59,6 +60,8 @@ export interface AgentOptions {
   /** Builds a Connect transport to serverUrl with the given interceptors (connect-web or connect-node). */
   transport: (interceptors: Interceptor[]) => Transport;
   executor: TrainingExecutor;
+  /** Keeps fetched datasets by hash, so that the next job on the same data starts at once. */
+  store?: ContentStore;
   machine: { name: string; runtime: "browser" | "node"; cpuCores: number; ramTotal: number; userAgent?: string };
 }
 
@@ -233,7 +236,8 @@ export class NodeAgent {
         { nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: hp.epochs, backend: this.state.probe?.chosen ?? "", logMessage: "downloading dataset" },
         true,
       );
-      const dataset = await fetchVerified(this.url(assignment.datasetUrl), assignment.datasetSha256);
+      const { bytes: dataset, cached } = await fetchCached(this.options.store, this.url(assignment.datasetUrl), assignment.datasetSha256);
+      if (cached) this.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
       const from = assignment.resumeFrom;
       const resume = from ? await fetchVerified(this.url(from.uri), from.sha256) : undefined;
       if (from) {
