@@ -1,13 +1,13 @@
 import type * as tfjs from "@tensorflow/tfjs";
+import { ContainerError, encodeContainer, openContainer, type ContainerProblem } from "../data/container";
 import type { TrainingProgress } from "./progress";
 
 /**
  * A training checkpoint: the model's weights, the optimizer's state (Adam's moments and step
  * count…) and the epochs' reports, after a given epoch of a given job. Resuming from it on any
  * node continues exactly where training stopped: shuffles and augmentation are seeded per epoch.
- *
- * Layout: "CXCK", u32 format version, u32 header length, UTF-8 JSON header, zero padding to 8
- * bytes, then each tensor's values back to back (little-endian, each 8-aligned).
+ * Stored in the shared container layout (lib/data/container.ts) as "CXCK": the header lists the
+ * tensors, whose values follow in order.
  */
 const MAGIC = "CXCK";
 const FORMAT_VERSION = 1;
@@ -46,7 +46,6 @@ export class CheckpointError extends Error {
   override name = "CheckpointError";
 }
 
-const align8 = (n: number) => (n + 7) & ~7;
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Captures the model and its optimizer after an epoch. */
@@ -65,54 +64,31 @@ export async function captureCheckpoint(model: tfjs.LayersModel, jobId: string, 
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const entry = ({ name, shape, dtype }: StoredTensor): TensorEntry => ({ name, shape, dtype });
   const header: Header = { jobId: checkpoint.jobId, epoch: checkpoint.epoch, history: checkpoint.history, weights: checkpoint.weights.map(entry), optimizer: checkpoint.optimizer.map(entry) };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const tensors = [...checkpoint.weights, ...checkpoint.optimizer];
-  let at = align8(12 + json.length);
-  const offsets = tensors.map((t) => {
-    const start = at;
-    at = align8(at + t.values.byteLength);
-    return start;
-  });
-  const out = new Uint8Array(at);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  const view = new DataView(out.buffer);
-  view.setUint32(4, FORMAT_VERSION, true);
-  view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  tensors.forEach((t, i) => out.set(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength), offsets[i] as number));
-  return out;
+  return encodeContainer(MAGIC, FORMAT_VERSION, header, [...checkpoint.weights, ...checkpoint.optimizer].map((t) => t.values));
 }
 
 /** Reads a checkpoint file, refusing anything damaged with the reason. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new CheckpointError("not a CyxWiz checkpoint");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(4, true);
-  if (version !== FORMAT_VERSION) throw new CheckpointError(`unsupported checkpoint version ${version}`);
-  const length = view.getUint32(8, true);
-  if (12 + length > bytes.length) throw new CheckpointError("the checkpoint is truncated");
-  let header: Header;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as Header;
-  } catch {
-    throw new CheckpointError("the checkpoint's header is damaged");
+    const file = openContainer(bytes, MAGIC, FORMAT_VERSION);
+    const header = file.header as Header;
+    if (typeof header.jobId !== "string" || !Number.isInteger(header.epoch) || !Array.isArray(header.weights) || !Array.isArray(header.optimizer)) {
+      throw new CheckpointError("the checkpoint's header is incomplete");
+    }
+    const read = (entry: TensorEntry): StoredTensor => ({ ...entry, values: file.next(size(entry.shape), entry.dtype) as Float32Array | Int32Array });
+    const weights = header.weights.map(read);
+    const optimizer = header.optimizer.map(read);
+    return { jobId: header.jobId, epoch: header.epoch, history: header.history ?? [], weights, optimizer };
+  } catch (error) {
+    if (!(error instanceof ContainerError)) throw error;
+    const messages: Record<ContainerProblem, string> = {
+      foreign: "not a CyxWiz checkpoint",
+      version: `unsupported checkpoint version ${error.version}`,
+      header: "the checkpoint's header is damaged",
+      truncated: "the checkpoint is truncated",
+    };
+    throw new CheckpointError(messages[error.problem]);
   }
-  if (typeof header.jobId !== "string" || !Number.isInteger(header.epoch) || !Array.isArray(header.weights) || !Array.isArray(header.optimizer)) {
-    throw new CheckpointError("the checkpoint's header is incomplete");
-  }
-  const base = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-  let at = align8(12 + length);
-  const read = (entry: TensorEntry): StoredTensor => {
-    const count = size(entry.shape);
-    if (at + count * 4 > base.length) throw new CheckpointError("the checkpoint is truncated");
-    const offset = base.byteOffset + at;
-    const values = entry.dtype === "int32" ? new Int32Array(base.buffer, offset, count) : new Float32Array(base.buffer, offset, count);
-    at = align8(at + count * 4);
-    return { ...entry, values };
-  };
-  const weights = header.weights.map(read);
-  const optimizer = header.optimizer.map(read);
-  return { jobId: header.jobId, epoch: header.epoch, history: header.history ?? [], weights, optimizer };
 }
 
 /**
