@@ -9,7 +9,8 @@ import { useApi } from "../api/server-url";
 import { LogPanel } from "./log-panel";
 import { MetricsChart } from "./metrics-chart";
 import { ProgressBar, StatusBadge } from "./status-badge";
-import { isTerminalStatus, useJobWatch } from "./use-job-watch";
+import { isTerminalStatus } from "../api/job-stream";
+import { useJobWatch } from "./use-job-watch";
 
 const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
 const METRIC_LABELS: Record<string, string> = { loss: "Loss", accuracy: "Accuracy", val_loss: "Validation loss", val_accuracy: "Validation accuracy" };

@@ -1,0 +1,38 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import type { WatchJobResponse } from "../../gen/cyxwiz/v1/job_service_pb";
+import type { Api } from "./clients";
+
+const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
+export const isTerminalStatus = (s: JobStatus) => TERMINAL.includes(s);
+
+export interface JobStreamHandlers {
+  /** Every message; snapshot is true for the first of each connection, which replaces what came before. */
+  onUpdate(update: WatchJobResponse, snapshot: boolean): void;
+  /** The stream dropped and will reconnect after a pause. */
+  onInterrupted?(error: Error): void;
+}
+
+/**
+ * Follows a job over WatchJob until it ends (or the signal aborts): a dropped stream reconnects
+ * with backoff, and each connection starts with a full snapshot. Resolves with how it stopped.
+ */
+export async function followJobStream(api: Api, jobId: string, handlers: JobStreamHandlers, signal?: AbortSignal): Promise<"ended" | "not_found" | "aborted"> {
+  for (let attempt = 0; !signal?.aborted; attempt++) {
+    try {
+      let snapshot = true;
+      for await (const update of api.jobs.watchJob({ jobId }, { signal })) {
+        handlers.onUpdate(update, snapshot);
+        snapshot = false;
+        attempt = 0;
+        if (isTerminalStatus(update.status)) return "ended";
+      }
+    } catch (error) {
+      if (signal?.aborted) return "aborted";
+      if (error instanceof ConnectError && error.code === Code.NotFound) return "not_found";
+      handlers.onInterrupted?.(error as Error);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+  }
+  return "aborted";
+}
