@@ -1,8 +1,8 @@
 "use client";
 
-import { useEffect, useMemo, useRef } from "react";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
+import { useMemo, useRef } from "react";
+import type uPlot from "uplot";
+import { chartAxes, useUPlot } from "./use-uplot";
 
 const COLORS = { train: "#6aa8ff", val: "#f5b942" };
 
@@ -26,46 +26,27 @@ interface Props {
  */
 export function MetricsChart({ title, metric, points, format = (v) => v.toFixed(4) }: Props) {
   const container = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
   const data = useMemo(() => toData(points, metric), [points, metric]);
   const latest = [...points].reverse().find((p) => p.values[metric] !== undefined)?.values[metric];
   const latestVal = [...points].reverse().find((p) => p.values[`val_${metric}`] !== undefined)?.values[`val_${metric}`];
-
-  useEffect(() => {
-    const el = container.current;
-    if (!el) return;
-    const chart = new uPlot(
-      {
-        width: el.clientWidth || 480,
-        height: 220,
-        scales: { x: { time: false } },
-        axes: [
-          { label: "epoch", stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" } },
-          { stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" }, size: 60 },
-        ],
-        series: [
-          { label: "epoch", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) },
-          { label: metric, stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false } },
-          { label: `val_${metric}`, stroke: COLORS.val, width: 2, spanGaps: true, points: { show: true, size: 6 } },
-        ],
-        legend: { show: true },
-      },
-      [[], [], []],
-      el,
-    );
-    plot.current = chart;
-    const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 220 }));
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      chart.destroy();
-      plot.current = null;
-    };
-  }, [metric]);
-
-  useEffect(() => {
-    plot.current?.setData(data as uPlot.AlignedData);
-  }, [data]);
+  useUPlot(
+    container,
+    (width) => ({
+      width,
+      height: 220,
+      scales: { x: { time: false } },
+      axes: chartAxes("epoch"),
+      series: [
+        { label: "epoch", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) },
+        { label: metric, stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false } },
+        { label: `val_${metric}`, stroke: COLORS.val, width: 2, spanGaps: true, points: { show: true, size: 6 } },
+      ],
+      legend: { show: true },
+    }),
+    data as uPlot.AlignedData,
+    metric,
+    220,
+  );
 
   const summary =
     latest === undefined ? `${title}: no data yet` : `${title}: latest ${metric} ${format(latest)}${latestVal === undefined ? "" : `, val_${metric} ${format(latestVal)}`}`;

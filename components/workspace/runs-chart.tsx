@@ -1,8 +1,8 @@
 "use client";
 
-import { useEffect, useRef } from "react";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
+import { useMemo, useRef } from "react";
+import type uPlot from "uplot";
+import { chartAxes, useUPlot } from "../dashboard/use-uplot";
 
 export interface ChartSeries {
   label: string;
@@ -32,41 +32,21 @@ function align(series: ChartSeries[]): uPlot.AlignedData {
 /** Curves against a shared x axis (the epoch, unless told otherwise), with an optional log-scale y axis. */
 export function RunsChart({ title, series, log = false, xLabel = "epoch" }: { title: string; series: ChartSeries[]; log?: boolean; xLabel?: string }) {
   const container = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
   const shape = `${series.map((s) => `${s.label}|${s.color}|${s.dashed ? 1 : 0}`).join(",")}|${log}|${xLabel}`;
-
-  useEffect(() => {
-    const el = container.current;
-    if (!el) return;
-    const chart = new uPlot(
-      {
-        width: el.clientWidth || 420,
-        height: 200,
-        scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-        axes: [
-          { label: xLabel, stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" } },
-          { stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" }, size: 64 },
-        ],
-        series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dashed ? [6, 4] : undefined, spanGaps: true, points: { show: false } }))],
-        legend: { show: true },
-      },
-      align(series),
-      el,
-    );
-    plot.current = chart;
-    const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 200 }));
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      chart.destroy();
-      plot.current = null;
-    };
-    // Rebuilt only when the set of series or the scale changes; new points go through setData.
-  }, [shape]);
-
-  useEffect(() => {
-    plot.current?.setData(align(series));
-  }, [series]);
+  useUPlot(
+    container,
+    (width) => ({
+      width,
+      height: 200,
+      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      axes: chartAxes(xLabel),
+      series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dashed ? [6, 4] : undefined, spanGaps: true, points: { show: false } }))],
+      legend: { show: true },
+    }),
+    useMemo(() => align(series), [series]),
+    shape,
+    200,
+  );
 
   return (
     <figure className="runs-chart">

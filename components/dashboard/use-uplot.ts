@@ -1,0 +1,38 @@
+"use client";
+
+import { useEffect, useRef, type RefObject } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+
+const AXIS = { stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" } };
+
+/** An x axis with a label and a y axis, in the app's colours. */
+export const chartAxes = (xLabel: string): uPlot.Axis[] => [{ label: xLabel, ...AXIS }, { ...AXIS, size: 60 }];
+
+/**
+ * A uPlot chart in a container, as wide as the container: rebuilt when `shape` changes (its
+ * series or scales), fed new data in place otherwise, so streaming points cost no rebuild.
+ */
+export function useUPlot(container: RefObject<HTMLDivElement | null>, options: (width: number) => uPlot.Options, data: uPlot.AlignedData, shape: string, height: number): void {
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const chart = new uPlot(options(el.clientWidth || 420), latest.current, el);
+    plot.current = chart;
+    const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+  }, [shape]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+}
