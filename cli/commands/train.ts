@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { decodeDataset, encodeDataset, type Dataset } from "../../lib/data/dataset-format";
 import { fetchVerified } from "../../lib/compute/artifacts-client";
-import { formatMetrics } from "../../lib/compute/agent";
+import { formatMetrics } from "../../lib/train/progress";
 import { analyzeGraph } from "../../lib/graph/analyze";
 import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import { parseHyperparameters } from "../../lib/train/hyperparameters";

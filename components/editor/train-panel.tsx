@@ -10,6 +10,7 @@ import type { ProbeResult } from "../../lib/train/backend-probe";
 import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
 import { zipModel } from "../../lib/train/model-zip";
 import { PauseController } from "../../lib/train/pause";
+import { epochLine, formatMetrics } from "../../lib/train/progress";
 import { useApi } from "../api/server-url";
 import type { DatasetCatalog } from "../api/use-datasets";
 import { MetricsChart, type CurvePoint } from "../dashboard/metrics-chart";
@@ -81,7 +82,7 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
           setProgress(p.progress);
           setPoints((list) => [...list, { step: p.step, values: p.metrics }]);
           runs.append(runId, [{ step: p.step, values: { ...p.metrics, samples_per_s: p.samplesPerSecond } }]);
-          if (p.epochEnd) writeLog("training", "info", `epoch ${p.epoch}/${p.totalEpochs}: ${formatMetrics(p.metrics)} · ${Math.round(p.samplesPerSecond)} samples/s`);
+          if (p.epochEnd) writeLog("training", "info", epochLine(p));
         },
         current.abort.signal,
         current.pause,
@@ -187,12 +188,4 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
       </div>
     </section>
   );
-}
-
-/** "loss 0.1234 · accuracy 0.9610 · val_loss …" for log lines. */
-function formatMetrics(metrics: Record<string, number>): string {
-  return Object.entries(metrics)
-    .filter(([k]) => k !== "lr")
-    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-    .join(" · ");
 }

@@ -13,7 +13,7 @@ import { withWeightsPath } from "../train/export";
 import { GraphCompileError } from "../train/compile";
 import { isRetryable } from "./retry";
 import type { Hyperparameters } from "../train/hyperparameters";
-import type { TrainingProgress } from "../train/progress";
+import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
 import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-client";
 import { backoffDelay, sleep } from "./backoff";
@@ -396,16 +396,6 @@ function toHyperparameters(a: JobAssignment): Hyperparameters {
     clipNorm: hp?.clipNorm ?? 0,
     checkpointEvery: hp?.checkpointEvery,
   };
-}
-
-function epochLine(p: TrainingProgress): string {
-  return `epoch ${p.epoch}/${p.totalEpochs}: ${formatMetrics(p.metrics)} (${Math.round(p.samplesPerSecond)} samples/s)`;
-}
-
-export function formatMetrics(metrics: Record<string, number>): string {
-  return Object.entries(metrics)
-    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-    .join(", ");
 }
 
 function isSessionError(error: unknown): boolean {

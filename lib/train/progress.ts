@@ -13,6 +13,18 @@ export interface TrainingProgress {
   epochEnd: boolean;
 }
 
+/** "loss 0.1234, accuracy 0.9610, …" for log lines. */
+export function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(", ");
+}
+
+/** The log line that closes an epoch. */
+export function epochLine(p: TrainingProgress): string {
+  return `epoch ${p.epoch}/${p.totalEpochs}: ${formatMetrics(p.metrics)} (${Math.round(p.samplesPerSecond)} samples/s)`;
+}
+
 /** Lets reports through at most once per interval, except those that must always pass. */
 export function throttle(intervalMs: number, now: () => number = Date.now) {
   let last = Number.NEGATIVE_INFINITY;
