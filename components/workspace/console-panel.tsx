@@ -1,22 +1,11 @@
 "use client";
 
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { toExecutionGraph } from "../../lib/editor/document";
 import { useServerUrl } from "../api/server-url";
-import { useEditor } from "../editor/editor-store";
 import { useConsole, writeLog, type LogSource } from "./console-store";
-import { scriptRunner } from "./script-runner";
+import { runInSandbox, scriptRunner } from "./script-runner";
 
 const FILTERS: { label: string; source?: LogSource }[] = [{ label: "All" }, { label: "Training", source: "training" }, { label: "Jobs", source: "job" }, { label: "Scripts", source: "script" }, { label: "Editor", source: "editor" }];
-
-/** Runs code in the sandbox with the open model, echoing the input and its result into the console. */
-export async function runInSandbox(code: string, serverUrl: string, timeoutMs?: number): Promise<boolean> {
-  if (!scriptRunner) return false;
-  const outcome = await scriptRunner.run(code, { graph: toExecutionGraph(useEditor.getState().history.present), serverUrl, timeoutMs });
-  if (outcome.ok) writeLog("script", "result", outcome.value);
-  else writeLog("script", "error", outcome.error);
-  return outcome.ok;
-}
 
 /** Logs from training, jobs, the editor and scripts, and a JavaScript prompt with `tf` and `cyxwiz`. */
 export function ConsolePanel() {

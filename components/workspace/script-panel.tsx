@@ -3,8 +3,7 @@
 import dynamic from "next/dynamic";
 import { useEffect, useId, useState } from "react";
 import { useServerUrl } from "../api/server-url";
-import { runInSandbox } from "./console-panel";
-import { DEFAULT_TIMEOUT_MS, scriptRunner } from "./script-runner";
+import { DEFAULT_TIMEOUT_MS, runInSandbox, scriptRunner } from "./script-runner";
 
 // Monaco is large: it loads from this server (public/monaco, copied from the monaco-editor package) the first time the panel opens.
 const MonacoEditor = dynamic(

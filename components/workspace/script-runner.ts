@@ -1,6 +1,8 @@
 "use client";
 
+import { toExecutionGraph } from "../../lib/editor/document";
 import type { ModelGraph } from "../../lib/graph/types";
+import { useEditor } from "../editor/editor-store";
 import { writeLog } from "./console-store";
 import type { ScriptRequest, ScriptResponse } from "./script-protocol";
 
@@ -82,3 +84,12 @@ export class ScriptRunner {
 
 /** One runner for the workspace: the console and the Script Editor share the sandbox and its variables. */
 export const scriptRunner = typeof window === "undefined" ? undefined : new ScriptRunner();
+
+/** Runs code in the sandbox with the open model, writing its result or error to the console. */
+export async function runInSandbox(code: string, serverUrl: string, timeoutMs?: number): Promise<boolean> {
+  if (!scriptRunner) return false;
+  const outcome = await scriptRunner.run(code, { graph: toExecutionGraph(useEditor.getState().history.present), serverUrl, timeoutMs });
+  if (outcome.ok) writeLog("script", "result", outcome.value);
+  else writeLog("script", "error", outcome.error);
+  return outcome.ok;
+}
