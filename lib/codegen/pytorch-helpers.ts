@@ -137,36 +137,3 @@ export const PRELU_LAST: Helper = {
     def forward(self, x):
         return torch.where(x >= 0, x, self.alpha * x)`,
 };
-
-export const POSITIONAL_ENCODING: Helper = {
-  name: "PositionalEncoding",
-  source: `class PositionalEncoding(nn.Module):
-    """Adds the sinusoidal position signal of "Attention Is All You Need" to (batch, time, depth) tensors."""
-
-    def forward(self, x):
-        length, depth = x.shape[-2], x.shape[-1]
-        position = torch.arange(length, dtype=x.dtype, device=x.device)[:, None]
-        i = torch.arange(depth, device=x.device)[None, :]
-        angle = position / torch.pow(10000.0, (2 * (i // 2)).to(x.dtype) / depth)
-        return x + torch.where(i % 2 == 0, torch.sin(angle), torch.cos(angle))`,
-};
-
-export const SAMPLING: Helper = {
-  name: "Sampling",
-  source: `class Sampling(nn.Module):
-    """A VAE's reparameterisation: mean + exp(log_var / 2) * noise while training (the mean otherwise).
-    Keeps kl_weight * KL(N(mean, exp(log_var)) || N(0, 1)) as added_loss, which train_step adds to the loss."""
-
-    def __init__(self, kl_weight=1.0):
-        super().__init__()
-        self.kl_weight = kl_weight
-        self.added_loss = torch.zeros(())
-
-    def forward(self, mean, log_var):
-        if not self.training:
-            self.added_loss = torch.zeros((), device=mean.device)
-            return mean
-        kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp(), dim=-1)
-        self.added_loss = self.kl_weight * kl.mean()
-        return mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)`,
-};

@@ -1,8 +1,20 @@
 import { z } from "zod";
-import { applyLayer, defineLayer, firstInput } from "../layer";
-import { POSITIONAL_ENCODING } from "../../codegen/pytorch-helpers";
+import { applyLayer, defineLayer, firstInput, type Helper } from "../layer";
 import { elementwiseFlops, sequenceShape } from "./common";
 import { customLayers, TFJS_SOURCES } from "./custom-tfjs";
+
+const PYTORCH_POSITIONAL: Helper = {
+  name: "PositionalEncoding",
+  source: `class PositionalEncoding(nn.Module):
+    """Adds the sinusoidal position signal of "Attention Is All You Need" to (batch, time, depth) tensors."""
+
+    def forward(self, x):
+        length, depth = x.shape[-2], x.shape[-1]
+        position = torch.arange(length, dtype=x.dtype, device=x.device)[:, None]
+        i = torch.arange(depth, device=x.device)[None, :]
+        angle = position / torch.pow(10000.0, (2 * (i // 2)).to(x.dtype) / depth)
+        return x + torch.where(i % 2 == 0, torch.sin(angle), torch.cos(angle))`,
+};
 
 const KERAS_POSITIONAL = {
   name: "PositionalEncoding",
@@ -32,7 +44,7 @@ export const positionalEncoding = defineLayer({
   flops: (shapes) => elementwiseFlops(firstInput(shapes)),
   build: ({ tf, inputs, name }) => applyLayer(new (customLayers(tf).CyxPositionalEncoding)({ name }), inputs),
   codegen: {
-    pytorch: () => ({ module: "PositionalEncoding()", helpers: [POSITIONAL_ENCODING], forward: ([x], self) => `${self}(${x})` }),
+    pytorch: () => ({ module: "PositionalEncoding()", helpers: [PYTORCH_POSITIONAL], forward: ([x], self) => `${self}(${x})` }),
     keras: () => ({ layer: "PositionalEncoding()", helpers: [KERAS_POSITIONAL] }),
     tfjs: () => ({ layer: "new CyxPositionalEncoding({})", helpers: TFJS_SOURCES.positional }),
   },

@@ -1,10 +1,29 @@
 import { z } from "zod";
-import { SAMPLING } from "../../codegen/pytorch-helpers";
 import { pyCall } from "../../codegen/literals";
-import { applyLayer, defineLayer, firstInput, ShapeError } from "../layer";
+import { applyLayer, defineLayer, firstInput, ShapeError, type Helper } from "../layer";
 import { formatShape } from "../types";
 import { elementwiseFlops } from "./common";
 import { customLayers, TFJS_SOURCES } from "./custom-tfjs";
+
+const PYTORCH_SAMPLING: Helper = {
+  name: "Sampling",
+  source: `class Sampling(nn.Module):
+    """A VAE's reparameterisation: mean + exp(log_var / 2) * noise while training (the mean otherwise).
+    Keeps kl_weight * KL(N(mean, exp(log_var)) || N(0, 1)) as added_loss, which train_step adds to the loss."""
+
+    def __init__(self, kl_weight=1.0):
+        super().__init__()
+        self.kl_weight = kl_weight
+        self.added_loss = torch.zeros(())
+
+    def forward(self, mean, log_var):
+        if not self.training:
+            self.added_loss = torch.zeros((), device=mean.device)
+            return mean
+        kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp(), dim=-1)
+        self.added_loss = self.kl_weight * kl.mean()
+        return mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)`,
+};
 
 const KERAS_SAMPLING = {
   name: "Sampling",
@@ -48,7 +67,7 @@ export const sampling = defineLayer({
   flops: (shapes) => 9 * elementwiseFlops(firstInput(shapes)),
   build: ({ tf, params, inputs, name, seed }) => applyLayer(new (customLayers(tf).CyxSampling)({ klWeight: params.klWeight, seed, name }), inputs),
   codegen: {
-    pytorch: ({ params }) => ({ module: `Sampling(kl_weight=${params.klWeight})`, helpers: [SAMPLING], forward: ([mean, logVar], self) => `${self}(${mean}, ${logVar})`, addsLoss: true }),
+    pytorch: ({ params }) => ({ module: `Sampling(kl_weight=${params.klWeight})`, helpers: [PYTORCH_SAMPLING], forward: ([mean, logVar], self) => `${self}(${mean}, ${logVar})`, addsLoss: true }),
     keras: ({ params }) => ({ layer: pyCall("Sampling", [], { kl_weight: params.klWeight }), helpers: [KERAS_SAMPLING] }),
     tfjs: ({ params }) => ({ layer: `new CyxSampling({ klWeight: ${params.klWeight} })`, helpers: TFJS_SOURCES.sampling }),
   },
