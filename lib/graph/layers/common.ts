@@ -35,6 +35,11 @@ export function activationArg(name: ActivationName): ActivationName | undefined 
   return name === "linear" ? undefined : name;
 }
 
+export const filtersParam = z.number().int().min(1).max(8192).default(32).describe("Number of output channels");
+
+/** Whether a weight layer adds a bias, described for where it goes ("per filter", "to each unit"). */
+export const useBiasParam = (where: string) => z.boolean().default(true).describe(`Add a learned bias ${where}`);
+
 export const paddingParam = z
   .enum(["valid", "same"])
   .default("valid")

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { activationArg, activationParam, paddingParam, pytorchActivation, pytorchSpatial, sequenceShape, size1dParam, windowOutput } from "./common";
+import { activationArg, activationParam, filtersParam, paddingParam, pytorchActivation, pytorchSpatial, sequenceShape, size1dParam, useBiasParam, windowOutput } from "./common";
 
 export const conv1d = defineLayer({
   type: "Conv1D",
@@ -9,12 +9,12 @@ export const conv1d = defineLayer({
   category: "convolution",
   description: "1-D convolution over [steps, channels] sequences: local filters slid along time.",
   params: z.strictObject({
-    filters: z.number().int().min(1).max(8192).default(32).describe("Number of output channels"),
+    filters: filtersParam,
     kernelSize: size1dParam(3, "Filter length in steps"),
     strides: size1dParam(1, "Step between filter positions"),
     padding: paddingParam,
     activation: activationParam,
-    useBias: z.boolean().default(true).describe("Add a learned bias per filter"),
+    useBias: useBiasParam("per filter"),
   }),
   inputs: { min: 1, max: 1 },
   regularizerArg: KERNEL_REGULARIZER,

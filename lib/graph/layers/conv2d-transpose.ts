@@ -2,7 +2,7 @@ import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
 import { CHANNELS_LAST, CROP_2D } from "../../codegen/pytorch-helpers";
-import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation } from "./common";
+import { activationArg, activationParam, filtersParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, useBiasParam } from "./common";
 
 const transposedSize = (input: number, kernel: number, stride: number, padding: "valid" | "same") =>
   padding === "same" ? input * stride : (input - 1) * stride + kernel;
@@ -13,12 +13,12 @@ export const conv2dTranspose = defineLayer({
   category: "convolution",
   description: "Transposed (\"de-\") convolution: upsamples [height, width, channels] maps, as in decoders and U-Nets.",
   params: z.strictObject({
-    filters: z.number().int().min(1).max(8192).default(32).describe("Number of output channels"),
+    filters: filtersParam,
     kernelSize: kernelParam(3, "Filter size: n or [height, width]"),
     strides: kernelParam(2, "Upsampling factor: n or [vertical, horizontal]"),
     padding: paddingParam,
     activation: activationParam,
-    useBias: z.boolean().default(true).describe("Add a learned bias per filter"),
+    useBias: useBiasParam("per filter"),
   }),
   inputs: { min: 1, max: 1 },
   regularizerArg: KERNEL_REGULARIZER,

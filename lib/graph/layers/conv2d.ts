@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, windowOutput } from "./common";
+import { activationArg, activationParam, filtersParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, useBiasParam, windowOutput } from "./common";
 
 export const conv2d = defineLayer({
   type: "Conv2D",
@@ -9,12 +9,12 @@ export const conv2d = defineLayer({
   category: "convolution",
   description: "2-D convolution over [height, width, channels] inputs: learns local filters shared across the image.",
   params: z.strictObject({
-    filters: z.number().int().min(1).max(8192).default(32).describe("Number of output channels"),
+    filters: filtersParam,
     kernelSize: kernelParam(3, "Filter size: n or [height, width]"),
     strides: kernelParam(1, "Step between filter positions: n or [vertical, horizontal]"),
     padding: paddingParam,
     activation: activationParam,
-    useBias: z.boolean().default(true).describe("Add a learned bias per filter"),
+    useBias: useBiasParam("per filter"),
   }),
   inputs: { min: 1, max: 1 },
   regularizerArg: KERNEL_REGULARIZER,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER, lastDim } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { activationArg, activationParam, elementwiseFlops, pytorchActivation } from "./common";
+import { activationArg, activationParam, elementwiseFlops, pytorchActivation, useBiasParam } from "./common";
 
 export const dense = defineLayer({
   type: "Dense",
@@ -11,7 +11,7 @@ export const dense = defineLayer({
   params: z.strictObject({
     units: z.number().int().min(1).max(65_536).default(64).describe("Number of output units"),
     activation: activationParam,
-    useBias: z.boolean().default(true).describe("Add a learned bias to each unit"),
+    useBias: useBiasParam("to each unit"),
   }),
   inputs: { min: 1, max: 1 },
   regularizerArg: KERNEL_REGULARIZER,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, windowOutput } from "./common";
+import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, useBiasParam, windowOutput } from "./common";
 
 export const depthwiseConv2d = defineLayer({
   type: "DepthwiseConv2D",
@@ -14,7 +14,7 @@ export const depthwiseConv2d = defineLayer({
     padding: paddingParam,
     depthMultiplier: z.number().int().min(1).max(64).default(1).describe("Output channels per input channel"),
     activation: activationParam,
-    useBias: z.boolean().default(true).describe("Add a learned bias per output channel"),
+    useBias: useBiasParam("per output channel"),
   }),
   inputs: { min: 1, max: 1 },
   inferShape: (shapes, p) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput } from "../layer";
 import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, windowOutput } from "./common";
+import { activationArg, activationParam, filtersParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, useBiasParam, windowOutput } from "./common";
 
 export const separableConv2d = defineLayer({
   type: "SeparableConv2D",
@@ -9,13 +9,13 @@ export const separableConv2d = defineLayer({
   category: "convolution",
   description: "A depthwise convolution followed by a 1×1 convolution that mixes channels (Xception, MobileNet).",
   params: z.strictObject({
-    filters: z.number().int().min(1).max(8192).default(32).describe("Number of output channels"),
+    filters: filtersParam,
     kernelSize: kernelParam(3, "Filter size: n or [height, width]"),
     strides: kernelParam(1, "Step between filter positions"),
     padding: paddingParam,
     depthMultiplier: z.number().int().min(1).max(64).default(1).describe("Depthwise channels per input channel"),
     activation: activationParam,
-    useBias: z.boolean().default(true).describe("Add a learned bias per output channel"),
+    useBias: useBiasParam("per output channel"),
   }),
   inputs: { min: 1, max: 1 },
   inferShape: (shapes, p) => {
