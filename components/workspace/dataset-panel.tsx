@@ -116,10 +116,7 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
     if (!loaded) return;
     setBusy({ label: `uploading ${name}…`, progress: 0 });
     try {
-      const bytes = encodeDataset(loaded.dataset);
-      const response = await fetch(new URL(`/api/v1/datasets?name=${encodeURIComponent(name)}`, api.serverUrl), { method: "POST", body: bytes.slice(), headers: { "content-type": "application/octet-stream" } });
-      const body = (await response.json()) as { error?: { message?: string } };
-      if (!response.ok) return fail(`not uploaded: ${body.error?.message ?? `HTTP ${response.status}`}`);
+      await api.uploadDataset(name, encodeDataset(loaded.dataset));
       setBusy(undefined);
       setLoaded({ ...loaded, origin: "server" });
       catalog.reload();
