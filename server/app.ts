@@ -53,7 +53,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const graphs = new GraphStore(db.prisma);
   const builtins = await datasets.ensureBuiltins();
   log.info({ datasets: builtins.map((d) => `${d.name} (${d.spec.count} samples, sha256 ${d.sha256.slice(0, 12)}…)`) }, "built-in datasets ready");
-  const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds);
+  const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds, config.jobTokenTtlSeconds);
   const dispatcher = new Dispatcher({
     prisma: db.prisma,
     jobs,

@@ -13,6 +13,8 @@ const schema = z.object({
   /** Signs node session tokens; when unset, a key is generated once and kept in the database. */
   CYXWIZ_TOKEN_SECRET: z.string().min(32).optional(),
   CYXWIZ_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  /** A job token is renewed with every heartbeat; it lapses this long after the last one. */
+  CYXWIZ_JOB_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
   CYXWIZ_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
   CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
   CYXWIZ_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
@@ -30,6 +32,7 @@ export interface ServerConfig {
   httpPort: number;
   tokenSecret?: string;
   tokenTtlSeconds: number;
+  jobTokenTtlSeconds: number;
   heartbeatSeconds: number;
   nodeTimeoutSeconds: number;
   dispatchIntervalMs: number;
@@ -54,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpPort: e.CYXWIZ_HTTP_PORT,
     tokenSecret: e.CYXWIZ_TOKEN_SECRET,
     tokenTtlSeconds: e.CYXWIZ_TOKEN_TTL_SECONDS,
+    jobTokenTtlSeconds: e.CYXWIZ_JOB_TOKEN_TTL_SECONDS,
     heartbeatSeconds: e.CYXWIZ_HEARTBEAT_SECONDS,
     nodeTimeoutSeconds: e.CYXWIZ_NODE_TIMEOUT_SECONDS,
     dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,

@@ -1,12 +1,14 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { backoffDelay, sleep } from "../lib/compute/backoff";
+import { fromBase64, toBase64, type NodeIdentity } from "../lib/compute/identity";
 import { CHROMIUM_ARGS } from "./find-chromium";
 
 export interface ChromiumHostOptions {
   executablePath: string;
   /** The volunteer page, with server and autostart in its query. */
   pageUrl: string;
-  slots: number;
+  /** One per slot: each page is the node this key names (the page asks the host to sign). */
+  identities: NodeIdentity[];
   log: (level: "info" | "warn" | "error", message: string, extra?: Record<string, unknown>) => void;
   signal: AbortSignal;
 }
@@ -23,7 +25,7 @@ export async function runChromiumHost(options: ChromiumHostOptions): Promise<voi
       browser = await chromium.launch({ executablePath: options.executablePath, args: CHROMIUM_ARGS, headless: true });
       log("info", "chromium started", { version: browser.version(), executable: options.executablePath });
       const closed = new Promise<void>((resolve) => browser?.once("disconnected", () => resolve()));
-      await Promise.all(Array.from({ length: options.slots }, (_, slot) => keepPageAlive(browser as Browser, slot, options, closed)));
+      await Promise.all(options.identities.map((_, slot) => keepPageAlive(browser as Browser, slot, options, closed)));
       attempt = 0;
     } catch (error) {
       log("error", `chromium failed: ${(error as Error).message}`);
@@ -40,6 +42,7 @@ async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHo
     let page: Page | undefined;
     try {
       page = await browser.newPage();
+      await lendIdentity(page, options.identities[slot] as NodeIdentity);
       page.on("console", (message) => {
         const text = message.text();
         if (text.startsWith("[cyxwiz]")) log(message.type() === "error" ? "error" : "info", text.slice(9), { slot });
@@ -65,6 +68,14 @@ async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHo
     }
     if (!signal.aborted && browser.isConnected()) await sleep(backoffDelay(attempt), signal);
   }
+}
+
+/** The page signs its registration through the host, so the private key never enters the browser. */
+async function lendIdentity(page: Page, identity: NodeIdentity): Promise<void> {
+  await page.exposeFunction("cyxwizHostSign", async (messageBase64: string) => toBase64(await identity.sign(fromBase64(messageBase64) ?? new Uint8Array())));
+  await page.addInitScript((publicKey: string) => {
+    (window as { cyxwizHostIdentity?: { publicKey: string } }).cyxwizHostIdentity = { publicKey };
+  }, identity.publicKey);
 }
 
 /** Asks the page's agent to return its job to the server before the page goes (see use-agent.ts). */

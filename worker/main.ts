@@ -1,6 +1,7 @@
 import { runChromiumHost } from "./chromium-host";
 import { findChromium } from "./find-chromium";
 import { diskContentStore } from "./disk-store";
+import { claimIdentity } from "./identity-file";
 import { createNodeAgent } from "./node-runtime";
 import { parseWorkerOptions, UsageError, WORKER_HELP, workerPageUrl, type WorkerOptions } from "./options";
 
@@ -16,19 +17,31 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
   if (options.runtime === "chromium" && !chromiumPath) throw new UsageError("no Chromium found: install it (apt-get install chromium) or pass --chromium PATH");
   if (chromiumPath) {
     log("info", "starting headless Chromium compute node", { server: options.server, engine: options.engine, slots: options.slots });
-    await runChromiumHost({ executablePath: chromiumPath, pageUrl: workerPageUrl(options), slots: options.slots, log, signal });
+    const identities = await Promise.all(Array.from({ length: options.slots }, () => claimIdentity(options.identityDir)));
+    try {
+      log("info", "node identities", { keys: identities.map((c) => c.file) });
+      await runChromiumHost({ executablePath: chromiumPath, pageUrl: workerPageUrl(options), identities: identities.map((c) => c.identity), log, signal });
+    } finally {
+      await Promise.all(identities.map((c) => c.release()));
+    }
     return;
   }
   const why = options.runtime === "node" ? "--runtime node" : "no Chromium found";
   log("warn", `${why}: training in this Node process on tfjs's wasm backend (no WebGPU)`, { server: options.server });
-  const agent = createNodeAgent(options.server, options.name, diskContentStore(options.cacheDir));
+  const claimed = await claimIdentity(options.identityDir);
+  log("info", "node identity", { key: claimed.file, publicKey: claimed.identity.publicKey });
+  const agent = createNodeAgent(options.server, { name: options.name, store: diskContentStore(options.cacheDir), identity: claimed.identity });
   let lastSeq = 0;
   agent.onChange((state) => {
     for (const entry of state.log.filter((e) => e.seq > lastSeq)) log(entry.level, entry.message, { nodeId: state.nodeId });
     lastSeq = state.log.at(-1)?.seq ?? lastSeq;
   });
   signal.addEventListener("abort", () => void agent.stop(), { once: true });
-  await agent.run();
+  try {
+    await agent.run();
+  } finally {
+    await claimed.release();
+  }
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));

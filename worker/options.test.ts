@@ -13,7 +13,14 @@ describe("parseWorkerOptions", () => {
       chromium: undefined,
       name: undefined,
       cacheDir: path.join(os.homedir(), ".cache", "cyxwiz"),
+      identityDir: path.join(os.homedir(), ".config", "cyxwiz"),
     });
+  });
+
+  it("keeps node keys where --identity-dir, CYXWIZ_IDENTITY_DIR or XDG_CONFIG_HOME says", () => {
+    expect(parseWorkerOptions(["--identity-dir", "/srv/keys"], { CYXWIZ_IDENTITY_DIR: "/elsewhere" })).toMatchObject({ identityDir: "/srv/keys" });
+    expect(parseWorkerOptions([], { CYXWIZ_IDENTITY_DIR: "/elsewhere" })).toMatchObject({ identityDir: "/elsewhere" });
+    expect(parseWorkerOptions([], { XDG_CONFIG_HOME: "/cfg" })).toMatchObject({ identityDir: "/cfg/cyxwiz" });
   });
 
   it("keeps datasets where --cache-dir or CYXWIZ_CACHE_DIR says", () => {

@@ -11,6 +11,8 @@ export interface WorkerOptions {
   name?: string;
   /** Where the Node runtime keeps fetched datasets by hash. */
   cacheDir: string;
+  /** Where node identities (ed25519 keys) are kept, one per running node. */
+  identityDir: string;
 }
 
 export const WORKER_HELP = `Usage: cyxwiz worker [options]   (or: npm run worker -- [options])
@@ -27,6 +29,10 @@ Options:
   --chromium PATH  Chromium or Chrome executable (default $CHROMIUM_PATH, then the usual places)
   --name NAME      name shown for this node
   --cache-dir DIR  where datasets are kept between jobs (default $CYXWIZ_CACHE_DIR or ~/.cache/cyxwiz)
+  --identity-dir DIR
+                   where node keys are kept (default $CYXWIZ_IDENTITY_DIR or ~/.config/cyxwiz);
+                   each running node (and each Chromium slot) takes the first key no other holds,
+                   so a restarted host is the same node, with the same reputation
   -h, --help       this text`;
 
 export class UsageError extends Error {}
@@ -42,6 +48,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
       chromium: { type: "string" },
       name: { type: "string" },
       "cache-dir": { type: "string" },
+      "identity-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -66,6 +73,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
     chromium: values.chromium,
     name: values.name,
     cacheDir: values["cache-dir"] ?? env.CYXWIZ_CACHE_DIR ?? path.join(os.homedir(), ".cache", "cyxwiz"),
+    identityDir: values["identity-dir"] ?? env.CYXWIZ_IDENTITY_DIR ?? path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "cyxwiz"),
   };
 }
 

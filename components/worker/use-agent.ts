@@ -4,6 +4,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { NodeAgent, type AgentState } from "../../lib/compute/agent";
 import { browserContentStore } from "../../lib/compute/content-cache";
+import { browserIdentity } from "./browser-identity";
 import { createWebWorkerExecutor } from "./web-worker-executor";
 
 declare global {
@@ -25,6 +26,7 @@ export function useAgent(serverUrl: string, name: string) {
       transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, interceptors }),
       executor: createWebWorkerExecutor(),
       store: browserContentStore(),
+      identity: browserIdentity,
       machine: {
         name,
         runtime: "browser",

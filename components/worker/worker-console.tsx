@@ -66,7 +66,7 @@ export function WorkerConsole() {
               )}
             </div>
             <div className="stats">
-              <Stat label="Node" value={state.nodeId ? state.nodeId.slice(0, 8) : "–"} />
+              <Stat label="Node" value={state.nodeId ? state.nodeId.slice(0, 8) : "–"} full={state.nodeId} testId="worker-node-id" />
               <Stat label="Backend" value={probe?.chosen ?? "–"} />
               <Stat label="Jobs completed" value={String(state.completedJobs)} />
               <Stat label="Compute time" value={`${state.computeSeconds.toFixed(0)} s`} />
@@ -142,11 +142,11 @@ export function WorkerConsole() {
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+function Stat({ label, value, full, testId }: { label: string; value: string; full?: string; testId?: string }) {
   return (
     <div className="stat">
       <div className="label">{label}</div>
-      <div className="value mono" style={{ fontSize: 16 }}>
+      <div className="value mono" style={{ fontSize: 16 }} title={full} data-testid={testId} data-value={full}>
         {value}
       </div>
     </div>

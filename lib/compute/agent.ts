@@ -1,11 +1,5 @@
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import {
-  NodeInfoSchema,
-  NodeService,
-  NodeStatus,
-  type JobAssignment,
-} from "../../gen/cyxwiz/v1/node_service_pb";
+import { NodeService, NodeStatus, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
 import { parseGraph } from "../graph/parse";
 import type { ProbeResult } from "../train/backend-probe";
 import type { TrainingExecutor } from "../train/executor";
@@ -19,6 +13,8 @@ import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-clien
 import { backoffDelay, sleep } from "./backoff";
 import { fetchCached, type ContentStore } from "./content-cache";
 import { devicesFromProbe } from "./devices";
+import type { NodeIdentity } from "./identity";
+import { registerNode } from "./register";
 
 export type AgentPhase = "starting" | "probing" | "registering" | "idle" | "downloading" | "training" | "uploading" | "reconnecting" | "stopped";
 
@@ -63,6 +59,15 @@ export interface AgentOptions {
   /** Keeps fetched datasets by hash, so that the next job on the same data starts at once. */
   store?: ContentStore;
   machine: { name: string; runtime: "browser" | "node"; cpuCores: number; ramTotal: number; userAgent?: string };
+  /** The node's ed25519 identity (kept in IndexedDB by a tab, in a key file by the host). */
+  identity: () => Promise<NodeIdentity>;
+}
+
+/** The job the node trains, and the token that proves it holds this attempt of it. */
+interface CurrentJob {
+  id: string;
+  abort: AbortController;
+  token: string;
 }
 
 const LOG_LIMIT = 200;
@@ -79,7 +84,7 @@ export class NodeAgent {
   private readonly lifetime = new AbortController();
   private token = "";
   private heartbeatSeconds = 10;
-  private current?: { id: string; abort: AbortController };
+  private current?: CurrentJob;
   private session = new AbortController();
 
   constructor(private readonly options: AgentOptions) {
@@ -134,7 +139,7 @@ export class NodeAgent {
     const job = this.current;
     if (job) {
       job.abort.abort();
-      await this.client.reportFailure({ nodeId: this.state.nodeId, jobId: job.id, error: "the node was stopped", retryable: true }).catch(() => undefined);
+      await this.client.reportFailure({ nodeId: this.state.nodeId, jobId: job.id, jobToken: job.token, error: "the node was stopped", retryable: true }).catch(() => undefined);
     }
     this.lifetime.abort();
     this.session.abort();
@@ -145,18 +150,19 @@ export class NodeAgent {
     this.update({ phase: "registering" });
     const probe = this.state.probe as ProbeResult;
     const { machine } = this.options;
-    const response = await this.client.registerNode(
+    const response = await registerNode(
+      this.client,
+      await this.options.identity(),
       {
-        info: create(NodeInfoSchema, {
-          name: machine.name,
-          runtime: machine.runtime,
-          cpuCores: machine.cpuCores,
-          ramTotal: BigInt(Math.round(machine.ramTotal)),
-          userAgent: machine.userAgent ?? "",
-          computeScore: probe.measurements.find((m) => m.selected)?.gflops ?? 0,
-          devices: devicesFromProbe(probe),
-        }),
+        name: machine.name,
+        runtime: machine.runtime,
+        cpuCores: machine.cpuCores,
+        ramTotal: BigInt(Math.round(machine.ramTotal)),
+        userAgent: machine.userAgent ?? "",
+        computeScore: probe.measurements.find((m) => m.selected)?.gflops ?? 0,
+        devices: devicesFromProbe(probe),
       },
+      this.current ? [this.current.id] : [],
       { signal: this.lifetime.signal },
     );
     this.token = response.sessionToken;
@@ -200,6 +206,8 @@ export class NodeAgent {
           activeJobs: this.current ? [this.current.id] : [],
           metrics: { samplesPerSecond: this.state.job?.samplesPerSecond ?? 0 },
         });
+        const renewed = this.current && response.jobTokens[this.current.id];
+        if (this.current && renewed) this.current.token = renewed;
         for (const id of response.jobsToCancel) {
           if (this.current?.id === id) {
             this.note("warn", `server took job ${id} back; stopping it`);
@@ -217,7 +225,8 @@ export class NodeAgent {
     if (this.current) return;
     const abort = new AbortController();
     const jobId = assignment.jobId;
-    this.current = { id: jobId, abort };
+    const job: CurrentJob = { id: jobId, abort, token: assignment.jobToken };
+    this.current = job;
     const nodeId = this.state.nodeId as string;
     const started = performance.now();
     let trainingStarted = 0;
@@ -227,7 +236,7 @@ export class NodeAgent {
       job: { id: jobId, name: "", attempt: assignment.attempt, epoch: 0, totalEpochs: hp.epochs, progress: 0, metrics: {}, samplesPerSecond: 0 },
     });
     this.note("info", `job ${jobId}: downloading dataset (${(Number(assignment.datasetSize) / 1e6).toFixed(1)} MB)`);
-    const reporter = progressReporter((report) => this.client.reportProgress(report, { signal: this.lifetime.signal }), abort);
+    const reporter = progressReporter((report) => this.client.reportProgress({ ...report, jobToken: job.token }, { signal: this.lifetime.signal }), abort);
     try {
       const parsed = parseGraph(assignment.modelDefinition);
       if (!parsed.ok) throw new GraphCompileError(parsed.issues.map((i) => i.message).join("; "));
@@ -246,7 +255,7 @@ export class NodeAgent {
         await reporter.send({ nodeId, jobId, progress: from.epoch / hp.epochs, currentEpoch: from.epoch, totalEpochs: hp.epochs, backend: this.state.probe?.chosen ?? "", logMessage: line }, true);
       }
       const upload = this.url(assignment.artifactUploadUrl || "/api/v1/artifacts");
-      const checkpoints = this.checkpointUploader(nodeId, jobId, upload);
+      const checkpoints = this.checkpointUploader(nodeId, job, upload);
       this.update({ phase: "training" });
       trainingStarted = performance.now();
       const outcome = await this.options.executor.train(
@@ -283,6 +292,7 @@ export class NodeAgent {
       await this.client.reportCompletion({
         nodeId,
         jobId,
+        jobToken: job.token,
         modelWeightsUri: model.uri,
         modelWeightsSha256: model.sha256,
         finalMetrics: outcome.finalMetrics,
@@ -295,20 +305,20 @@ export class NodeAgent {
       this.note("info", `job ${jobId} completed: ${formatMetrics(outcome.finalMetrics)}`);
     } catch (error) {
       if (trainingStarted) this.addComputeTime(trainingStarted);
-      await this.handleJobError(jobId, nodeId, error, abort.signal.aborted);
+      await this.handleJobError(job, nodeId, error);
     } finally {
       this.current = undefined;
       this.update({ phase: this.lifetime.signal.aborted ? "stopped" : "idle", job: undefined });
     }
   }
 
-  private async handleJobError(jobId: string, nodeId: string, error: unknown, aborted: boolean): Promise<void> {
-    if (aborted && error instanceof TrainingAborted) return;
+  private async handleJobError({ id: jobId, abort, token }: CurrentJob, nodeId: string, error: unknown): Promise<void> {
+    if (abort.signal.aborted && error instanceof TrainingAborted) return;
     this.update({ failedJobs: this.state.failedJobs + 1, lastError: describe(error) });
     this.note("error", `job ${jobId} failed: ${describe(error)}`);
     const retryable = isRetryable(error);
     await this.client
-      .reportFailure({ nodeId, jobId, error: describe(error), retryable })
+      .reportFailure({ nodeId, jobId, jobToken: token, error: describe(error), retryable })
       .catch((e: unknown) => this.note("warn", `could not report the failure: ${describe(e)}`));
   }
 
@@ -316,13 +326,14 @@ export class NodeAgent {
    * Uploads checkpoints one after another without holding training up; a failed upload is noted
    * and the next checkpoint tries again (the job simply resumes from an earlier one if it moves).
    */
-  private checkpointUploader(nodeId: string, jobId: string, uploadUrl: string) {
+  private checkpointUploader(nodeId: string, job: CurrentJob, uploadUrl: string) {
+    const jobId = job.id;
     let chain = Promise.resolve();
     const upload = (checkpoint: Uint8Array, epoch: number) => {
       chain = chain.then(async () => {
         try {
           const stored = await uploadArtifact(uploadUrl, checkpoint, this.token, "application/octet-stream");
-          await this.client.uploadCheckpoint({ nodeId, jobId, checkpoint: { epoch, uri: stored.uri, sha256: stored.sha256 } });
+          await this.client.uploadCheckpoint({ nodeId, jobId, jobToken: job.token, checkpoint: { epoch, uri: stored.uri, sha256: stored.sha256 } });
         } catch (error) {
           this.note("warn", `job ${jobId}: the checkpoint after epoch ${epoch} was not saved: ${describe(error)}`);
         }

@@ -1,6 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { permissionDenied, unauthenticated } from "../rpc/errors";
-import { TokenError, type TokenService } from "./tokens";
+import { fromBase64, registrationMessage, verifySignature } from "../../lib/compute/identity";
+import { invalidArgument, permissionDenied, unauthenticated } from "../rpc/errors";
+import { TokenError, type JobGrant, type TokenService } from "./tokens";
 
 /**
  * The node a call comes from, proven by its session token. A call that names a node_id must
@@ -25,4 +26,37 @@ export async function nodeFromAuthorization(tokens: TokenService, authorization:
   }
   if (claimedNodeId && claimedNodeId.toLowerCase() !== nodeId) throw permissionDenied("node_id does not match the session token");
   return nodeId;
+}
+
+/**
+ * Checks a registration: the challenge is one this server issued and still valid, and the
+ * signature is the public key's over it. Returns when the challenge was issued (the replay
+ * guard). Bad challenges and signatures: PERMISSION_DENIED; a malformed key: INVALID_ARGUMENT.
+ */
+export async function proveIdentity(tokens: TokenService, challenge: string, publicKey: string, signature: Uint8Array): Promise<number> {
+  const raw = fromBase64(publicKey);
+  if (!raw || raw.length !== 32) throw invalidArgument("info.public_key", "must be a base64 raw ed25519 public key (32 bytes)");
+  if (!challenge) throw invalidArgument("challenge", "required: ask GetRegistrationChallenge for one and sign it");
+  let issuedMs: number;
+  try {
+    issuedMs = await tokens.verifyChallenge(challenge);
+  } catch (error) {
+    if (error instanceof TokenError) throw permissionDenied(`challenge: ${error.message}`);
+    throw error;
+  }
+  if (!(await verifySignature(publicKey, registrationMessage(challenge, publicKey), signature))) {
+    throw permissionDenied("signature: does not prove possession of info.public_key's private key");
+  }
+  return issuedMs;
+}
+
+/** The attempt a job token grants this node on this job; PERMISSION_DENIED when it grants none. */
+export async function verifyJobToken(tokens: TokenService, token: string, jobId: string, nodeId: string): Promise<JobGrant> {
+  if (!token) throw unauthenticated("missing job_token (it came with the assignment)");
+  try {
+    return await tokens.verifyJobToken(token, jobId, nodeId);
+  } catch (error) {
+    if (error instanceof TokenError) throw permissionDenied(`job_token: ${error.message}`);
+    throw error;
+  }
 }

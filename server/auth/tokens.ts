@@ -1,4 +1,5 @@
-import { errors, jwtVerify, SignJWT } from "jose";
+import { randomUUID } from "node:crypto";
+import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 
 export class TokenError extends Error {
   constructor(
@@ -10,11 +11,30 @@ export class TokenError extends Error {
 }
 
 const ISSUER = "cyxwiz-central";
+const CHALLENGE_TTL_SECONDS = 120;
+
+type TokenType = "node" | "challenge" | "job";
+
+const EXPIRED: Record<TokenType, string> = {
+  node: "session token expired; register again",
+  challenge: "registration challenge expired; ask for a new one",
+  job: "job token expired",
+};
+
+export interface JobGrant {
+  jobId: string;
+  nodeId: string;
+  attempt: number;
+}
 
 /**
- * Node session tokens: HS256 JWTs bound to one node id, with an enforced expiry. Every server
- * instance shares the key (from the database or configuration), so any of them can check any
- * token.
+ * The server's HS256 JWTs, each typed so one kind never passes for another:
+ * - node session tokens, bound to one node id;
+ * - registration challenges a node signs with its ed25519 key (short-lived; their issue time
+ *   lets the registration refuse a challenge the node already used);
+ * - job tokens, bound to one attempt of one job on one node, which every report must carry.
+ * Every server instance shares the key (from the database or configuration), so any of them
+ * checks any token.
  */
 export class TokenService {
   private readonly key: Uint8Array;
@@ -22,15 +42,49 @@ export class TokenService {
   constructor(
     secret: string,
     readonly ttlSeconds: number,
+    readonly jobTokenTtlSeconds: number,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issueNodeToken(nodeId: string): Promise<{ token: string; expiresAt: Date }> {
-    const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
-    const token = await new SignJWT({ typ: "node" })
+  issueNodeToken(nodeId: string): Promise<{ token: string; expiresAt: Date }> {
+    return this.sign("node", nodeId, this.ttlSeconds);
+  }
+
+  /** The node id the token was issued to. */
+  async verifyNodeToken(token: string): Promise<string> {
+    return (await this.verify(token, "node")).sub as string;
+  }
+
+  issueChallenge(): Promise<{ token: string; expiresAt: Date }> {
+    return this.sign("challenge", randomUUID(), CHALLENGE_TTL_SECONDS, { iat_ms: Date.now() });
+  }
+
+  /** When the challenge was issued (ms), the registration's replay guard. */
+  async verifyChallenge(token: string): Promise<number> {
+    const payload = await this.verify(token, "challenge");
+    if (typeof payload.iat_ms !== "number") throw new TokenError("invalid registration challenge", "invalid");
+    return payload.iat_ms;
+  }
+
+  async issueJobToken(grant: JobGrant): Promise<string> {
+    return (await this.sign("job", grant.jobId, this.jobTokenTtlSeconds, { node: grant.nodeId, attempt: grant.attempt })).token;
+  }
+
+  /** The grant of a job token, checked to be for this job and node. */
+  async verifyJobToken(token: string, jobId: string, nodeId: string): Promise<JobGrant> {
+    const payload = await this.verify(token, "job");
+    if (payload.sub !== jobId || payload.node !== nodeId || typeof payload.attempt !== "number") {
+      throw new TokenError("job token is for another job or node", "invalid");
+    }
+    return { jobId, nodeId, attempt: payload.attempt };
+  }
+
+  private async sign(typ: TokenType, subject: string, ttlSeconds: number, claims: JWTPayload = {}): Promise<{ token: string; expiresAt: Date }> {
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    const token = await new SignJWT({ ...claims, typ })
       .setProtectedHeader({ alg: "HS256" })
-      .setSubject(nodeId)
+      .setSubject(subject)
       .setIssuer(ISSUER)
       .setIssuedAt()
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
@@ -38,16 +92,15 @@ export class TokenService {
     return { token, expiresAt };
   }
 
-  /** The node id the token was issued to. */
-  async verifyNodeToken(token: string): Promise<string> {
+  private async verify(token: string, typ: TokenType): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ["HS256"] });
-      if (payload.typ !== "node" || typeof payload.sub !== "string") throw new TokenError("not a node session token", "invalid");
-      return payload.sub;
+      if (payload.typ !== typ || typeof payload.sub !== "string") throw new TokenError(`not a ${typ === "node" ? "node session" : typ} token`, "invalid");
+      return payload;
     } catch (error) {
       if (error instanceof TokenError) throw error;
-      if (error instanceof errors.JWTExpired) throw new TokenError("session token expired; register again", "expired");
-      throw new TokenError("invalid session token", "invalid");
+      if (error instanceof errors.JWTExpired) throw new TokenError(EXPIRED[typ], "expired");
+      throw new TokenError(`invalid ${typ === "node" ? "session" : typ} token`, "invalid");
     }
   }
 }

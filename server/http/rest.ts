@@ -207,6 +207,7 @@ function nodeJson(node: NodeRow, timeoutSeconds: number) {
     ramTotal: Number(node.ramTotal),
     devices: node.devices,
     reputation: node.reputation,
+    publicKey: node.publicKey,
     region: node.region,
     createdAt: node.createdAt.toISOString(),
     lastSeen: node.lastSeen.toISOString(),

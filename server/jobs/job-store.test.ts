@@ -18,16 +18,16 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     const node = await registerNode(t.ctx);
     const job = await queueJob(t.ctx);
     await claimJob(t.ctx.db.prisma, { nodeId: node.id, memoryBytes: node.ramTotal });
-    return { node, job };
+    return { node, job, holder: { nodeId: node.id, attempt: 1 } };
   }
 
   const progress = { progress: 0.5, currentEpoch: 1, step: 0.5, metrics: { loss: 0.7 } };
 
   it("moves a job to RUNNING on its first progress report and records the curve point", async () => {
-    const { node, job } = await assigned();
-    const result = await t.ctx.jobs.recordProgress(job.id, node.id, progress);
+    const { node, job, holder } = await assigned();
+    const result = await t.ctx.jobs.recordProgress(job.id, holder, progress);
     expect(result).toMatchObject({ ok: true, started: true, job: { status: "RUNNING", progress: 0.5, currentEpoch: 1 } });
-    const again = await t.ctx.jobs.recordProgress(job.id, node.id, { ...progress, progress: 0.6 });
+    const again = await t.ctx.jobs.recordProgress(job.id, holder, { ...progress, progress: 0.6 });
     expect(again).toMatchObject({ ok: true, started: false });
     expect((await t.ctx.jobs.history(job.id)).points.map((p) => p.values)).toEqual([{ loss: 0.7 }, { loss: 0.7 }]);
   });
@@ -35,33 +35,33 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   it("refuses progress from a node the job is not assigned to, and changes nothing", async () => {
     const { job } = await assigned();
     const stranger = await registerNode(t.ctx);
-    expect(await t.ctx.jobs.recordProgress(job.id, stranger.id, progress)).toEqual({ ok: false, refusal: "not_assigned" });
+    expect(await t.ctx.jobs.recordProgress(job.id, { nodeId: stranger.id, attempt: 1 }, progress)).toEqual({ ok: false, refusal: "not_assigned" });
     expect(await t.ctx.jobs.get(job.id)).toMatchObject({ status: "ASSIGNED", progress: 0 });
     expect((await t.ctx.jobs.history(job.id)).points).toHaveLength(0);
   });
 
   it("tells the node of a cancelled job to stop", async () => {
-    const { node, job } = await assigned();
+    const { node, job, holder } = await assigned();
     expect(await t.ctx.jobs.cancel(job.id, "no longer needed")).toMatchObject({ nodeId: node.id, job: { status: "CANCELLED" } });
-    expect(await t.ctx.jobs.recordProgress(job.id, node.id, progress)).toEqual({ ok: false, refusal: "cancelled" });
+    expect(await t.ctx.jobs.recordProgress(job.id, holder, progress)).toEqual({ ok: false, refusal: "cancelled" });
     expect(await t.ctx.jobs.cancel(job.id, "again")).toBeNull();
   });
 
   it("completes a job once, recording the attempt's outcome", async () => {
-    const { node, job } = await assigned();
+    const { node, job, holder } = await assigned();
     const completion = { modelWeightsUri: "/artifacts/x", modelWeightsSha256: "x", finalMetrics: { accuracy: 0.9 } };
-    expect(await t.ctx.jobs.complete(job.id, node.id, completion)).toMatchObject({ ok: true, job: { status: "COMPLETED", progress: 1 } });
-    expect(await t.ctx.jobs.complete(job.id, node.id, completion)).toEqual({ ok: false, refusal: "finished" });
+    expect(await t.ctx.jobs.complete(job.id, holder, completion)).toMatchObject({ ok: true, job: { status: "COMPLETED", progress: 1 } });
+    expect(await t.ctx.jobs.complete(job.id, holder, completion)).toEqual({ ok: false, refusal: "finished" });
     expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id } })).toMatchObject([{ outcome: "COMPLETED" }]);
   });
 
   it("puts a retryable failure back in the queue until the attempts are spent", async () => {
-    const { node, job } = await assigned();
+    const { node, job, holder } = await assigned();
     await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
-    expect(await t.ctx.jobs.fail(job.id, node.id, "tab closed", true)).toMatchObject({ job: { status: "QUEUED", assignedNodeId: null } });
+    expect(await t.ctx.jobs.fail(job.id, holder, "tab closed", true)).toMatchObject({ job: { status: "QUEUED", assignedNodeId: null } });
     const second = await registerNode(t.ctx);
     await claimJob(t.ctx.db.prisma, { nodeId: second.id, memoryBytes: second.ramTotal });
-    const final = await t.ctx.jobs.fail(job.id, second.id, "out of memory", true);
+    const final = await t.ctx.jobs.fail(job.id, { nodeId: second.id, attempt: 2 }, "out of memory", true);
     expect(final).toMatchObject({ ok: true, job: { status: "FAILED", error: "attempt 2 of 2 failed: out of memory" } });
     const attempts = await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, orderBy: { attempt: "asc" } });
     expect(attempts.map((a) => [a.outcome, a.error])).toEqual([
@@ -71,26 +71,26 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   });
 
   it("fails a job at once when the failure is not retryable", async () => {
-    const { node, job } = await assigned();
-    expect(await t.ctx.jobs.fail(job.id, node.id, "graph does not compile", false)).toMatchObject({ job: { status: "FAILED" } });
+    const { node, job, holder } = await assigned();
+    expect(await t.ctx.jobs.fail(job.id, holder, "graph does not compile", false)).toMatchObject({ job: { status: "FAILED" } });
   });
 
   it("keeps the latest checkpoint of a job the node holds, ignoring a late older one", async () => {
-    const { node, job } = await assigned();
-    expect(await t.ctx.jobs.saveCheckpoint(job.id, node.id, 2, "b".repeat(64))).toMatchObject({ ok: true, job: { checkpointEpoch: 2 } });
-    expect(await t.ctx.jobs.saveCheckpoint(job.id, node.id, 1, "a".repeat(64))).toEqual({ ok: false, refusal: "stale" });
+    const { node, job, holder } = await assigned();
+    expect(await t.ctx.jobs.saveCheckpoint(job.id, holder, 2, "b".repeat(64))).toMatchObject({ ok: true, job: { checkpointEpoch: 2 } });
+    expect(await t.ctx.jobs.saveCheckpoint(job.id, holder, 1, "a".repeat(64))).toEqual({ ok: false, refusal: "stale" });
     expect(await t.ctx.jobs.get(job.id)).toMatchObject({ checkpointEpoch: 2, checkpointSha256: "b".repeat(64) });
   });
 
   it("refuses a checkpoint from a node that does not hold the job", async () => {
     const { job } = await assigned();
     const other = await registerNode(t.ctx);
-    expect(await t.ctx.jobs.saveCheckpoint(job.id, other.id, 1, "c".repeat(64))).toEqual({ ok: false, refusal: "not_assigned" });
+    expect(await t.ctx.jobs.saveCheckpoint(job.id, { nodeId: other.id, attempt: 1 }, 1, "c".repeat(64))).toEqual({ ok: false, refusal: "not_assigned" });
     expect((await t.ctx.jobs.get(job.id))?.checkpointEpoch).toBeNull();
   });
 
   it("takes jobs back from nodes that went silent", async () => {
-    const { node, job } = await assigned();
+    const { node, job, holder } = await assigned();
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { lastSeen: new Date(Date.now() - 60_000) } });
     const lost = await t.ctx.nodes.reapSilent(30);
     expect(lost).toContainEqual({ id: job.id, status: "QUEUED" });

@@ -33,6 +33,12 @@ export interface Completion {
   backend?: string;
 }
 
+/** The node and the attempt of the job it holds, as its job token proves. */
+export interface JobHolder {
+  nodeId: string;
+  attempt: number;
+}
+
 /** Why a node's report about a job changed nothing. */
 export type Refusal = "not_assigned" | "cancelled" | "finished";
 
@@ -79,7 +85,7 @@ export class JobStore {
   /** Progress from the node that holds the job; the first report moves it to RUNNING. */
   async recordProgress(
     jobId: string,
-    nodeId: string,
+    holder: JobHolder,
     update: ProgressUpdate,
   ): Promise<{ ok: true; job: JobRow; started: boolean; point?: JobMetric; log?: JobLog } | { ok: false; refusal: Refusal }> {
     const metrics = Object.keys(update.metrics).length > 0 ? JSON.stringify(update.metrics) : null;
@@ -93,10 +99,10 @@ export class JobStore {
         latest_metrics = COALESCE(${metrics}::jsonb, latest_metrics),
         backend = COALESCE(${update.backend ?? null}, backend),
         updated_at = now()
-      WHERE id = ${jobId}::uuid AND assigned_node = ${nodeId}::uuid AND status IN ('ASSIGNED', 'RUNNING')
+      WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status IN ('ASSIGNED', 'RUNNING')
       RETURNING (SELECT status FROM before) AS previous`;
     const previous = updated[0]?.previous;
-    if (previous === undefined) return { ok: false, refusal: await this.refusal(jobId, nodeId) };
+    if (previous === undefined) return { ok: false, refusal: await this.refusal(jobId, holder) };
     const job = (await this.get(jobId)) as JobRow;
     const point = metrics
       ? await this.prisma.jobMetric.create({
@@ -107,7 +113,7 @@ export class JobStore {
     return { ok: true, job, started: previous === "ASSIGNED", point, log };
   }
 
-  async complete(jobId: string, nodeId: string, result: Completion): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal }> {
+  async complete(jobId: string, holder: JobHolder, result: Completion): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal }> {
     const done = await this.prisma.$queryRaw<{ id: string }[]>`
       WITH done AS (
         UPDATE jobs SET
@@ -119,12 +125,12 @@ export class JobStore {
           model_weights_uri = ${result.modelWeightsUri},
           model_weights_sha256 = ${result.modelWeightsSha256},
           backend = COALESCE(${result.backend ?? null}, backend)
-        WHERE id = ${jobId}::uuid AND assigned_node = ${nodeId}::uuid AND status IN ('ASSIGNED', 'RUNNING')
+        WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status IN ('ASSIGNED', 'RUNNING')
         RETURNING id, attempts)
       UPDATE job_attempts a SET outcome = 'COMPLETED', ended_at = now()
       FROM done WHERE a.job_id = done.id AND a.attempt = done.attempts
       RETURNING done.id`;
-    if (done.length === 0) return { ok: false, refusal: await this.refusal(jobId, nodeId) };
+    if (done.length === 0) return { ok: false, refusal: await this.refusal(jobId, holder) };
     return { ok: true, job: (await this.get(jobId)) as JobRow };
   }
 
@@ -132,16 +138,16 @@ export class JobStore {
    * Keeps a checkpoint of a job the node holds, unless the job already has one at least as late
    * (a slow upload must not replace a newer checkpoint).
    */
-  async saveCheckpoint(jobId: string, nodeId: string, epoch: number, sha256: string): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal | "stale" }> {
+  async saveCheckpoint(jobId: string, holder: JobHolder, epoch: number, sha256: string): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal | "stale" }> {
     const saved = await this.prisma.$queryRaw<{ id: string }[]>`
       UPDATE jobs SET checkpoint_sha256 = ${sha256}, checkpoint_epoch = ${epoch}, updated_at = now()
-      WHERE id = ${jobId}::uuid AND assigned_node = ${nodeId}::uuid AND status IN ('ASSIGNED', 'RUNNING')
+      WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status IN ('ASSIGNED', 'RUNNING')
         AND COALESCE(checkpoint_epoch, 0) < ${epoch}
       RETURNING id`;
     if (saved.length > 0) return { ok: true, job: (await this.get(jobId)) as JobRow };
     const job = await this.get(jobId);
-    const held = job?.assignedNodeId === nodeId && ["ASSIGNED", "RUNNING"].includes(job.status);
-    return { ok: false, refusal: held ? "stale" : await this.refusal(jobId, nodeId) };
+    const held = job !== null && holds(job, holder) && ["ASSIGNED", "RUNNING"].includes(job.status);
+    return { ok: false, refusal: held ? "stale" : await this.refusal(jobId, holder) };
   }
 
   /**
@@ -150,7 +156,7 @@ export class JobStore {
    */
   async fail(
     jobId: string,
-    nodeId: string,
+    holder: JobHolder,
     error: string,
     retryable: boolean,
   ): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal }> {
@@ -164,12 +170,12 @@ export class JobStore {
                        ELSE format('attempt %s of %s failed: %s', attempts, max_attempts, ${error}::text) END,
           progress = CASE WHEN ${retryable} AND attempts < max_attempts THEN 0 ELSE progress END,
           updated_at = now()
-        WHERE id = ${jobId}::uuid AND assigned_node = ${nodeId}::uuid AND status IN ('ASSIGNED', 'RUNNING')
+        WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status IN ('ASSIGNED', 'RUNNING')
         RETURNING id, attempts)
       UPDATE job_attempts a SET outcome = 'FAILED', error = ${error}, ended_at = now()
       FROM f WHERE a.job_id = f.id AND a.attempt = f.attempts
       RETURNING f.id`;
-    if (failed.length === 0) return { ok: false, refusal: await this.refusal(jobId, nodeId) };
+    if (failed.length === 0) return { ok: false, refusal: await this.refusal(jobId, holder) };
     return { ok: true, job: (await this.get(jobId)) as JobRow };
   }
 
@@ -194,25 +200,29 @@ export class JobStore {
     return this.prisma.job.findMany({ where: { assignedNodeId: nodeId, status: "ASSIGNED" }, orderBy: { assignedAt: "asc" } });
   }
 
-  /** Of the given job ids, those this node may keep working on. */
-  async heldBy(nodeId: string, jobIds: string[]): Promise<Set<string>> {
+  /** Of the given job ids, those this node may keep working on, with the attempt it holds. */
+  async heldBy(nodeId: string, jobIds: string[]): Promise<Map<string, number>> {
     const uuids = jobIds.filter((id) => UUID.test(id));
-    if (uuids.length === 0) return new Set();
+    if (uuids.length === 0) return new Map();
     const rows = await this.prisma.job.findMany({
       where: { id: { in: uuids }, assignedNodeId: nodeId, status: { in: ["ASSIGNED", "RUNNING"] } },
-      select: { id: true },
+      select: { id: true, attempts: true },
     });
-    return new Set(rows.map((r) => r.id));
+    return new Map(rows.map((r) => [r.id, r.attempts]));
   }
 
-  private async refusal(jobId: string, nodeId: string): Promise<Refusal> {
+  private async refusal(jobId: string, holder: JobHolder): Promise<Refusal> {
     const job = await this.get(jobId);
-    if (!job || job.assignedNodeId !== nodeId) return "not_assigned";
+    if (!job || !holds(job, holder)) return "not_assigned";
     return (job.status as JobStatusName) === "CANCELLED" ? "cancelled" : "finished";
   }
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function holds(job: JobRow, holder: JobHolder): boolean {
+  return job.assignedNodeId === holder.nodeId && job.attempts === holder.attempt;
+}
 
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;

@@ -1,5 +1,8 @@
 import type { Prisma } from "../db/database";
-import type { Node } from "../db/generated/client";
+import { Prisma as PrismaNamespace, type Node } from "../db/generated/client";
+
+const { sql } = PrismaNamespace;
+type Sql = PrismaNamespace.Sql;
 
 export type NodeRow = Node;
 
@@ -70,29 +73,69 @@ export class NodeStore {
   }
 
   /**
+   * Registers a node under its proven public key: a new key is a new node, a known key is the
+   * same node again (same id, same reputation) with its information refreshed. `challengeIssuedMs`
+   * must be newer than any challenge the key signed before, so a recorded registration cannot be
+   * replayed; undefined when it is not.
+   */
+  async registerIdentity(node: NewNode & { publicKey: string }, challengeIssuedMs: number): Promise<NodeRow | undefined> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      INSERT INTO nodes (name, runtime, user_agent, ip_address, cpu_cores, ram_total, compute_score, backend, devices,
+                         wallet_address, public_key, region, status, last_challenge_ms)
+      VALUES (${node.name}, ${node.runtime}, ${node.userAgent ?? null}, ${node.ipAddress ?? null}, ${node.cpuCores}, ${node.ramTotal},
+              ${node.computeScore}, ${node.backend}, ${JSON.stringify(node.devices)}::jsonb, ${node.walletAddress ?? null},
+              ${node.publicKey}, ${node.region ?? null}, 'IDLE', ${challengeIssuedMs})
+      ON CONFLICT (public_key) DO UPDATE SET
+        name = EXCLUDED.name, runtime = EXCLUDED.runtime, user_agent = EXCLUDED.user_agent, ip_address = EXCLUDED.ip_address,
+        cpu_cores = EXCLUDED.cpu_cores, ram_total = EXCLUDED.ram_total, compute_score = EXCLUDED.compute_score,
+        backend = EXCLUDED.backend, devices = EXCLUDED.devices, wallet_address = EXCLUDED.wallet_address, region = EXCLUDED.region,
+        status = CASE WHEN nodes.status = 'OFFLINE' THEN 'IDLE' ELSE nodes.status END,
+        last_seen = now(), last_challenge_ms = EXCLUDED.last_challenge_ms
+      WHERE nodes.last_challenge_ms IS NULL OR nodes.last_challenge_ms < EXCLUDED.last_challenge_ms
+      RETURNING id::text AS id`;
+    return rows[0] ? ((await this.get(rows[0].id)) ?? undefined) : undefined;
+  }
+
+  /**
    * Marks nodes silent for longer than the timeout as offline and takes their jobs back: to the
    * queue while attempts remain, else failed. One statement, so instances running this together
    * never move a job twice.
    */
-  async reapSilent(timeoutSeconds: number): Promise<LostJob[]> {
+  reapSilent(timeoutSeconds: number): Promise<LostJob[]> {
+    return this.takeBackJobs(
+      sql`UPDATE nodes SET status = 'OFFLINE'
+          WHERE status <> 'OFFLINE' AND last_seen < now() - make_interval(secs => ${timeoutSeconds})
+          RETURNING id`,
+      [],
+      "node stopped sending heartbeats",
+    );
+  }
+
+  /**
+   * A node registering again is a new run of it (a reopened tab, a restarted host): the jobs an
+   * earlier run held, other than those this run says it still trains, are lost with that run.
+   */
+  releaseEarlierRun(nodeId: string, stillHeld: string[]): Promise<LostJob[]> {
+    return this.takeBackJobs(sql`SELECT ${nodeId}::uuid AS id`, stillHeld, "node restarted and no longer holds the job");
+  }
+
+  private takeBackJobs(lostNodes: Sql, keep: string[], reason: string): Promise<LostJob[]> {
     return this.prisma.$queryRaw<LostJob[]>`
-      WITH lost AS (
-        UPDATE nodes SET status = 'OFFLINE'
-        WHERE status <> 'OFFLINE' AND last_seen < now() - make_interval(secs => ${timeoutSeconds})
-        RETURNING id),
+      WITH lost AS (${lostNodes}),
       moved AS (
         UPDATE jobs SET
           status = CASE WHEN attempts < max_attempts THEN 'QUEUED' ELSE 'FAILED' END,
           assigned_node = CASE WHEN attempts < max_attempts THEN NULL ELSE assigned_node END,
           completed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END,
           error = CASE WHEN attempts < max_attempts THEN error
-                       ELSE format('attempt %s of %s lost: its node stopped sending heartbeats', attempts, max_attempts) END,
+                       ELSE format('attempt %s of %s lost: %s', attempts, max_attempts, ${reason}::text) END,
           progress = CASE WHEN attempts < max_attempts THEN 0 ELSE progress END,
           updated_at = now()
         WHERE assigned_node IN (SELECT id FROM lost) AND status IN ('ASSIGNED', 'RUNNING')
+          AND NOT (id::text = ANY(${keep}::text[]))
         RETURNING id, attempts, status),
       attempt AS (
-        UPDATE job_attempts a SET outcome = 'LOST', error = 'node stopped sending heartbeats', ended_at = now()
+        UPDATE job_attempts a SET outcome = 'LOST', error = ${reason}, ended_at = now()
         FROM moved WHERE a.job_id = moved.id AND a.attempt = moved.attempts)
       SELECT id::text AS id, status FROM moved`;
   }

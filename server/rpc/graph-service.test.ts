@@ -5,18 +5,10 @@ import { fromExecutionGraph, serializeDocument } from "../../lib/editor/document
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
+import { codeOf } from "../../tests/helpers/rpc-errors";
 import { graphService } from "./graph-service";
 
 const documentNamed = (name: string) => serializeDocument({ ...fromExecutionGraph(mlpDigits.graph), name });
-
-async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await call;
-    return undefined;
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
-}
 
 describe.each(DATABASE_KINDS)("GraphService on %s", (kind) => {
   let t: TestContext;

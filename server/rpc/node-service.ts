@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
+  GetRegistrationChallengeResponseSchema,
   HeartbeatResponseSchema,
   JobAssignmentSchema,
   NodeService,
@@ -17,12 +18,13 @@ import {
 } from "../../gen/cyxwiz/v1/node_service_pb";
 import { SHA256_HEX } from "../../lib/data/hash";
 import type { Hyperparameters } from "../../lib/train/hyperparameters";
-import { authenticateNode } from "../auth/node-auth";
+import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-auth";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { hyperparametersMessage } from "../jobs/job-message";
-import type { JobRow, Refusal } from "../jobs/job-store";
+import type { JobHolder, JobRow, Refusal } from "../jobs/job-store";
+import { announceLostJobs } from "../scheduler/monitor";
 import { verifyCheckpointArtifact } from "../artifacts/checkpoint-artifact";
 import { verifyModelArtifact } from "../artifacts/model-artifact";
 import { AsyncQueue } from "../util/async-queue";
@@ -34,6 +36,13 @@ export const artifactPath = (sha256: string) => `/artifacts/${sha256}`;
 export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService> {
   const { jobs, nodes, bus, tokens, dispatcher } = ctx;
   const auth = (hctx: HandlerContext, nodeId: string) => authenticateNode(tokens, hctx, nodeId);
+  /** The node a report comes from and the attempt of the job it holds, proven by both tokens. */
+  const holder = async (hctx: HandlerContext, req: { nodeId: string; jobId: string; jobToken: string }): Promise<{ jobId: string } & JobHolder> => {
+    const nodeId = await auth(hctx, req.nodeId);
+    const jobId = requireUuid(req.jobId, "job_id");
+    const { attempt } = await verifyJobToken(tokens, req.jobToken, jobId, nodeId);
+    return { jobId, nodeId, attempt };
+  };
 
   const refuse = (refusal: Refusal, jobId: string) => {
     if (refusal === "not_assigned") return permissionDenied(`job ${jobId} is not assigned to this node`);
@@ -43,6 +52,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
 
   const assignment = async (job: JobRow): Promise<JobAssignment> =>
     create(JobAssignmentSchema, {
+      jobToken: await tokens.issueJobToken({ jobId: job.id, nodeId: job.assignedNodeId as string, attempt: job.attempts }),
       jobId: job.id,
       modelDefinition: JSON.stringify(job.modelConfig),
       hyperparameters: hyperparametersMessage(job.hyperparameters as Hyperparameters),
@@ -59,34 +69,45 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     });
 
   return {
+    async getRegistrationChallenge() {
+      const { token, expiresAt } = await tokens.issueChallenge();
+      return create(GetRegistrationChallengeResponseSchema, { challenge: token, expiresAtMs: BigInt(expiresAt.getTime()) });
+    },
+
     async registerNode(req, hctx) {
       const info = validateNodeInfo(req.info);
+      const challengeIssuedMs = await proveIdentity(tokens, req.challenge, info.publicKey, req.signature);
       const selected = info.devices.find((d) => d.selected) ?? info.devices[0];
-      const node = await nodes.register({
-        name: info.name || `${info.runtime || "node"}-${Date.now().toString(36)}`,
-        runtime: info.runtime || "node",
-        userAgent: info.userAgent || undefined,
-        ipAddress: hctx.requestHeader.get("x-forwarded-for")?.split(",")[0]?.trim() || undefined,
-        cpuCores: info.cpuCores,
-        ramTotal: info.ramTotal,
-        computeScore: info.computeScore,
-        backend: selected?.backend || "unknown",
-        devices: info.devices.map((d) => ({
-          deviceType: d.deviceType,
-          backend: d.backend,
-          name: d.name,
-          vendor: d.vendor,
-          architecture: d.architecture,
-          isFallbackAdapter: d.isFallbackAdapter,
-          memoryTotal: Number(d.memoryTotal),
-          gflops: d.gflops,
-          selected: d.selected,
-          note: d.note,
-        })),
-        walletAddress: info.walletAddress || undefined,
-        publicKey: info.publicKey || undefined,
-        region: info.region || undefined,
-      });
+      const node = await nodes.registerIdentity(
+        {
+          name: info.name || `${info.runtime || "node"}-${info.publicKey.slice(0, 8)}`,
+          runtime: info.runtime || "node",
+          userAgent: info.userAgent || undefined,
+          ipAddress: hctx.requestHeader.get("x-forwarded-for")?.split(",")[0]?.trim() || undefined,
+          cpuCores: info.cpuCores,
+          ramTotal: info.ramTotal,
+          computeScore: info.computeScore,
+          backend: selected?.backend || "unknown",
+          devices: info.devices.map((d) => ({
+            deviceType: d.deviceType,
+            backend: d.backend,
+            name: d.name,
+            vendor: d.vendor,
+            architecture: d.architecture,
+            isFallbackAdapter: d.isFallbackAdapter,
+            memoryTotal: Number(d.memoryTotal),
+            gflops: d.gflops,
+            selected: d.selected,
+            note: d.note,
+          })),
+          walletAddress: info.walletAddress || undefined,
+          publicKey: info.publicKey,
+          region: info.region || undefined,
+        },
+        challengeIssuedMs,
+      );
+      if (!node) throw permissionDenied("challenge: already used by this node; ask for a new one");
+      await announceLostJobs(ctx, await nodes.releaseEarlierRun(node.id, req.heldJobs), `node ${node.id} restarted without the job`);
       const session = await tokens.issueNodeToken(node.id);
       ctx.log.info({ nodeId: node.id, runtime: node.runtime, backend: node.backend, gflops: node.computeScore }, "node registered");
       return create(RegisterNodeResponseSchema, {
@@ -111,7 +132,9 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         jobsActive: held.size,
       });
       if (held.size === 0) void dispatcher.nudge(nodeId);
-      return create(HeartbeatResponseSchema, { jobsToCancel: req.activeJobs.filter((id) => !held.has(id.toLowerCase())) });
+      const jobTokens: Record<string, string> = {};
+      for (const [jobId, attempt] of held) jobTokens[jobId] = await tokens.issueJobToken({ jobId, nodeId, attempt });
+      return create(HeartbeatResponseSchema, { jobsToCancel: req.activeJobs.filter((id) => !held.has(id.toLowerCase())), jobTokens });
     },
 
     async *watchAssignments(req, hctx) {
@@ -139,10 +162,9 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async reportProgress(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
-      const jobId = requireUuid(req.jobId, "job_id");
+      const { jobId, ...held } = await holder(hctx, req);
       const metrics = finiteMetrics(req.metrics, "metrics");
-      const result = await jobs.recordProgress(jobId, nodeId, {
+      const result = await jobs.recordProgress(jobId, held, {
         progress: req.progress,
         currentEpoch: req.currentEpoch,
         step: Number.isFinite(req.step) ? req.step : req.currentEpoch,
@@ -163,18 +185,18 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async reportCompletion(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
-      const jobId = requireUuid(req.jobId, "job_id");
+      const { jobId, ...held } = await holder(hctx, req);
+      const { nodeId } = held;
       const sha256 = req.modelWeightsSha256.toLowerCase();
       if (!SHA256_HEX.test(sha256)) throw invalidArgument("model_weights_sha256", "must be a hex SHA-256 digest");
       if (req.modelWeightsUri !== artifactPath(sha256)) {
         throw invalidArgument("model_weights_uri", `must be ${artifactPath(sha256)}, the artifact the hash names`);
       }
       const current = await jobs.get(jobId);
-      if (!current || current.assignedNodeId !== nodeId) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+      if (!current || current.assignedNodeId !== nodeId || current.attempts !== held.attempt) throw permissionDenied(`job ${jobId} is not assigned to this node`);
       const problem = await verifyModelArtifact(ctx.artifacts, sha256);
       if (problem) throw failedPrecondition(`model_weights_uri: ${problem}`);
-      const result = await jobs.complete(jobId, nodeId, {
+      const result = await jobs.complete(jobId, held, {
         modelWeightsUri: req.modelWeightsUri,
         modelWeightsSha256: sha256,
         finalMetrics: finiteMetrics(req.finalMetrics, "final_metrics"),
@@ -190,19 +212,18 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async uploadCheckpoint(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
-      const jobId = requireUuid(req.jobId, "job_id");
+      const { jobId, ...held } = await holder(hctx, req);
       const ref = req.checkpoint;
       if (!ref) throw invalidArgument("checkpoint", "required (epoch, uri, sha256)");
       const sha256 = ref.sha256.toLowerCase();
       if (!SHA256_HEX.test(sha256)) throw invalidArgument("checkpoint.sha256", "must be a hex SHA-256 digest");
       if (ref.uri !== artifactPath(sha256)) throw invalidArgument("checkpoint.uri", `must be ${artifactPath(sha256)}, the artifact the hash names`);
       const job = await jobs.get(jobId);
-      if (!job || job.assignedNodeId !== nodeId) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+      if (!job || job.assignedNodeId !== held.nodeId || job.attempts !== held.attempt) throw permissionDenied(`job ${jobId} is not assigned to this node`);
       if (ref.epoch < 1 || ref.epoch >= job.totalEpochs) throw invalidArgument("checkpoint.epoch", `must be between 1 and ${job.totalEpochs - 1} (a checkpoint after the last epoch is the model)`);
       const problem = await verifyCheckpointArtifact(ctx.artifacts, sha256, jobId, ref.epoch);
       if (problem) throw failedPrecondition(`checkpoint: ${problem}`);
-      const result = await jobs.saveCheckpoint(jobId, nodeId, ref.epoch, sha256);
+      const result = await jobs.saveCheckpoint(jobId, held, ref.epoch, sha256);
       if (!result.ok) {
         // A late upload of an older checkpoint changes nothing and is no error.
         if (result.refusal === "stale") return create(UploadCheckpointResponseSchema, {});
@@ -214,10 +235,10 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async reportFailure(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
-      const jobId = requireUuid(req.jobId, "job_id");
+      const { jobId, ...held } = await holder(hctx, req);
+      const { nodeId } = held;
       const error = req.error.trim().slice(0, 2000) || "the node gave no reason";
-      const result = await jobs.fail(jobId, nodeId, error, req.retryable);
+      const result = await jobs.fail(jobId, held, error, req.retryable);
       if (!result.ok) throw refuse(result.refusal, jobId);
       const requeued = result.job.status === "QUEUED";
       const log = await jobs.log(jobId, "error", `attempt ${result.job.attempts} failed on node ${nodeId}: ${error}${requeued ? " — back in the queue" : ""}`);
@@ -236,6 +257,7 @@ function validateNodeInfo(info: NodeInfo | undefined): NodeInfo {
   if (!Number.isFinite(info.computeScore) || info.computeScore < 0) throw invalidArgument("info.compute_score", "must be a non-negative number");
   if (info.runtime && !["browser", "node"].includes(info.runtime)) throw invalidArgument("info.runtime", 'must be "browser" or "node"');
   if (info.name.length > 200) throw invalidArgument("info.name", "must be at most 200 characters");
+  if (!info.publicKey) throw invalidArgument("info.public_key", "required: the node's ed25519 public key (base64, 32 bytes)");
   return info;
 }
 

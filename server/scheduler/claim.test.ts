@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)("claimJob on %s", (kind) => {
     const node = await registerNode(t.ctx);
     const job = await queueJob(t.ctx);
     expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBe(job.id);
-    await t.ctx.jobs.fail(job.id, node.id, "out of memory", true);
+    await t.ctx.jobs.fail(job.id, { nodeId: node.id, attempt: 1 }, "out of memory", true);
     expect(await claimJob(t.ctx.db.prisma, claimant(node.id))).toBeUndefined();
     const other = await registerNode(t.ctx);
     expect(await claimJob(t.ctx.db.prisma, claimant(other.id))).toBe(job.id);

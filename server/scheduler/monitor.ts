@@ -1,4 +1,5 @@
 import type { ServerContext } from "../context";
+import type { LostJob } from "../nodes/node-store";
 import { publishJobEvent } from "../events/job-events";
 
 /**
@@ -12,15 +13,7 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
     if (running) return;
     running = true;
     try {
-      const lost = await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds);
-      for (const { id } of lost) {
-        const job = await ctx.jobs.get(id);
-        if (!job) continue;
-        const requeued = job.status === "QUEUED";
-        const log = await ctx.jobs.log(id, "warn", `node stopped sending heartbeats; ${requeued ? "job back in the queue" : job.error}`);
-        ctx.log.warn({ jobId: id, status: job.status }, "job taken back from a silent node");
-        await publishJobEvent(ctx.bus, job, { statusChanged: true, logs: [log] });
-      }
+      await announceLostJobs(ctx, await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds), "node stopped sending heartbeats");
     } catch (error) {
       ctx.log.error({ err: error }, "liveness check failed");
     } finally {
@@ -29,4 +22,16 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
   };
   const timer = setInterval(() => void tick(), period);
   return () => clearInterval(timer);
+}
+
+/** Logs and publishes jobs taken back from a node: each went back to the queue or failed. */
+export async function announceLostJobs(ctx: ServerContext, lost: LostJob[], cause: string): Promise<void> {
+  for (const { id } of lost) {
+    const job = await ctx.jobs.get(id);
+    if (!job) continue;
+    const requeued = job.status === "QUEUED";
+    const log = await ctx.jobs.log(id, "warn", `${cause}; ${requeued ? "job back in the queue" : job.error}`);
+    ctx.log.warn({ jobId: id, status: job.status, cause }, "job taken back from its node");
+    await publishJobEvent(ctx.bus, job, { statusChanged: true, logs: [log] });
+  }
 }

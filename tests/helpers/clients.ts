@@ -1,7 +1,10 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
-import { NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
+import { NodeService, type NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
+import { ephemeralIdentity } from "../../lib/compute/identity";
+import { registerNode } from "../../lib/compute/register";
 
 export function bearer(token: () => string): Interceptor {
   return (next) => (req) => {
@@ -21,4 +24,17 @@ export function connectClients(baseUrl: string, token: () => string = () => "") 
 export function grpcClients(baseUrl: string, token: () => string = () => "") {
   const transport = createGrpcTransport({ baseUrl, interceptors: [bearer(token)] });
   return { jobs: createClient(JobService, transport), nodes: createClient(NodeService, transport) };
+}
+
+/**
+ * A new node identity registered with the server, and Connect clients that call as that node
+ * (its session token travels with every call).
+ */
+export async function connectAsNewNode(baseUrl: string, info: MessageInitShape<typeof NodeInfoSchema> = { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) {
+  let token = "";
+  const clients = connectClients(baseUrl, () => token);
+  const identity = await ephemeralIdentity();
+  const registered = await registerNode(clients.nodes, identity, info);
+  token = registered.sessionToken;
+  return { ...clients, identity, nodeId: registered.nodeId, sessionToken: registered.sessionToken };
 }

@@ -1,7 +1,5 @@
-import { create } from "@bufbuild/protobuf";
-import { NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { uploadArtifact } from "../../lib/compute/artifacts-client";
-import { connectClients } from "./clients";
+import { connectAsNewNode } from "./clients";
 
 /** The smallest model the server accepts as a trained result: one float32 weight vector of length 2. */
 export async function uploadTinyModel(serverUrl: string, token: string): Promise<{ uri: string; sha256: string }> {
@@ -22,31 +20,25 @@ export async function uploadTinyModel(serverUrl: string, token: string): Promise
 export class SimulatedNode {
   readonly received: string[] = [];
   nodeId = "";
-  private token = "";
   private readonly stop = new AbortController();
-  private readonly clients;
 
-  constructor(private readonly serverUrl: string) {
-    this.clients = connectClients(serverUrl, () => this.token);
-  }
+  constructor(private readonly serverUrl: string) {}
 
   async start(): Promise<void> {
-    const registered = await this.clients.nodes.registerNode({
-      info: create(NodeInfoSchema, { name: "simulated", runtime: "node", cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }),
-    });
-    this.nodeId = registered.nodeId;
-    this.token = registered.sessionToken;
-    const model = await uploadTinyModel(this.serverUrl, this.token);
-    const stream = this.clients.nodes.watchAssignments({ nodeId: this.nodeId }, { signal: this.stop.signal });
+    const node = await connectAsNewNode(this.serverUrl, { name: "simulated", runtime: "node", cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 });
+    this.nodeId = node.nodeId;
+    const model = await uploadTinyModel(this.serverUrl, node.sessionToken);
+    const stream = node.nodes.watchAssignments({ nodeId: this.nodeId }, { signal: this.stop.signal });
     void (async () => {
       try {
         for await (const message of stream) {
           if (message.event.case !== "assignment") continue;
-          const jobId = message.event.value.jobId;
+          const { jobId, jobToken } = message.event.value;
           this.received.push(jobId);
-          await this.clients.nodes.reportCompletion({
+          await node.nodes.reportCompletion({
             nodeId: this.nodeId,
             jobId,
+            jobToken,
             modelWeightsUri: model.uri,
             modelWeightsSha256: model.sha256,
             finalMetrics: { accuracy: 1 },

@@ -102,7 +102,7 @@ describe("the cyxwiz command line", () => {
     expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
     const status = await cyxwiz(["status", jobId, "--json"], server.rpcUrl);
     expect(JSON.parse(status.stdout)).toMatchObject({ id: jobId, status: "JOB_STATUS_QUEUED" });
-    agent = createNodeAgent(server.rpcUrl, "cli-test-node");
+    agent = createNodeAgent(server.rpcUrl, { name: "cli-test-node" });
     void agent.run();
     const watched = await cyxwiz(["status", jobId, "--watch"], server.rpcUrl);
     expect(watched.code).toBe(0);

@@ -1,10 +1,9 @@
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
-import { NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
+import type { JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
 import { uploadArtifact } from "../../lib/compute/artifacts-client";
 import { decodeDataset } from "../../lib/data/dataset-format";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
@@ -14,7 +13,7 @@ import { tf } from "../../lib/train/runtime-tf";
 import { TrainingAborted, trainGraph } from "../../lib/train/train-loop";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { createNodeAgent } from "../../worker/node-runtime";
-import { connectClients, grpcClients } from "../helpers/clients";
+import { connectAsNewNode, connectClients, grpcClients } from "../helpers/clients";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../helpers/databases";
 import { accuracyOfModelZip, fetchDataset } from "../helpers/evaluate";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process";
@@ -53,7 +52,7 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
       CYXWIZ_NODE_TIMEOUT_SECONDS: "4",
     });
     clients = connectClients(server.rpcUrl);
-    agent = createNodeAgent(server.rpcUrl, "integration-node");
+    agent = createNodeAgent(server.rpcUrl, { name: "integration-node" });
     void agent.run();
     await waitFor(() => agent.state.phase === "idle");
   });
@@ -111,13 +110,11 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     await waitForStatus(clients, job?.id as string, JobStatus.COMPLETED);
     const forged = connectClients(server.rpcUrl, () => "not-a-token");
     await expectCode(forged.nodes.reportProgress({ jobId: job?.id, progress: 0.5 }), Code.PermissionDenied);
-    let token = "";
-    const stranger = connectClients(server.rpcUrl, () => token);
-    const registered = await stranger.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 1n, computeScore: 1 }) });
-    token = registered.sessionToken;
-    await expectCode(stranger.nodes.reportProgress({ nodeId: registered.nodeId, jobId: job?.id, progress: 0.1 }), Code.PermissionDenied);
+    const stranger = await connectAsNewNode(server.rpcUrl, { cpuCores: 1, ramTotal: 1n, computeScore: 1 });
+    await expectCode(stranger.nodes.reportProgress({ nodeId: stranger.nodeId, jobId: job?.id, progress: 0.1 }), Code.Unauthenticated);
+    await expectCode(stranger.nodes.reportProgress({ nodeId: stranger.nodeId, jobId: job?.id, jobToken: "forged", progress: 0.1 }), Code.PermissionDenied);
     await expectCode(
-      stranger.nodes.reportCompletion({ nodeId: registered.nodeId, jobId: job?.id, modelWeightsUri: `/artifacts/${"a".repeat(64)}`, modelWeightsSha256: "a".repeat(64) }),
+      stranger.nodes.reportCompletion({ nodeId: stranger.nodeId, jobId: job?.id, jobToken: "forged", modelWeightsUri: `/artifacts/${"a".repeat(64)}`, modelWeightsSha256: "a".repeat(64) }),
       Code.PermissionDenied,
     );
     const after = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
@@ -136,12 +133,9 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
 
   it("takes a job back from a node that stops sending heartbeats", async () => {
     await agent.stop();
-    let token = "";
-    const silent = connectClients(server.rpcUrl, () => token);
-    const registered = await silent.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) });
-    token = registered.sessionToken;
+    const silent = await connectAsNewNode(server.rpcUrl);
     const { job } = await clients.jobs.submitJob(submit(1));
-    const stream = silent.nodes.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
+    const stream = silent.nodes.watchAssignments({ nodeId: silent.nodeId })[Symbol.asyncIterator]();
     const first = await stream.next();
     expect(first.value?.event.value).toMatchObject({ jobId: job?.id });
     await stream.return?.();
@@ -149,7 +143,7 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     const { logs } = await clients.jobs.getJob({ jobId: job?.id as string });
     expect(logs.map((l) => l.message).join("\n")).toContain("stopped sending heartbeats");
     await clients.jobs.cancelJob({ jobId: job?.id as string });
-    agent = createNodeAgent(server.rpcUrl, "integration-node-2");
+    agent = createNodeAgent(server.rpcUrl, { name: "integration-node-2" });
     void agent.run();
     await waitFor(() => agent.state.phase === "idle");
   });
@@ -178,15 +172,13 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     const ours = await checkpointOf(jobId);
     const theirs = await checkpointOf("another-job");
 
-    let token = "";
-    const silent = connectClients(server.rpcUrl, () => token);
-    const registered = await silent.nodes.registerNode({ info: create(NodeInfoSchema, { cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 }) });
-    token = registered.sessionToken;
-    const stream = silent.nodes.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
-    expect((await stream.next()).value?.event.value).toMatchObject({ jobId });
+    const silent = await connectAsNewNode(server.rpcUrl);
+    const stream = silent.nodes.watchAssignments({ nodeId: silent.nodeId })[Symbol.asyncIterator]();
+    const assigned = (await stream.next()).value?.event.value as JobAssignment;
+    expect(assigned).toMatchObject({ jobId });
     const hand = async (bytes: Uint8Array) => {
-      const stored = await uploadArtifact(`${server.rpcUrl}/api/v1/artifacts`, bytes, token, "application/octet-stream");
-      return silent.nodes.uploadCheckpoint({ nodeId: registered.nodeId, jobId, checkpoint: { epoch: 1, uri: stored.uri, sha256: stored.sha256 } });
+      const stored = await uploadArtifact(`${server.rpcUrl}/api/v1/artifacts`, bytes, silent.sessionToken, "application/octet-stream");
+      return silent.nodes.uploadCheckpoint({ nodeId: silent.nodeId, jobId, jobToken: assigned.jobToken, checkpoint: { epoch: 1, uri: stored.uri, sha256: stored.sha256 } });
     };
     const foreign = await expectCode(hand(theirs), Code.FailedPrecondition);
     expect(foreign.rawMessage).toContain(`belongs to job another-job, not ${jobId}`);
@@ -194,7 +186,7 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     await stream.return?.();
     await waitForStatus(clients, jobId, JobStatus.QUEUED, 15_000);
 
-    agent = createNodeAgent(server.rpcUrl, "integration-node-3");
+    agent = createNodeAgent(server.rpcUrl, { name: "integration-node-3" });
     void agent.run();
     await waitForStatus(clients, jobId, JobStatus.COMPLETED);
     const messages = (await clients.jobs.getJob({ jobId })).logs.map((l) => l.message);

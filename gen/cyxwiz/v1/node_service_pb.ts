@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/node_service.proto.
  */
 export const file_cyxwiz_v1_node_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxjeXh3aXovdjEvbm9kZV9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEi4AEKCkRldmljZUluZm8SKgoLZGV2aWNlX3R5cGUYASABKA4yFS5jeXh3aXoudjEuRGV2aWNlVHlwZRIPCgdiYWNrZW5kGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEhQKDGFyY2hpdGVjdHVyZRgFIAEoCRIbChNpc19mYWxsYmFja19hZGFwdGVyGAYgASgIEhQKDG1lbW9yeV90b3RhbBgHIAEoBBIOCgZnZmxvcHMYCCABKAESEAoIc2VsZWN0ZWQYCSABKAgSDAoEbm90ZRgKIAEoCSLeAQoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRImCgdkZXZpY2VzGAIgAygLMhUuY3l4d2l6LnYxLkRldmljZUluZm8SEQoJY3B1X2NvcmVzGAMgASgNEhEKCXJhbV90b3RhbBgEIAEoBBIVCg1jb21wdXRlX3Njb3JlGAUgASgBEhYKDndhbGxldF9hZGRyZXNzGAYgASgJEhIKCnB1YmxpY19rZXkYByABKAkSDwoHcnVudGltZRgIIAEoCRISCgp1c2VyX2FnZW50GAkgASgJEg4KBnJlZ2lvbhgKIAEoCSI4ChNSZWdpc3Rlck5vZGVSZXF1ZXN0EiEKBGluZm8YASABKAsyEy5jeXh3aXoudjEuTm9kZUluZm8igQEKFFJlZ2lzdGVyTm9kZVJlc3BvbnNlEg8KB25vZGVfaWQYASABKAkSFQoNc2Vzc2lvbl90b2tlbhgCIAEoCRIiChpoZWFydGJlYXRfaW50ZXJ2YWxfc2Vjb25kcxgDIAEoDRIdChVzZXNzaW9uX2V4cGlyZXNfYXRfbXMYBCABKAMiZAoLTm9kZU1ldHJpY3MSEQoJY3B1X3VzYWdlGAEgASgBEhEKCWdwdV91c2FnZRgCIAEoARITCgttZW1vcnlfdXNlZBgDIAEoBBIaChJzYW1wbGVzX3Blcl9zZWNvbmQYBCABKAEikAEKEEhlYXJ0YmVhdFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRItCg5jdXJyZW50X3N0YXR1cxgCIAEoDjIVLmN5eHdpei52MS5Ob2RlU3RhdHVzEhMKC2FjdGl2ZV9qb2JzGAMgAygJEicKB21ldHJpY3MYBCABKAsyFi5jeXh3aXoudjEuTm9kZU1ldHJpY3MiKwoRSGVhcnRiZWF0UmVzcG9uc2USFgoOam9ic190b19jYW5jZWwYASADKAkiKgoXV2F0Y2hBc3NpZ25tZW50c1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCSKjAgoNSm9iQXNzaWdubWVudBIOCgZqb2JfaWQYASABKAkSGAoQbW9kZWxfZGVmaW5pdGlvbhgCIAEoCRIzCg9oeXBlcnBhcmFtZXRlcnMYAyABKAsyGi5jeXh3aXoudjEuSHlwZXJwYXJhbWV0ZXJzEhMKC2RhdGFzZXRfdXJpGAQgASgJEhMKC2RhdGFzZXRfdXJsGAUgASgJEhYKDmRhdGFzZXRfc2hhMjU2GAYgASgJEhQKDGRhdGFzZXRfc2l6ZRgHIAEoBBIbChNhcnRpZmFjdF91cGxvYWRfdXJsGAggASgJEg8KB2F0dGVtcHQYCSABKA0SLQoLcmVzdW1lX2Zyb20YCiABKAsyGC5jeXh3aXoudjEuQ2hlY2twb2ludFJlZiI7Cg1DaGVja3BvaW50UmVmEg0KBWVwb2NoGAEgASgNEgsKA3VyaRgCIAEoCRIOCgZzaGEyNTYYAyABKAkiaAoXVXBsb2FkQ2hlY2twb2ludFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSLAoKY2hlY2twb2ludBgDIAEoCzIYLmN5eHdpei52MS5DaGVja3BvaW50UmVmIhoKGFVwbG9hZENoZWNrcG9pbnRSZXNwb25zZSJsChhXYXRjaEFzc2lnbm1lbnRzUmVzcG9uc2USLgoKYXNzaWdubWVudBgBIAEoCzIYLmN5eHdpei52MS5Kb2JBc3NpZ25tZW50SAASFwoNY2FuY2VsX2pvYl9pZBgCIAEoCUgAQgcKBWV2ZW50IrcCChVSZXBvcnRQcm9ncmVzc1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SDAoEc3RlcBgGIAEoARI+CgdtZXRyaWNzGAcgAygLMi0uY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVxdWVzdC5NZXRyaWNzRW50cnkSEwoLbG9nX21lc3NhZ2UYCCABKAkSGgoSc2FtcGxlc19wZXJfc2Vjb25kGAkgASgBEg8KB2JhY2tlbmQYCiABKAkaLgoMTWV0cmljc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiKAoWUmVwb3J0UHJvZ3Jlc3NSZXNwb25zZRIOCgZjYW5jZWwYASABKAgipQIKF1JlcG9ydENvbXBsZXRpb25SZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEhkKEW1vZGVsX3dlaWdodHNfdXJpGAMgASgJEhwKFG1vZGVsX3dlaWdodHNfc2hhMjU2GAQgASgJEksKDWZpbmFsX21ldHJpY3MYBSADKAsyNC5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlcXVlc3QuRmluYWxNZXRyaWNzRW50cnkSHQoVdG90YWxfY29tcHV0ZV90aW1lX21zGAYgASgEEg8KB2JhY2tlbmQYByABKAkaMwoRRmluYWxNZXRyaWNzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASIaChhSZXBvcnRDb21wbGV0aW9uUmVzcG9uc2UiWQoUUmVwb3J0RmFpbHVyZVJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSDQoFZXJyb3IYAyABKAkSEQoJcmV0cnlhYmxlGAQgASgIIhcKFVJlcG9ydEZhaWx1cmVSZXNwb25zZSpTCgpEZXZpY2VUeXBlEhsKF0RFVklDRV9UWVBFX1VOU1BFQ0lGSUVEEAASEwoPREVWSUNFX1RZUEVfQ1BVEAESEwoPREVWSUNFX1RZUEVfR1BVEAIqbgoKTm9kZVN0YXR1cxIbChdOT0RFX1NUQVRVU19VTlNQRUNJRklFRBAAEhQKEE5PREVfU1RBVFVTX0lETEUQARIUChBOT0RFX1NUQVRVU19CVVNZEAISFwoTTk9ERV9TVEFUVVNfT0ZGTElORRADMuoECgtOb2RlU2VydmljZRJPCgxSZWdpc3Rlck5vZGUSHi5jeXh3aXoudjEuUmVnaXN0ZXJOb2RlUmVxdWVzdBofLmN5eHdpei52MS5SZWdpc3Rlck5vZGVSZXNwb25zZRJGCglIZWFydGJlYXQSGy5jeXh3aXoudjEuSGVhcnRiZWF0UmVxdWVzdBocLmN5eHdpei52MS5IZWFydGJlYXRSZXNwb25zZRJdChBXYXRjaEFzc2lnbm1lbnRzEiIuY3l4d2l6LnYxLldhdGNoQXNzaWdubWVudHNSZXF1ZXN0GiMuY3l4d2l6LnYxLldhdGNoQXNzaWdubWVudHNSZXNwb25zZTABElUKDlJlcG9ydFByb2dyZXNzEiAuY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVxdWVzdBohLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1Jlc3BvbnNlElsKEFJlcG9ydENvbXBsZXRpb24SIi5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlcXVlc3QaIy5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlc3BvbnNlElIKDVJlcG9ydEZhaWx1cmUSHy5jeXh3aXoudjEuUmVwb3J0RmFpbHVyZVJlcXVlc3QaIC5jeXh3aXoudjEuUmVwb3J0RmFpbHVyZVJlc3BvbnNlElsKEFVwbG9hZENoZWNrcG9pbnQSIi5jeXh3aXoudjEuVXBsb2FkQ2hlY2twb2ludFJlcXVlc3QaIy5jeXh3aXoudjEuVXBsb2FkQ2hlY2twb2ludFJlc3BvbnNlYgZwcm90bzM", [file_cyxwiz_v1_job]);
+  fileDesc("ChxjeXh3aXovdjEvbm9kZV9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEi4AEKCkRldmljZUluZm8SKgoLZGV2aWNlX3R5cGUYASABKA4yFS5jeXh3aXoudjEuRGV2aWNlVHlwZRIPCgdiYWNrZW5kGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEhQKDGFyY2hpdGVjdHVyZRgFIAEoCRIbChNpc19mYWxsYmFja19hZGFwdGVyGAYgASgIEhQKDG1lbW9yeV90b3RhbBgHIAEoBBIOCgZnZmxvcHMYCCABKAESEAoIc2VsZWN0ZWQYCSABKAgSDAoEbm90ZRgKIAEoCSLeAQoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRImCgdkZXZpY2VzGAIgAygLMhUuY3l4d2l6LnYxLkRldmljZUluZm8SEQoJY3B1X2NvcmVzGAMgASgNEhEKCXJhbV90b3RhbBgEIAEoBBIVCg1jb21wdXRlX3Njb3JlGAUgASgBEhYKDndhbGxldF9hZGRyZXNzGAYgASgJEhIKCnB1YmxpY19rZXkYByABKAkSDwoHcnVudGltZRgIIAEoCRISCgp1c2VyX2FnZW50GAkgASgJEg4KBnJlZ2lvbhgKIAEoCSIhCh9HZXRSZWdpc3RyYXRpb25DaGFsbGVuZ2VSZXF1ZXN0IkwKIEdldFJlZ2lzdHJhdGlvbkNoYWxsZW5nZVJlc3BvbnNlEhEKCWNoYWxsZW5nZRgBIAEoCRIVCg1leHBpcmVzX2F0X21zGAIgASgDInEKE1JlZ2lzdGVyTm9kZVJlcXVlc3QSIQoEaW5mbxgBIAEoCzITLmN5eHdpei52MS5Ob2RlSW5mbxIRCgljaGFsbGVuZ2UYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEhEKCWhlbGRfam9icxgEIAMoCSKBAQoUUmVnaXN0ZXJOb2RlUmVzcG9uc2USDwoHbm9kZV9pZBgBIAEoCRIVCg1zZXNzaW9uX3Rva2VuGAIgASgJEiIKGmhlYXJ0YmVhdF9pbnRlcnZhbF9zZWNvbmRzGAMgASgNEh0KFXNlc3Npb25fZXhwaXJlc19hdF9tcxgEIAEoAyJkCgtOb2RlTWV0cmljcxIRCgljcHVfdXNhZ2UYASABKAESEQoJZ3B1X3VzYWdlGAIgASgBEhMKC21lbW9yeV91c2VkGAMgASgEEhoKEnNhbXBsZXNfcGVyX3NlY29uZBgEIAEoASKQAQoQSGVhcnRiZWF0UmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEi0KDmN1cnJlbnRfc3RhdHVzGAIgASgOMhUuY3l4d2l6LnYxLk5vZGVTdGF0dXMSEwoLYWN0aXZlX2pvYnMYAyADKAkSJwoHbWV0cmljcxgEIAEoCzIWLmN5eHdpei52MS5Ob2RlTWV0cmljcyKeAQoRSGVhcnRiZWF0UmVzcG9uc2USFgoOam9ic190b19jYW5jZWwYASADKAkSPwoKam9iX3Rva2VucxgCIAMoCzIrLmN5eHdpei52MS5IZWFydGJlYXRSZXNwb25zZS5Kb2JUb2tlbnNFbnRyeRowCg5Kb2JUb2tlbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIioKF1dhdGNoQXNzaWdubWVudHNSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkitgIKDUpvYkFzc2lnbm1lbnQSDgoGam9iX2lkGAEgASgJEhgKEG1vZGVsX2RlZmluaXRpb24YAiABKAkSMwoPaHlwZXJwYXJhbWV0ZXJzGAMgASgLMhouY3l4d2l6LnYxLkh5cGVycGFyYW1ldGVycxITCgtkYXRhc2V0X3VyaRgEIAEoCRITCgtkYXRhc2V0X3VybBgFIAEoCRIWCg5kYXRhc2V0X3NoYTI1NhgGIAEoCRIUCgxkYXRhc2V0X3NpemUYByABKAQSGwoTYXJ0aWZhY3RfdXBsb2FkX3VybBgIIAEoCRIPCgdhdHRlbXB0GAkgASgNEi0KC3Jlc3VtZV9mcm9tGAogASgLMhguY3l4d2l6LnYxLkNoZWNrcG9pbnRSZWYSEQoJam9iX3Rva2VuGAsgASgJIjsKDUNoZWNrcG9pbnRSZWYSDQoFZXBvY2gYASABKA0SCwoDdXJpGAIgASgJEg4KBnNoYTI1NhgDIAEoCSJ7ChdVcGxvYWRDaGVja3BvaW50UmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEg4KBmpvYl9pZBgCIAEoCRIsCgpjaGVja3BvaW50GAMgASgLMhguY3l4d2l6LnYxLkNoZWNrcG9pbnRSZWYSEQoJam9iX3Rva2VuGAQgASgJIhoKGFVwbG9hZENoZWNrcG9pbnRSZXNwb25zZSJsChhXYXRjaEFzc2lnbm1lbnRzUmVzcG9uc2USLgoKYXNzaWdubWVudBgBIAEoCzIYLmN5eHdpei52MS5Kb2JBc3NpZ25tZW50SAASFwoNY2FuY2VsX2pvYl9pZBgCIAEoCUgAQgcKBWV2ZW50IsoCChVSZXBvcnRQcm9ncmVzc1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SDAoEc3RlcBgGIAEoARI+CgdtZXRyaWNzGAcgAygLMi0uY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVxdWVzdC5NZXRyaWNzRW50cnkSEwoLbG9nX21lc3NhZ2UYCCABKAkSGgoSc2FtcGxlc19wZXJfc2Vjb25kGAkgASgBEg8KB2JhY2tlbmQYCiABKAkSEQoJam9iX3Rva2VuGAsgASgJGi4KDE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBIigKFlJlcG9ydFByb2dyZXNzUmVzcG9uc2USDgoGY2FuY2VsGAEgASgIIrgCChdSZXBvcnRDb21wbGV0aW9uUmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEg4KBmpvYl9pZBgCIAEoCRIZChFtb2RlbF93ZWlnaHRzX3VyaRgDIAEoCRIcChRtb2RlbF93ZWlnaHRzX3NoYTI1NhgEIAEoCRJLCg1maW5hbF9tZXRyaWNzGAUgAygLMjQuY3l4d2l6LnYxLlJlcG9ydENvbXBsZXRpb25SZXF1ZXN0LkZpbmFsTWV0cmljc0VudHJ5Eh0KFXRvdGFsX2NvbXB1dGVfdGltZV9tcxgGIAEoBBIPCgdiYWNrZW5kGAcgASgJEhEKCWpvYl90b2tlbhgIIAEoCRozChFGaW5hbE1ldHJpY3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBIhoKGFJlcG9ydENvbXBsZXRpb25SZXNwb25zZSJsChRSZXBvcnRGYWlsdXJlUmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEg4KBmpvYl9pZBgCIAEoCRINCgVlcnJvchgDIAEoCRIRCglyZXRyeWFibGUYBCABKAgSEQoJam9iX3Rva2VuGAUgASgJIhcKFVJlcG9ydEZhaWx1cmVSZXNwb25zZSpTCgpEZXZpY2VUeXBlEhsKF0RFVklDRV9UWVBFX1VOU1BFQ0lGSUVEEAASEwoPREVWSUNFX1RZUEVfQ1BVEAESEwoPREVWSUNFX1RZUEVfR1BVEAIqbgoKTm9kZVN0YXR1cxIbChdOT0RFX1NUQVRVU19VTlNQRUNJRklFRBAAEhQKEE5PREVfU1RBVFVTX0lETEUQARIUChBOT0RFX1NUQVRVU19CVVNZEAISFwoTTk9ERV9TVEFUVVNfT0ZGTElORRADMt8FCgtOb2RlU2VydmljZRJzChhHZXRSZWdpc3RyYXRpb25DaGFsbGVuZ2USKi5jeXh3aXoudjEuR2V0UmVnaXN0cmF0aW9uQ2hhbGxlbmdlUmVxdWVzdBorLmN5eHdpei52MS5HZXRSZWdpc3RyYXRpb25DaGFsbGVuZ2VSZXNwb25zZRJPCgxSZWdpc3Rlck5vZGUSHi5jeXh3aXoudjEuUmVnaXN0ZXJOb2RlUmVxdWVzdBofLmN5eHdpei52MS5SZWdpc3Rlck5vZGVSZXNwb25zZRJGCglIZWFydGJlYXQSGy5jeXh3aXoudjEuSGVhcnRiZWF0UmVxdWVzdBocLmN5eHdpei52MS5IZWFydGJlYXRSZXNwb25zZRJdChBXYXRjaEFzc2lnbm1lbnRzEiIuY3l4d2l6LnYxLldhdGNoQXNzaWdubWVudHNSZXF1ZXN0GiMuY3l4d2l6LnYxLldhdGNoQXNzaWdubWVudHNSZXNwb25zZTABElUKDlJlcG9ydFByb2dyZXNzEiAuY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVxdWVzdBohLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1Jlc3BvbnNlElsKEFJlcG9ydENvbXBsZXRpb24SIi5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlcXVlc3QaIy5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlc3BvbnNlElIKDVJlcG9ydEZhaWx1cmUSHy5jeXh3aXoudjEuUmVwb3J0RmFpbHVyZVJlcXVlc3QaIC5jeXh3aXoudjEuUmVwb3J0RmFpbHVyZVJlc3BvbnNlElsKEFVwbG9hZENoZWNrcG9pbnQSIi5jeXh3aXoudjEuVXBsb2FkQ2hlY2twb2ludFJlcXVlc3QaIy5jeXh3aXoudjEuVXBsb2FkQ2hlY2twb2ludFJlc3BvbnNlYgZwcm90bzM", [file_cyxwiz_v1_job]);
 
 /**
  * One compute backend the node measured.
@@ -157,6 +157,43 @@ export const NodeInfoSchema: GenMessage<NodeInfo> = /*@__PURE__*/
   messageDesc(file_cyxwiz_v1_node_service, 1);
 
 /**
+ * @generated from message cyxwiz.v1.GetRegistrationChallengeRequest
+ */
+export type GetRegistrationChallengeRequest = Message<"cyxwiz.v1.GetRegistrationChallengeRequest"> & {
+};
+
+/**
+ * Describes the message cyxwiz.v1.GetRegistrationChallengeRequest.
+ * Use `create(GetRegistrationChallengeRequestSchema)` to create a new message.
+ */
+export const GetRegistrationChallengeRequestSchema: GenMessage<GetRegistrationChallengeRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 2);
+
+/**
+ * @generated from message cyxwiz.v1.GetRegistrationChallengeResponse
+ */
+export type GetRegistrationChallengeResponse = Message<"cyxwiz.v1.GetRegistrationChallengeResponse"> & {
+  /**
+   * Opaque; valid for a short time and only once per node.
+   *
+   * @generated from field: string challenge = 1;
+   */
+  challenge: string;
+
+  /**
+   * @generated from field: int64 expires_at_ms = 2;
+   */
+  expiresAtMs: bigint;
+};
+
+/**
+ * Describes the message cyxwiz.v1.GetRegistrationChallengeResponse.
+ * Use `create(GetRegistrationChallengeResponseSchema)` to create a new message.
+ */
+export const GetRegistrationChallengeResponseSchema: GenMessage<GetRegistrationChallengeResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 3);
+
+/**
  * @generated from message cyxwiz.v1.RegisterNodeRequest
  */
 export type RegisterNodeRequest = Message<"cyxwiz.v1.RegisterNodeRequest"> & {
@@ -164,6 +201,27 @@ export type RegisterNodeRequest = Message<"cyxwiz.v1.RegisterNodeRequest"> & {
    * @generated from field: cyxwiz.v1.NodeInfo info = 1;
    */
   info?: NodeInfo | undefined;
+
+  /**
+   * @generated from field: string challenge = 2;
+   */
+  challenge: string;
+
+  /**
+   * ed25519 signature, by info.public_key's private key, of the UTF-8 bytes of
+   * "cyxwiz node registration v1\n" + challenge + "\n" + info.public_key.
+   *
+   * @generated from field: bytes signature = 3;
+   */
+  signature: Uint8Array;
+
+  /**
+   * Jobs this process still trains (after a session expired, say). Any other job the server
+   * has on this node belonged to an earlier run of it (a closed tab) and goes back to the queue.
+   *
+   * @generated from field: repeated string held_jobs = 4;
+   */
+  heldJobs: string[];
 };
 
 /**
@@ -171,7 +229,7 @@ export type RegisterNodeRequest = Message<"cyxwiz.v1.RegisterNodeRequest"> & {
  * Use `create(RegisterNodeRequestSchema)` to create a new message.
  */
 export const RegisterNodeRequestSchema: GenMessage<RegisterNodeRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 2);
+  messageDesc(file_cyxwiz_v1_node_service, 4);
 
 /**
  * @generated from message cyxwiz.v1.RegisterNodeResponse
@@ -203,7 +261,7 @@ export type RegisterNodeResponse = Message<"cyxwiz.v1.RegisterNodeResponse"> & {
  * Use `create(RegisterNodeResponseSchema)` to create a new message.
  */
 export const RegisterNodeResponseSchema: GenMessage<RegisterNodeResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 3);
+  messageDesc(file_cyxwiz_v1_node_service, 5);
 
 /**
  * @generated from message cyxwiz.v1.NodeMetrics
@@ -235,7 +293,7 @@ export type NodeMetrics = Message<"cyxwiz.v1.NodeMetrics"> & {
  * Use `create(NodeMetricsSchema)` to create a new message.
  */
 export const NodeMetricsSchema: GenMessage<NodeMetrics> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 4);
+  messageDesc(file_cyxwiz_v1_node_service, 6);
 
 /**
  * @generated from message cyxwiz.v1.HeartbeatRequest
@@ -267,7 +325,7 @@ export type HeartbeatRequest = Message<"cyxwiz.v1.HeartbeatRequest"> & {
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
 export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 5);
+  messageDesc(file_cyxwiz_v1_node_service, 7);
 
 /**
  * @generated from message cyxwiz.v1.HeartbeatResponse
@@ -279,6 +337,13 @@ export type HeartbeatResponse = Message<"cyxwiz.v1.HeartbeatResponse"> & {
    * @generated from field: repeated string jobs_to_cancel = 1;
    */
   jobsToCancel: string[];
+
+  /**
+   * Renewed job tokens (job id → token) for the jobs the node still holds.
+   *
+   * @generated from field: map<string, string> job_tokens = 2;
+   */
+  jobTokens: { [key: string]: string };
 };
 
 /**
@@ -286,7 +351,7 @@ export type HeartbeatResponse = Message<"cyxwiz.v1.HeartbeatResponse"> & {
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
 export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 6);
+  messageDesc(file_cyxwiz_v1_node_service, 8);
 
 /**
  * @generated from message cyxwiz.v1.WatchAssignmentsRequest
@@ -303,7 +368,7 @@ export type WatchAssignmentsRequest = Message<"cyxwiz.v1.WatchAssignmentsRequest
  * Use `create(WatchAssignmentsRequestSchema)` to create a new message.
  */
 export const WatchAssignmentsRequestSchema: GenMessage<WatchAssignmentsRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 7);
+  messageDesc(file_cyxwiz_v1_node_service, 9);
 
 /**
  * @generated from message cyxwiz.v1.JobAssignment
@@ -364,6 +429,13 @@ export type JobAssignment = Message<"cyxwiz.v1.JobAssignment"> & {
    * @generated from field: cyxwiz.v1.CheckpointRef resume_from = 10;
    */
   resumeFrom?: CheckpointRef | undefined;
+
+  /**
+   * Proof that this node holds this attempt of the job: every report about it must carry it.
+   *
+   * @generated from field: string job_token = 11;
+   */
+  jobToken: string;
 };
 
 /**
@@ -371,7 +443,7 @@ export type JobAssignment = Message<"cyxwiz.v1.JobAssignment"> & {
  * Use `create(JobAssignmentSchema)` to create a new message.
  */
 export const JobAssignmentSchema: GenMessage<JobAssignment> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 8);
+  messageDesc(file_cyxwiz_v1_node_service, 10);
 
 /**
  * @generated from message cyxwiz.v1.CheckpointRef
@@ -400,7 +472,7 @@ export type CheckpointRef = Message<"cyxwiz.v1.CheckpointRef"> & {
  * Use `create(CheckpointRefSchema)` to create a new message.
  */
 export const CheckpointRefSchema: GenMessage<CheckpointRef> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 9);
+  messageDesc(file_cyxwiz_v1_node_service, 11);
 
 /**
  * @generated from message cyxwiz.v1.UploadCheckpointRequest
@@ -420,6 +492,11 @@ export type UploadCheckpointRequest = Message<"cyxwiz.v1.UploadCheckpointRequest
    * @generated from field: cyxwiz.v1.CheckpointRef checkpoint = 3;
    */
   checkpoint?: CheckpointRef | undefined;
+
+  /**
+   * @generated from field: string job_token = 4;
+   */
+  jobToken: string;
 };
 
 /**
@@ -427,7 +504,7 @@ export type UploadCheckpointRequest = Message<"cyxwiz.v1.UploadCheckpointRequest
  * Use `create(UploadCheckpointRequestSchema)` to create a new message.
  */
 export const UploadCheckpointRequestSchema: GenMessage<UploadCheckpointRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 10);
+  messageDesc(file_cyxwiz_v1_node_service, 12);
 
 /**
  * @generated from message cyxwiz.v1.UploadCheckpointResponse
@@ -440,7 +517,7 @@ export type UploadCheckpointResponse = Message<"cyxwiz.v1.UploadCheckpointRespon
  * Use `create(UploadCheckpointResponseSchema)` to create a new message.
  */
 export const UploadCheckpointResponseSchema: GenMessage<UploadCheckpointResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 11);
+  messageDesc(file_cyxwiz_v1_node_service, 13);
 
 /**
  * @generated from message cyxwiz.v1.WatchAssignmentsResponse
@@ -469,7 +546,7 @@ export type WatchAssignmentsResponse = Message<"cyxwiz.v1.WatchAssignmentsRespon
  * Use `create(WatchAssignmentsResponseSchema)` to create a new message.
  */
 export const WatchAssignmentsResponseSchema: GenMessage<WatchAssignmentsResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 12);
+  messageDesc(file_cyxwiz_v1_node_service, 14);
 
 /**
  * @generated from message cyxwiz.v1.ReportProgressRequest
@@ -526,6 +603,11 @@ export type ReportProgressRequest = Message<"cyxwiz.v1.ReportProgressRequest"> &
    * @generated from field: string backend = 10;
    */
   backend: string;
+
+  /**
+   * @generated from field: string job_token = 11;
+   */
+  jobToken: string;
 };
 
 /**
@@ -533,7 +615,7 @@ export type ReportProgressRequest = Message<"cyxwiz.v1.ReportProgressRequest"> &
  * Use `create(ReportProgressRequestSchema)` to create a new message.
  */
 export const ReportProgressRequestSchema: GenMessage<ReportProgressRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 13);
+  messageDesc(file_cyxwiz_v1_node_service, 15);
 
 /**
  * @generated from message cyxwiz.v1.ReportProgressResponse
@@ -552,7 +634,7 @@ export type ReportProgressResponse = Message<"cyxwiz.v1.ReportProgressResponse">
  * Use `create(ReportProgressResponseSchema)` to create a new message.
  */
 export const ReportProgressResponseSchema: GenMessage<ReportProgressResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 14);
+  messageDesc(file_cyxwiz_v1_node_service, 16);
 
 /**
  * @generated from message cyxwiz.v1.ReportCompletionRequest
@@ -592,6 +674,11 @@ export type ReportCompletionRequest = Message<"cyxwiz.v1.ReportCompletionRequest
    * @generated from field: string backend = 7;
    */
   backend: string;
+
+  /**
+   * @generated from field: string job_token = 8;
+   */
+  jobToken: string;
 };
 
 /**
@@ -599,7 +686,7 @@ export type ReportCompletionRequest = Message<"cyxwiz.v1.ReportCompletionRequest
  * Use `create(ReportCompletionRequestSchema)` to create a new message.
  */
 export const ReportCompletionRequestSchema: GenMessage<ReportCompletionRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 15);
+  messageDesc(file_cyxwiz_v1_node_service, 17);
 
 /**
  * @generated from message cyxwiz.v1.ReportCompletionResponse
@@ -612,7 +699,7 @@ export type ReportCompletionResponse = Message<"cyxwiz.v1.ReportCompletionRespon
  * Use `create(ReportCompletionResponseSchema)` to create a new message.
  */
 export const ReportCompletionResponseSchema: GenMessage<ReportCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 16);
+  messageDesc(file_cyxwiz_v1_node_service, 18);
 
 /**
  * @generated from message cyxwiz.v1.ReportFailureRequest
@@ -639,6 +726,11 @@ export type ReportFailureRequest = Message<"cyxwiz.v1.ReportFailureRequest"> & {
    * @generated from field: bool retryable = 4;
    */
   retryable: boolean;
+
+  /**
+   * @generated from field: string job_token = 5;
+   */
+  jobToken: string;
 };
 
 /**
@@ -646,7 +738,7 @@ export type ReportFailureRequest = Message<"cyxwiz.v1.ReportFailureRequest"> & {
  * Use `create(ReportFailureRequestSchema)` to create a new message.
  */
 export const ReportFailureRequestSchema: GenMessage<ReportFailureRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 17);
+  messageDesc(file_cyxwiz_v1_node_service, 19);
 
 /**
  * @generated from message cyxwiz.v1.ReportFailureResponse
@@ -659,7 +751,7 @@ export type ReportFailureResponse = Message<"cyxwiz.v1.ReportFailureResponse"> &
  * Use `create(ReportFailureResponseSchema)` to create a new message.
  */
 export const ReportFailureResponseSchema: GenMessage<ReportFailureResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 18);
+  messageDesc(file_cyxwiz_v1_node_service, 20);
 
 /**
  * @generated from enum cyxwiz.v1.DeviceType
@@ -720,12 +812,26 @@ export const NodeStatusSchema: GenEnum<NodeStatus> = /*@__PURE__*/
 
 /**
  * Used by compute nodes: browser tabs on the volunteer page and the headless worker host.
- * Every call but RegisterNode carries "authorization: Bearer <session_token>".
+ * Every call but GetRegistrationChallenge and RegisterNode carries
+ * "authorization: Bearer <session_token>"; every call about a job also carries the job token
+ * that came with its assignment.
  *
  * @generated from service cyxwiz.v1.NodeService
  */
 export const NodeService: GenService<{
   /**
+   * A fresh challenge for RegisterNode to sign: a node proves it holds its ed25519 key.
+   *
+   * @generated from rpc cyxwiz.v1.NodeService.GetRegistrationChallenge
+   */
+  getRegistrationChallenge: {
+    methodKind: "unary";
+    input: typeof GetRegistrationChallengeRequestSchema;
+    output: typeof GetRegistrationChallengeResponseSchema;
+  },
+  /**
+   * A known public key is the same node again (same id, same reputation).
+   *
    * @generated from rpc cyxwiz.v1.NodeService.RegisterNode
    */
   registerNode: {

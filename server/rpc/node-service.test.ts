@@ -1,0 +1,144 @@
+import { Code, ConnectError, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeService, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
+import { ephemeralIdentity, registrationMessage, type NodeIdentity } from "../../lib/compute/identity";
+import { registerNode } from "../../lib/compute/register";
+import { bearer } from "../../tests/helpers/clients";
+import { createTestContext, type TestContext } from "../../tests/helpers/context";
+import { DATABASE_KINDS } from "../../tests/helpers/databases";
+import { codeOf } from "../../tests/helpers/rpc-errors";
+import { queueJob } from "../../tests/helpers/fixtures";
+import { nodeService } from "./node-service";
+
+const INFO = { name: "test", runtime: "node", cpuCores: 2, ramTotal: 8_000_000_000n, computeScore: 10 };
+
+describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind) => {
+  let t: TestContext;
+  let anonymous: Client<typeof NodeService>;
+  const clientFor = (token: string) =>
+    createClient(NodeService, createRouterTransport((router) => router.service(NodeService, nodeService(t.ctx)), { transport: { interceptors: [bearer(() => token)] } }));
+
+  beforeAll(async () => {
+    t = await createTestContext(kind);
+    anonymous = clientFor("");
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** Registers and opens the node's assignment stream, returning the first assignment. */
+  async function takeJob(identity: NodeIdentity) {
+    await t.ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`;
+    const registered = await registerNode(anonymous, identity, INFO);
+    const client = clientFor(registered.sessionToken);
+    const job = await queueJob(t.ctx);
+    const stream = client.watchAssignments({ nodeId: registered.nodeId })[Symbol.asyncIterator]();
+    const assignment = (await stream.next()).value?.event.value as JobAssignment;
+    await stream.return?.();
+    expect(assignment.jobId).toBe(job.id);
+    return { registered, client, assignment };
+  }
+
+  it("is the same node when the same key registers again", async () => {
+    const identity = await ephemeralIdentity();
+    const first = await registerNode(anonymous, identity, INFO);
+    const again = await registerNode(anonymous, identity, { ...INFO, computeScore: 20 });
+    expect(again.nodeId).toBe(first.nodeId);
+    expect(await t.ctx.nodes.get(first.nodeId)).toMatchObject({ computeScore: 20, publicKey: identity.publicKey });
+  });
+
+  it("gives another key another node", async () => {
+    const a = await registerNode(anonymous, await ephemeralIdentity(), INFO);
+    const b = await registerNode(anonymous, await ephemeralIdentity(), INFO);
+    expect(a.nodeId).not.toBe(b.nodeId);
+  });
+
+  it("refuses a replayed registration and changes nothing", async () => {
+    const identity = await ephemeralIdentity();
+    const { challenge } = await anonymous.getRegistrationChallenge({});
+    const signature = await identity.sign(registrationMessage(challenge, identity.publicKey));
+    const request = { info: { ...INFO, publicKey: identity.publicKey }, challenge, signature };
+    const first = await anonymous.registerNode(request);
+    const before = await t.ctx.nodes.get(first.nodeId);
+    expect(await codeOf(anonymous.registerNode({ ...request, info: { ...request.info, computeScore: 99 } }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(anonymous.registerNode(request))).toBe(Code.PermissionDenied);
+    expect((await t.ctx.nodes.get(first.nodeId))?.computeScore).toBe(before?.computeScore);
+  });
+
+  it("refuses a signature that is not the key's own", async () => {
+    const [mine, theirs] = [await ephemeralIdentity(), await ephemeralIdentity()];
+    const { challenge } = await anonymous.getRegistrationChallenge({});
+    const signature = await theirs.sign(registrationMessage(challenge, mine.publicKey));
+    const error = await anonymous.registerNode({ info: { ...INFO, publicKey: mine.publicKey }, challenge, signature }).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.PermissionDenied });
+    expect((error as ConnectError).rawMessage).toContain("signature");
+  });
+
+  it("refuses a challenge it did not issue", async () => {
+    const identity = await ephemeralIdentity();
+    const challenge = "made.up.challenge";
+    const signature = await identity.sign(registrationMessage(challenge, identity.publicKey));
+    expect(await codeOf(anonymous.registerNode({ info: { ...INFO, publicKey: identity.publicKey }, challenge, signature }))).toBe(Code.PermissionDenied);
+  });
+
+  it("names the field when the key is missing or malformed", async () => {
+    const { challenge } = await anonymous.getRegistrationChallenge({});
+    const missing = await anonymous.registerNode({ info: INFO, challenge }).catch((e: unknown) => ConnectError.from(e));
+    expect(missing).toMatchObject({ code: Code.InvalidArgument });
+    expect((missing as ConnectError).rawMessage).toContain("info.public_key");
+    expect(await codeOf(anonymous.registerNode({ info: { ...INFO, publicKey: "short" }, challenge }))).toBe(Code.InvalidArgument);
+  });
+
+  it("puts back in the queue the job an earlier run of the node held", async () => {
+    const identity = await ephemeralIdentity();
+    const { assignment } = await takeJob(identity);
+    await registerNode(anonymous, identity, INFO);
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "QUEUED", assignedNodeId: null });
+    expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: assignment.jobId } })).toMatchObject([{ outcome: "LOST" }]);
+  });
+
+  it("leaves a node the job it says it still trains when it registers again", async () => {
+    const identity = await ephemeralIdentity();
+    const { registered, assignment } = await takeJob(identity);
+    await registerNode(anonymous, identity, INFO, [assignment.jobId]);
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", assignedNodeId: registered.nodeId });
+  });
+
+  it("accepts reports that carry the assignment's job token", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    await client.reportProgress({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: assignment.jobToken, progress: 0.5, currentEpoch: 1 });
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "RUNNING", progress: 0.5 });
+  });
+
+  it("refuses a report without a job token, or with another job's, and changes nothing", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    const other = await takeJob(await ephemeralIdentity());
+    const report = { nodeId: registered.nodeId, jobId: assignment.jobId, progress: 0.5 };
+    expect(await codeOf(client.reportProgress(report))).toBe(Code.Unauthenticated);
+    expect(await codeOf(client.reportProgress({ ...report, jobToken: other.assignment.jobToken }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(client.reportFailure({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: other.assignment.jobToken, error: "x" }))).toBe(Code.PermissionDenied);
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", progress: 0 });
+  });
+
+  it("refuses a job token of an earlier attempt, even from the same node", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    // The attempt ends and the job comes back to this very node as attempt 2.
+    await t.ctx.db.prisma.job.update({ where: { id: assignment.jobId }, data: { attempts: 2 } });
+    const replay = { nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: assignment.jobToken };
+    expect(await codeOf(client.reportProgress({ ...replay, progress: 0.9 }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(client.reportFailure({ ...replay, error: "stale", retryable: false }))).toBe(Code.PermissionDenied);
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", progress: 0 });
+    const current = (await client.heartbeat({ nodeId: registered.nodeId, activeJobs: [assignment.jobId] })).jobTokens[assignment.jobId];
+    await client.reportProgress({ ...replay, jobToken: current, progress: 0.9 });
+    expect((await t.ctx.jobs.get(assignment.jobId))?.progress).toBe(0.9);
+  });
+
+  it("renews the job tokens of the jobs a node still holds with each heartbeat", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    const beat = await client.heartbeat({ nodeId: registered.nodeId, activeJobs: [assignment.jobId] });
+    const renewed = beat.jobTokens[assignment.jobId] as string;
+    expect(renewed).toBeTruthy();
+    await client.reportProgress({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: renewed, progress: 0.25 });
+    expect((await t.ctx.jobs.get(assignment.jobId))?.progress).toBe(0.25);
+  });
+});
