@@ -1,7 +1,9 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { backoffDelay, sleep } from "../lib/compute/backoff";
 import { fromBase64, toBase64, type NodeIdentity } from "../lib/compute/identity";
+import type { HostMetrics } from "../lib/compute/agent";
 import { CHROMIUM_ARGS } from "./find-chromium";
+import { hostMetricsSampler } from "./host-metrics";
 
 export interface ChromiumHostOptions {
   executablePath: string;
@@ -19,13 +21,14 @@ export interface ChromiumHostOptions {
  */
 export async function runChromiumHost(options: ChromiumHostOptions): Promise<void> {
   const { log, signal } = options;
+  const sampleHost = hostMetricsSampler();
   for (let attempt = 0; !signal.aborted; attempt++) {
     let browser: Browser | undefined;
     try {
       browser = await chromium.launch({ executablePath: options.executablePath, args: CHROMIUM_ARGS, headless: true });
       log("info", "chromium started", { version: browser.version(), executable: options.executablePath });
       const closed = new Promise<void>((resolve) => browser?.once("disconnected", () => resolve()));
-      await Promise.all(options.identities.map((_, slot) => keepPageAlive(browser as Browser, slot, options, closed)));
+      await Promise.all(options.identities.map((_, slot) => keepPageAlive(browser as Browser, slot, options, closed, sampleHost)));
       attempt = 0;
     } catch (error) {
       log("error", `chromium failed: ${(error as Error).message}`);
@@ -36,13 +39,18 @@ export async function runChromiumHost(options: ChromiumHostOptions): Promise<voi
   }
 }
 
-async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHostOptions, browserClosed: Promise<void>): Promise<void> {
+/**
+ * The pages' heartbeats carry the machine's load, which only the host can measure (CPU, memory,
+ * nvidia-smi); pages ask for it through an exposed function.
+ */
+async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHostOptions, browserClosed: Promise<void>, sampleHost: () => Promise<HostMetrics>): Promise<void> {
   const { log, signal } = options;
   for (let attempt = 0; !signal.aborted && browser.isConnected(); attempt++) {
     let page: Page | undefined;
     try {
       page = await browser.newPage();
       await lendIdentity(page, options.identities[slot] as NodeIdentity);
+      await page.exposeFunction("cyxwizHostMetrics", sampleHost);
       page.on("console", (message) => {
         const text = message.text();
         if (text.startsWith("[cyxwiz]")) log(message.type() === "error" ? "error" : "info", text.slice(9), { slot });

@@ -5,6 +5,7 @@ import type { ContentStore } from "../lib/compute/content-cache";
 import { ephemeralIdentity, type NodeIdentity } from "../lib/compute/identity";
 import { createLocalExecutor } from "../lib/train/executor";
 import { tf } from "../lib/train/runtime-tf";
+import { hostMetricsSampler } from "./host-metrics";
 
 /**
  * A compute node inside this Node process: the same agent and training code as the browser
@@ -20,6 +21,7 @@ export function createNodeAgent(
   return new NodeAgent({
     store: options.store,
     identity: () => identity,
+    hostMetrics: hostMetricsSampler(),
     serverUrl,
     transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, httpVersion: "1.1", interceptors }),
     executor: createLocalExecutor(tf, ["wasm", "cpu"]),

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { NodeAgent, type AgentState } from "../../lib/compute/agent";
 import { browserContentStore } from "../../lib/compute/content-cache";
 import { browserIdentity } from "./browser-identity";
+import { browserMetrics } from "./browser-metrics";
 import { createWebWorkerExecutor } from "./web-worker-executor";
 
 declare global {
@@ -27,6 +28,7 @@ export function useAgent(serverUrl: string, name: string) {
       executor: createWebWorkerExecutor(),
       store: browserContentStore(),
       identity: browserIdentity,
+      hostMetrics: browserMetrics,
       machine: {
         name,
         runtime: "browser",

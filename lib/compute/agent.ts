@@ -61,7 +61,22 @@ export interface AgentOptions {
   machine: { name: string; runtime: "browser" | "node"; cpuCores: number; ramTotal: number; userAgent?: string };
   /** The node's ed25519 identity (kept in IndexedDB by a tab, in a key file by the host). */
   identity: () => Promise<NodeIdentity>;
+  /** The machine's load for heartbeats: the host measures its whole machine, a tab what it can see. */
+  hostMetrics?: () => Promise<HostMetrics>;
+  /** Backends are measured again this often while idle (drivers, thermals and other load change); 0 never. */
+  reprobeEveryMs?: number;
 }
+
+/** A sample of the machine's load; usages are fractions from 0 to 1, memory in bytes. */
+export interface HostMetrics {
+  cpuUsage: number;
+  memoryUsed: number;
+  gpuUsage: number;
+  gpuMemoryUsed: number;
+  gpuMemoryTotal: number;
+}
+
+const DEFAULT_REPROBE_MS = 30 * 60_000;
 
 /** The job the node trains, and the token that proves it holds this attempt of it. */
 interface CurrentJob {
@@ -86,6 +101,11 @@ export class NodeAgent {
   private heartbeatSeconds = 10;
   private current?: CurrentJob;
   private session = new AbortController();
+  private probedAt = 0;
+  /** A new measurement the server has not heard of yet. */
+  private probeToReport?: ProbeResult;
+  /** Set while backends are measured again; a job waits for it rather than train beside it. */
+  private reprobing?: Promise<void>;
 
   constructor(private readonly options: AgentOptions) {
     const auth: Interceptor = (next) => (req) => {
@@ -113,9 +133,7 @@ export class NodeAgent {
       this.update({ phase: "stopped", lastError: describe(error) });
       return;
     }
-    this.update({ probe });
-    const chosen = probe.measurements.find((m) => m.selected);
-    this.note("info", `training on ${probe.chosen} (${chosen?.gflops.toFixed(1) ?? "?"} GFLOPS)`);
+    this.useProbe(probe);
     const heartbeats = this.heartbeatLoop();
     for (let attempt = 0; !this.lifetime.signal.aborted; attempt++) {
       try {
@@ -146,6 +164,33 @@ export class NodeAgent {
     this.options.executor.dispose();
   }
 
+  private useProbe(probe: ProbeResult): void {
+    this.probedAt = Date.now();
+    this.update({ probe });
+    const chosen = probe.measurements.find((m) => m.selected);
+    this.note("info", `training on ${probe.chosen} (${chosen?.gflops.toFixed(1) ?? "?"} GFLOPS)`);
+  }
+
+  /**
+   * Measures the backends again; the next heartbeat carries the new devices and score, so the
+   * scheduler ranks the node by what it can do now. Only while idle.
+   */
+  private async reprobe(): Promise<void> {
+    this.note("info", "measuring compute backends again");
+    try {
+      this.useProbe(await this.options.executor.probe());
+      this.probeToReport = this.state.probe;
+    } catch (error) {
+      this.probedAt = Date.now();
+      this.note("warn", `could not measure the backends again: ${describe(error)}`);
+    }
+  }
+
+  private reprobeDue(): boolean {
+    const every = this.options.reprobeEveryMs ?? DEFAULT_REPROBE_MS;
+    return every > 0 && !this.current && !this.reprobing && Date.now() - this.probedAt >= every;
+  }
+
   private async register(): Promise<void> {
     this.update({ phase: "registering" });
     const probe = this.state.probe as ProbeResult;
@@ -159,7 +204,7 @@ export class NodeAgent {
         cpuCores: machine.cpuCores,
         ramTotal: BigInt(Math.round(machine.ramTotal)),
         userAgent: machine.userAgent ?? "",
-        computeScore: probe.measurements.find((m) => m.selected)?.gflops ?? 0,
+        computeScore: selectedGflops(probe),
         devices: devicesFromProbe(probe),
       },
       this.current ? [this.current.id] : [],
@@ -199,13 +244,28 @@ export class NodeAgent {
     while (!this.lifetime.signal.aborted) {
       await sleep(this.heartbeatSeconds * 1000, this.lifetime.signal);
       if (!this.state.nodeId || this.lifetime.signal.aborted) continue;
+      if (this.reprobeDue()) {
+        this.reprobing = this.reprobe().finally(() => (this.reprobing = undefined));
+        await this.reprobing;
+      }
       try {
+        const load = await this.options.hostMetrics?.().catch(() => undefined);
+        const reprobed = this.probeToReport;
         const response = await this.client.heartbeat({
+          ...(reprobed ? { devices: devicesFromProbe(reprobed), computeScore: selectedGflops(reprobed) } : {}),
           nodeId: this.state.nodeId,
           currentStatus: this.current ? NodeStatus.BUSY : NodeStatus.IDLE,
           activeJobs: this.current ? [this.current.id] : [],
-          metrics: { samplesPerSecond: this.state.job?.samplesPerSecond ?? 0 },
+          metrics: {
+            samplesPerSecond: this.state.job?.samplesPerSecond ?? 0,
+            cpuUsage: load?.cpuUsage ?? 0,
+            gpuUsage: load?.gpuUsage ?? 0,
+            memoryUsed: BigInt(Math.round(load?.memoryUsed ?? 0)),
+            gpuMemoryUsed: BigInt(Math.round(load?.gpuMemoryUsed ?? 0)),
+            gpuMemoryTotal: BigInt(Math.round(load?.gpuMemoryTotal ?? 0)),
+          },
         });
+        if (this.probeToReport === reprobed) this.probeToReport = undefined;
         const renewed = this.current && response.jobTokens[this.current.id];
         if (this.current && renewed) this.current.token = renewed;
         for (const id of response.jobsToCancel) {
@@ -227,6 +287,7 @@ export class NodeAgent {
     const jobId = assignment.jobId;
     const job: CurrentJob = { id: jobId, abort, token: assignment.jobToken };
     this.current = job;
+    await this.reprobing;
     const nodeId = this.state.nodeId as string;
     const started = performance.now();
     let trainingStarted = 0;
@@ -407,6 +468,10 @@ function toHyperparameters(a: JobAssignment): Hyperparameters {
     clipNorm: hp?.clipNorm ?? 0,
     checkpointEvery: hp?.checkpointEvery,
   };
+}
+
+function selectedGflops(probe: ProbeResult): number {
+  return probe.measurements.find((m) => m.selected)?.gflops ?? 0;
 }
 
 function isSessionError(error: unknown): boolean {

@@ -6,16 +6,20 @@ type Sql = PrismaNamespace.Sql;
 
 export type NodeRow = Node;
 
-export interface NewNode {
+/** What a node measured it can do: the devices, the backend it trains on and its GFLOPS there. */
+export interface NodeCapabilities {
+  computeScore: number;
+  backend: string;
+  devices: object[];
+}
+
+export interface NewNode extends NodeCapabilities {
   name: string;
   runtime: string;
   userAgent?: string;
   ipAddress?: string;
   cpuCores: number;
   ramTotal: bigint;
-  computeScore: number;
-  backend: string;
-  devices: object[];
   walletAddress?: string;
   publicKey?: string;
   region?: string;
@@ -65,6 +69,10 @@ export class NodeStore {
         },
       }),
     ]);
+  }
+
+  async updateCapabilities(id: string, capabilities: NodeCapabilities): Promise<void> {
+    await this.prisma.node.update({ where: { id }, data: capabilities });
   }
 
   /** Any sign of life (an assignment stream opening, a progress report) keeps the node online. */

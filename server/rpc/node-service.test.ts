@@ -141,4 +141,13 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     await client.reportProgress({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: renewed, progress: 0.25 });
     expect((await t.ctx.jobs.get(assignment.jobId))?.progress).toBe(0.25);
   });
+
+  it("refuses a heartbeat whose load is not a fraction, naming the field, and records nothing", async () => {
+    const registered = await registerNode(anonymous, await ephemeralIdentity(), INFO);
+    const client = clientFor(registered.sessionToken);
+    const error = await client.heartbeat({ nodeId: registered.nodeId, metrics: { cpuUsage: 42 } }).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.InvalidArgument });
+    expect((error as ConnectError).rawMessage).toContain("metrics.cpu_usage");
+    expect(await t.ctx.db.prisma.nodeMetric.count({ where: { nodeId: registered.nodeId } })).toBe(0);
+  });
 });

@@ -12,8 +12,10 @@ import {
   ReportProgressResponseSchema,
   UploadCheckpointResponseSchema,
   WatchAssignmentsResponseSchema,
+  type DeviceInfo,
   type JobAssignment,
   type NodeInfo,
+  type NodeMetrics,
   type WatchAssignmentsResponse,
 } from "../../gen/cyxwiz/v1/node_service_pb";
 import { SHA256_HEX } from "../../lib/data/hash";
@@ -24,6 +26,7 @@ import { nodeChannel, type NodeCommand } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { hyperparametersMessage } from "../jobs/job-message";
 import type { JobHolder, JobRow, Refusal } from "../jobs/job-store";
+import type { NodeCapabilities } from "../nodes/node-store";
 import { announceLostJobs } from "../scheduler/monitor";
 import { verifyCheckpointArtifact } from "../artifacts/checkpoint-artifact";
 import { verifyModelArtifact } from "../artifacts/model-artifact";
@@ -77,7 +80,6 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     async registerNode(req, hctx) {
       const info = validateNodeInfo(req.info);
       const challengeIssuedMs = await proveIdentity(tokens, req.challenge, info.publicKey, req.signature);
-      const selected = info.devices.find((d) => d.selected) ?? info.devices[0];
       const node = await nodes.registerIdentity(
         {
           name: info.name || `${info.runtime || "node"}-${info.publicKey.slice(0, 8)}`,
@@ -86,20 +88,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
           ipAddress: hctx.requestHeader.get("x-forwarded-for")?.split(",")[0]?.trim() || undefined,
           cpuCores: info.cpuCores,
           ramTotal: info.ramTotal,
-          computeScore: info.computeScore,
-          backend: selected?.backend || "unknown",
-          devices: info.devices.map((d) => ({
-            deviceType: d.deviceType,
-            backend: d.backend,
-            name: d.name,
-            vendor: d.vendor,
-            architecture: d.architecture,
-            isFallbackAdapter: d.isFallbackAdapter,
-            memoryTotal: Number(d.memoryTotal),
-            gflops: d.gflops,
-            selected: d.selected,
-            note: d.note,
-          })),
+          ...capabilities(info.devices, info.computeScore),
           walletAddress: info.walletAddress || undefined,
           publicKey: info.publicKey,
           region: info.region || undefined,
@@ -123,12 +112,17 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       if (!(await nodes.get(nodeId))) throw notFound("unknown node; register again");
       ctx.metrics.heartbeats.inc();
       const held = await jobs.heldBy(nodeId, req.activeJobs);
+      if (req.devices.length > 0) {
+        if (!Number.isFinite(req.computeScore) || req.computeScore < 0) throw invalidArgument("compute_score", "must be a non-negative number");
+        await nodes.updateCapabilities(nodeId, capabilities(req.devices, req.computeScore));
+      }
+      const metrics = validMetrics(req.metrics);
       await nodes.heartbeat(nodeId, {
         status: req.currentStatus === NodeStatus.BUSY || held.size > 0 ? "BUSY" : "IDLE",
-        cpuUsage: req.metrics?.cpuUsage,
-        gpuUsage: req.metrics?.gpuUsage,
-        memoryUsed: req.metrics?.memoryUsed,
-        samplesPerSecond: req.metrics?.samplesPerSecond,
+        cpuUsage: metrics?.cpuUsage,
+        gpuUsage: metrics?.gpuUsage,
+        memoryUsed: metrics?.memoryUsed,
+        samplesPerSecond: metrics?.samplesPerSecond,
         jobsActive: held.size,
       });
       if (held.size === 0) void dispatcher.nudge(nodeId);
@@ -259,6 +253,38 @@ function validateNodeInfo(info: NodeInfo | undefined): NodeInfo {
   if (info.name.length > 200) throw invalidArgument("info.name", "must be at most 200 characters");
   if (!info.publicKey) throw invalidArgument("info.public_key", "required: the node's ed25519 public key (base64, 32 bytes)");
   return info;
+}
+
+/** What a node can do, from its measured devices: stored at registration and after a re-probe. */
+function capabilities(devices: DeviceInfo[], computeScore: number): NodeCapabilities {
+  const selected = devices.find((d) => d.selected) ?? devices[0];
+  return {
+    computeScore,
+    backend: selected?.backend || "unknown",
+    devices: devices.map((d) => ({
+      deviceType: d.deviceType,
+      backend: d.backend,
+      name: d.name,
+      vendor: d.vendor,
+      architecture: d.architecture,
+      isFallbackAdapter: d.isFallbackAdapter,
+      memoryTotal: Number(d.memoryTotal),
+      gflops: d.gflops,
+      selected: d.selected,
+      note: d.note,
+    })),
+  };
+}
+
+/** Usages are fractions (0–1): anything else is named, never stored. */
+function validMetrics(metrics: NodeMetrics | undefined): NodeMetrics | undefined {
+  if (!metrics) return undefined;
+  for (const field of ["cpuUsage", "gpuUsage"] as const) {
+    const value = metrics[field];
+    if (!Number.isFinite(value) || value < 0 || value > 1) throw invalidArgument(`metrics.${field === "cpuUsage" ? "cpu_usage" : "gpu_usage"}`, "must be a fraction from 0 to 1");
+  }
+  if (!Number.isFinite(metrics.samplesPerSecond) || metrics.samplesPerSecond < 0) throw invalidArgument("metrics.samples_per_second", "must be a non-negative number");
+  return metrics;
 }
 
 function finiteMetrics(metrics: Record<string, number>, field: string): Record<string, number> {
