@@ -2,7 +2,7 @@
 
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { NodeAgent, type AgentState } from "../../lib/compute/agent";
+import { NodeAgent, type AgentState, type UsageLimits } from "../../lib/compute/agent";
 import { browserContentStore } from "../../lib/compute/content-cache";
 import { browserIdentity } from "./browser-identity";
 import { browserMetrics } from "./browser-metrics";
@@ -66,5 +66,9 @@ export function useAgent(serverUrl: string, name: string) {
     };
   }, [stop]);
 
-  return { state, start, stop, running: state !== undefined && state.phase !== "stopped" };
+  const pause = useCallback(() => agent.current?.pause(), []);
+  const resume = useCallback(() => agent.current?.resume(), []);
+  const setLimits = useCallback((limits: Partial<UsageLimits>) => agent.current?.setLimits(limits), []);
+
+  return { state, start, stop, pause, resume, setLimits, running: state !== undefined && state.phase !== "stopped" };
 }

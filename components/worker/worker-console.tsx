@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo } from "react";
-import type { AgentPhase } from "../../lib/compute/agent";
+import type { AgentPhase, UsageLimits } from "../../lib/compute/agent";
 import { useServerUrl } from "../api/server-url";
 import { ProgressBar } from "../dashboard/status-badge";
 import { useAgent } from "./use-agent";
@@ -25,7 +25,7 @@ export function WorkerConsole() {
   const params = useSearchParams();
   const serverUrl = useServerUrl(params.get("server"));
   const name = useMemo(() => params.get("name") || `browser-${Math.random().toString(36).slice(2, 8)}`, [params]);
-  const { state, start, stop, running } = useAgent(serverUrl, name);
+  const { state, start, stop, pause, resume, setLimits, running } = useAgent(serverUrl, name);
   const autostart = params.get("autostart") === "1";
 
   useEffect(() => {
@@ -56,21 +56,28 @@ export function WorkerConsole() {
         <>
           <section className="card stack" aria-label="Node status">
             <div className="row spread">
-              <strong data-testid="worker-phase" data-phase={state.phase} role="status" aria-live="polite">
-                {PHASES[state.phase]}
+              <strong data-testid="worker-phase" data-phase={state.phase} data-paused={state.paused} role="status" aria-live="polite">
+                {state.paused && running ? (job ? "Paused — the job waits here" : "Paused — taking no jobs") : PHASES[state.phase]}
               </strong>
               {running && (
-                <button type="button" className="button danger" onClick={() => void stop()}>
-                  Stop
-                </button>
+                <div className="row">
+                  <button type="button" className="button" onClick={state.paused ? resume : pause} aria-pressed={state.paused}>
+                    {state.paused ? "Resume" : "Pause"}
+                  </button>
+                  <button type="button" className="button danger" onClick={() => void stop()} title="Stop contributing; a job in progress goes to another node">
+                    Stop
+                  </button>
+                </div>
               )}
             </div>
             <div className="stats">
               <Stat label="Node" value={state.nodeId ? state.nodeId.slice(0, 8) : "–"} full={state.nodeId} testId="worker-node-id" />
               <Stat label="Backend" value={probe?.chosen ?? "–"} />
               <Stat label="Jobs completed" value={String(state.completedJobs)} />
-              <Stat label="Compute time" value={`${state.computeSeconds.toFixed(0)} s`} />
+              <Stat label="Compute time" value={formatDuration(state.computeSeconds)} testId="worker-compute-time" />
+              <Stat label="Earnings" value="not enabled" full="This network does not pay for compute yet; contributed time is recorded." />
             </div>
+            {running && <UsageLimitsForm limits={state.limits} machineMemory={state.memoryTotal} onChange={setLimits} />}
             {state.lastError && <p className="notice error">{state.lastError}</p>}
           </section>
 
@@ -140,6 +147,53 @@ export function WorkerConsole() {
       )}
     </div>
   );
+}
+
+/** The share of time and the memory this tab lends, changeable while it runs. */
+function UsageLimitsForm({ limits, machineMemory, onChange }: { limits: UsageLimits; machineMemory: number; onChange: (limits: Partial<UsageLimits>) => void }) {
+  const gib = (bytes: number) => bytes / 1024 ** 3;
+  return (
+    <fieldset className="row" style={{ border: 0, padding: 0, margin: 0, gap: 24, flexWrap: "wrap" }}>
+      <legend className="muted" style={{ fontSize: 12, marginBottom: 6 }}>
+        How much of this device to lend
+      </legend>
+      <label className="field" style={{ minWidth: 220 }}>
+        <span>
+          Share of time: <strong data-testid="usage-share">{Math.round(limits.share * 100)} %</strong>
+        </span>
+        <input
+          type="range"
+          min={10}
+          max={100}
+          step={10}
+          value={Math.round(limits.share * 100)}
+          aria-valuetext={`${Math.round(limits.share * 100)} percent of the time`}
+          onChange={(e) => onChange({ share: Number(e.target.value) / 100 })}
+        />
+      </label>
+      <label className="field" style={{ minWidth: 220 }}>
+        <span>
+          Memory for jobs: <strong data-testid="usage-memory">{gib(limits.memoryBytes).toFixed(1)} GiB</strong> of {gib(machineMemory).toFixed(1)}
+        </span>
+        <input
+          type="range"
+          min={0.25}
+          max={Math.max(0.25, gib(machineMemory))}
+          step={0.25}
+          value={gib(limits.memoryBytes)}
+          aria-valuetext={`${gib(limits.memoryBytes).toFixed(1)} gibibytes`}
+          onChange={(e) => onChange({ memoryBytes: Number(e.target.value) * 1024 ** 3 })}
+        />
+      </label>
+    </fieldset>
+  );
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 function Stat({ label, value, full, testId }: { label: string; value: string; full?: string; testId?: string }) {

@@ -1,5 +1,7 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { NodeService, NodeStatus, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
+import { decodeDataset } from "../data/dataset-format";
+import { analyzeGraph } from "../graph/analyze";
 import { parseGraph } from "../graph/parse";
 import type { ProbeResult } from "../train/backend-probe";
 import type { TrainingExecutor } from "../train/executor";
@@ -13,7 +15,10 @@ import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-clien
 import { backoffDelay, sleep } from "./backoff";
 import { fetchCached, type ContentStore } from "./content-cache";
 import { devicesFromProbe } from "./devices";
+import { fitProblem } from "./fit";
 import type { NodeIdentity } from "./identity";
+import { DoesNotFit } from "./retry";
+import { MIN_SHARE, UsageControl } from "./usage";
 import { registerNode } from "./register";
 
 export type AgentPhase = "starting" | "probing" | "registering" | "idle" | "downloading" | "training" | "uploading" | "reconnecting" | "stopped";
@@ -31,6 +36,11 @@ export interface AgentJob {
 
 export interface AgentState {
   phase: AgentPhase;
+  /** The volunteer paused: the job (if any) holds where it is and no new one is taken. */
+  paused: boolean;
+  limits: UsageLimits;
+  /** The device's memory, the most a volunteer can lend. */
+  memoryTotal: number;
   nodeId?: string;
   probe?: ProbeResult;
   job?: AgentJob;
@@ -41,6 +51,12 @@ export interface AgentState {
   lastError?: string;
   /** Recent human-readable events, newest last; seq counts up across the agent's life. */
   log: AgentLogEntry[];
+}
+
+/** What the volunteer lends: a share of time (0.1–1) and at most this much memory. */
+export interface UsageLimits {
+  share: number;
+  memoryBytes: number;
 }
 
 export interface AgentLogEntry {
@@ -77,6 +93,8 @@ export interface HostMetrics {
 }
 
 const DEFAULT_REPROBE_MS = 30 * 60_000;
+/** Below this a node could train nothing useful. */
+const MIN_MEMORY_BYTES = 256 * 1024 ** 2;
 
 /** The job the node trains, and the token that proves it holds this attempt of it. */
 interface CurrentJob {
@@ -93,7 +111,7 @@ const LOG_LIMIT = 200;
  * and the training executor differ.
  */
 export class NodeAgent {
-  state: AgentState = { phase: "starting", completedJobs: 0, failedJobs: 0, computeSeconds: 0, log: [] };
+  state: AgentState;
   private readonly listeners = new Set<(state: AgentState) => void>();
   private readonly client: Client<typeof NodeService>;
   private readonly lifetime = new AbortController();
@@ -104,10 +122,16 @@ export class NodeAgent {
   private probedAt = 0;
   /** A new measurement the server has not heard of yet. */
   private probeToReport?: ProbeResult;
+  /** A memory limit the server has not heard of yet. */
+  private memoryToReport?: number;
+  private readonly usage = new UsageControl();
+  private resumed?: { promise: Promise<void>; resolve: () => void };
   /** Set while backends are measured again; a job waits for it rather than train beside it. */
   private reprobing?: Promise<void>;
 
   constructor(private readonly options: AgentOptions) {
+    const limits = { share: 1, memoryBytes: options.machine.ramTotal };
+    this.state = { phase: "starting", paused: false, limits, memoryTotal: options.machine.ramTotal, completedJobs: 0, failedJobs: 0, computeSeconds: 0, log: [] };
     const auth: Interceptor = (next) => (req) => {
       if (this.token) req.header.set("authorization", `Bearer ${this.token}`);
       return next(req);
@@ -136,12 +160,14 @@ export class NodeAgent {
     this.useProbe(probe);
     const heartbeats = this.heartbeatLoop();
     for (let attempt = 0; !this.lifetime.signal.aborted; attempt++) {
+      await this.resumed?.promise;
       try {
         if (!this.state.nodeId) await this.register();
         await this.watchAssignments();
         attempt = 0;
       } catch (error) {
         if (this.lifetime.signal.aborted) break;
+        if (this.state.paused) continue;
         if (isSessionError(error)) this.forgetSession();
         this.note("warn", `connection to server lost: ${describe(error)}`);
         this.update({ phase: "reconnecting", lastError: describe(error) });
@@ -150,6 +176,40 @@ export class NodeAgent {
     }
     await heartbeats;
     this.update({ phase: "stopped" });
+  }
+
+  /**
+   * Pauses: the job in progress holds between batches (the node keeps it, heartbeating) and the
+   * assignment stream closes, so no new job comes until resume().
+   */
+  pause(): void {
+    if (this.state.paused) return;
+    let resolve = () => undefined as void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.resumed = { promise, resolve };
+    this.usage.setPaused(true);
+    this.session.abort();
+    this.update({ paused: true });
+    this.note("info", this.current ? "paused: the job waits here until you resume" : "paused: taking no jobs until you resume");
+  }
+
+  resume(): void {
+    if (!this.state.paused) return;
+    this.usage.setPaused(false);
+    this.resumed?.resolve();
+    this.resumed = undefined;
+    this.update({ paused: false });
+    this.note("info", "resumed");
+  }
+
+  /** Changes what the volunteer lends; a new memory limit reaches the scheduler with the next heartbeat. */
+  setLimits(limits: Partial<UsageLimits>): void {
+    const next = { ...this.state.limits, ...limits };
+    next.share = Math.min(1, Math.max(MIN_SHARE, next.share));
+    next.memoryBytes = Math.min(this.options.machine.ramTotal, Math.max(MIN_MEMORY_BYTES, next.memoryBytes));
+    if (next.memoryBytes !== this.state.limits.memoryBytes) this.memoryToReport = next.memoryBytes;
+    this.usage.setShare(next.share);
+    this.update({ limits: next });
   }
 
   /** Stops taking work; a job in progress is handed back to the server for another node. */
@@ -161,6 +221,7 @@ export class NodeAgent {
     }
     this.lifetime.abort();
     this.session.abort();
+    this.resumed?.resolve();
     this.options.executor.dispose();
   }
 
@@ -202,7 +263,7 @@ export class NodeAgent {
         name: machine.name,
         runtime: machine.runtime,
         cpuCores: machine.cpuCores,
-        ramTotal: BigInt(Math.round(machine.ramTotal)),
+        ramTotal: BigInt(Math.round(this.state.limits.memoryBytes)),
         userAgent: machine.userAgent ?? "",
         computeScore: selectedGflops(probe),
         devices: devicesFromProbe(probe),
@@ -227,6 +288,7 @@ export class NodeAgent {
     const signal = AbortSignal.any([this.lifetime.signal, this.session.signal]);
     const stream = this.client.watchAssignments({ nodeId: this.state.nodeId }, { signal });
     if (!this.current) this.update({ phase: "idle" });
+    if (this.state.paused) this.session.abort();
     for await (const message of stream) {
       const event = message.event;
       if (event.case === "assignment") {
@@ -251,7 +313,9 @@ export class NodeAgent {
       try {
         const load = await this.options.hostMetrics?.().catch(() => undefined);
         const reprobed = this.probeToReport;
+        const memory = this.memoryToReport;
         const response = await this.client.heartbeat({
+          ...(memory ? { ramTotal: BigInt(Math.round(memory)) } : {}),
           ...(reprobed ? { devices: devicesFromProbe(reprobed), computeScore: selectedGflops(reprobed) } : {}),
           nodeId: this.state.nodeId,
           currentStatus: this.current ? NodeStatus.BUSY : NodeStatus.IDLE,
@@ -266,6 +330,7 @@ export class NodeAgent {
           },
         });
         if (this.probeToReport === reprobed) this.probeToReport = undefined;
+        if (this.memoryToReport === memory) this.memoryToReport = undefined;
         const renewed = this.current && response.jobTokens[this.current.id];
         if (this.current && renewed) this.current.token = renewed;
         for (const id of response.jobsToCancel) {
@@ -290,7 +355,7 @@ export class NodeAgent {
     await this.reprobing;
     const nodeId = this.state.nodeId as string;
     const started = performance.now();
-    let trainingStarted = 0;
+    let trainingStarted = false;
     const hp = toHyperparameters(assignment);
     this.update({
       phase: "downloading",
@@ -308,6 +373,12 @@ export class NodeAgent {
       );
       const { bytes: dataset, cached } = await fetchCached(this.options.store, this.url(assignment.datasetUrl), assignment.datasetSha256);
       if (cached) this.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
+      const probe = this.state.probe;
+      const problem = fitProblem(analyzeGraph(parsed.graph), decodeDataset(dataset).spec, hp, {
+        memoryBytes: this.state.limits.memoryBytes,
+        maxBufferBytes: probe?.chosen === "webgpu" ? probe.adapter?.maxBufferSize : undefined,
+      });
+      if (problem) throw new DoesNotFit(problem);
       const from = assignment.resumeFrom;
       const resume = from ? await fetchVerified(this.url(from.uri), from.sha256) : undefined;
       if (from) {
@@ -318,11 +389,13 @@ export class NodeAgent {
       const upload = this.url(assignment.artifactUploadUrl || "/api/v1/artifacts");
       const checkpoints = this.checkpointUploader(nodeId, job, upload);
       this.update({ phase: "training" });
-      trainingStarted = performance.now();
+      trainingStarted = true;
+      this.usage.trainingStarted();
       const outcome = await this.options.executor.train(
         { graph: parsed.graph, hyperparameters: hp, dataset, jobId, resume, onCheckpoint: checkpoints.upload },
         (p: TrainingProgress) => {
           this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond });
+          this.update({ computeSeconds: this.usage.trainingMs / 1000 });
           if (p.epochEnd) this.note("info", `job ${jobId}: ${epochLine(p)}`);
           void reporter.send(
             {
@@ -341,9 +414,10 @@ export class NodeAgent {
           );
         },
         abort.signal,
+        this.usage.pause,
       );
-      this.addComputeTime(trainingStarted);
-      trainingStarted = 0;
+      this.endTraining();
+      trainingStarted = false;
       await reporter.flush();
       await checkpoints.settled();
       this.update({ phase: "uploading" });
@@ -365,7 +439,7 @@ export class NodeAgent {
       if (early) this.note("info", `job ${jobId} stopped early after epoch ${early.epoch}: no improvement since epoch ${early.bestEpoch}, whose weights are kept`);
       this.note("info", `job ${jobId} completed: ${formatMetrics(outcome.finalMetrics)}`);
     } catch (error) {
-      if (trainingStarted) this.addComputeTime(trainingStarted);
+      if (trainingStarted) this.endTraining();
       await this.handleJobError(job, nodeId, error);
     } finally {
       this.current = undefined;
@@ -407,8 +481,9 @@ export class NodeAgent {
     return new URL(path, this.options.serverUrl).toString();
   }
 
-  private addComputeTime(since: number): void {
-    this.update({ computeSeconds: this.state.computeSeconds + (performance.now() - since) / 1000 });
+  private endTraining(): void {
+    this.usage.trainingEnded();
+    this.update({ computeSeconds: this.usage.trainingMs / 1000 });
   }
 
   private setJob(patch: Partial<AgentJob>): void {

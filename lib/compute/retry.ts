@@ -1,6 +1,13 @@
 import { GraphCompileError } from "../train/compile";
 import { TrainingDiverged } from "../train/train-loop";
 
+/** This node cannot train the job (memory, GPU limits); a bigger node may. */
+export class DoesNotFit extends Error {
+  constructor(reason: string) {
+    super(`this node cannot take the job: ${reason}`);
+  }
+}
+
 /**
  * Whether another node might succeed where this one failed. An invalid graph or a diverging loss
  * fails the same way everywhere (training is deterministic for a seed); a crash, a lost

@@ -1,4 +1,4 @@
-import type { Dataset } from "./dataset-format";
+import type { Dataset, DatasetSpec } from "./dataset-format";
 
 /** Two labelled 2-D points, classes "no" and "yes": the smallest real classification dataset, for tests. */
 export function labelledPairs(name = "pairs", description?: string): Dataset {
@@ -13,5 +13,16 @@ export function labelledPairs(name = "pairs", description?: string): Dataset {
     },
     features: Float32Array.from([0, 1, 1, 0]),
     targets: Int32Array.from([1, 0]),
+  };
+}
+
+/** The spec of handwritten digits (28×28 bytes of pixels, 10 classes), `count` of them. */
+export function digitsSpec(count: number): DatasetSpec {
+  return {
+    name: "digits",
+    task: "classification",
+    count,
+    features: { shape: [28, 28, 1], dtype: "uint8", scale: 1 / 255 },
+    targets: { shape: [], dtype: "uint8", classes: 10 },
   };
 }

@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetSpec } from "../data/dataset-format";
+import { digitsSpec } from "../data/test-fixtures";
 import { analyzeGraph } from "./analyze";
 import { checkDatasetFit } from "./dataset-fit";
 import { chain } from "./templates/template";
 
-const digits: DatasetSpec = {
-  name: "digits",
-  task: "classification",
-  count: 10,
-  features: { shape: [28, 28, 1], dtype: "uint8", scale: 1 / 255 },
-  targets: { shape: [], dtype: "uint8", classes: 10 },
-};
+const digits = digitsSpec(10);
 
 const model = (inputShape: number[], units: number, loss = "categoricalCrossentropy") =>
   analyzeGraph(

@@ -17,7 +17,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     await t.ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`;
     const node = await registerNode(t.ctx);
     const job = await queueJob(t.ctx);
-    await claimJob(t.ctx.db.prisma, { nodeId: node.id, memoryBytes: node.ramTotal });
+    await claimJob(t.ctx.db.prisma, node.id);
     return { node, job, holder: { nodeId: node.id, attempt: 1 } };
   }
 
@@ -60,7 +60,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
     expect(await t.ctx.jobs.fail(job.id, holder, "tab closed", true)).toMatchObject({ job: { status: "QUEUED", assignedNodeId: null } });
     const second = await registerNode(t.ctx);
-    await claimJob(t.ctx.db.prisma, { nodeId: second.id, memoryBytes: second.ramTotal });
+    await claimJob(t.ctx.db.prisma, second.id);
     const final = await t.ctx.jobs.fail(job.id, { nodeId: second.id, attempt: 2 }, "out of memory", true);
     expect(final).toMatchObject({ ok: true, job: { status: "FAILED", error: "attempt 2 of 2 failed: out of memory" } });
     const attempts = await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, orderBy: { attempt: "asc" } });

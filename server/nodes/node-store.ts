@@ -75,6 +75,11 @@ export class NodeStore {
     await this.prisma.node.update({ where: { id }, data: capabilities });
   }
 
+  /** The memory the node offers jobs changed (its volunteer set a limit). */
+  async offerMemory(id: string, ramTotal: bigint): Promise<void> {
+    await this.prisma.node.update({ where: { id }, data: { ramTotal } });
+  }
+
   /** Any sign of life (an assignment stream opening, a progress report) keeps the node online. */
   async touch(id: string): Promise<void> {
     await this.prisma.$executeRaw`UPDATE nodes SET last_seen = now(), status = CASE WHEN status = 'OFFLINE' THEN 'IDLE' ELSE status END WHERE id = ${id}::uuid`;

@@ -36,7 +36,7 @@ describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
     await queueJob(t.ctx, { priority: 3 });
     await queueJob(t.ctx, { priority: 1 });
     const node = await registerNode(t.ctx);
-    await claimJob(t.ctx.db.prisma, { nodeId: node.id, memoryBytes: 8_000_000_000n });
+    await claimJob(t.ctx.db.prisma, node.id);
     const after = (await get("/api/v1/scheduler")).body as SchedulerStatus;
     expect(after.queued.HIGH - before.queued.HIGH).toBe(1);
     expect(after.queued.LOW - before.queued.LOW).toBe(1);

@@ -116,6 +116,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         if (!Number.isFinite(req.computeScore) || req.computeScore < 0) throw invalidArgument("compute_score", "must be a non-negative number");
         await nodes.updateCapabilities(nodeId, capabilities(req.devices, req.computeScore));
       }
+      if (req.ramTotal > 0n) await nodes.offerMemory(nodeId, req.ramTotal);
       const metrics = validMetrics(req.metrics);
       await nodes.heartbeat(nodeId, {
         status: req.currentStatus === NodeStatus.BUSY || held.size > 0 ? "BUSY" : "IDLE",
@@ -141,7 +142,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         const command = event as NodeCommand;
         if (command.type === "cancel") outbox.push(create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } }));
       });
-      const detach = dispatcher.attach(nodeId, node.ramTotal, (job) => outbox.push(job));
+      const detach = dispatcher.attach(nodeId, (job) => outbox.push(job));
       ctx.log.info({ nodeId }, "assignment stream opened");
       try {
         for await (const item of outbox.drain(hctx.signal)) {

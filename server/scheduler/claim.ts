@@ -1,42 +1,37 @@
 import type { Prisma } from "../db/database";
 
-export interface Claimant {
-  nodeId: string;
-  /** Bytes the node can give a job (RAM, or what the browser reports). */
-  memoryBytes: bigint;
-}
-
 /**
- * Hands the node the best queued job it can run: highest priority, then oldest. The row is
+ * Hands the node the best queued job it can run (within the memory it offers now, as stored on
+ * its row): highest priority, then oldest. The row is
  * locked with FOR UPDATE SKIP LOCKED, so concurrent claims (from any number of server
  * instances) each get a different job and none waits for another. In the same statement the
  * job is marked ASSIGNED and its attempt recorded. A node never claims a job it already failed,
  * nor a second job while it holds one, nor anything once declared offline (until it shows life).
  */
-export async function claimJob(prisma: Prisma, claimant: Claimant): Promise<string | undefined> {
+export async function claimJob(prisma: Prisma, nodeId: string): Promise<string | undefined> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`
     WITH candidate AS (
       SELECT j.id FROM jobs j
       WHERE j.status = 'QUEUED'
-        AND j.estimated_memory <= ${claimant.memoryBytes}
+        AND j.estimated_memory <= (SELECT ram_total FROM nodes WHERE id = ${nodeId}::uuid)
         AND NOT EXISTS (
           SELECT 1 FROM job_attempts a
-          WHERE a.job_id = j.id AND a.node_id = ${claimant.nodeId}::uuid AND a.outcome = 'FAILED')
+          WHERE a.job_id = j.id AND a.node_id = ${nodeId}::uuid AND a.outcome = 'FAILED')
         AND NOT EXISTS (
           SELECT 1 FROM jobs held
-          WHERE held.assigned_node = ${claimant.nodeId}::uuid AND held.status IN ('ASSIGNED', 'RUNNING'))
-        AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = ${claimant.nodeId}::uuid AND n.status <> 'OFFLINE')
+          WHERE held.assigned_node = ${nodeId}::uuid AND held.status IN ('ASSIGNED', 'RUNNING'))
+        AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = ${nodeId}::uuid AND n.status <> 'OFFLINE')
       ORDER BY j.priority DESC, j.created_at, j.id
       LIMIT 1
       FOR UPDATE SKIP LOCKED),
     claimed AS (
-      UPDATE jobs SET status = 'ASSIGNED', assigned_node = ${claimant.nodeId}::uuid, attempts = jobs.attempts + 1,
+      UPDATE jobs SET status = 'ASSIGNED', assigned_node = ${nodeId}::uuid, attempts = jobs.attempts + 1,
         assigned_at = now(), updated_at = now(), progress = 0, current_epoch = 0
       FROM candidate WHERE jobs.id = candidate.id
       RETURNING jobs.id, jobs.attempts),
     attempt AS (
       INSERT INTO job_attempts (job_id, node_id, attempt, outcome)
-      SELECT id, ${claimant.nodeId}::uuid, attempts, 'RUNNING' FROM claimed)
+      SELECT id, ${nodeId}::uuid, attempts, 'RUNNING' FROM claimed)
     SELECT id::text AS id FROM claimed`;
   return rows[0]?.id;
 }

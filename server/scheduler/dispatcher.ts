@@ -4,7 +4,6 @@ import type { JobRow, JobStore } from "../jobs/job-store";
 import { claimJob, releaseClaim } from "./claim";
 
 interface AttachedNode {
-  memoryBytes: bigint;
   deliver: (job: JobRow) => boolean;
   busy: boolean;
 }
@@ -29,8 +28,8 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   /** A node opened its assignment stream; deliver() returns false once the stream is gone. */
-  attach(nodeId: string, memoryBytes: bigint, deliver: (job: JobRow) => boolean): () => void {
-    const entry: AttachedNode = { memoryBytes, deliver, busy: false };
+  attach(nodeId: string, deliver: (job: JobRow) => boolean): () => void {
+    const entry: AttachedNode = { deliver, busy: false };
     this.nodes.set(nodeId, entry);
     void this.serialize(nodeId, () => this.redeliver(nodeId, entry));
     void this.nudge(nodeId);
@@ -60,7 +59,7 @@ export class Dispatcher {
   private async assign(nodeId: string): Promise<void> {
     const entry = this.nodes.get(nodeId);
     if (!entry) return;
-    const jobId = await claimJob(this.deps.prisma, { nodeId, memoryBytes: entry.memoryBytes });
+    const jobId = await claimJob(this.deps.prisma, nodeId);
     if (!jobId) return;
     const job = (await this.deps.jobs.get(jobId)) as JobRow;
     if (this.nodes.get(nodeId) !== entry || !entry.deliver(job)) {

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { buildContext } from "../../server/app";
+import { buildContext, startServer, type RunningServer } from "../../server/app";
+import { IN_MEMORY } from "../../server/db/database";
 import { loadConfig, type ServerConfig } from "../../server/config";
 import type { ServerContext } from "../../server/context";
 import { createTestDatabase, type TestDatabase } from "./databases";
@@ -26,6 +27,24 @@ export async function createTestContext(kind: "pglite" | "postgres", overrides: 
       await ctx.bus.close();
       await ctx.db.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The whole server (RPC, REST, artifacts, scheduler loops) listening on free local ports, in
+ * this process, on an in-memory database: for tests that drive a real node agent and look at
+ * the server's state directly.
+ */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer & { close(): Promise<void> }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-test-"));
+  const config = { ...loadConfig({}), dataDir, databaseUrl: IN_MEMORY, host: "127.0.0.1", rpcPort: 0, httpPort: 0, ...overrides };
+  const server = await startServer(config, pino({ level: "silent" }));
+  return {
+    ...server,
+    async close() {
+      await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -17,6 +17,7 @@ import { connectAsNewNode, connectClients, grpcClients } from "../helpers/client
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../helpers/databases";
 import { accuracyOfModelZip, fetchDataset } from "../helpers/evaluate";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process";
+import { waitFor } from "../helpers/wait";
 
 const submit = (epochs: number, extra: Record<string, unknown> = {}) => ({
   config: {
@@ -228,12 +229,4 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
 
 async function waitForStatus(clients: ReturnType<typeof connectClients>, jobId: string, status: JobStatus, timeoutMs = 60_000): Promise<void> {
   await waitFor(async () => (await clients.jobs.getJob({ jobId })).job?.status === status, timeoutMs);
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

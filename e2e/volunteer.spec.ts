@@ -9,6 +9,7 @@ interface NodeJson {
   id: string;
   publicKey: string;
   lastSeen: string;
+  ramTotal: number;
 }
 
 async function listNodes(): Promise<NodeJson[]> {
@@ -62,4 +63,22 @@ test("a headless host restarted on the same machine comes back as the same node"
   } finally {
     await rm(identityDir, { recursive: true, force: true });
   }
+});
+
+test("a volunteer pauses and resumes, and lends less time and memory", async ({ page }) => {
+  await joinNetwork(page);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByTestId("worker-phase")).toHaveAttribute("data-paused", "true");
+  await expect(page.getByTestId("worker-phase")).toHaveText(/Paused/);
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByTestId("worker-phase")).toHaveAttribute("data-paused", "false");
+
+  await page.getByLabel(/Share of time/).fill("30");
+  await expect(page.getByTestId("usage-share")).toHaveText("30 %");
+  await page.getByLabel(/Memory for jobs/).fill("1");
+  await expect(page.getByTestId("usage-memory")).toHaveText("1.0 GiB");
+  const nodeId = await page.getByTestId("worker-node-id").getAttribute("data-value");
+  // The next heartbeat (every 10 s) tells the scheduler.
+  await expect.poll(async () => (await listNodes()).find((n) => n.id === nodeId)?.ramTotal, { timeout: 30_000 }).toBe(1024 ** 3);
+  await page.screenshot({ path: "test-results/volunteer-page.png", fullPage: true });
 });
