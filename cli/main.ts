@@ -37,6 +37,9 @@ Common options:
   --server URL   central server (default $CYXWIZ_SERVER_URL or http://localhost:50051)
   --json         machine-readable output
 
+Environment:
+  CYXWIZ_API_KEY an API key (cwk_…): jobs you submit are yours, and servers that require sign-in accept them
+
 Exit codes: 0 success, 1 invalid input, 2 server unreachable.`;
 
 export async function main(argv: string[]): Promise<number> {

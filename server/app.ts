@@ -20,6 +20,9 @@ import type { NodeRequest, NodeResponse } from "./http/router";
 import { JobStore } from "./jobs/job-store";
 import type { Logger } from "./log";
 import { NodeStore } from "./nodes/node-store";
+import { UserStore } from "./users/user-store";
+import { authService } from "./rpc/auth-service";
+import { AuthService } from "../gen/cyxwiz/v1/auth_service_pb";
 import { graphService } from "./rpc/graph-service";
 import { jobService } from "./rpc/job-service";
 import { nodeService } from "./rpc/node-service";
@@ -49,11 +52,12 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const artifacts = new ArtifactStore(path.join(config.dataDir, "artifacts"), config.maxArtifactBytes);
   const jobs = new JobStore(db.prisma);
   const nodes = new NodeStore(db.prisma);
+  const users = new UserStore(db.prisma);
   const datasets = new DatasetCatalog(db.prisma, artifacts);
   const graphs = new GraphStore(db.prisma);
   const builtins = await datasets.ensureBuiltins();
   log.info({ datasets: builtins.map((d) => `${d.name} (${d.spec.count} samples, sha256 ${d.sha256.slice(0, 12)}…)`) }, "built-in datasets ready");
-  const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds, config.jobTokenTtlSeconds);
+  const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds, config.jobTokenTtlSeconds, config.accessTokenTtlSeconds);
   const dispatcher = new Dispatcher({
     prisma: db.prisma,
     jobs,
@@ -64,7 +68,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
   const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
-  return { config, db, jobs, nodes, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
+  return { config, db, jobs, nodes, users, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
 }
 
 /** Composition root: config → context → scheduler loops → listeners. */
@@ -84,6 +88,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       router.service(JobService, jobService(context));
       router.service(NodeService, nodeService(context));
       router.service(GraphService, graphService(context));
+      router.service(AuthService, authService(context));
     },
     fallback: serveRest,
   });

@@ -15,6 +15,10 @@ const schema = z.object({
   CYXWIZ_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
   /** A job token is renewed with every heartbeat; it lapses this long after the last one. */
   CYXWIZ_JOB_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  CYXWIZ_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(15 * 60),
+  CYXWIZ_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  /** "1": every job submission needs a signed-in user or an API key; unset: anonymous jobs allowed. */
+  CYXWIZ_REQUIRE_AUTH: z.enum(["0", "1", "true", "false", ""]).default(""),
   CYXWIZ_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
   CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
   CYXWIZ_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
@@ -33,6 +37,9 @@ export interface ServerConfig {
   tokenSecret?: string;
   tokenTtlSeconds: number;
   jobTokenTtlSeconds: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  requireAuth: boolean;
   heartbeatSeconds: number;
   nodeTimeoutSeconds: number;
   dispatchIntervalMs: number;
@@ -58,6 +65,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenSecret: e.CYXWIZ_TOKEN_SECRET,
     tokenTtlSeconds: e.CYXWIZ_TOKEN_TTL_SECONDS,
     jobTokenTtlSeconds: e.CYXWIZ_JOB_TOKEN_TTL_SECONDS,
+    accessTokenTtlSeconds: e.CYXWIZ_ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.CYXWIZ_REFRESH_TOKEN_TTL_SECONDS,
+    requireAuth: ["1", "true"].includes(e.CYXWIZ_REQUIRE_AUTH),
     heartbeatSeconds: e.CYXWIZ_HEARTBEAT_SECONDS,
     nodeTimeoutSeconds: e.CYXWIZ_NODE_TIMEOUT_SECONDS,
     dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,

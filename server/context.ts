@@ -10,6 +10,7 @@ import type { NodeStore } from "./nodes/node-store";
 import type { Dispatcher } from "./scheduler/dispatcher";
 import type { GraphStore } from "./graphs/graph-store";
 import type { ServerMetrics } from "./ops/metrics";
+import type { UserStore } from "./users/user-store";
 
 /** What handlers need, built once by app.ts. */
 export interface ServerContext {
@@ -17,6 +18,7 @@ export interface ServerContext {
   db: Database;
   jobs: JobStore;
   nodes: NodeStore;
+  users: UserStore;
   datasets: DatasetCatalog;
   graphs: GraphStore;
   artifacts: ArtifactStore;

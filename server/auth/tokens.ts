@@ -13,13 +13,17 @@ export class TokenError extends Error {
 const ISSUER = "cyxwiz-central";
 const CHALLENGE_TTL_SECONDS = 120;
 
-type TokenType = "node" | "challenge" | "job";
+type TokenType = "node" | "challenge" | "job" | "user" | "wallet";
 
 const EXPIRED: Record<TokenType, string> = {
   node: "session token expired; register again",
   challenge: "registration challenge expired; ask for a new one",
   job: "job token expired",
+  user: "access token expired; refresh it",
+  wallet: "wallet challenge expired; ask for a new one",
 };
+
+const LABEL: Record<TokenType, string> = { node: "session", challenge: "challenge", job: "job", user: "access", wallet: "wallet challenge" };
 
 export interface JobGrant {
   jobId: string;
@@ -32,7 +36,9 @@ export interface JobGrant {
  * - node session tokens, bound to one node id;
  * - registration challenges a node signs with its ed25519 key (short-lived; their issue time
  *   lets the registration refuse a challenge the node already used);
- * - job tokens, bound to one attempt of one job on one node, which every report must carry.
+ * - job tokens, bound to one attempt of one job on one node, which every report must carry;
+ * - user access tokens (short-lived; refresh tokens are database rows, see the user store);
+ * - wallet sign-in challenges, bound to one wallet address.
  * Every server instance shares the key (from the database or configuration), so any of them
  * checks any token.
  */
@@ -43,6 +49,7 @@ export class TokenService {
     secret: string,
     readonly ttlSeconds: number,
     readonly jobTokenTtlSeconds: number,
+    readonly accessTokenTtlSeconds = 15 * 60,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -80,6 +87,26 @@ export class TokenService {
     return { jobId, nodeId, attempt: payload.attempt };
   }
 
+  issueAccessToken(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    return this.sign("user", userId, this.accessTokenTtlSeconds);
+  }
+
+  /** The user id the access token was issued to. */
+  async verifyAccessToken(token: string): Promise<string> {
+    return (await this.verify(token, "user")).sub as string;
+  }
+
+  issueWalletChallenge(walletAddress: string): Promise<{ token: string; expiresAt: Date }> {
+    return this.sign("wallet", walletAddress, CHALLENGE_TTL_SECONDS, { iat_ms: Date.now() });
+  }
+
+  /** When the challenge for this wallet was issued (ms), the sign-in's replay guard. */
+  async verifyWalletChallenge(token: string, walletAddress: string): Promise<number> {
+    const payload = await this.verify(token, "wallet");
+    if (payload.sub !== walletAddress || typeof payload.iat_ms !== "number") throw new TokenError("wallet challenge is for another wallet", "invalid");
+    return payload.iat_ms;
+  }
+
   private async sign(typ: TokenType, subject: string, ttlSeconds: number, claims: JWTPayload = {}): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const token = await new SignJWT({ ...claims, typ })
@@ -95,12 +122,12 @@ export class TokenService {
   private async verify(token: string, typ: TokenType): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ["HS256"] });
-      if (payload.typ !== typ || typeof payload.sub !== "string") throw new TokenError(`not a ${typ === "node" ? "node session" : typ} token`, "invalid");
+      if (payload.typ !== typ || typeof payload.sub !== "string") throw new TokenError(`not a ${LABEL[typ]} token`, "invalid");
       return payload;
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenError(EXPIRED[typ], "expired");
-      throw new TokenError(`invalid ${typ === "node" ? "session" : typ} token`, "invalid");
+      throw new TokenError(`invalid ${LABEL[typ]} token`, "invalid");
     }
   }
 }

@@ -30,6 +30,7 @@ export function jobMessage(row: JobRow): Job {
   return create(JobSchema, {
     id: row.id,
     name: row.name,
+    ownerId: row.userId ?? "",
     jobType: JobType[row.jobType as keyof typeof JobType] ?? JobType.TRAINING,
     status: jobStatusOf(row.status),
     priority: row.priority as JobPriority,

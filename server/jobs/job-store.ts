@@ -6,6 +6,8 @@ export type JobRow = Job;
 
 export interface NewJob {
   name: string;
+  /** The submitting user; undefined for an anonymous job. */
+  userId?: string;
   jobType: string;
   priority: number;
   modelConfig: object;
@@ -59,9 +61,13 @@ export class JobStore {
   }
 
   /** Newest first; the cursor is the last job id of the previous page. */
-  async list(options: { statuses?: string[]; limit: number; after?: string }): Promise<{ rows: JobRow[]; next?: string }> {
+  async list(options: { statuses?: string[]; jobTypes?: string[]; ownerId?: string; limit: number; after?: string }): Promise<{ rows: JobRow[]; next?: string }> {
     const rows = await this.prisma.job.findMany({
-      where: options.statuses?.length ? { status: { in: options.statuses } } : {},
+      where: {
+        ...(options.statuses?.length ? { status: { in: options.statuses } } : {}),
+        ...(options.jobTypes?.length ? { jobType: { in: options.jobTypes } } : {}),
+        ...(options.ownerId ? { userId: options.ownerId } : {}),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: options.limit + 1,
       ...(options.after ? { cursor: { id: options.after }, skip: 1 } : {}),
@@ -193,6 +199,12 @@ export class JobStore {
     const row = rows[0];
     if (!row) return null;
     return { job: (await this.get(jobId)) as JobRow, nodeId: row.assigned_node };
+  }
+
+  /** Removes an ended job with its attempts, curves and logs; false when it has not ended (or is gone). */
+  async delete(jobId: string): Promise<boolean> {
+    const { count } = await this.prisma.job.deleteMany({ where: { id: jobId, status: { in: ["COMPLETED", "FAILED", "CANCELLED"] } } });
+    return count > 0;
   }
 
   /** Jobs this node holds and must still start: re-sent when its assignment stream reconnects. */

@@ -1,9 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { randomInt } from "node:crypto";
-import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { JobStatus, JobType } from "../../gen/cyxwiz/v1/job_pb";
 import {
   CancelJobResponseSchema,
+  DeleteJobResponseSchema,
   GetJobResponseSchema,
   JobService,
   ListJobsResponseSchema,
@@ -18,7 +19,8 @@ import { jobMessage, logLineMessage, metricPointMessage } from "../jobs/job-mess
 import { isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
-import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./errors";
+import { callerFrom } from "../auth/user-auth";
+import { failedPrecondition, invalidArgument, notFound, permissionDenied, requireUuid, unauthenticated } from "./errors";
 
 const MAX_PAGE = 200;
 
@@ -30,14 +32,23 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     if (!job) throw notFound(`job ${jobId} does not exist`);
     return job;
   };
+  const caller = (hctx: HandlerContext) => callerFrom(ctx, hctx.requestHeader.get("authorization"));
+  /** A job with an owner is changed by its owner only; an anonymous job by anyone (the embedded default). */
+  const loadOwnJob = async (jobId: string, hctx: HandlerContext) => {
+    const [job, who] = await Promise.all([loadJob(jobId), caller(hctx)]);
+    if (job.userId && job.userId !== who?.user.id) throw permissionDenied(`job ${job.id} belongs to another user`);
+    return job;
+  };
 
   return {
-    async submitJob(req) {
+    async submitJob(req, hctx) {
+      const who = await caller(hctx);
+      if (!who && ctx.config.requireAuth) throw unauthenticated("this server takes jobs from signed-in users only: send \"authorization: Bearer <access token or API key>\"");
       const uri = requestedDatasetUri(req.config);
       const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
       const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1));
       if (!submission.ok) throw invalidArgument(submission.field, submission.message);
-      const job = await jobs.create(submission.job);
+      const job = await jobs.create({ ...submission.job, userId: who?.user.id });
       ctx.metrics.submissions.inc();
       const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
       ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");
@@ -56,7 +67,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       });
     },
 
-    async listJobs(req) {
+    async listJobs(req, hctx) {
       const limit = Math.min(req.pageSize || 50, MAX_PAGE);
       const after = req.pageToken ? requireUuid(req.pageToken, "page_token") : undefined;
       const statuses = req.statuses.map((s) => {
@@ -64,12 +75,25 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
         if (s === JobStatus.UNSPECIFIED || name === undefined) throw invalidArgument("statuses", `unknown status ${s}`);
         return name;
       });
-      const page = await jobs.list({ statuses, limit, after });
+      const jobTypes = req.jobTypes.map((t) => {
+        const name = JobType[t];
+        if (t === JobType.UNSPECIFIED || name === undefined) throw invalidArgument("job_types", `unknown job type ${t}`);
+        return name;
+      });
+      let ownerId: string | undefined;
+      if (req.ownerId === "me") {
+        const who = await caller(hctx);
+        if (!who) throw unauthenticated("owner_id \"me\" needs a signed-in caller");
+        ownerId = who.user.id;
+      } else if (req.ownerId) {
+        ownerId = requireUuid(req.ownerId, "owner_id");
+      }
+      const page = await jobs.list({ statuses, jobTypes, ownerId, limit, after });
       return create(ListJobsResponseSchema, { jobs: page.rows.map(jobMessage), nextPageToken: page.next ?? "" });
     },
 
-    async cancelJob(req) {
-      const job = await loadJob(req.jobId);
+    async cancelJob(req, hctx) {
+      const job = await loadOwnJob(req.jobId, hctx);
       const result = await jobs.cancel(job.id, req.reason ? `cancelled: ${req.reason}` : "cancelled by user");
       if (!result) throw failedPrecondition(`job ${job.id} already ended (${job.status})`);
       const log = await jobs.log(job.id, "warn", result.job.error ?? "cancelled");
@@ -79,6 +103,14 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
         void ctx.dispatcher.nudge(result.nodeId);
       }
       return create(CancelJobResponseSchema, { job: jobMessage(result.job) });
+    },
+
+    async deleteJob(req, hctx) {
+      const job = await loadOwnJob(req.jobId, hctx);
+      if (!isTerminal(job.status)) throw failedPrecondition(`job ${job.id} is ${job.status}: cancel it first, then delete it`);
+      if (!(await jobs.delete(job.id))) throw notFound(`job ${job.id} does not exist`);
+      ctx.log.info({ jobId: job.id }, "job deleted");
+      return create(DeleteJobResponseSchema, {});
     },
 
     async *watchJob(req, hctx: HandlerContext) {

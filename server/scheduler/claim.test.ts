@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
-import { queueJob, registerNode } from "../../tests/helpers/fixtures";
+import { createUser, queueJob, registerNode } from "../../tests/helpers/fixtures";
 import { claimJob, releaseClaim } from "./claim";
 
 describe.each(DATABASE_KINDS)("claimJob on %s", (kind) => {
@@ -16,6 +16,28 @@ describe.each(DATABASE_KINDS)("claimJob on %s", (kind) => {
   async function drainQueue() {
     await t.ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`;
   }
+
+  it("shares nodes fairly between owners: one owner's many queued jobs do not starve another's one", async () => {
+    await drainQueue();
+    const [busy, patient] = [await createUser(t.ctx, "busy"), await createUser(t.ctx, "patient")];
+    const many = [];
+    for (let i = 0; i < 5; i++) many.push(await queueJob(t.ctx, { name: `busy ${i}`, userId: busy.id }));
+    const one = await queueJob(t.ctx, { name: "patient's only job", userId: patient.id });
+    const claims = [];
+    for (let i = 0; i < 3; i++) claims.push(await claimJob(t.ctx.db.prisma, (await registerNode(t.ctx)).id));
+    expect(claims).toEqual([many[0]?.id, one.id, many[1]?.id]);
+  });
+
+  it("still serves priority before fair share", async () => {
+    await drainQueue();
+    const [a, b] = [await createUser(t.ctx, "a"), await createUser(t.ctx, "b")];
+    const running = await queueJob(t.ctx, { userId: a.id });
+    await claimJob(t.ctx.db.prisma, (await registerNode(t.ctx)).id);
+    expect((await t.ctx.jobs.get(running.id))?.status).toBe("ASSIGNED");
+    await queueJob(t.ctx, { userId: b.id, priority: 1 });
+    const urgent = await queueJob(t.ctx, { userId: a.id, priority: 4 });
+    expect(await claimJob(t.ctx.db.prisma, (await registerNode(t.ctx)).id)).toBe(urgent.id);
+  });
 
   it("hands out the oldest job of the highest priority and marks it assigned", async () => {
     await drainQueue();

@@ -2,7 +2,9 @@ import type { Prisma } from "../db/database";
 
 /**
  * Hands the node the best queued job it can run (within the memory it offers now, as stored on
- * its row): highest priority, then oldest. The row is
+ * its row): highest priority first; then fair share — the job of the owner with the fewest jobs
+ * running now, so one owner's thousand queued jobs never starve another's one (anonymous jobs
+ * count as one owner); then oldest. The row is
  * locked with FOR UPDATE SKIP LOCKED, so concurrent claims (from any number of server
  * instances) each get a different job and none waits for another. In the same statement the
  * job is marked ASSIGNED and its attempt recorded. A node never claims a job it already failed,
@@ -10,8 +12,11 @@ import type { Prisma } from "../db/database";
  */
 export async function claimJob(prisma: Prisma, nodeId: string): Promise<string | undefined> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`
-    WITH candidate AS (
+    WITH running AS (
+      SELECT user_id, count(*) AS n FROM jobs WHERE status IN ('ASSIGNED', 'RUNNING') GROUP BY user_id),
+    candidate AS (
       SELECT j.id FROM jobs j
+      LEFT JOIN running r ON r.user_id IS NOT DISTINCT FROM j.user_id
       WHERE j.status = 'QUEUED'
         AND j.estimated_memory <= (SELECT ram_total FROM nodes WHERE id = ${nodeId}::uuid)
         AND NOT EXISTS (
@@ -21,9 +26,9 @@ export async function claimJob(prisma: Prisma, nodeId: string): Promise<string |
           SELECT 1 FROM jobs held
           WHERE held.assigned_node = ${nodeId}::uuid AND held.status IN ('ASSIGNED', 'RUNNING'))
         AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = ${nodeId}::uuid AND n.status <> 'OFFLINE')
-      ORDER BY j.priority DESC, j.created_at, j.id
+      ORDER BY j.priority DESC, COALESCE(r.n, 0), j.created_at, j.id
       LIMIT 1
-      FOR UPDATE SKIP LOCKED),
+      FOR UPDATE OF j SKIP LOCKED),
     claimed AS (
       UPDATE jobs SET status = 'ASSIGNED', assigned_node = ${nodeId}::uuid, attempts = jobs.attempts + 1,
         assigned_at = now(), updated_at = now(), progress = 0, current_epoch = 0

@@ -34,3 +34,10 @@ export function registerNode(ctx: ServerContext, overrides: Partial<NewNode> = {
     ...overrides,
   });
 }
+
+/** A user who signs in with a password (not a real hash: such tests never sign in). */
+export async function createUser(ctx: ServerContext, name: string) {
+  const user = await ctx.users.createWithPassword(`${name}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`, "scrypt$test", name);
+  if (!user) throw new Error("user exists");
+  return user;
+}

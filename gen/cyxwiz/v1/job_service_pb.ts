@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Job, JobConfig, JobStatus, LogLine, MetricPoint } from "./job_pb";
+import type { Job, JobConfig, JobStatus, JobType, LogLine, MetricPoint } from "./job_pb";
 import { file_cyxwiz_v1_job } from "./job_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/job_service.proto.
  */
 export const file_cyxwiz_v1_job_service: GenFile = /*@__PURE__*/
-  fileDesc("ChtjeXh3aXovdjEvam9iX3NlcnZpY2UucHJvdG8SCWN5eHdpei52MSI4ChBTdWJtaXRKb2JSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN5eHdpei52MS5Kb2JDb25maWciMAoRU3VibWl0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIfCg1HZXRKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSJ4Cg5HZXRKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iEicKB2hpc3RvcnkYAiADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSIAoEbG9ncxgDIAMoCzISLmN5eHdpei52MS5Mb2dMaW5lImAKD0xpc3RKb2JzUmVxdWVzdBImCghzdGF0dXNlcxgBIAMoDjIULmN5eHdpei52MS5Kb2JTdGF0dXMSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkiSQoQTGlzdEpvYnNSZXNwb25zZRIcCgRqb2JzGAEgAygLMg4uY3l4d2l6LnYxLkpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiMgoQQ2FuY2VsSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIjAKEUNhbmNlbEpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2IiIQoPV2F0Y2hKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSL8AQoQV2F0Y2hKb2JSZXNwb25zZRIOCgZqb2JfaWQYASABKAkSJAoGc3RhdHVzGAIgASgOMhQuY3l4d2l6LnYxLkpvYlN0YXR1cxIQCghwcm9ncmVzcxgDIAEoARIVCg1jdXJyZW50X2Vwb2NoGAQgASgNEhQKDHRvdGFsX2Vwb2NocxgFIAEoDRIbCgNqb2IYBiABKAsyDi5jeXh3aXoudjEuSm9iEiwKDGxpdmVfbWV0cmljcxgHIAMoCzIWLmN5eHdpei52MS5NZXRyaWNQb2ludBIoCgxsb2dfbWVzc2FnZXMYCCADKAsyEi5jeXh3aXoudjEuTG9nTGluZTLnAgoKSm9iU2VydmljZRJGCglTdWJtaXRKb2ISGy5jeXh3aXoudjEuU3VibWl0Sm9iUmVxdWVzdBocLmN5eHdpei52MS5TdWJtaXRKb2JSZXNwb25zZRI9CgZHZXRKb2ISGC5jeXh3aXoudjEuR2V0Sm9iUmVxdWVzdBoZLmN5eHdpei52MS5HZXRKb2JSZXNwb25zZRJDCghMaXN0Sm9icxIaLmN5eHdpei52MS5MaXN0Sm9ic1JlcXVlc3QaGy5jeXh3aXoudjEuTGlzdEpvYnNSZXNwb25zZRJGCglDYW5jZWxKb2ISGy5jeXh3aXoudjEuQ2FuY2VsSm9iUmVxdWVzdBocLmN5eHdpei52MS5DYW5jZWxKb2JSZXNwb25zZRJFCghXYXRjaEpvYhIaLmN5eHdpei52MS5XYXRjaEpvYlJlcXVlc3QaGy5jeXh3aXoudjEuV2F0Y2hKb2JSZXNwb25zZTABYgZwcm90bzM", [file_cyxwiz_v1_job]);
+  fileDesc("ChtjeXh3aXovdjEvam9iX3NlcnZpY2UucHJvdG8SCWN5eHdpei52MSI4ChBTdWJtaXRKb2JSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN5eHdpei52MS5Kb2JDb25maWciMAoRU3VibWl0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIfCg1HZXRKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSJ4Cg5HZXRKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iEicKB2hpc3RvcnkYAiADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSIAoEbG9ncxgDIAMoCzISLmN5eHdpei52MS5Mb2dMaW5lIpkBCg9MaXN0Sm9ic1JlcXVlc3QSJgoIc3RhdHVzZXMYASADKA4yFC5jeXh3aXoudjEuSm9iU3RhdHVzEhEKCXBhZ2Vfc2l6ZRgCIAEoDRISCgpwYWdlX3Rva2VuGAMgASgJEiUKCWpvYl90eXBlcxgEIAMoDjISLmN5eHdpei52MS5Kb2JUeXBlEhAKCG93bmVyX2lkGAUgASgJIkkKEExpc3RKb2JzUmVzcG9uc2USHAoEam9icxgBIAMoCzIOLmN5eHdpei52MS5Kb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjIKEENhbmNlbEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSIwChFDYW5jZWxKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iIiIKEERlbGV0ZUpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIhMKEURlbGV0ZUpvYlJlc3BvbnNlIiEKD1dhdGNoSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAki/AEKEFdhdGNoSm9iUmVzcG9uc2USDgoGam9iX2lkGAEgASgJEiQKBnN0YXR1cxgCIAEoDjIULmN5eHdpei52MS5Kb2JTdGF0dXMSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SGwoDam9iGAYgASgLMg4uY3l4d2l6LnYxLkpvYhIsCgxsaXZlX21ldHJpY3MYByADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSKAoMbG9nX21lc3NhZ2VzGAggAygLMhIuY3l4d2l6LnYxLkxvZ0xpbmUyrwMKCkpvYlNlcnZpY2USRgoJU3VibWl0Sm9iEhsuY3l4d2l6LnYxLlN1Ym1pdEpvYlJlcXVlc3QaHC5jeXh3aXoudjEuU3VibWl0Sm9iUmVzcG9uc2USPQoGR2V0Sm9iEhguY3l4d2l6LnYxLkdldEpvYlJlcXVlc3QaGS5jeXh3aXoudjEuR2V0Sm9iUmVzcG9uc2USQwoITGlzdEpvYnMSGi5jeXh3aXoudjEuTGlzdEpvYnNSZXF1ZXN0GhsuY3l4d2l6LnYxLkxpc3RKb2JzUmVzcG9uc2USRgoJQ2FuY2VsSm9iEhsuY3l4d2l6LnYxLkNhbmNlbEpvYlJlcXVlc3QaHC5jeXh3aXoudjEuQ2FuY2VsSm9iUmVzcG9uc2USRgoJRGVsZXRlSm9iEhsuY3l4d2l6LnYxLkRlbGV0ZUpvYlJlcXVlc3QaHC5jeXh3aXoudjEuRGVsZXRlSm9iUmVzcG9uc2USRQoIV2F0Y2hKb2ISGi5jeXh3aXoudjEuV2F0Y2hKb2JSZXF1ZXN0GhsuY3l4d2l6LnYxLldhdGNoSm9iUmVzcG9uc2UwAWIGcHJvdG8z", [file_cyxwiz_v1_job]);
 
 /**
  * @generated from message cyxwiz.v1.SubmitJobRequest
@@ -112,6 +112,20 @@ export type ListJobsRequest = Message<"cyxwiz.v1.ListJobsRequest"> & {
    * @generated from field: string page_token = 3;
    */
   pageToken: string;
+
+  /**
+   * Empty lists every type.
+   *
+   * @generated from field: repeated cyxwiz.v1.JobType job_types = 4;
+   */
+  jobTypes: JobType[];
+
+  /**
+   * A user id, or "me" for the caller's own jobs; empty lists everyone's.
+   *
+   * @generated from field: string owner_id = 5;
+   */
+  ownerId: string;
 };
 
 /**
@@ -183,6 +197,36 @@ export const CancelJobResponseSchema: GenMessage<CancelJobResponse> = /*@__PURE_
   messageDesc(file_cyxwiz_v1_job_service, 7);
 
 /**
+ * @generated from message cyxwiz.v1.DeleteJobRequest
+ */
+export type DeleteJobRequest = Message<"cyxwiz.v1.DeleteJobRequest"> & {
+  /**
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.DeleteJobRequest.
+ * Use `create(DeleteJobRequestSchema)` to create a new message.
+ */
+export const DeleteJobRequestSchema: GenMessage<DeleteJobRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 8);
+
+/**
+ * @generated from message cyxwiz.v1.DeleteJobResponse
+ */
+export type DeleteJobResponse = Message<"cyxwiz.v1.DeleteJobResponse"> & {
+};
+
+/**
+ * Describes the message cyxwiz.v1.DeleteJobResponse.
+ * Use `create(DeleteJobResponseSchema)` to create a new message.
+ */
+export const DeleteJobResponseSchema: GenMessage<DeleteJobResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 9);
+
+/**
  * @generated from message cyxwiz.v1.WatchJobRequest
  */
 export type WatchJobRequest = Message<"cyxwiz.v1.WatchJobRequest"> & {
@@ -197,7 +241,7 @@ export type WatchJobRequest = Message<"cyxwiz.v1.WatchJobRequest"> & {
  * Use `create(WatchJobRequestSchema)` to create a new message.
  */
 export const WatchJobRequestSchema: GenMessage<WatchJobRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 8);
+  messageDesc(file_cyxwiz_v1_job_service, 10);
 
 /**
  * The seed's JobUpdateStream. Every message carries the job's current status and
@@ -256,7 +300,7 @@ export type WatchJobResponse = Message<"cyxwiz.v1.WatchJobResponse"> & {
  * Use `create(WatchJobResponseSchema)` to create a new message.
  */
 export const WatchJobResponseSchema: GenMessage<WatchJobResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 9);
+  messageDesc(file_cyxwiz_v1_job_service, 11);
 
 /**
  * Used by the Engine and the CLI to submit and follow training jobs.
@@ -295,6 +339,16 @@ export const JobService: GenService<{
     methodKind: "unary";
     input: typeof CancelJobRequestSchema;
     output: typeof CancelJobResponseSchema;
+  },
+  /**
+   * Removes an ended job with its curves and logs (its model artifact stays, by hash).
+   *
+   * @generated from rpc cyxwiz.v1.JobService.DeleteJob
+   */
+  deleteJob: {
+    methodKind: "unary";
+    input: typeof DeleteJobRequestSchema;
+    output: typeof DeleteJobResponseSchema;
   },
   /**
    * Streams a snapshot first (job, curve history, recent logs), then every change until the job ends.
