@@ -21,7 +21,10 @@ import { JobStore } from "./jobs/job-store";
 import type { Logger } from "./log";
 import { NodeStore } from "./nodes/node-store";
 import { UserStore } from "./users/user-store";
+import { DeploymentStore } from "./inference/deployment-store";
 import { authService } from "./rpc/auth-service";
+import { deploymentService } from "./rpc/deployment-service";
+import { DeploymentService } from "../gen/cyxwiz/v1/deployment_service_pb";
 import { AuthService } from "../gen/cyxwiz/v1/auth_service_pb";
 import { graphService } from "./rpc/graph-service";
 import { jobService } from "./rpc/job-service";
@@ -53,6 +56,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const jobs = new JobStore(db.prisma);
   const nodes = new NodeStore(db.prisma);
   const users = new UserStore(db.prisma);
+  const deployments = new DeploymentStore(db.prisma);
   const datasets = new DatasetCatalog(db.prisma, artifacts);
   const graphs = new GraphStore(db.prisma);
   const builtins = await datasets.ensureBuiltins();
@@ -68,7 +72,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
   const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
-  return { config, db, jobs, nodes, users, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
+  return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
 }
 
 /** Composition root: config → context → scheduler loops → listeners. */
@@ -89,6 +93,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       router.service(NodeService, nodeService(context));
       router.service(GraphService, graphService(context));
       router.service(AuthService, authService(context));
+      router.service(DeploymentService, deploymentService(context));
     },
     fallback: serveRest,
   });

@@ -11,6 +11,7 @@ import type { Dispatcher } from "./scheduler/dispatcher";
 import type { GraphStore } from "./graphs/graph-store";
 import type { ServerMetrics } from "./ops/metrics";
 import type { UserStore } from "./users/user-store";
+import type { DeploymentStore } from "./inference/deployment-store";
 
 /** What handlers need, built once by app.ts. */
 export interface ServerContext {
@@ -19,6 +20,7 @@ export interface ServerContext {
   jobs: JobStore;
   nodes: NodeStore;
   users: UserStore;
+  deployments: DeploymentStore;
   datasets: DatasetCatalog;
   graphs: GraphStore;
   artifacts: ArtifactStore;

@@ -26,9 +26,23 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     else job?.pause.resume();
     return;
   }
+  if (request.kind === "unserve") {
+    executor.unserve(request.deploymentId);
+    return;
+  }
   try {
     if (request.kind === "probe") {
       reply({ kind: "probed", id: request.id, result: await executor.probe() });
+      return;
+    }
+    if (request.kind === "serve") {
+      await executor.serve(request.bundle);
+      reply({ kind: "served", id: request.id });
+      return;
+    }
+    if (request.kind === "infer") {
+      const result = await executor.infer(request.deploymentId, request.request, (text) => reply({ kind: "text", id: request.id, text }));
+      reply({ kind: "inferred", id: request.id, result });
       return;
     }
     const control = { abort: new AbortController(), pause: new PauseController() };

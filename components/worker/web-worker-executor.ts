@@ -1,3 +1,4 @@
+import { InferenceInputError, type InferenceResult } from "../../lib/inference/served-model";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import { GraphCompileError } from "../../lib/train/compile";
 import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
@@ -10,6 +11,7 @@ type Pending = {
   reject: (error: Error) => void;
   onProgress?: (p: TrainingProgress) => void;
   onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void;
+  onText?: (text: string) => void;
 };
 
 /** Errors keep their meaning across the thread boundary: the agent decides retries on them. */
@@ -17,6 +19,7 @@ function revive(error: { name: string; message: string }): Error {
   if (error.name === "TrainingAborted") return new TrainingAborted();
   if (error.name === "GraphCompileError") return new GraphCompileError(error.message);
   if (error.name === "TrainingDiverged") return new TrainingDiverged(error.message);
+  if (error.name === "InferenceInputError") return new InferenceInputError(error.message);
   return new Error(error.message);
 }
 
@@ -32,9 +35,12 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     if (!entry) return;
     if (message.kind === "progress") return entry.onProgress?.(message.progress);
     if (message.kind === "checkpoint") return entry.onCheckpoint?.(new Uint8Array(message.checkpoint), message.epoch);
+    if (message.kind === "text") return entry.onText?.(message.text);
     pending.delete(message.id);
     if (message.kind === "failed") entry.reject(revive(message.error));
     else if (message.kind === "probed") entry.resolve(message.result);
+    else if (message.kind === "served") entry.resolve(undefined);
+    else if (message.kind === "inferred") entry.resolve(message.result);
     else entry.resolve({ ...message.outcome, weights: new Uint8Array(message.outcome.weights) });
   };
   worker.onerror = (event) => {
@@ -42,9 +48,9 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     pending.clear();
   };
 
-  const call = <T>(request: WorkerRequest, transfer: Transferable[], onProgress?: Pending["onProgress"], onCheckpoint?: Pending["onCheckpoint"]) =>
+  const call = <T>(request: WorkerRequest, transfer: Transferable[], callbacks: Pick<Pending, "onProgress" | "onCheckpoint" | "onText"> = {}) =>
     new Promise<T>((resolve, reject) => {
-      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, onProgress, onCheckpoint });
+      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, ...callbacks });
       worker.postMessage(request, transfer);
     });
 
@@ -58,8 +64,14 @@ export function createWebWorkerExecutor(): TrainingExecutor {
       const unsubscribe = pause?.onChange((paused) => worker.postMessage({ kind: paused ? "pause" : "resume", id } satisfies WorkerRequest));
       signal.addEventListener("abort", () => unsubscribe?.(), { once: true });
       const request: WorkerRequest = { kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset, jobId: job.jobId, resume, checkpoints: job.onCheckpoint !== undefined };
-      return call<TrainingOutcome>(request, resume ? [dataset, resume] : [dataset], onProgress, job.onCheckpoint).finally(() => unsubscribe?.());
+      return call<TrainingOutcome>(request, resume ? [dataset, resume] : [dataset], { onProgress, onCheckpoint: job.onCheckpoint }).finally(() => unsubscribe?.());
     },
+    serve(bundle) {
+      const weights = bundle.weights.slice();
+      return call<void>({ kind: "serve", id: nextId++, bundle: { ...bundle, weights } }, [weights.buffer]);
+    },
+    infer: (deploymentId, request, onText) => call<InferenceResult>({ kind: "infer", id: nextId++, deploymentId, request }, [], { onText }),
+    unserve: (deploymentId) => worker.postMessage({ kind: "unserve", id: nextId++, deploymentId } satisfies WorkerRequest),
     dispose: () => worker.terminate(),
   };
 }

@@ -1,4 +1,5 @@
 import type { ModelGraph } from "../../lib/graph/types";
+import type { DeploymentBundle, InferenceRequest, InferenceResult } from "../../lib/inference/served-model";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import type { TrainingProgress } from "../../lib/train/progress";
@@ -10,7 +11,10 @@ export type WorkerRequest =
   | { kind: "train"; id: number; graph: ModelGraph; hyperparameters: Hyperparameters; dataset: ArrayBuffer; jobId?: string; resume?: ArrayBuffer; checkpoints: boolean }
   | { kind: "abort"; id: number }
   | { kind: "pause"; id: number }
-  | { kind: "resume"; id: number };
+  | { kind: "resume"; id: number }
+  | { kind: "serve"; id: number; bundle: DeploymentBundle }
+  | { kind: "infer"; id: number; deploymentId: string; request: InferenceRequest }
+  | { kind: "unserve"; id: number; deploymentId: string };
 
 export interface TrainedPayload {
   modelJson: Record<string, unknown>;
@@ -27,4 +31,7 @@ export type WorkerResponse =
   | { kind: "progress"; id: number; progress: TrainingProgress }
   | { kind: "checkpoint"; id: number; epoch: number; checkpoint: ArrayBuffer }
   | { kind: "trained"; id: number; outcome: TrainedPayload }
+  | { kind: "served"; id: number }
+  | { kind: "text"; id: number; text: string }
+  | { kind: "inferred"; id: number; result: InferenceResult }
   | { kind: "failed"; id: number; error: { name: string; message: string } };

@@ -1,6 +1,7 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { NodeService, NodeStatus, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
-import { decodeDataset } from "../data/dataset-format";
+import { NodeService, NodeStatus, type DeploymentAssignment, type InferenceRequest, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
+import { decodeDataset, type DatasetSpec } from "../data/dataset-format";
+import { InferenceInputError, type DeploymentBundle, type InferenceRequest as InferenceJob } from "../inference/served-model";
 import { analyzeGraph } from "../graph/analyze";
 import { parseGraph } from "../graph/parse";
 import type { ProbeResult } from "../train/backend-probe";
@@ -48,6 +49,10 @@ export interface AgentState {
   failedJobs: number;
   /** Seconds spent training, all jobs together. */
   computeSeconds: number;
+  /** Names of the models this node serves. */
+  deployments: string[];
+  /** Inference requests answered. */
+  inferences: number;
   lastError?: string;
   /** Recent human-readable events, newest last; seq counts up across the agent's life. */
   log: AgentLogEntry[];
@@ -118,6 +123,8 @@ export class NodeAgent {
   private token = "";
   private heartbeatSeconds = 10;
   private current?: CurrentJob;
+  /** Deployments this node serves: id → model name. */
+  private readonly served = new Map<string, string>();
   private session = new AbortController();
   private probedAt = 0;
   /** A new measurement the server has not heard of yet. */
@@ -131,7 +138,7 @@ export class NodeAgent {
 
   constructor(private readonly options: AgentOptions) {
     const limits = { share: 1, memoryBytes: options.machine.ramTotal };
-    this.state = { phase: "starting", paused: false, limits, memoryTotal: options.machine.ramTotal, completedJobs: 0, failedJobs: 0, computeSeconds: 0, log: [] };
+    this.state = { phase: "starting", paused: false, limits, memoryTotal: options.machine.ramTotal, completedJobs: 0, failedJobs: 0, computeSeconds: 0, deployments: [], inferences: 0, log: [] };
     const auth: Interceptor = (next) => (req) => {
       if (this.token) req.header.set("authorization", `Bearer ${this.token}`);
       return next(req);
@@ -297,6 +304,12 @@ export class NodeAgent {
       } else if (event.case === "cancelJobId" && this.current?.id === event.value) {
         this.note("warn", `job ${event.value} was cancelled`);
         this.current.abort.abort();
+      } else if (event.case === "deploy") {
+        void this.deploy(event.value);
+      } else if (event.case === "infer") {
+        void this.infer(event.value);
+      } else if (event.case === "undeployId") {
+        this.undeploy(event.value);
       }
     }
     if (!signal.aborted) throw new Error("assignment stream ended");
@@ -475,6 +488,67 @@ export class NodeAgent {
       });
     };
     return { upload, settled: () => chain };
+  }
+
+  /** Loads a deployed model (the trained model's artifacts, verified by hash) and says so. */
+  private async deploy(deployment: DeploymentAssignment): Promise<void> {
+    const nodeId = this.state.nodeId as string;
+    try {
+      const modelJson = JSON.parse(new TextDecoder().decode(await fetchVerified(this.url(deployment.modelUrl), deployment.modelSha256))) as DeploymentBundle["modelJson"] & {
+        weightsManifest: { paths: string[] }[];
+      };
+      const weightsHash = modelJson.weightsManifest[0]?.paths[0] ?? "";
+      const weights = await fetchVerified(this.url(`/artifacts/${weightsHash}`), weightsHash);
+      await this.options.executor.serve({ deploymentId: deployment.deploymentId, modelJson, weights, dataset: JSON.parse(deployment.datasetSpec) as DatasetSpec });
+      this.served.set(deployment.deploymentId, deployment.name);
+      this.update({ deployments: [...this.served.values()] });
+      this.note("info", `serving model ${deployment.name}`);
+      await this.client.reportDeployment({ nodeId, deploymentId: deployment.deploymentId, ready: true });
+    } catch (error) {
+      this.note("error", `could not load model ${deployment.name}: ${describe(error)}`);
+      await this.client.reportDeployment({ nodeId, deploymentId: deployment.deploymentId, ready: false, error: describe(error) }).catch(() => undefined);
+    }
+  }
+
+  private undeploy(deploymentId: string): void {
+    this.options.executor.unserve(deploymentId);
+    const name = this.served.get(deploymentId);
+    this.served.delete(deploymentId);
+    this.update({ deployments: [...this.served.values()] });
+    if (name) this.note("info", `stopped serving model ${name}`);
+  }
+
+  /**
+   * Answers an inference request, streaming generated text back as it comes: while one report
+   * is in flight the next pieces gather, so a fast model is not held back by round trips.
+   */
+  private async infer(request: InferenceRequest): Promise<void> {
+    const nodeId = this.state.nodeId as string;
+    const report = (fields: { textDelta?: string; done?: boolean; resultJson?: string; error?: string; badInput?: boolean }) =>
+      this.client.reportInference({ nodeId, requestId: request.requestId, ...fields });
+    let pending = "";
+    let chain = Promise.resolve();
+    const flush = () => {
+      chain = chain.then(async () => {
+        if (!pending) return;
+        const textDelta = pending;
+        pending = "";
+        await report({ textDelta }).catch(() => undefined);
+      });
+    };
+    try {
+      const result = await this.options.executor.infer(request.deploymentId, JSON.parse(request.requestJson) as InferenceJob, (text) => {
+        pending += text;
+        flush();
+      });
+      flush();
+      await chain;
+      await report({ done: true, resultJson: JSON.stringify(result) });
+      this.update({ inferences: this.state.inferences + 1 });
+    } catch (error) {
+      await chain;
+      await report({ done: true, error: describe(error), badInput: error instanceof InferenceInputError }).catch(() => undefined);
+    }
   }
 
   private url(path: string): string {

@@ -20,6 +20,12 @@ export interface DatasetSpec {
     /** Multiply stored values by this to get model inputs (1/255 for bytes of pixels). */
     scale: number;
   };
+  /**
+   * A next-character language-modelling dataset: each sample is `contextLength` character ids,
+   * its target the id of the character that follows; targets' classNames are the characters.
+   * Models trained on it can complete text (the inference API's completions and chat).
+   */
+  text?: { contextLength: number };
   targets: {
     /** One target's shape: [] for a class index or a scalar. */
     shape: number[];

@@ -2,6 +2,7 @@ import type * as tfjs from "@tensorflow/tfjs";
 import { decodeDataset } from "../data/dataset-format";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import type { ModelGraph } from "../graph/types";
+import { ServedModel, type DeploymentBundle, type InferenceRequest, type InferenceResult } from "../inference/served-model";
 import { probeBackends, type AdapterInfo, type ProbeResult } from "./backend-probe";
 import { exportModel, type ExportedModel } from "./export";
 import type { Hyperparameters } from "./hyperparameters";
@@ -40,6 +41,10 @@ export interface TrainingOutcome extends ExportedModel {
 export interface TrainingExecutor {
   probe(): Promise<ProbeResult>;
   train(job: TrainingJob, onProgress: (p: TrainingProgress) => void, signal: AbortSignal, pause?: PauseController): Promise<TrainingOutcome>;
+  /** Loads a deployed model to answer inference requests (beside any training). */
+  serve(bundle: DeploymentBundle): Promise<void>;
+  infer(deploymentId: string, request: InferenceRequest, onText: (text: string) => void): Promise<InferenceResult>;
+  unserve(deploymentId: string): void;
   dispose(): void;
 }
 
@@ -49,8 +54,23 @@ export function createLocalExecutor(
   candidates: readonly string[],
   adapter?: () => Promise<AdapterInfo | undefined>,
 ): TrainingExecutor {
+  const served = new Map<string, ServedModel>();
   return {
     probe: async () => probeBackends(tf, candidates, { adapter: await adapter?.() }),
+    async serve(bundle) {
+      const model = await ServedModel.load(tf, bundle);
+      served.get(bundle.deploymentId)?.dispose();
+      served.set(bundle.deploymentId, model);
+    },
+    async infer(deploymentId, request, onText) {
+      const model = served.get(deploymentId);
+      if (!model) throw new Error(`deployment ${deploymentId} is not loaded on this node`);
+      return model.run(request, onText);
+    },
+    unserve(deploymentId) {
+      served.get(deploymentId)?.dispose();
+      served.delete(deploymentId);
+    },
     async train(job, onProgress, signal, pause) {
       const result = await trainGraph({
         pause,
@@ -72,6 +92,9 @@ export function createLocalExecutor(
         disposeModel(result.model);
       }
     },
-    dispose: () => undefined,
+    dispose() {
+      for (const model of served.values()) model.dispose();
+      served.clear();
+    },
   };
 }

@@ -1,16 +1,16 @@
 import type { Dataset } from "../../lib/data/dataset-format";
 import { buildDigits } from "./digits";
-import { friedman1, tokenTopics, twoMoons } from "./synthetic";
+import { friedman1, tinyStories, tokenTopics, twoMoons } from "./synthetic";
 
 /**
  * The datasets that ship with CyxWiz, built deterministically (identical bytes, so identical
  * hashes, on every machine): handwritten digits from the mnist package, a reconstruction variant
- * for autoencoders, and standard synthetic benchmarks for binary classification, regression and
- * sequence classification.
+ * for autoencoders, standard synthetic benchmarks for binary classification, regression and
+ * sequence classification, and a small text corpus for character-level language models.
  */
 export async function buildBuiltinDatasets(): Promise<Dataset[]> {
   const digits = await buildDigits();
-  return [digits.train, digits.test, digitReconstruction(digits.train), twoMoons(), friedman1(), tokenTopics()];
+  return [digits.train, digits.test, digitReconstruction(digits.train), twoMoons(), friedman1(), tokenTopics(), tinyStories()];
 }
 
 /** The first 2,000 training digits with themselves as targets (pixels in 0–1), for autoencoders. */

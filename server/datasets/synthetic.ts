@@ -99,3 +99,43 @@ export function tokenTopics(count = 4000, seed = 13): Dataset {
     targets,
   };
 }
+
+const SUBJECTS = ["the cat", "a dog", "the old fox", "my friend", "the robot", "a small bird", "the teacher", "our neighbour"];
+const VERBS = ["sees", "finds", "likes", "follows", "paints", "builds", "carries", "watches"];
+const OBJECTS = ["a red ball", "the moon", "a paper boat", "the garden", "a warm cake", "the river", "a blue kite", "the old map"];
+const PLACES = ["in the park", "at home", "by the sea", "under the tree", "on the hill", "after school", "in the rain", "at night"];
+export const STORY_CONTEXT = 16;
+
+/**
+ * Short sentences from a small seeded grammar ("the cat sees a red ball in the park."), cut into
+ * windows of 16 characters labelled with the character that follows: a character-level language
+ * model learns the words and their order, and can then complete text.
+ */
+export function tinyStories(sentences = 300, seed = 17): Dataset {
+  const random = seededRandom(seed);
+  const pick = (words: string[]) => words[Math.floor(random() * words.length)] as string;
+  let corpus = "";
+  for (let i = 0; i < sentences; i++) corpus += `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(PLACES)}. `;
+  const vocabulary = [...new Set(corpus)].sort();
+  const id = new Map(vocabulary.map((c, i) => [c, i]));
+  const count = corpus.length - STORY_CONTEXT;
+  const features = new Int32Array(count * STORY_CONTEXT);
+  const targets = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < STORY_CONTEXT; j++) features[i * STORY_CONTEXT + j] = id.get(corpus[i + j] as string) as number;
+    targets[i] = id.get(corpus[i + STORY_CONTEXT] as string) as number;
+  }
+  return {
+    spec: {
+      name: "tiny-stories",
+      description: `${count} windows of ${STORY_CONTEXT} characters from simple sentences, each labelled with the next character (${vocabulary.length} characters): a character-level language model`,
+      task: "classification",
+      count,
+      features: { shape: [STORY_CONTEXT], dtype: "int32", scale: 1 },
+      text: { contextLength: STORY_CONTEXT },
+      targets: { shape: [], dtype: "uint8", classes: vocabulary.length, classNames: vocabulary },
+    },
+    features,
+    targets,
+  };
+}

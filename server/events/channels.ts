@@ -6,6 +6,9 @@ export const jobChannel = (jobId: string) => `job:${jobId}`;
 /** Commands for one node (cancellations), delivered to whichever instance holds its stream. */
 export const nodeChannel = (nodeId: string) => `node:${nodeId}`;
 
+/** The answer to one inference request, from whichever instance the node reports to. */
+export const inferenceChannel = (requestId: string) => `inference:${requestId}`;
+
 /** Work became available: dispatchers in every instance look for idle nodes. */
 export const QUEUE_CHANNEL = "queue";
 
@@ -36,7 +39,16 @@ export interface JobEvent {
   logs: LogEvent[];
 }
 
-export interface NodeCommand {
-  type: "cancel";
-  jobId: string;
+export type NodeCommand =
+  | { type: "cancel"; jobId: string }
+  | { type: "deploy"; deploymentId: string }
+  | { type: "undeploy"; deploymentId: string }
+  | { type: "infer"; requestId: string; deploymentId: string; requestJson: string };
+
+export interface InferenceEvent {
+  textDelta: string;
+  done: boolean;
+  resultJson: string;
+  error: string;
+  badInput: boolean;
 }

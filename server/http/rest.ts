@@ -18,7 +18,8 @@ import { UUID } from "../jobs/job-store";
 import type { NodeRow } from "../nodes/node-store";
 import { schedulerStatus } from "../ops/scheduler-status";
 import { artifactPath } from "../rpc/node-service";
-import { httpError, json, Router, type HttpRequest, type HttpResult } from "./router";
+import { addInferenceRoutes } from "../inference/gateway";
+import { httpError, json, readBody, Router, type HttpRequest, type HttpResult } from "./router";
 
 const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const MAX_DESCRIPTION = 1000;
@@ -178,20 +179,10 @@ export function restRoutes(ctx: ServerContext): Router {
     return UUID.test(id) ? ctx.jobs.get(id.toLowerCase()) : null;
   }
 
+  addInferenceRoutes(ctx, router);
   return router;
 }
 
-/** The whole body, or undefined as soon as it passes limit bytes (leaving the loop stops the upload there). */
-async function readBody(body: Readable, limit: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
 
 function nodeJson(node: NodeRow, timeoutSeconds: number) {
   const silentFor = (Date.now() - node.lastSeen.getTime()) / 1000;

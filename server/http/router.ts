@@ -28,6 +28,18 @@ export type NodeResponse = Parameters<ReturnType<typeof connectNodeAdapter>>[1];
 export const json = (body: unknown, status = 200): HttpResult => ({ status, body });
 export const httpError = (status: number, code: string, message: string): HttpResult => ({ status, body: { error: { code, message } } });
 
+/** The whole body, or undefined as soon as it passes limit bytes (leaving the loop stops the upload there). */
+export async function readBody(body: Readable, limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 interface Route {
   method: string;
   segments: string[];

@@ -7,6 +7,8 @@ import {
   NodeService,
   NodeStatus,
   RegisterNodeResponseSchema,
+  ReportDeploymentResponseSchema,
+  ReportInferenceResponseSchema,
   ReportCompletionResponseSchema,
   ReportFailureResponseSchema,
   ReportProgressResponseSchema,
@@ -22,7 +24,7 @@ import { SHA256_HEX } from "../../lib/data/hash";
 import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-auth";
 import type { ServerContext } from "../context";
-import { nodeChannel, type NodeCommand } from "../events/channels";
+import { inferenceChannel, nodeChannel, type InferenceEvent, type NodeCommand } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { hyperparametersMessage } from "../jobs/job-message";
 import type { JobHolder, JobRow, Refusal } from "../jobs/job-store";
@@ -70,6 +72,29 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
           ? { epoch: job.checkpointEpoch, uri: artifactPath(job.checkpointSha256), sha256: job.checkpointSha256 }
           : undefined,
     });
+
+  /** What the node is sent for a deployment it should serve: where the model is and what it reads. */
+  const deployEvent = async (deploymentId: string): Promise<WatchAssignmentsResponse | undefined> => {
+    const deployment = await ctx.deployments.get(deploymentId);
+    const job = deployment && (await jobs.get(deployment.jobId));
+    const dataset = job && (await ctx.datasets.resolve(job.datasetUri));
+    if (!deployment || !job?.modelWeightsSha256 || !dataset) return undefined;
+    return create(WatchAssignmentsResponseSchema, {
+      event: {
+        case: "deploy",
+        value: { deploymentId, name: deployment.name, modelUrl: artifactPath(job.modelWeightsSha256), modelSha256: job.modelWeightsSha256, datasetSpec: JSON.stringify(dataset.spec) },
+      },
+    });
+  };
+
+  const commandEvent = async (command: NodeCommand): Promise<WatchAssignmentsResponse | undefined> => {
+    if (command.type === "cancel") return create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } });
+    if (command.type === "undeploy") return create(WatchAssignmentsResponseSchema, { event: { case: "undeployId", value: command.deploymentId } });
+    if (command.type === "deploy") return deployEvent(command.deploymentId);
+    return create(WatchAssignmentsResponseSchema, {
+      event: { case: "infer", value: { requestId: command.requestId, deploymentId: command.deploymentId, requestJson: command.requestJson } },
+    });
+  };
 
   return {
     async getRegistrationChallenge() {
@@ -138,11 +163,20 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       if (!node) throw notFound("unknown node; register again");
       await nodes.touch(nodeId);
       const outbox = new AsyncQueue<WatchAssignmentsResponse | JobRow>();
+      // Commands reach the node in the order they were published (a deploy before its first request).
+      let commands = Promise.resolve();
       const unsubscribe = await bus.subscribe(nodeChannel(nodeId), (event) => {
-        const command = event as NodeCommand;
-        if (command.type === "cancel") outbox.push(create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } }));
+        commands = commands.then(async () => {
+          const message = await commandEvent(event as NodeCommand).catch(() => undefined);
+          if (message) outbox.push(message);
+        });
       });
       const detach = dispatcher.attach(nodeId, (job) => outbox.push(job));
+      // A node that reconnects (or restarted) loads its deployments again.
+      for (const deployment of await ctx.deployments.onNode(nodeId)) {
+        const message = await deployEvent(deployment.id);
+        if (message) outbox.push(message);
+      }
       ctx.log.info({ nodeId }, "assignment stream opened");
       try {
         for await (const item of outbox.drain(hctx.signal)) {
@@ -227,6 +261,28 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       const log = await jobs.log(jobId, "info", `checkpoint after epoch ${ref.epoch} saved`);
       await publishJobEvent(bus, result.job, { statusChanged: false, logs: [log] });
       return create(UploadCheckpointResponseSchema, {});
+    },
+
+    async reportDeployment(req, hctx) {
+      const nodeId = await auth(hctx, req.nodeId);
+      const deploymentId = requireUuid(req.deploymentId, "deployment_id");
+      const settled = await ctx.deployments.settle(deploymentId, nodeId, req.ready ? { ready: true } : { ready: false, error: req.error.slice(0, 2000) || "the node gave no reason" });
+      if (!settled) throw permissionDenied(`deployment ${deploymentId} is not this node's to serve`);
+      ctx.log.info({ deploymentId, nodeId, status: settled.status }, "deployment settled");
+      return create(ReportDeploymentResponseSchema, {});
+    },
+
+    async reportInference(req, hctx) {
+      await auth(hctx, req.nodeId);
+      const requestId = requireUuid(req.requestId, "request_id");
+      await bus.publish(inferenceChannel(requestId), {
+        textDelta: req.textDelta,
+        done: req.done,
+        resultJson: req.resultJson,
+        error: req.error,
+        badInput: req.badInput,
+      } satisfies InferenceEvent);
+      return create(ReportInferenceResponseSchema, {});
     },
 
     async reportFailure(req, hctx) {

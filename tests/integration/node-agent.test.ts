@@ -1,35 +1,17 @@
-import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ServerContext } from "../../server/context";
 import { startTestServer } from "../helpers/context";
 import { queueJob } from "../helpers/fixtures";
+import { startAgent } from "../helpers/agent";
 import { waitFor } from "../helpers/wait";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import { createLocalExecutor, type TrainingExecutor } from "../../lib/train/executor";
 import { tf } from "../../lib/train/runtime-tf";
-import { NodeAgent, type AgentOptions, type HostMetrics } from "../../lib/compute/agent";
-import { ephemeralIdentity } from "../../lib/compute/identity";
+import type { AgentOptions, HostMetrics, NodeAgent } from "../../lib/compute/agent";
 
 const LOAD: HostMetrics = { cpuUsage: 0.42, memoryUsed: 3e9, gpuUsage: 0.5, gpuMemoryUsed: 1e9, gpuMemoryTotal: 8e9 };
 const GiB = 1024 ** 3;
-
-/** A real agent (wasm training) talking to a real server in this process. */
-async function startAgent(serverUrl: string, options: Partial<AgentOptions> = {}): Promise<NodeAgent> {
-  const identity = await ephemeralIdentity();
-  const agent = new NodeAgent({
-    serverUrl,
-    transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, httpVersion: "1.1", interceptors }),
-    executor: createLocalExecutor(tf, ["wasm", "cpu"]),
-    identity: async () => identity,
-    reprobeEveryMs: 0,
-    machine: { name: "agent-test", runtime: "node", cpuCores: 2, ramTotal: 8 * GiB },
-    ...options,
-  });
-  void agent.run();
-  await waitFor(() => agent.state.phase === "idle", 30_000);
-  return agent;
-}
 
 describe("a node agent against the server", () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/node_service.proto.
  */
 export const file_cyxwiz_v1_node_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxjeXh3aXovdjEvbm9kZV9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEi4AEKCkRldmljZUluZm8SKgoLZGV2aWNlX3R5cGUYASABKA4yFS5jeXh3aXoudjEuRGV2aWNlVHlwZRIPCgdiYWNrZW5kGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEhQKDGFyY2hpdGVjdHVyZRgFIAEoCRIbChNpc19mYWxsYmFja19hZGFwdGVyGAYgASgIEhQKDG1lbW9yeV90b3RhbBgHIAEoBBIOCgZnZmxvcHMYCCABKAESEAoIc2VsZWN0ZWQYCSABKAgSDAoEbm90ZRgKIAEoCSLeAQoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRImCgdkZXZpY2VzGAIgAygLMhUuY3l4d2l6LnYxLkRldmljZUluZm8SEQoJY3B1X2NvcmVzGAMgASgNEhEKCXJhbV90b3RhbBgEIAEoBBIVCg1jb21wdXRlX3Njb3JlGAUgASgBEhYKDndhbGxldF9hZGRyZXNzGAYgASgJEhIKCnB1YmxpY19rZXkYByABKAkSDwoHcnVudGltZRgIIAEoCRISCgp1c2VyX2FnZW50GAkgASgJEg4KBnJlZ2lvbhgKIAEoCSIhCh9HZXRSZWdpc3RyYXRpb25DaGFsbGVuZ2VSZXF1ZXN0IkwKIEdldFJlZ2lzdHJhdGlvbkNoYWxsZW5nZVJlc3BvbnNlEhEKCWNoYWxsZW5nZRgBIAEoCRIVCg1leHBpcmVzX2F0X21zGAIgASgDInEKE1JlZ2lzdGVyTm9kZVJlcXVlc3QSIQoEaW5mbxgBIAEoCzITLmN5eHdpei52MS5Ob2RlSW5mbxIRCgljaGFsbGVuZ2UYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEhEKCWhlbGRfam9icxgEIAMoCSKBAQoUUmVnaXN0ZXJOb2RlUmVzcG9uc2USDwoHbm9kZV9pZBgBIAEoCRIVCg1zZXNzaW9uX3Rva2VuGAIgASgJEiIKGmhlYXJ0YmVhdF9pbnRlcnZhbF9zZWNvbmRzGAMgASgNEh0KFXNlc3Npb25fZXhwaXJlc19hdF9tcxgEIAEoAyKXAQoLTm9kZU1ldHJpY3MSEQoJY3B1X3VzYWdlGAEgASgBEhEKCWdwdV91c2FnZRgCIAEoARITCgttZW1vcnlfdXNlZBgDIAEoBBIaChJzYW1wbGVzX3Blcl9zZWNvbmQYBCABKAESFwoPZ3B1X21lbW9yeV91c2VkGAUgASgEEhgKEGdwdV9tZW1vcnlfdG90YWwYBiABKAQi4gEKEEhlYXJ0YmVhdFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRItCg5jdXJyZW50X3N0YXR1cxgCIAEoDjIVLmN5eHdpei52MS5Ob2RlU3RhdHVzEhMKC2FjdGl2ZV9qb2JzGAMgAygJEicKB21ldHJpY3MYBCABKAsyFi5jeXh3aXoudjEuTm9kZU1ldHJpY3MSJgoHZGV2aWNlcxgFIAMoCzIVLmN5eHdpei52MS5EZXZpY2VJbmZvEhUKDWNvbXB1dGVfc2NvcmUYBiABKAESEQoJcmFtX3RvdGFsGAcgASgEIp4BChFIZWFydGJlYXRSZXNwb25zZRIWCg5qb2JzX3RvX2NhbmNlbBgBIAMoCRI/Cgpqb2JfdG9rZW5zGAIgAygLMisuY3l4d2l6LnYxLkhlYXJ0YmVhdFJlc3BvbnNlLkpvYlRva2Vuc0VudHJ5GjAKDkpvYlRva2Vuc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKgoXV2F0Y2hBc3NpZ25tZW50c1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCSK2AgoNSm9iQXNzaWdubWVudBIOCgZqb2JfaWQYASABKAkSGAoQbW9kZWxfZGVmaW5pdGlvbhgCIAEoCRIzCg9oeXBlcnBhcmFtZXRlcnMYAyABKAsyGi5jeXh3aXoudjEuSHlwZXJwYXJhbWV0ZXJzEhMKC2RhdGFzZXRfdXJpGAQgASgJEhMKC2RhdGFzZXRfdXJsGAUgASgJEhYKDmRhdGFzZXRfc2hhMjU2GAYgASgJEhQKDGRhdGFzZXRfc2l6ZRgHIAEoBBIbChNhcnRpZmFjdF91cGxvYWRfdXJsGAggASgJEg8KB2F0dGVtcHQYCSABKA0SLQoLcmVzdW1lX2Zyb20YCiABKAsyGC5jeXh3aXoudjEuQ2hlY2twb2ludFJlZhIRCglqb2JfdG9rZW4YCyABKAkiOwoNQ2hlY2twb2ludFJlZhINCgVlcG9jaBgBIAEoDRILCgN1cmkYAiABKAkSDgoGc2hhMjU2GAMgASgJInsKF1VwbG9hZENoZWNrcG9pbnRSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEiwKCmNoZWNrcG9pbnQYAyABKAsyGC5jeXh3aXoudjEuQ2hlY2twb2ludFJlZhIRCglqb2JfdG9rZW4YBCABKAkiGgoYVXBsb2FkQ2hlY2twb2ludFJlc3BvbnNlImwKGFdhdGNoQXNzaWdubWVudHNSZXNwb25zZRIuCgphc3NpZ25tZW50GAEgASgLMhguY3l4d2l6LnYxLkpvYkFzc2lnbm1lbnRIABIXCg1jYW5jZWxfam9iX2lkGAIgASgJSABCBwoFZXZlbnQiygIKFVJlcG9ydFByb2dyZXNzUmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEg4KBmpvYl9pZBgCIAEoCRIQCghwcm9ncmVzcxgDIAEoARIVCg1jdXJyZW50X2Vwb2NoGAQgASgNEhQKDHRvdGFsX2Vwb2NocxgFIAEoDRIMCgRzdGVwGAYgASgBEj4KB21ldHJpY3MYByADKAsyLS5jeXh3aXoudjEuUmVwb3J0UHJvZ3Jlc3NSZXF1ZXN0Lk1ldHJpY3NFbnRyeRITCgtsb2dfbWVzc2FnZRgIIAEoCRIaChJzYW1wbGVzX3Blcl9zZWNvbmQYCSABKAESDwoHYmFja2VuZBgKIAEoCRIRCglqb2JfdG9rZW4YCyABKAkaLgoMTWV0cmljc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiKAoWUmVwb3J0UHJvZ3Jlc3NSZXNwb25zZRIOCgZjYW5jZWwYASABKAgiuAIKF1JlcG9ydENvbXBsZXRpb25SZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEhkKEW1vZGVsX3dlaWdodHNfdXJpGAMgASgJEhwKFG1vZGVsX3dlaWdodHNfc2hhMjU2GAQgASgJEksKDWZpbmFsX21ldHJpY3MYBSADKAsyNC5jeXh3aXoudjEuUmVwb3J0Q29tcGxldGlvblJlcXVlc3QuRmluYWxNZXRyaWNzRW50cnkSHQoVdG90YWxfY29tcHV0ZV90aW1lX21zGAYgASgEEg8KB2JhY2tlbmQYByABKAkSEQoJam9iX3Rva2VuGAggASgJGjMKEUZpbmFsTWV0cmljc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAToCOAEiGgoYUmVwb3J0Q29tcGxldGlvblJlc3BvbnNlImwKFFJlcG9ydEZhaWx1cmVSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEg0KBWVycm9yGAMgASgJEhEKCXJldHJ5YWJsZRgEIAEoCBIRCglqb2JfdG9rZW4YBSABKAkiFwoVUmVwb3J0RmFpbHVyZVJlc3BvbnNlKlMKCkRldmljZVR5cGUSGwoXREVWSUNFX1RZUEVfVU5TUEVDSUZJRUQQABITCg9ERVZJQ0VfVFlQRV9DUFUQARITCg9ERVZJQ0VfVFlQRV9HUFUQAipuCgpOb2RlU3RhdHVzEhsKF05PREVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFAoQTk9ERV9TVEFUVVNfSURMRRABEhQKEE5PREVfU1RBVFVTX0JVU1kQAhIXChNOT0RFX1NUQVRVU19PRkZMSU5FEAMy3wUKC05vZGVTZXJ2aWNlEnMKGEdldFJlZ2lzdHJhdGlvbkNoYWxsZW5nZRIqLmN5eHdpei52MS5HZXRSZWdpc3RyYXRpb25DaGFsbGVuZ2VSZXF1ZXN0GisuY3l4d2l6LnYxLkdldFJlZ2lzdHJhdGlvbkNoYWxsZW5nZVJlc3BvbnNlEk8KDFJlZ2lzdGVyTm9kZRIeLmN5eHdpei52MS5SZWdpc3Rlck5vZGVSZXF1ZXN0Gh8uY3l4d2l6LnYxLlJlZ2lzdGVyTm9kZVJlc3BvbnNlEkYKCUhlYXJ0YmVhdBIbLmN5eHdpei52MS5IZWFydGJlYXRSZXF1ZXN0GhwuY3l4d2l6LnYxLkhlYXJ0YmVhdFJlc3BvbnNlEl0KEFdhdGNoQXNzaWdubWVudHMSIi5jeXh3aXoudjEuV2F0Y2hBc3NpZ25tZW50c1JlcXVlc3QaIy5jeXh3aXoudjEuV2F0Y2hBc3NpZ25tZW50c1Jlc3BvbnNlMAESVQoOUmVwb3J0UHJvZ3Jlc3MSIC5jeXh3aXoudjEuUmVwb3J0UHJvZ3Jlc3NSZXF1ZXN0GiEuY3l4d2l6LnYxLlJlcG9ydFByb2dyZXNzUmVzcG9uc2USWwoQUmVwb3J0Q29tcGxldGlvbhIiLmN5eHdpei52MS5SZXBvcnRDb21wbGV0aW9uUmVxdWVzdBojLmN5eHdpei52MS5SZXBvcnRDb21wbGV0aW9uUmVzcG9uc2USUgoNUmVwb3J0RmFpbHVyZRIfLmN5eHdpei52MS5SZXBvcnRGYWlsdXJlUmVxdWVzdBogLmN5eHdpei52MS5SZXBvcnRGYWlsdXJlUmVzcG9uc2USWwoQVXBsb2FkQ2hlY2twb2ludBIiLmN5eHdpei52MS5VcGxvYWRDaGVja3BvaW50UmVxdWVzdBojLmN5eHdpei52MS5VcGxvYWRDaGVja3BvaW50UmVzcG9uc2ViBnByb3RvMw", [file_cyxwiz_v1_job]);
+  fileDesc("ChxjeXh3aXovdjEvbm9kZV9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEi4AEKCkRldmljZUluZm8SKgoLZGV2aWNlX3R5cGUYASABKA4yFS5jeXh3aXoudjEuRGV2aWNlVHlwZRIPCgdiYWNrZW5kGAIgASgJEgwKBG5hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEhQKDGFyY2hpdGVjdHVyZRgFIAEoCRIbChNpc19mYWxsYmFja19hZGFwdGVyGAYgASgIEhQKDG1lbW9yeV90b3RhbBgHIAEoBBIOCgZnZmxvcHMYCCABKAESEAoIc2VsZWN0ZWQYCSABKAgSDAoEbm90ZRgKIAEoCSLeAQoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRImCgdkZXZpY2VzGAIgAygLMhUuY3l4d2l6LnYxLkRldmljZUluZm8SEQoJY3B1X2NvcmVzGAMgASgNEhEKCXJhbV90b3RhbBgEIAEoBBIVCg1jb21wdXRlX3Njb3JlGAUgASgBEhYKDndhbGxldF9hZGRyZXNzGAYgASgJEhIKCnB1YmxpY19rZXkYByABKAkSDwoHcnVudGltZRgIIAEoCRISCgp1c2VyX2FnZW50GAkgASgJEg4KBnJlZ2lvbhgKIAEoCSIhCh9HZXRSZWdpc3RyYXRpb25DaGFsbGVuZ2VSZXF1ZXN0IkwKIEdldFJlZ2lzdHJhdGlvbkNoYWxsZW5nZVJlc3BvbnNlEhEKCWNoYWxsZW5nZRgBIAEoCRIVCg1leHBpcmVzX2F0X21zGAIgASgDInEKE1JlZ2lzdGVyTm9kZVJlcXVlc3QSIQoEaW5mbxgBIAEoCzITLmN5eHdpei52MS5Ob2RlSW5mbxIRCgljaGFsbGVuZ2UYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgMEhEKCWhlbGRfam9icxgEIAMoCSKBAQoUUmVnaXN0ZXJOb2RlUmVzcG9uc2USDwoHbm9kZV9pZBgBIAEoCRIVCg1zZXNzaW9uX3Rva2VuGAIgASgJEiIKGmhlYXJ0YmVhdF9pbnRlcnZhbF9zZWNvbmRzGAMgASgNEh0KFXNlc3Npb25fZXhwaXJlc19hdF9tcxgEIAEoAyKXAQoLTm9kZU1ldHJpY3MSEQoJY3B1X3VzYWdlGAEgASgBEhEKCWdwdV91c2FnZRgCIAEoARITCgttZW1vcnlfdXNlZBgDIAEoBBIaChJzYW1wbGVzX3Blcl9zZWNvbmQYBCABKAESFwoPZ3B1X21lbW9yeV91c2VkGAUgASgEEhgKEGdwdV9tZW1vcnlfdG90YWwYBiABKAQi4gEKEEhlYXJ0YmVhdFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRItCg5jdXJyZW50X3N0YXR1cxgCIAEoDjIVLmN5eHdpei52MS5Ob2RlU3RhdHVzEhMKC2FjdGl2ZV9qb2JzGAMgAygJEicKB21ldHJpY3MYBCABKAsyFi5jeXh3aXoudjEuTm9kZU1ldHJpY3MSJgoHZGV2aWNlcxgFIAMoCzIVLmN5eHdpei52MS5EZXZpY2VJbmZvEhUKDWNvbXB1dGVfc2NvcmUYBiABKAESEQoJcmFtX3RvdGFsGAcgASgEIp4BChFIZWFydGJlYXRSZXNwb25zZRIWCg5qb2JzX3RvX2NhbmNlbBgBIAMoCRI/Cgpqb2JfdG9rZW5zGAIgAygLMisuY3l4d2l6LnYxLkhlYXJ0YmVhdFJlc3BvbnNlLkpvYlRva2Vuc0VudHJ5GjAKDkpvYlRva2Vuc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKgoXV2F0Y2hBc3NpZ25tZW50c1JlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCSK2AgoNSm9iQXNzaWdubWVudBIOCgZqb2JfaWQYASABKAkSGAoQbW9kZWxfZGVmaW5pdGlvbhgCIAEoCRIzCg9oeXBlcnBhcmFtZXRlcnMYAyABKAsyGi5jeXh3aXoudjEuSHlwZXJwYXJhbWV0ZXJzEhMKC2RhdGFzZXRfdXJpGAQgASgJEhMKC2RhdGFzZXRfdXJsGAUgASgJEhYKDmRhdGFzZXRfc2hhMjU2GAYgASgJEhQKDGRhdGFzZXRfc2l6ZRgHIAEoBBIbChNhcnRpZmFjdF91cGxvYWRfdXJsGAggASgJEg8KB2F0dGVtcHQYCSABKA0SLQoLcmVzdW1lX2Zyb20YCiABKAsyGC5jeXh3aXoudjEuQ2hlY2twb2ludFJlZhIRCglqb2JfdG9rZW4YCyABKAkiOwoNQ2hlY2twb2ludFJlZhINCgVlcG9jaBgBIAEoDRILCgN1cmkYAiABKAkSDgoGc2hhMjU2GAMgASgJInsKF1VwbG9hZENoZWNrcG9pbnRSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEiwKCmNoZWNrcG9pbnQYAyABKAsyGC5jeXh3aXoudjEuQ2hlY2twb2ludFJlZhIRCglqb2JfdG9rZW4YBCABKAkiGgoYVXBsb2FkQ2hlY2twb2ludFJlc3BvbnNlIuQBChhXYXRjaEFzc2lnbm1lbnRzUmVzcG9uc2USLgoKYXNzaWdubWVudBgBIAEoCzIYLmN5eHdpei52MS5Kb2JBc3NpZ25tZW50SAASFwoNY2FuY2VsX2pvYl9pZBgCIAEoCUgAEjEKBmRlcGxveRgDIAEoCzIfLmN5eHdpei52MS5EZXBsb3ltZW50QXNzaWdubWVudEgAEiwKBWluZmVyGAQgASgLMhsuY3l4d2l6LnYxLkluZmVyZW5jZVJlcXVlc3RIABIVCgt1bmRlcGxveV9pZBgFIAEoCUgAQgcKBWV2ZW50InoKFERlcGxveW1lbnRBc3NpZ25tZW50EhUKDWRlcGxveW1lbnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgltb2RlbF91cmwYAyABKAkSFAoMbW9kZWxfc2hhMjU2GAQgASgJEhQKDGRhdGFzZXRfc3BlYxgFIAEoCSJTChBJbmZlcmVuY2VSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSFQoNZGVwbG95bWVudF9pZBgCIAEoCRIUCgxyZXF1ZXN0X2pzb24YAyABKAkiXwoXUmVwb3J0RGVwbG95bWVudFJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIVCg1kZXBsb3ltZW50X2lkGAIgASgJEg0KBXJlYWR5GAMgASgIEg0KBWVycm9yGAQgASgJIhoKGFJlcG9ydERlcGxveW1lbnRSZXNwb25zZSKWAQoWUmVwb3J0SW5mZXJlbmNlUmVxdWVzdBIPCgdub2RlX2lkGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSEgoKdGV4dF9kZWx0YRgDIAEoCRIMCgRkb25lGAQgASgIEhMKC3Jlc3VsdF9qc29uGAUgASgJEg0KBWVycm9yGAYgASgJEhEKCWJhZF9pbnB1dBgHIAEoCCIZChdSZXBvcnRJbmZlcmVuY2VSZXNwb25zZSLKAgoVUmVwb3J0UHJvZ3Jlc3NSZXF1ZXN0Eg8KB25vZGVfaWQYASABKAkSDgoGam9iX2lkGAIgASgJEhAKCHByb2dyZXNzGAMgASgBEhUKDWN1cnJlbnRfZXBvY2gYBCABKA0SFAoMdG90YWxfZXBvY2hzGAUgASgNEgwKBHN0ZXAYBiABKAESPgoHbWV0cmljcxgHIAMoCzItLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1JlcXVlc3QuTWV0cmljc0VudHJ5EhMKC2xvZ19tZXNzYWdlGAggASgJEhoKEnNhbXBsZXNfcGVyX3NlY29uZBgJIAEoARIPCgdiYWNrZW5kGAogASgJEhEKCWpvYl90b2tlbhgLIAEoCRouCgxNZXRyaWNzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASIoChZSZXBvcnRQcm9ncmVzc1Jlc3BvbnNlEg4KBmNhbmNlbBgBIAEoCCK4AgoXUmVwb3J0Q29tcGxldGlvblJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSGQoRbW9kZWxfd2VpZ2h0c191cmkYAyABKAkSHAoUbW9kZWxfd2VpZ2h0c19zaGEyNTYYBCABKAkSSwoNZmluYWxfbWV0cmljcxgFIAMoCzI0LmN5eHdpei52MS5SZXBvcnRDb21wbGV0aW9uUmVxdWVzdC5GaW5hbE1ldHJpY3NFbnRyeRIdChV0b3RhbF9jb21wdXRlX3RpbWVfbXMYBiABKAQSDwoHYmFja2VuZBgHIAEoCRIRCglqb2JfdG9rZW4YCCABKAkaMwoRRmluYWxNZXRyaWNzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4ASIaChhSZXBvcnRDb21wbGV0aW9uUmVzcG9uc2UibAoUUmVwb3J0RmFpbHVyZVJlcXVlc3QSDwoHbm9kZV9pZBgBIAEoCRIOCgZqb2JfaWQYAiABKAkSDQoFZXJyb3IYAyABKAkSEQoJcmV0cnlhYmxlGAQgASgIEhEKCWpvYl90b2tlbhgFIAEoCSIXChVSZXBvcnRGYWlsdXJlUmVzcG9uc2UqUwoKRGV2aWNlVHlwZRIbChdERVZJQ0VfVFlQRV9VTlNQRUNJRklFRBAAEhMKD0RFVklDRV9UWVBFX0NQVRABEhMKD0RFVklDRV9UWVBFX0dQVRACKm4KCk5vZGVTdGF0dXMSGwoXTk9ERV9TVEFUVVNfVU5TUEVDSUZJRUQQABIUChBOT0RFX1NUQVRVU19JRExFEAESFAoQTk9ERV9TVEFUVVNfQlVTWRACEhcKE05PREVfU1RBVFVTX09GRkxJTkUQAzKWBwoLTm9kZVNlcnZpY2UScwoYR2V0UmVnaXN0cmF0aW9uQ2hhbGxlbmdlEiouY3l4d2l6LnYxLkdldFJlZ2lzdHJhdGlvbkNoYWxsZW5nZVJlcXVlc3QaKy5jeXh3aXoudjEuR2V0UmVnaXN0cmF0aW9uQ2hhbGxlbmdlUmVzcG9uc2USTwoMUmVnaXN0ZXJOb2RlEh4uY3l4d2l6LnYxLlJlZ2lzdGVyTm9kZVJlcXVlc3QaHy5jeXh3aXoudjEuUmVnaXN0ZXJOb2RlUmVzcG9uc2USRgoJSGVhcnRiZWF0EhsuY3l4d2l6LnYxLkhlYXJ0YmVhdFJlcXVlc3QaHC5jeXh3aXoudjEuSGVhcnRiZWF0UmVzcG9uc2USXQoQV2F0Y2hBc3NpZ25tZW50cxIiLmN5eHdpei52MS5XYXRjaEFzc2lnbm1lbnRzUmVxdWVzdBojLmN5eHdpei52MS5XYXRjaEFzc2lnbm1lbnRzUmVzcG9uc2UwARJVCg5SZXBvcnRQcm9ncmVzcxIgLmN5eHdpei52MS5SZXBvcnRQcm9ncmVzc1JlcXVlc3QaIS5jeXh3aXoudjEuUmVwb3J0UHJvZ3Jlc3NSZXNwb25zZRJbChBSZXBvcnRDb21wbGV0aW9uEiIuY3l4d2l6LnYxLlJlcG9ydENvbXBsZXRpb25SZXF1ZXN0GiMuY3l4d2l6LnYxLlJlcG9ydENvbXBsZXRpb25SZXNwb25zZRJSCg1SZXBvcnRGYWlsdXJlEh8uY3l4d2l6LnYxLlJlcG9ydEZhaWx1cmVSZXF1ZXN0GiAuY3l4d2l6LnYxLlJlcG9ydEZhaWx1cmVSZXNwb25zZRJbChBVcGxvYWRDaGVja3BvaW50EiIuY3l4d2l6LnYxLlVwbG9hZENoZWNrcG9pbnRSZXF1ZXN0GiMuY3l4d2l6LnYxLlVwbG9hZENoZWNrcG9pbnRSZXNwb25zZRJbChBSZXBvcnREZXBsb3ltZW50EiIuY3l4d2l6LnYxLlJlcG9ydERlcGxveW1lbnRSZXF1ZXN0GiMuY3l4d2l6LnYxLlJlcG9ydERlcGxveW1lbnRSZXNwb25zZRJYCg9SZXBvcnRJbmZlcmVuY2USIS5jeXh3aXoudjEuUmVwb3J0SW5mZXJlbmNlUmVxdWVzdBoiLmN5eHdpei52MS5SZXBvcnRJbmZlcmVuY2VSZXNwb25zZWIGcHJvdG8z", [file_cyxwiz_v1_job]);
 
 /**
  * One compute backend the node measured.
@@ -578,6 +578,28 @@ export type WatchAssignmentsResponse = Message<"cyxwiz.v1.WatchAssignmentsRespon
      */
     value: string;
     case: "cancelJobId";
+  } | {
+    /**
+     * Load this trained model and serve it.
+     *
+     * @generated from field: cyxwiz.v1.DeploymentAssignment deploy = 3;
+     */
+    value: DeploymentAssignment;
+    case: "deploy";
+  } | {
+    /**
+     * @generated from field: cyxwiz.v1.InferenceRequest infer = 4;
+     */
+    value: InferenceRequest;
+    case: "infer";
+  } | {
+    /**
+     * Stop serving this deployment.
+     *
+     * @generated from field: string undeploy_id = 5;
+     */
+    value: string;
+    case: "undeployId";
   } | { case: undefined; value?: undefined };
 };
 
@@ -587,6 +609,187 @@ export type WatchAssignmentsResponse = Message<"cyxwiz.v1.WatchAssignmentsRespon
  */
 export const WatchAssignmentsResponseSchema: GenMessage<WatchAssignmentsResponse> = /*@__PURE__*/
   messageDesc(file_cyxwiz_v1_node_service, 14);
+
+/**
+ * @generated from message cyxwiz.v1.DeploymentAssignment
+ */
+export type DeploymentAssignment = Message<"cyxwiz.v1.DeploymentAssignment"> & {
+  /**
+   * @generated from field: string deployment_id = 1;
+   */
+  deploymentId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * The trained model's model.json artifact (its weights are the artifact its manifest names).
+   *
+   * @generated from field: string model_url = 3;
+   */
+  modelUrl: string;
+
+  /**
+   * @generated from field: string model_sha256 = 4;
+   */
+  modelSha256: string;
+
+  /**
+   * The training dataset's spec (JSON): input shape and scale, class names, a text model's vocabulary.
+   *
+   * @generated from field: string dataset_spec = 5;
+   */
+  datasetSpec: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.DeploymentAssignment.
+ * Use `create(DeploymentAssignmentSchema)` to create a new message.
+ */
+export const DeploymentAssignmentSchema: GenMessage<DeploymentAssignment> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 15);
+
+/**
+ * @generated from message cyxwiz.v1.InferenceRequest
+ */
+export type InferenceRequest = Message<"cyxwiz.v1.InferenceRequest"> & {
+  /**
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: string deployment_id = 2;
+   */
+  deploymentId: string;
+
+  /**
+   * lib/inference's InferenceRequest as JSON (predict, complete or embed).
+   *
+   * @generated from field: string request_json = 3;
+   */
+  requestJson: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.InferenceRequest.
+ * Use `create(InferenceRequestSchema)` to create a new message.
+ */
+export const InferenceRequestSchema: GenMessage<InferenceRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 16);
+
+/**
+ * @generated from message cyxwiz.v1.ReportDeploymentRequest
+ */
+export type ReportDeploymentRequest = Message<"cyxwiz.v1.ReportDeploymentRequest"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string deployment_id = 2;
+   */
+  deploymentId: string;
+
+  /**
+   * @generated from field: bool ready = 3;
+   */
+  ready: boolean;
+
+  /**
+   * @generated from field: string error = 4;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.ReportDeploymentRequest.
+ * Use `create(ReportDeploymentRequestSchema)` to create a new message.
+ */
+export const ReportDeploymentRequestSchema: GenMessage<ReportDeploymentRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 17);
+
+/**
+ * @generated from message cyxwiz.v1.ReportDeploymentResponse
+ */
+export type ReportDeploymentResponse = Message<"cyxwiz.v1.ReportDeploymentResponse"> & {
+};
+
+/**
+ * Describes the message cyxwiz.v1.ReportDeploymentResponse.
+ * Use `create(ReportDeploymentResponseSchema)` to create a new message.
+ */
+export const ReportDeploymentResponseSchema: GenMessage<ReportDeploymentResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 18);
+
+/**
+ * @generated from message cyxwiz.v1.ReportInferenceRequest
+ */
+export type ReportInferenceRequest = Message<"cyxwiz.v1.ReportInferenceRequest"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+
+  /**
+   * Generated text since the previous report (completions stream it).
+   *
+   * @generated from field: string text_delta = 3;
+   */
+  textDelta: string;
+
+  /**
+   * Set on the last report: lib/inference's InferenceResult as JSON, or an error.
+   *
+   * @generated from field: bool done = 4;
+   */
+  done: boolean;
+
+  /**
+   * @generated from field: string result_json = 5;
+   */
+  resultJson: string;
+
+  /**
+   * @generated from field: string error = 6;
+   */
+  error: string;
+
+  /**
+   * The error is the request's fault (a sample of the wrong shape, say), not the node's.
+   *
+   * @generated from field: bool bad_input = 7;
+   */
+  badInput: boolean;
+};
+
+/**
+ * Describes the message cyxwiz.v1.ReportInferenceRequest.
+ * Use `create(ReportInferenceRequestSchema)` to create a new message.
+ */
+export const ReportInferenceRequestSchema: GenMessage<ReportInferenceRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 19);
+
+/**
+ * @generated from message cyxwiz.v1.ReportInferenceResponse
+ */
+export type ReportInferenceResponse = Message<"cyxwiz.v1.ReportInferenceResponse"> & {
+};
+
+/**
+ * Describes the message cyxwiz.v1.ReportInferenceResponse.
+ * Use `create(ReportInferenceResponseSchema)` to create a new message.
+ */
+export const ReportInferenceResponseSchema: GenMessage<ReportInferenceResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_node_service, 20);
 
 /**
  * @generated from message cyxwiz.v1.ReportProgressRequest
@@ -655,7 +858,7 @@ export type ReportProgressRequest = Message<"cyxwiz.v1.ReportProgressRequest"> &
  * Use `create(ReportProgressRequestSchema)` to create a new message.
  */
 export const ReportProgressRequestSchema: GenMessage<ReportProgressRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 15);
+  messageDesc(file_cyxwiz_v1_node_service, 21);
 
 /**
  * @generated from message cyxwiz.v1.ReportProgressResponse
@@ -674,7 +877,7 @@ export type ReportProgressResponse = Message<"cyxwiz.v1.ReportProgressResponse">
  * Use `create(ReportProgressResponseSchema)` to create a new message.
  */
 export const ReportProgressResponseSchema: GenMessage<ReportProgressResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 16);
+  messageDesc(file_cyxwiz_v1_node_service, 22);
 
 /**
  * @generated from message cyxwiz.v1.ReportCompletionRequest
@@ -726,7 +929,7 @@ export type ReportCompletionRequest = Message<"cyxwiz.v1.ReportCompletionRequest
  * Use `create(ReportCompletionRequestSchema)` to create a new message.
  */
 export const ReportCompletionRequestSchema: GenMessage<ReportCompletionRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 17);
+  messageDesc(file_cyxwiz_v1_node_service, 23);
 
 /**
  * @generated from message cyxwiz.v1.ReportCompletionResponse
@@ -739,7 +942,7 @@ export type ReportCompletionResponse = Message<"cyxwiz.v1.ReportCompletionRespon
  * Use `create(ReportCompletionResponseSchema)` to create a new message.
  */
 export const ReportCompletionResponseSchema: GenMessage<ReportCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 18);
+  messageDesc(file_cyxwiz_v1_node_service, 24);
 
 /**
  * @generated from message cyxwiz.v1.ReportFailureRequest
@@ -778,7 +981,7 @@ export type ReportFailureRequest = Message<"cyxwiz.v1.ReportFailureRequest"> & {
  * Use `create(ReportFailureRequestSchema)` to create a new message.
  */
 export const ReportFailureRequestSchema: GenMessage<ReportFailureRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 19);
+  messageDesc(file_cyxwiz_v1_node_service, 25);
 
 /**
  * @generated from message cyxwiz.v1.ReportFailureResponse
@@ -791,7 +994,7 @@ export type ReportFailureResponse = Message<"cyxwiz.v1.ReportFailureResponse"> &
  * Use `create(ReportFailureResponseSchema)` to create a new message.
  */
 export const ReportFailureResponseSchema: GenMessage<ReportFailureResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_node_service, 20);
+  messageDesc(file_cyxwiz_v1_node_service, 26);
 
 /**
  * @generated from enum cyxwiz.v1.DeviceType
@@ -931,6 +1134,26 @@ export const NodeService: GenService<{
     methodKind: "unary";
     input: typeof UploadCheckpointRequestSchema;
     output: typeof UploadCheckpointResponseSchema;
+  },
+  /**
+   * The node loaded a deployment it was sent (or could not).
+   *
+   * @generated from rpc cyxwiz.v1.NodeService.ReportDeployment
+   */
+  reportDeployment: {
+    methodKind: "unary";
+    input: typeof ReportDeploymentRequestSchema;
+    output: typeof ReportDeploymentResponseSchema;
+  },
+  /**
+   * Answers an inference request it was sent: text as it is generated, then the result.
+   *
+   * @generated from rpc cyxwiz.v1.NodeService.ReportInference
+   */
+  reportInference: {
+    methodKind: "unary";
+    input: typeof ReportInferenceRequestSchema;
+    output: typeof ReportInferenceResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cyxwiz_v1_node_service, 0);

@@ -3,7 +3,7 @@ import { cnnDigits } from "./cnn-digits";
 import { deepMlp, inception, lenet5, mobilenet, resnet, vgg, xception } from "./image-classifiers";
 import { mlpDigits } from "./mlp-digits";
 import { augmentedCnnDigits, normalizedFriedman } from "./pipelines";
-import { attentionText, bilstmText, conv1dText, gruText, lstmText, stackedGru, transformerText } from "./sequence-classifiers";
+import { attentionText, bilstmText, charGruStories, conv1dText, gruText, lstmText, stackedGru, transformerText } from "./sequence-classifiers";
 import { logisticMoons, mlpMoons, regressionMlp, wideAndDeep } from "./tabular";
 import type { ModelTemplate } from "./template";
 
@@ -28,6 +28,7 @@ export const templates: readonly ModelTemplate[] = [
   stackedGru,
   bilstmText,
   transformerText,
+  charGruStories,
   attentionText,
   conv1dText,
   logisticMoons,

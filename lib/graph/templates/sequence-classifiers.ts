@@ -90,3 +90,18 @@ export const conv1dText: ModelTemplate = {
     ...head,
   ]),
 };
+
+export const charGruStories: ModelTemplate = {
+  dataset: "tiny-stories",
+  id: "char-gru-stories",
+  name: "Character-level GRU language model",
+  description: "Reads 16 characters and predicts the next one; deployed, it completes and chats through the OpenAI-compatible API.",
+  hyperparameters: { epochs: 3, batchSize: 64, learningRate: 0.01, optimizer: "adam" },
+  graph: chain("Character GRU language model", [
+    node("characters", "Input", { shape: [16], dtype: "int32" }),
+    node("embedding", "Embedding", { inputDim: 25, outputDim: 16 }),
+    node("gru", "GRU", { units: 48 }),
+    node("next", "Dense", { units: 25, activation: "softmax" }),
+    node("output", "Output", { loss: "categoricalCrossentropy" }),
+  ]),
+};

@@ -1,0 +1,52 @@
+import type { Prisma } from "../db/database";
+import type { Deployment } from "../db/generated/client";
+
+export type DeploymentRow = Deployment;
+
+/** Deployments: which completed job's model is served under which name, by which node. */
+export class DeploymentStore {
+  constructor(private readonly prisma: Prisma) {}
+
+  /** A new deployment, or undefined when the name is taken. */
+  async create(deployment: { name: string; jobId: string; userId?: string }): Promise<DeploymentRow | undefined> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      INSERT INTO deployments (name, job_id, user_id, status) VALUES (${deployment.name}, ${deployment.jobId}::uuid, ${deployment.userId ?? null}::uuid, 'PENDING')
+      ON CONFLICT (name) DO NOTHING RETURNING id::text AS id`;
+    return rows[0] ? ((await this.get(rows[0].id)) ?? undefined) : undefined;
+  }
+
+  get(id: string): Promise<DeploymentRow | null> {
+    return this.prisma.deployment.findUnique({ where: { id } });
+  }
+
+  byName(name: string): Promise<DeploymentRow | null> {
+    return this.prisma.deployment.findUnique({ where: { name } });
+  }
+
+  list(userId?: string): Promise<DeploymentRow[]> {
+    return this.prisma.deployment.findMany({ where: userId ? { userId } : {}, orderBy: { createdAt: "asc" } });
+  }
+
+  /** The deployments a node serves (or was asked to): re-sent when its stream reconnects. */
+  onNode(nodeId: string): Promise<DeploymentRow[]> {
+    return this.prisma.deployment.findMany({ where: { nodeId, status: { in: ["PENDING", "READY"] } } });
+  }
+
+  /** Asks a node to serve the deployment (it is pending until the node says it loaded it). */
+  async place(id: string, nodeId: string): Promise<void> {
+    await this.prisma.deployment.update({ where: { id }, data: { nodeId, status: "PENDING", error: null, updatedAt: new Date() } });
+  }
+
+  /** The node's answer; ignored unless that node is still the one asked. */
+  async settle(id: string, nodeId: string, outcome: { ready: true } | { ready: false; error: string }): Promise<DeploymentRow | undefined> {
+    const { count } = await this.prisma.deployment.updateMany({
+      where: { id, nodeId },
+      data: outcome.ready ? { status: "READY", error: null, updatedAt: new Date() } : { status: "FAILED", error: outcome.error, nodeId: null, updatedAt: new Date() },
+    });
+    return count > 0 ? ((await this.get(id)) ?? undefined) : undefined;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.deployment.deleteMany({ where: { id } });
+  }
+}

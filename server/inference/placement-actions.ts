@@ -1,0 +1,40 @@
+import type { ServerContext } from "../context";
+import { nodeChannel, type NodeCommand } from "../events/channels";
+import type { DeploymentRow } from "./deployment-store";
+import { chooseServingNode, isServing } from "./placement";
+
+/**
+ * Puts the deployment on the best online node and tells the node; undefined when no node is
+ * online (the deployment stays pending until one is asked again).
+ */
+export async function placeDeployment(ctx: ServerContext, deployment: DeploymentRow): Promise<string | undefined> {
+  const node = chooseServingNode(await ctx.nodes.list(), ctx.config.nodeTimeoutSeconds);
+  if (!node) return undefined;
+  await ctx.deployments.place(deployment.id, node.id);
+  await ctx.bus.publish(nodeChannel(node.id), { type: "deploy", deploymentId: deployment.id } satisfies NodeCommand);
+  ctx.log.info({ deploymentId: deployment.id, nodeId: node.id }, "deployment placed");
+  return node.id;
+}
+
+/**
+ * The node that serves the deployment now: its node if ready and alive; else it is placed again
+ * (its node went away, or none was online) and this waits for the new node to load it.
+ */
+export async function servingNode(ctx: ServerContext, deploymentId: string, waitMs = 30_000): Promise<{ nodeId: string } | { problem: string }> {
+  const deadline = Date.now() + waitMs;
+  let placedHere = false;
+  for (;;) {
+    const deployment = await ctx.deployments.get(deploymentId);
+    if (!deployment) return { problem: "the deployment was deleted" };
+    const node = deployment.nodeId ? await ctx.nodes.get(deployment.nodeId) : undefined;
+    const alive = isServing(node, ctx.config.nodeTimeoutSeconds);
+    if (deployment.status === "READY" && alive) return { nodeId: node.id };
+    if (deployment.status === "FAILED" && placedHere) return { problem: `the node could not load the model: ${deployment.error}` };
+    if (!alive || deployment.status === "FAILED") {
+      if (!(await placeDeployment(ctx, deployment))) return { problem: "no compute node is online to serve this model" };
+      placedHere = true;
+    }
+    if (Date.now() > deadline) return { problem: "no node has loaded the model yet; try again shortly" };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
