@@ -1,5 +1,10 @@
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
+import { AuthService } from "../gen/cyxwiz/v1/auth_service_pb";
+import { decodeDataset } from "../lib/data/dataset-format";
+import { bearer } from "../tests/helpers/clients";
 import { accuracyOfModelZip, fetchDataset } from "../tests/helpers/evaluate";
 import { SERVER_URL } from "../playwright.config";
 
@@ -39,4 +44,28 @@ test("a person trains the digits MLP on a volunteer tab, watches it learn and do
   // Ten classes: chance is 10 %. Three epochs of this MLP reach ~94 % on digits it never saw.
   expect(accuracy).toBeGreaterThan(0.85);
   await expect(volunteer.getByTestId("worker-phase")).toHaveAttribute("data-phase", "idle");
+
+  // Served by the volunteer tab (its training worker loads the model) and called through the gateway.
+  await page.getByLabel("Model name (optional)").fill("e2e-digits");
+  await page.getByTestId("deploy-model").click();
+  await expect(page.getByTestId("deployment")).toHaveAttribute("data-status", "READY");
+  const apiKey = await newApiKey();
+  const digits = decodeDataset(heldOut);
+  const sample = Array.from(digits.features.slice(0, 784));
+  const response = await fetch(`${SERVER_URL}/v1/predict`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "e2e-digits", inputs: [sample] }),
+  });
+  expect(response.status).toBe(200);
+  const prediction = (await response.json()) as { outputs: number[][] };
+  expect(prediction.outputs[0]).toHaveLength(10);
 });
+
+async function newApiKey(): Promise<string> {
+  let token = "";
+  const transport = createConnectTransport({ baseUrl: SERVER_URL, httpVersion: "1.1", interceptors: [bearer(() => token)] });
+  const auth = createClient(AuthService, transport);
+  token = (await auth.signUp({ email: `e2e-${Date.now()}@example.com`, password: "an e2e password" })).session?.accessToken ?? "";
+  return (await auth.createApiKey({ name: "e2e" })).apiKey;
+}

@@ -1,5 +1,6 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { DeploymentService } from "../../gen/cyxwiz/v1/deployment_service_pb";
 import { GraphService } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
@@ -8,6 +9,7 @@ export interface Api {
   serverUrl: string;
   jobs: Client<typeof JobService>;
   graphs: Client<typeof GraphService>;
+  deployments: Client<typeof DeploymentService>;
   /** GET a REST path on the same server, parsed as JSON. */
   rest<T>(path: string): Promise<T>;
   /** Registers a CXDS file as a new dataset; a refusal throws with the server's reason. */
@@ -20,6 +22,7 @@ export function createApi(serverUrl: string): Api {
     serverUrl,
     jobs: createClient(JobService, transport),
     graphs: createClient(GraphService, transport),
+    deployments: createClient(DeploymentService, transport),
     async rest<T>(path: string) {
       const response = await fetch(new URL(path, serverUrl));
       if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import { useApi } from "../api/server-url";
+import { DeployPanel } from "./deploy-panel";
 import { LogPanel } from "./log-panel";
 import { MetricsChart } from "./metrics-chart";
 import { ProgressBar, StatusBadge } from "./status-badge";
@@ -116,6 +117,7 @@ export function JobDashboard({ jobId }: { jobId: string }) {
         <MetricsChart title="Loss" metric="loss" points={points} />
         <MetricsChart title="Accuracy" metric="accuracy" points={points} format={percent} />
       </div>
+      {status === JobStatus.COMPLETED && <DeployPanel api={api} jobId={jobId} />}
       <LogPanel logs={watched.logs} />
     </div>
   );
