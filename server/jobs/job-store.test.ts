@@ -93,7 +93,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     const { node, job, holder } = await assigned();
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { lastSeen: new Date(Date.now() - 60_000) } });
     const lost = await t.ctx.nodes.reapSilent(30);
-    expect(lost).toContainEqual({ id: job.id, status: "QUEUED" });
+    expect(lost).toContainEqual({ id: job.id, status: "QUEUED", nodeId: node.id });
     expect((await t.ctx.nodes.get(node.id))?.status).toBe("OFFLINE");
     expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id } })).toMatchObject([{ outcome: "LOST" }]);
     expect(await t.ctx.nodes.reapSilent(30)).toEqual([]);

@@ -1,5 +1,6 @@
 import type { Prisma } from "../db/database";
 import { Prisma as PrismaNamespace, type Node } from "../db/generated/client";
+import { applyReputationEvent, type ReputationEvent, type Standing } from "./reputation";
 
 const { sql } = PrismaNamespace;
 type Sql = PrismaNamespace.Sql;
@@ -37,6 +38,8 @@ export interface HeartbeatSample {
 export interface LostJob {
   id: string;
   status: string;
+  /** The node it was taken from. */
+  nodeId: string;
 }
 
 export class NodeStore {
@@ -73,6 +76,24 @@ export class NodeStore {
 
   async updateCapabilities(id: string, capabilities: NodeCapabilities): Promise<void> {
     await this.prisma.node.update({ where: { id }, data: capabilities });
+  }
+
+  /**
+   * Moves the node's reputation by what happened (reputation.ts decides; a fall into the banned
+   * tier is a strike and a ban). Optimistic: a concurrent change makes it read and try again.
+   */
+  async recordReputation(id: string, event: ReputationEvent): Promise<Standing | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const node = await this.get(id);
+      if (!node) return undefined;
+      const next = applyReputationEvent(node, event, new Date());
+      const { count } = await this.prisma.node.updateMany({
+        where: { id, reputation: node.reputation, strikes: node.strikes },
+        data: next,
+      });
+      if (count > 0) return next;
+    }
+    return undefined;
   }
 
   /** The memory the node offers jobs changed (its volunteer set a limit). */
@@ -136,20 +157,21 @@ export class NodeStore {
     return this.prisma.$queryRaw<LostJob[]>`
       WITH lost AS (${lostNodes}),
       moved AS (
-        UPDATE jobs SET
-          status = CASE WHEN attempts < max_attempts THEN 'QUEUED' ELSE 'FAILED' END,
-          assigned_node = CASE WHEN attempts < max_attempts THEN NULL ELSE assigned_node END,
-          completed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END,
-          error = CASE WHEN attempts < max_attempts THEN error
-                       ELSE format('attempt %s of %s lost: %s', attempts, max_attempts, ${reason}::text) END,
-          progress = CASE WHEN attempts < max_attempts THEN 0 ELSE progress END,
+        UPDATE jobs j SET
+          status = CASE WHEN j.attempts < j.max_attempts THEN 'QUEUED' ELSE 'FAILED' END,
+          assigned_node = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE j.assigned_node END,
+          completed_at = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE now() END,
+          error = CASE WHEN j.attempts < j.max_attempts THEN j.error
+                       ELSE format('attempt %s of %s lost: %s', j.attempts, j.max_attempts, ${reason}::text) END,
+          progress = CASE WHEN j.attempts < j.max_attempts THEN 0 ELSE j.progress END,
           updated_at = now()
-        WHERE assigned_node IN (SELECT id FROM lost) AND status IN ('ASSIGNED', 'RUNNING')
-          AND NOT (id::text = ANY(${keep}::text[]))
-        RETURNING id, attempts, status),
+        FROM lost
+        WHERE j.assigned_node = lost.id AND j.status IN ('ASSIGNED', 'RUNNING')
+          AND NOT (j.id::text = ANY(${keep}::text[]))
+        RETURNING j.id, j.attempts, j.status, lost.id AS node_id),
       attempt AS (
         UPDATE job_attempts a SET outcome = 'LOST', error = ${reason}, ended_at = now()
         FROM moved WHERE a.job_id = moved.id AND a.attempt = moved.attempts)
-      SELECT id::text AS id, status FROM moved`;
+      SELECT id::text AS id, status, node_id::text AS "nodeId" FROM moved`;
   }
 }

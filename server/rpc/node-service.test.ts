@@ -97,6 +97,23 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: assignment.jobId } })).toMatchObject([{ outcome: "LOST" }]);
   });
 
+  it("marks down a node that restarted without the job it held", async () => {
+    const identity = await ephemeralIdentity();
+    const { registered } = await takeJob(identity);
+    await registerNode(anonymous, identity, INFO);
+    expect((await t.ctx.nodes.get(registered.nodeId))?.reputation).toBe(45);
+  });
+
+  it("refuses to register a banned node, saying until when", async () => {
+    const identity = await ephemeralIdentity();
+    const { nodeId } = await registerNode(anonymous, identity, INFO);
+    await t.ctx.db.prisma.node.update({ where: { id: nodeId }, data: { reputation: 27, strikes: 0 } });
+    await t.ctx.nodes.recordReputation(nodeId, "heartbeat_timeout");
+    const error = await registerNode(anonymous, identity, INFO).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.PermissionDenied });
+    expect((error as ConnectError).rawMessage).toMatch(/is banned until .* \(strike 1, reputation 25\)/);
+  });
+
   it("leaves a node the job it says it still trains when it registers again", async () => {
     const identity = await ephemeralIdentity();
     const { registered, assignment } = await takeJob(identity);

@@ -29,6 +29,7 @@ import { publishJobEvent } from "../events/job-events";
 import { hyperparametersMessage } from "../jobs/job-message";
 import type { JobHolder, JobRow, Refusal } from "../jobs/job-store";
 import type { NodeCapabilities } from "../nodes/node-store";
+import { isBanned } from "../nodes/reputation";
 import { announceLostJobs } from "../scheduler/monitor";
 import { verifyCheckpointArtifact } from "../artifacts/checkpoint-artifact";
 import { verifyModelArtifact } from "../artifacts/model-artifact";
@@ -121,7 +122,10 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         challengeIssuedMs,
       );
       if (!node) throw permissionDenied("challenge: already used by this node; ask for a new one");
-      await announceLostJobs(ctx, await nodes.releaseEarlierRun(node.id, req.heldJobs), `node ${node.id} restarted without the job`);
+      if (isBanned(node, new Date())) {
+        throw permissionDenied(`node ${node.id} is banned until ${node.bannedUntil?.toISOString()} (strike ${node.strikes}, reputation ${node.reputation})`);
+      }
+      await announceLostJobs(ctx, await nodes.releaseEarlierRun(node.id, req.heldJobs), `node ${node.id} restarted without the job`, "disconnected_mid_job");
       const session = await tokens.issueNodeToken(node.id);
       ctx.log.info({ nodeId: node.id, runtime: node.runtime, backend: node.backend, gflops: node.computeScore }, "node registered");
       return create(RegisterNodeResponseSchema, {
@@ -235,6 +239,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       const seconds = (Number(req.totalComputeTimeMs) / 1000).toFixed(1);
       const log = await jobs.log(jobId, "info", `completed on ${req.backend || "unknown backend"} in ${seconds} s`);
       ctx.log.info({ jobId, nodeId }, "job completed");
+      await nodes.recordReputation(nodeId, "job_completed");
       await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
       void dispatcher.nudge(nodeId);
       return create(ReportCompletionResponseSchema, {});
@@ -294,6 +299,8 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       const requeued = result.job.status === "QUEUED";
       const log = await jobs.log(jobId, "error", `attempt ${result.job.attempts} failed on node ${nodeId}: ${error}${requeued ? " — back in the queue" : ""}`);
       ctx.log.warn({ jobId, nodeId, error, requeued }, "job attempt failed");
+      // A job that fails the same way everywhere (retryable false) is the job's fault, not the node's.
+      if (req.retryable) await nodes.recordReputation(nodeId, "job_failed");
       await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
       void dispatcher.nudge(nodeId);
       return create(ReportFailureResponseSchema, {});

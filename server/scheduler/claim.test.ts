@@ -82,6 +82,14 @@ describe.each(DATABASE_KINDS)("claimJob on %s", (kind) => {
     expect((await t.ctx.jobs.get(job.id))?.attempts).toBe(2);
   });
 
+  it("gives nothing to a banned node", async () => {
+    await drainQueue();
+    const node = await registerNode(t.ctx);
+    await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { bannedUntil: new Date(Date.now() + 3600_000) } });
+    await queueJob(t.ctx);
+    expect(await claimJob(t.ctx.db.prisma, node.id)).toBeUndefined();
+  });
+
   it("gives nothing to a node declared offline", async () => {
     await drainQueue();
     const node = await registerNode(t.ctx);

@@ -8,7 +8,8 @@ import type { Prisma } from "../db/database";
  * locked with FOR UPDATE SKIP LOCKED, so concurrent claims (from any number of server
  * instances) each get a different job and none waits for another. In the same statement the
  * job is marked ASSIGNED and its attempt recorded. A node never claims a job it already failed,
- * nor a second job while it holds one, nor anything once declared offline (until it shows life).
+ * nor a second job while it holds one, nor anything once declared offline (until it shows life)
+ * or while banned.
  */
 export async function claimJob(prisma: Prisma, nodeId: string): Promise<string | undefined> {
   const rows = await prisma.$queryRaw<{ id: string }[]>`
@@ -25,7 +26,9 @@ export async function claimJob(prisma: Prisma, nodeId: string): Promise<string |
         AND NOT EXISTS (
           SELECT 1 FROM jobs held
           WHERE held.assigned_node = ${nodeId}::uuid AND held.status IN ('ASSIGNED', 'RUNNING'))
-        AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = ${nodeId}::uuid AND n.status <> 'OFFLINE')
+        AND EXISTS (
+          SELECT 1 FROM nodes n
+          WHERE n.id = ${nodeId}::uuid AND n.status <> 'OFFLINE' AND (n.banned_until IS NULL OR n.banned_until <= now()))
       ORDER BY j.priority DESC, COALESCE(r.n, 0), j.created_at, j.id
       LIMIT 1
       FOR UPDATE OF j SKIP LOCKED),

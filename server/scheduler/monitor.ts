@@ -1,5 +1,6 @@
 import type { ServerContext } from "../context";
 import type { LostJob } from "../nodes/node-store";
+import type { ReputationEvent } from "../nodes/reputation";
 import { publishJobEvent } from "../events/job-events";
 
 /**
@@ -13,7 +14,7 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
     if (running) return;
     running = true;
     try {
-      await announceLostJobs(ctx, await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds), "node stopped sending heartbeats");
+      await announceLostJobs(ctx, await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds), "node stopped sending heartbeats", "heartbeat_timeout");
     } catch (error) {
       ctx.log.error({ err: error }, "liveness check failed");
     } finally {
@@ -24,9 +25,13 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
   return () => clearInterval(timer);
 }
 
-/** Logs and publishes jobs taken back from a node: each went back to the queue or failed. */
-export async function announceLostJobs(ctx: ServerContext, lost: LostJob[], cause: string): Promise<void> {
-  for (const { id } of lost) {
+/**
+ * Logs and publishes jobs taken back from a node (each went back to the queue or failed), and
+ * marks down the node that lost them.
+ */
+export async function announceLostJobs(ctx: ServerContext, lost: LostJob[], cause: string, event: ReputationEvent): Promise<void> {
+  for (const { id, nodeId } of lost) {
+    await ctx.nodes.recordReputation(nodeId, event);
     const job = await ctx.jobs.get(id);
     if (!job) continue;
     const requeued = job.status === "QUEUED";
