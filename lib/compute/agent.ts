@@ -13,7 +13,7 @@ import type { Hyperparameters } from "../train/hyperparameters";
 import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
 import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-client";
-import { backoffDelay, sleep } from "./backoff";
+import { backoffDelay, retryWhileUnavailable, sleep } from "./backoff";
 import { fetchCached, type ContentStore } from "./content-cache";
 import { devicesFromProbe } from "./devices";
 import { fitProblem } from "./fit";
@@ -98,6 +98,8 @@ export interface HostMetrics {
 }
 
 const DEFAULT_REPROBE_MS = 30 * 60_000;
+/** How long a finished job's result waits for an unreachable server before the node gives up. */
+const RESULT_RETRY_MS = 15 * 60_000;
 /** Below this a node could train nothing useful. */
 const MIN_MEMORY_BYTES = 256 * 1024 ** 2;
 
@@ -434,19 +436,29 @@ export class NodeAgent {
       await reporter.flush();
       await checkpoints.settled();
       this.update({ phase: "uploading" });
-      const weights = await uploadArtifact(upload, outcome.weights, this.token, "application/octet-stream");
+      // The trained model is not thrown away because the server is briefly gone: each step is
+      // retried until the server is back (or refuses).
+      const persist = <T>(step: () => Promise<T>) =>
+        retryWhileUnavailable(step, {
+          signal: this.lifetime.signal,
+          maxMs: RESULT_RETRY_MS,
+          onRetry: (error) => this.note("warn", `job ${jobId}: server unreachable, keeping the trained model and trying again (${describe(error)})`),
+        });
+      const weights = await persist(() => uploadArtifact(upload, outcome.weights, this.token, "application/octet-stream"));
       const modelJson = new TextEncoder().encode(JSON.stringify(withWeightsPath(outcome.modelJson, weights.sha256)));
-      const model = await uploadArtifact(upload, modelJson, this.token, "application/json");
-      await this.client.reportCompletion({
-        nodeId,
-        jobId,
-        jobToken: job.token,
-        modelWeightsUri: model.uri,
-        modelWeightsSha256: model.sha256,
-        finalMetrics: outcome.finalMetrics,
-        totalComputeTimeMs: BigInt(Math.round(performance.now() - started)),
-        backend: outcome.backend,
-      });
+      const model = await persist(() => uploadArtifact(upload, modelJson, this.token, "application/json"));
+      await persist(() =>
+        this.client.reportCompletion({
+          nodeId,
+          jobId,
+          jobToken: job.token,
+          modelWeightsUri: model.uri,
+          modelWeightsSha256: model.sha256,
+          finalMetrics: outcome.finalMetrics,
+          totalComputeTimeMs: BigInt(Math.round(performance.now() - started)),
+          backend: outcome.backend,
+        }),
+      );
       this.update({ completedJobs: this.state.completedJobs + 1 });
       const early = outcome.stoppedEarly;
       if (early) this.note("info", `job ${jobId} stopped early after epoch ${early.epoch}: no improvement since epoch ${early.bestEpoch}, whose weights are kept`);

@@ -2,9 +2,23 @@ import { sha256Hex } from "../data/hash";
 
 export class IntegrityError extends Error {}
 
+/** The server could not be reached or failed (5xx): worth trying again later. */
+export class ServerUnavailable extends Error {}
+
+async function send(url: string, init?: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new ServerUnavailable(`${init?.method ?? "GET"} ${url}: ${(error as Error).message}`);
+  }
+  if (response.status >= 500) throw new ServerUnavailable(`${init?.method ?? "GET"} ${url}: HTTP ${response.status}`);
+  return response;
+}
+
 /** Fetches an artifact and proves its bytes are the ones the hash names. */
 export async function fetchVerified(url: string, expectedSha256: string, onProgress?: (loaded: number, total: number) => void): Promise<Uint8Array> {
-  const response = await fetch(url);
+  const response = await send(url);
   if (!response.ok || !response.body) throw new Error(`GET ${url} failed: HTTP ${response.status}`);
   const total = Number(response.headers.get("content-length") ?? 0);
   const chunks: Uint8Array[] = [];
@@ -27,7 +41,7 @@ export async function fetchVerified(url: string, expectedSha256: string, onProgr
 /** Uploads bytes to the artifact store, declaring their hash so the server can refuse a corrupted transfer. */
 export async function uploadArtifact(url: string, bytes: Uint8Array, token: string, contentType: string): Promise<{ sha256: string; uri: string }> {
   const sha256 = await sha256Hex(bytes);
-  const response = await fetch(url, {
+  const response = await send(url, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": contentType, "x-content-sha256": sha256 },
     body: bytes as Uint8Array<ArrayBuffer>,

@@ -9,9 +9,12 @@ import { publishJobEvent } from "../events/job-events";
  */
 export function startLivenessMonitor(ctx: ServerContext): () => void {
   const period = Math.max(1000, Math.floor((ctx.config.nodeTimeoutSeconds * 1000) / 6));
+  // A server that was down (restarted, redeployed) must not blame nodes for its own silence: they
+  // get one full timeout to reconnect before anyone is declared lost.
+  const graceUntil = Date.now() + ctx.config.nodeTimeoutSeconds * 1000;
   let running = false;
   const tick = async () => {
-    if (running) return;
+    if (running || Date.now() < graceUntil) return;
     running = true;
     try {
       await announceLostJobs(ctx, await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds), "node stopped sending heartbeats", "heartbeat_timeout");

@@ -51,7 +51,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
     process: child,
     logs,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
