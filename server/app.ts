@@ -24,6 +24,8 @@ import { UserStore } from "./users/user-store";
 import { DeploymentStore } from "./inference/deployment-store";
 import { authService } from "./rpc/auth-service";
 import { deploymentService } from "./rpc/deployment-service";
+import { discoveryService } from "./rpc/discovery-service";
+import { NodeDiscoveryService } from "../gen/cyxwiz/v1/discovery_service_pb";
 import { DeploymentService } from "../gen/cyxwiz/v1/deployment_service_pb";
 import { AuthService } from "../gen/cyxwiz/v1/auth_service_pb";
 import { graphService } from "./rpc/graph-service";
@@ -35,6 +37,7 @@ import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
 import { ServerMetrics } from "./ops/metrics";
 import { Dispatcher } from "./scheduler/dispatcher";
 import { startLivenessMonitor } from "./scheduler/monitor";
+import { startMetricsRetention } from "./ops/retention";
 
 export interface RunningServer {
   rpcUrl: string;
@@ -83,6 +86,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const unsubscribeQueue = await bus.subscribe(QUEUE_CHANNEL, () => void dispatcher.nudgeAll());
   const dispatchTimer = setInterval(() => void dispatcher.nudgeAll(true), config.dispatchIntervalMs);
   const stopMonitor = startLivenessMonitor(context);
+  const stopRetention = startMetricsRetention(context);
 
   const rest = restRoutes(context);
   const serveRest = (req: NodeRequest, res: NodeResponse) =>
@@ -94,6 +98,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       router.service(GraphService, graphService(context));
       router.service(AuthService, authService(context));
       router.service(DeploymentService, deploymentService(context));
+      router.service(NodeDiscoveryService, discoveryService(context));
     },
     fallback: serveRest,
   });
@@ -116,6 +121,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     async close() {
       clearInterval(dispatchTimer);
       stopMonitor();
+      stopRetention();
       unsubscribeQueue();
       await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);
       await bus.close();

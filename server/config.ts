@@ -19,6 +19,7 @@ const schema = z.object({
   CYXWIZ_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   /** "1": every job submission needs a signed-in user or an API key; unset: anonymous jobs allowed. */
   CYXWIZ_REQUIRE_AUTH: z.enum(["0", "1", "true", "false", ""]).default(""),
+  CYXWIZ_METRICS_RETENTION_HOURS: z.coerce.number().int().min(1).default(7 * 24),
   CYXWIZ_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
   CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
   CYXWIZ_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
@@ -41,6 +42,7 @@ export interface ServerConfig {
   refreshTokenTtlSeconds: number;
   requireAuth: boolean;
   heartbeatSeconds: number;
+  metricsRetentionHours: number;
   nodeTimeoutSeconds: number;
   dispatchIntervalMs: number;
   maxArtifactBytes: number;
@@ -69,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtlSeconds: e.CYXWIZ_REFRESH_TOKEN_TTL_SECONDS,
     requireAuth: ["1", "true"].includes(e.CYXWIZ_REQUIRE_AUTH),
     heartbeatSeconds: e.CYXWIZ_HEARTBEAT_SECONDS,
+    metricsRetentionHours: e.CYXWIZ_METRICS_RETENTION_HOURS,
     nodeTimeoutSeconds: e.CYXWIZ_NODE_TIMEOUT_SECONDS,
     dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,
     maxArtifactBytes: e.CYXWIZ_MAX_ARTIFACT_BYTES,

@@ -35,6 +35,15 @@ export interface HeartbeatSample {
   samplesPerSecond?: number;
 }
 
+export interface MetricBucket {
+  bucket: Date;
+  cpu_usage: number | null;
+  gpu_usage: number | null;
+  memory_used: number | null;
+  samples_per_second: number | null;
+  jobs_active: number | null;
+}
+
 export interface LostJob {
   id: string;
   status: string;
@@ -53,8 +62,23 @@ export class NodeStore {
     return this.prisma.node.findUnique({ where: { id } });
   }
 
-  list(): Promise<NodeRow[]> {
-    return this.prisma.node.findMany({ orderBy: [{ lastSeen: "desc" }], take: 500 });
+  list(limit = 500): Promise<NodeRow[]> {
+    return this.prisma.node.findMany({ orderBy: [{ lastSeen: "desc" }], take: limit });
+  }
+
+  /** The node's telemetry averaged into buckets (downsampled at read time, any span). */
+  metricSeries(nodeId: string, since: Date, until: Date, bucketSeconds: number): Promise<MetricBucket[]> {
+    return this.prisma.$queryRaw<MetricBucket[]>`
+      SELECT date_bin(make_interval(secs => ${bucketSeconds}), timestamp, TIMESTAMPTZ '2000-01-01') AS bucket,
+             avg(cpu_usage)::float8 AS cpu_usage, avg(gpu_usage)::float8 AS gpu_usage, avg(memory_used)::float8 AS memory_used,
+             avg(samples_per_second)::float8 AS samples_per_second, avg(jobs_active)::float8 AS jobs_active
+      FROM metrics WHERE node_id = ${nodeId}::uuid AND timestamp >= ${since} AND timestamp < ${until}
+      GROUP BY bucket ORDER BY bucket`;
+  }
+
+  /** Retention: telemetry older than this is deleted. */
+  async pruneMetrics(olderThan: Date): Promise<number> {
+    return this.prisma.$executeRaw`DELETE FROM metrics WHERE timestamp < ${olderThan}`;
   }
 
   /** Records that the node is alive, with a telemetry sample for its time series. */
