@@ -19,6 +19,8 @@ const schema = z.object({
   CYXWIZ_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   /** "1": every job submission needs a signed-in user or an API key; unset: anonymous jobs allowed. */
   CYXWIZ_REQUIRE_AUTH: z.enum(["0", "1", "true", "false", ""]).default(""),
+  /** A pushed job the node has not acknowledged (first progress report) this long goes back to the queue. */
+  CYXWIZ_ACK_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(30),
   CYXWIZ_METRICS_RETENTION_HOURS: z.coerce.number().int().min(1).default(7 * 24),
   CYXWIZ_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
   CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
@@ -43,6 +45,7 @@ export interface ServerConfig {
   requireAuth: boolean;
   heartbeatSeconds: number;
   metricsRetentionHours: number;
+  ackDeadlineSeconds: number;
   nodeTimeoutSeconds: number;
   dispatchIntervalMs: number;
   maxArtifactBytes: number;
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requireAuth: ["1", "true"].includes(e.CYXWIZ_REQUIRE_AUTH),
     heartbeatSeconds: e.CYXWIZ_HEARTBEAT_SECONDS,
     metricsRetentionHours: e.CYXWIZ_METRICS_RETENTION_HOURS,
+    ackDeadlineSeconds: e.CYXWIZ_ACK_DEADLINE_SECONDS,
     nodeTimeoutSeconds: e.CYXWIZ_NODE_TIMEOUT_SECONDS,
     dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,
     maxArtifactBytes: e.CYXWIZ_MAX_ARTIFACT_BYTES,

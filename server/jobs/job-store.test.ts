@@ -89,6 +89,17 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     expect((await t.ctx.jobs.get(job.id))?.checkpointEpoch).toBeNull();
   });
 
+  it("puts back in the queue a job its node never acknowledged, and leaves acknowledged ones", async () => {
+    const { node, job } = await assigned();
+    await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { assignedAt: new Date(Date.now() - 60_000) } });
+    expect(await t.ctx.nodes.requeueUnacknowledged(30)).toEqual([{ id: job.id, status: "QUEUED", nodeId: node.id }]);
+    expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id } })).toMatchObject([{ outcome: "LOST", error: "not acknowledged within 30 s" }]);
+    const running = await assigned();
+    await t.ctx.jobs.recordProgress(running.job.id, running.holder, progress);
+    await t.ctx.db.prisma.job.update({ where: { id: running.job.id }, data: { assignedAt: new Date(Date.now() - 60_000) } });
+    expect(await t.ctx.nodes.requeueUnacknowledged(30)).toEqual([]);
+  });
+
   it("takes jobs back from nodes that went silent", async () => {
     const { node, job, holder } = await assigned();
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { lastSeen: new Date(Date.now() - 60_000) } });

@@ -177,7 +177,16 @@ export class NodeStore {
     return this.takeBackJobs(sql`SELECT ${nodeId}::uuid AS id`, stillHeld, "node restarted and no longer holds the job");
   }
 
-  private takeBackJobs(lostNodes: Sql, keep: string[], reason: string): Promise<LostJob[]> {
+  /**
+   * Jobs pushed to a node that never acknowledged them (its first progress report moves a job to
+   * RUNNING) within the deadline go back to the queue: the stream may have broken just then.
+   */
+  requeueUnacknowledged(deadlineSeconds: number): Promise<LostJob[]> {
+    const stale = sql`j.status = 'ASSIGNED' AND j.assigned_at < now() - make_interval(secs => ${deadlineSeconds})`;
+    return this.takeBackJobs(sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${stale}`, [], `not acknowledged within ${deadlineSeconds} s`, stale);
+  }
+
+  private takeBackJobs(lostNodes: Sql, keep: string[], reason: string, only: Sql = sql`TRUE`): Promise<LostJob[]> {
     return this.prisma.$queryRaw<LostJob[]>`
       WITH lost AS (${lostNodes}),
       moved AS (
@@ -190,7 +199,7 @@ export class NodeStore {
           progress = CASE WHEN j.attempts < j.max_attempts THEN 0 ELSE j.progress END,
           updated_at = now()
         FROM lost
-        WHERE j.assigned_node = lost.id AND j.status IN ('ASSIGNED', 'RUNNING')
+        WHERE j.assigned_node = lost.id AND j.status IN ('ASSIGNED', 'RUNNING') AND ${only}
           AND NOT (j.id::text = ANY(${keep}::text[]))
         RETURNING j.id, j.attempts, j.status, lost.id AS node_id),
       attempt AS (

@@ -5,7 +5,8 @@ import { publishJobEvent } from "../events/job-events";
 
 /**
  * Every few seconds: nodes silent past the timeout go offline and their jobs go back to the
- * queue (or fail once their attempts are spent). Safe to run in every instance at once.
+ * queue (or fail once their attempts are spent), as do jobs a node never acknowledged. Safe to
+ * run in every instance at once.
  */
 export function startLivenessMonitor(ctx: ServerContext): () => void {
   const period = Math.max(1000, Math.floor((ctx.config.nodeTimeoutSeconds * 1000) / 6));
@@ -18,6 +19,7 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
     running = true;
     try {
       await announceLostJobs(ctx, await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds), "node stopped sending heartbeats", "heartbeat_timeout");
+      await announceLostJobs(ctx, await ctx.nodes.requeueUnacknowledged(ctx.config.ackDeadlineSeconds), "node did not acknowledge the assignment", "disconnected_mid_job");
     } catch (error) {
       ctx.log.error({ err: error }, "liveness check failed");
     } finally {
