@@ -25,6 +25,8 @@ import { DeploymentStore } from "./inference/deployment-store";
 import { authService } from "./rpc/auth-service";
 import { deploymentService } from "./rpc/deployment-service";
 import { discoveryService } from "./rpc/discovery-service";
+import { datasetService } from "./rpc/dataset-service";
+import { DatasetService } from "../gen/cyxwiz/v1/dataset_service_pb";
 import { NodeDiscoveryService } from "../gen/cyxwiz/v1/discovery_service_pb";
 import { DeploymentService } from "../gen/cyxwiz/v1/deployment_service_pb";
 import { AuthService } from "../gen/cyxwiz/v1/auth_service_pb";
@@ -99,6 +101,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       router.service(AuthService, authService(context));
       router.service(DeploymentService, deploymentService(context));
       router.service(NodeDiscoveryService, discoveryService(context));
+      router.service(DatasetService, datasetService(context));
     },
     fallback: serveRest,
   });

@@ -1,15 +1,13 @@
-import type { Readable } from "node:stream";
 import { toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { JobSchema } from "../../gen/cyxwiz/v1/job_pb";
-import { DatasetFormatError, type Dataset } from "../../lib/data/dataset-format";
 import { SHA256_HEX } from "../../lib/data/hash";
-import { readDatasetFile } from "../../lib/data/import/cxds";
 import { analyzeGraph } from "../../lib/graph/analyze";
 import { templates } from "../../lib/graph/templates";
 import { ArtifactError } from "../artifacts/store";
 import { modelZip } from "../artifacts/model-zip";
 import { nodeFromAuthorization } from "../auth/node-auth";
+import { callerFrom } from "../auth/user-auth";
 import type { ServerContext } from "../context";
 import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
@@ -19,10 +17,9 @@ import type { NodeRow } from "../nodes/node-store";
 import { schedulerStatus } from "../ops/scheduler-status";
 import { artifactPath } from "../rpc/node-service";
 import { addInferenceRoutes } from "../inference/gateway";
+import { registerDataset } from "../datasets/registration";
 import { httpError, json, readBody, Router, type HttpRequest, type HttpResult } from "./router";
 
-const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const MAX_DESCRIPTION = 1000;
 const MAX_DATASET_UPLOAD_BYTES = 256 * 1024 ** 2;
 
 const CONNECT_TO_HTTP: Partial<Record<Code, number>> = { [Code.Unauthenticated]: 401, [Code.PermissionDenied]: 403 };
@@ -96,32 +93,14 @@ export function restRoutes(ctx: ServerContext): Router {
 
   // Open to anyone who can reach the Engine, like SubmitJob, until sign-in brings user accounts.
   router.add("POST", "/api/v1/datasets", async (req) => {
-    const name = req.query.get("name") ?? "";
-    if (!DATASET_NAME.test(name)) {
-      return httpError(400, "invalid_argument", 'name must be 1 to 64 of a-z, 0-9, ".", "_" and "-", starting with a letter or digit');
-    }
-    const description = req.query.get("description") ?? undefined;
-    if (description !== undefined && description.length > MAX_DESCRIPTION) {
-      return httpError(400, "invalid_argument", `description must be at most ${MAX_DESCRIPTION} characters`);
-    }
-    const taken = () => httpError(409, "already_exists", `a dataset named "${name}" already exists`);
-    if (await ctx.datasets.resolve(name)) return taken();
     const limit = Math.min(MAX_DATASET_UPLOAD_BYTES, ctx.config.maxArtifactBytes);
     const tooLarge = httpError(413, "too_large", `a dataset file may be at most ${limit} bytes`);
     if (Number(req.headers["content-length"]) > limit) return tooLarge;
     const bytes = await readBody(req.body, limit);
     if (!bytes) return tooLarge;
-    let dataset: Dataset;
-    try {
-      dataset = readDatasetFile(bytes);
-    } catch (error) {
-      if (error instanceof DatasetFormatError) return httpError(400, "invalid_argument", error.message);
-      throw error;
-    }
-    // The name goes into the file's header too: a job checks its graph's Dataset node against the header.
-    const spec = { ...dataset.spec, name, description: description ?? dataset.spec.description };
-    const record = await ctx.datasets.add({ ...dataset, spec });
-    return record ? json(record, 201) : taken();
+    const result = await registerDataset(ctx.datasets, req.query.get("name") ?? "", req.query.get("description") ?? undefined, bytes);
+    if (result.ok) return json(result.record, 201);
+    return httpError(result.problem === "already_exists" ? 409 : 400, result.problem, result.message);
   });
 
   /** An artifact's bytes, cacheable forever (its name is its hash). */
@@ -153,7 +132,10 @@ export function restRoutes(ctx: ServerContext): Router {
 
   router.add("POST", "/api/v1/artifacts", async (req) => {
     try {
-      await nodeFromAuthorization(ctx.tokens, req.headers.authorization);
+      // Nodes upload models and checkpoints; signed-in users and API keys upload dataset files.
+      await nodeFromAuthorization(ctx.tokens, req.headers.authorization).catch(async (error: unknown) => {
+        if (!(await callerFrom(ctx, req.headers.authorization).catch(() => undefined))) throw error;
+      });
     } catch (error) {
       if (error instanceof ConnectError) return httpError(CONNECT_TO_HTTP[error.code] ?? 403, Code[error.code], error.rawMessage);
       throw error;

@@ -24,7 +24,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   const progress = { progress: 0.5, currentEpoch: 1, step: 0.5, metrics: { loss: 0.7 } };
 
   it("moves a job to RUNNING on its first progress report and records the curve point", async () => {
-    const { node, job, holder } = await assigned();
+    const { job, holder } = await assigned();
     const result = await t.ctx.jobs.recordProgress(job.id, holder, progress);
     expect(result).toMatchObject({ ok: true, started: true, job: { status: "RUNNING", progress: 0.5, currentEpoch: 1 } });
     const again = await t.ctx.jobs.recordProgress(job.id, holder, { ...progress, progress: 0.6 });
@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   });
 
   it("completes a job once, recording the attempt's outcome", async () => {
-    const { node, job, holder } = await assigned();
+    const { job, holder } = await assigned();
     const completion = { modelWeightsUri: "/artifacts/x", modelWeightsSha256: "x", finalMetrics: { accuracy: 0.9 } };
     expect(await t.ctx.jobs.complete(job.id, holder, completion)).toMatchObject({ ok: true, job: { status: "COMPLETED", progress: 1 } });
     expect(await t.ctx.jobs.complete(job.id, holder, completion)).toEqual({ ok: false, refusal: "finished" });
@@ -56,7 +56,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   });
 
   it("puts a retryable failure back in the queue until the attempts are spent", async () => {
-    const { node, job, holder } = await assigned();
+    const { job, holder } = await assigned();
     await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
     expect(await t.ctx.jobs.fail(job.id, holder, "tab closed", true)).toMatchObject({ job: { status: "QUEUED", assignedNodeId: null } });
     const second = await registerNode(t.ctx);
@@ -71,12 +71,12 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   });
 
   it("fails a job at once when the failure is not retryable", async () => {
-    const { node, job, holder } = await assigned();
+    const { job, holder } = await assigned();
     expect(await t.ctx.jobs.fail(job.id, holder, "graph does not compile", false)).toMatchObject({ job: { status: "FAILED" } });
   });
 
   it("keeps the latest checkpoint of a job the node holds, ignoring a late older one", async () => {
-    const { node, job, holder } = await assigned();
+    const { job, holder } = await assigned();
     expect(await t.ctx.jobs.saveCheckpoint(job.id, holder, 2, "b".repeat(64))).toMatchObject({ ok: true, job: { checkpointEpoch: 2 } });
     expect(await t.ctx.jobs.saveCheckpoint(job.id, holder, 1, "a".repeat(64))).toEqual({ ok: false, refusal: "stale" });
     expect(await t.ctx.jobs.get(job.id)).toMatchObject({ checkpointEpoch: 2, checkpointSha256: "b".repeat(64) });
@@ -101,7 +101,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   });
 
   it("takes jobs back from nodes that went silent", async () => {
-    const { node, job, holder } = await assigned();
+    const { node, job } = await assigned();
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { lastSeen: new Date(Date.now() - 60_000) } });
     const lost = await t.ctx.nodes.reapSilent(30);
     expect(lost).toContainEqual({ id: job.id, status: "QUEUED", nodeId: node.id });
