@@ -33,13 +33,16 @@ export function JobDashboard({ jobId }: { jobId: string }) {
 
   const latest = job?.status === JobStatus.COMPLETED ? job.finalMetrics : (job?.latestMetrics ?? {});
   const metrics = points.length > 0 ? mergeLatest(points.map((p) => p.values)) : latest;
-  const cancel = async () => {
+  const act = async (call: () => Promise<unknown>) => {
     try {
-      await api.jobs.cancelJob({ jobId, reason: "cancelled from the Engine" });
+      setCancelError(undefined);
+      await call();
     } catch (error) {
       setCancelError(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
     }
   };
+  const cancel = () => act(() => api.jobs.cancelJob({ jobId, reason: "cancelled from the Engine" }));
+  const togglePause = () => act(() => (job?.paused ? api.jobs.resumeJob({ jobId }) : api.jobs.pauseJob({ jobId })));
 
   return (
     <div className="stack">
@@ -53,9 +56,14 @@ export function JobDashboard({ jobId }: { jobId: string }) {
         <div className="row">
           <StatusBadge status={status} />
           {!isTerminalStatus(status) && status !== JobStatus.UNSPECIFIED && (
-            <button type="button" className="button danger" onClick={cancel}>
-              Cancel
-            </button>
+            <>
+              <button type="button" className="button" onClick={togglePause} aria-pressed={job?.paused ?? false} data-testid="pause-job">
+                {job?.paused ? "Resume" : "Pause"}
+              </button>
+              <button type="button" className="button danger" onClick={cancel}>
+                Cancel
+              </button>
+            </>
           )}
           {status === JobStatus.COMPLETED && (
             <a className="button primary" href={`${api.serverUrl}/api/v1/jobs/${jobId}/model.zip`} download data-testid="download-model">

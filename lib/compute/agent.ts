@@ -33,6 +33,8 @@ export interface AgentJob {
   progress: number;
   metrics: Record<string, number>;
   samplesPerSecond: number;
+  /** Its owner paused it: it holds between batches until resumed. */
+  heldByOwner?: boolean;
 }
 
 export interface AgentState {
@@ -306,6 +308,11 @@ export class NodeAgent {
       } else if (event.case === "cancelJobId" && this.current?.id === event.value) {
         this.note("warn", `job ${event.value} was cancelled`);
         this.current.abort.abort();
+      } else if ((event.case === "pauseJobId" || event.case === "resumeJobId") && this.current?.id === event.value) {
+        const held = event.case === "pauseJobId";
+        this.usage.setJobHeld(held);
+        this.setJob({ heldByOwner: held });
+        this.note("info", `job ${event.value} ${held ? "paused by its owner: holding it here" : "resumed by its owner"}`);
       } else if (event.case === "deploy") {
         void this.deploy(event.value);
       } else if (event.case === "infer") {

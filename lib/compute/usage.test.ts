@@ -51,6 +51,16 @@ describe("UsageControl", () => {
     }
   });
 
+  it("holds a job its owner paused until resumed, whatever the volunteer does", () => {
+    const usage = new UsageControl();
+    usage.trainingStarted();
+    usage.setJobHeld(true);
+    usage.setPaused(false);
+    expect(usage.pause.paused).toBe(true);
+    usage.setJobHeld(false);
+    expect(usage.pause.paused).toBe(false);
+  });
+
   it("stops throttling when training ends", () => {
     const usage = new UsageControl(1000);
     usage.setShare(0.2);

@@ -17,6 +17,8 @@ export const MIN_SHARE = 0.1;
 export class UsageControl {
   readonly pause = new PauseController();
   private userPaused = false;
+  /** The job's owner paused it (PauseJob); lifted by resume or when the job ends. */
+  private jobHeld = false;
   private resting = false;
   private share = 1;
   private training = false;
@@ -35,6 +37,11 @@ export class UsageControl {
     this.apply();
   }
 
+  setJobHeld(held: boolean): void {
+    this.jobHeld = held;
+    this.apply();
+  }
+
   setShare(share: number): void {
     this.share = Math.min(1, Math.max(MIN_SHARE, share));
     if (this.training) this.cycle();
@@ -50,6 +57,7 @@ export class UsageControl {
     this.training = false;
     clearTimeout(this.timer);
     this.resting = false;
+    this.jobHeld = false;
     this.apply();
   }
 
@@ -72,13 +80,13 @@ export class UsageControl {
   }
 
   private apply(): void {
-    const running = this.training && !this.userPaused && !this.resting;
+    const running = this.training && !this.userPaused && !this.jobHeld && !this.resting;
     if (running && this.runningSince === undefined) this.runningSince = Date.now();
     if (!running && this.runningSince !== undefined) {
       this.ranMs += Date.now() - this.runningSince;
       this.runningSince = undefined;
     }
-    if (this.userPaused || this.resting) this.pause.pause();
+    if (this.userPaused || this.jobHeld || this.resting) this.pause.pause();
     else this.pause.resume();
   }
 }

@@ -41,6 +41,8 @@ export interface JobEvent {
 
 export type NodeCommand =
   | { type: "cancel"; jobId: string }
+  | { type: "pause"; jobId: string }
+  | { type: "resume"; jobId: string }
   | { type: "deploy"; deploymentId: string }
   | { type: "undeploy"; deploymentId: string }
   | { type: "infer"; requestId: string; deploymentId: string; requestJson: string };

@@ -31,6 +31,7 @@ export function jobMessage(row: JobRow): Job {
     id: row.id,
     name: row.name,
     ownerId: row.userId ?? "",
+    paused: row.paused,
     jobType: JobType[row.jobType as keyof typeof JobType] ?? JobType.TRAINING,
     status: jobStatusOf(row.status),
     priority: row.priority as JobPriority,

@@ -201,6 +201,12 @@ export class JobStore {
     return { job: (await this.get(jobId)) as JobRow, nodeId: row.assigned_node };
   }
 
+  /** Pauses or resumes a job that has not ended; null when it has. */
+  async setPaused(jobId: string, paused: boolean): Promise<JobRow | null> {
+    const { count } = await this.prisma.job.updateMany({ where: { id: jobId, status: { in: ["QUEUED", "ASSIGNED", "RUNNING"] } }, data: { paused, updatedAt: new Date() } });
+    return count > 0 ? this.get(jobId) : null;
+  }
+
   /** Removes an ended job with its attempts, curves and logs; false when it has not ended (or is gone). */
   async delete(jobId: string): Promise<boolean> {
     const { count } = await this.prisma.job.deleteMany({ where: { id: jobId, status: { in: ["COMPLETED", "FAILED", "CANCELLED"] } } });

@@ -5,6 +5,8 @@ import { JobStatus, JobType } from "../../gen/cyxwiz/v1/job_pb";
 import {
   CancelJobResponseSchema,
   DeleteJobResponseSchema,
+  PauseJobResponseSchema,
+  ResumeJobResponseSchema,
   GetJobResponseSchema,
   JobService,
   ListJobsResponseSchema,
@@ -38,6 +40,21 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     const [job, who] = await Promise.all([loadJob(jobId), caller(hctx)]);
     if (job.userId && job.userId !== who?.user.id) throw permissionDenied(`job ${job.id} belongs to another user`);
     return job;
+  };
+
+  /** Marks the job and tells the node holding it, through whichever instance holds its stream. */
+  const setPaused = async (jobId: string, hctx: HandlerContext, paused: boolean) => {
+    const job = await loadOwnJob(jobId, hctx);
+    const updated = await jobs.setPaused(job.id, paused);
+    if (!updated) throw failedPrecondition(`job ${job.id} already ended (${job.status})`);
+    const log = await jobs.log(job.id, "info", paused ? "paused by its owner" : "resumed by its owner");
+    await publishJobEvent(bus, updated, { statusChanged: true, logs: [log] });
+    if (updated.assignedNodeId && !isTerminal(updated.status)) {
+      const command: NodeCommand = paused ? { type: "pause", jobId: job.id } : { type: "resume", jobId: job.id };
+      await bus.publish(nodeChannel(updated.assignedNodeId), command);
+    }
+    if (!paused) void ctx.dispatcher.nudgeAll();
+    return updated;
   };
 
   return {
@@ -103,6 +120,14 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
         void ctx.dispatcher.nudge(result.nodeId);
       }
       return create(CancelJobResponseSchema, { job: jobMessage(result.job) });
+    },
+
+    async pauseJob(req, hctx) {
+      return create(PauseJobResponseSchema, { job: jobMessage(await setPaused(req.jobId, hctx, true)) });
+    },
+
+    async resumeJob(req, hctx) {
+      return create(ResumeJobResponseSchema, { job: jobMessage(await setPaused(req.jobId, hctx, false)) });
     },
 
     async deleteJob(req, hctx) {

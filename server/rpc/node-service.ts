@@ -91,6 +91,8 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
   const commandEvent = async (command: NodeCommand): Promise<WatchAssignmentsResponse | undefined> => {
     if (command.type === "cancel") return create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } });
     if (command.type === "undeploy") return create(WatchAssignmentsResponseSchema, { event: { case: "undeployId", value: command.deploymentId } });
+    if (command.type === "pause") return create(WatchAssignmentsResponseSchema, { event: { case: "pauseJobId", value: command.jobId } });
+    if (command.type === "resume") return create(WatchAssignmentsResponseSchema, { event: { case: "resumeJobId", value: command.jobId } });
     if (command.type === "deploy") return deployEvent(command.deploymentId);
     return create(WatchAssignmentsResponseSchema, {
       event: { case: "infer", value: { requestId: command.requestId, deploymentId: command.deploymentId, requestJson: command.requestJson } },

@@ -18,7 +18,7 @@ export async function claimJob(prisma: Prisma, nodeId: string): Promise<string |
     candidate AS (
       SELECT j.id FROM jobs j
       LEFT JOIN running r ON r.user_id IS NOT DISTINCT FROM j.user_id
-      WHERE j.status = 'QUEUED'
+      WHERE j.status = 'QUEUED' AND NOT j.paused
         AND j.estimated_memory <= (SELECT ram_total FROM nodes WHERE id = ${nodeId}::uuid)
         AND NOT EXISTS (
           SELECT 1 FROM job_attempts a

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/job_service.proto.
  */
 export const file_cyxwiz_v1_job_service: GenFile = /*@__PURE__*/
-  fileDesc("ChtjeXh3aXovdjEvam9iX3NlcnZpY2UucHJvdG8SCWN5eHdpei52MSI4ChBTdWJtaXRKb2JSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN5eHdpei52MS5Kb2JDb25maWciMAoRU3VibWl0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIfCg1HZXRKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSJ4Cg5HZXRKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iEicKB2hpc3RvcnkYAiADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSIAoEbG9ncxgDIAMoCzISLmN5eHdpei52MS5Mb2dMaW5lIpkBCg9MaXN0Sm9ic1JlcXVlc3QSJgoIc3RhdHVzZXMYASADKA4yFC5jeXh3aXoudjEuSm9iU3RhdHVzEhEKCXBhZ2Vfc2l6ZRgCIAEoDRISCgpwYWdlX3Rva2VuGAMgASgJEiUKCWpvYl90eXBlcxgEIAMoDjISLmN5eHdpei52MS5Kb2JUeXBlEhAKCG93bmVyX2lkGAUgASgJIkkKEExpc3RKb2JzUmVzcG9uc2USHAoEam9icxgBIAMoCzIOLmN5eHdpei52MS5Kb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjIKEENhbmNlbEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSIwChFDYW5jZWxKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iIiIKEERlbGV0ZUpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIhMKEURlbGV0ZUpvYlJlc3BvbnNlIiEKD1dhdGNoSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAki/AEKEFdhdGNoSm9iUmVzcG9uc2USDgoGam9iX2lkGAEgASgJEiQKBnN0YXR1cxgCIAEoDjIULmN5eHdpei52MS5Kb2JTdGF0dXMSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SGwoDam9iGAYgASgLMg4uY3l4d2l6LnYxLkpvYhIsCgxsaXZlX21ldHJpY3MYByADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSKAoMbG9nX21lc3NhZ2VzGAggAygLMhIuY3l4d2l6LnYxLkxvZ0xpbmUyrwMKCkpvYlNlcnZpY2USRgoJU3VibWl0Sm9iEhsuY3l4d2l6LnYxLlN1Ym1pdEpvYlJlcXVlc3QaHC5jeXh3aXoudjEuU3VibWl0Sm9iUmVzcG9uc2USPQoGR2V0Sm9iEhguY3l4d2l6LnYxLkdldEpvYlJlcXVlc3QaGS5jeXh3aXoudjEuR2V0Sm9iUmVzcG9uc2USQwoITGlzdEpvYnMSGi5jeXh3aXoudjEuTGlzdEpvYnNSZXF1ZXN0GhsuY3l4d2l6LnYxLkxpc3RKb2JzUmVzcG9uc2USRgoJQ2FuY2VsSm9iEhsuY3l4d2l6LnYxLkNhbmNlbEpvYlJlcXVlc3QaHC5jeXh3aXoudjEuQ2FuY2VsSm9iUmVzcG9uc2USRgoJRGVsZXRlSm9iEhsuY3l4d2l6LnYxLkRlbGV0ZUpvYlJlcXVlc3QaHC5jeXh3aXoudjEuRGVsZXRlSm9iUmVzcG9uc2USRQoIV2F0Y2hKb2ISGi5jeXh3aXoudjEuV2F0Y2hKb2JSZXF1ZXN0GhsuY3l4d2l6LnYxLldhdGNoSm9iUmVzcG9uc2UwAWIGcHJvdG8z", [file_cyxwiz_v1_job]);
+  fileDesc("ChtjeXh3aXovdjEvam9iX3NlcnZpY2UucHJvdG8SCWN5eHdpei52MSI4ChBTdWJtaXRKb2JSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN5eHdpei52MS5Kb2JDb25maWciMAoRU3VibWl0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIfCg1HZXRKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSJ4Cg5HZXRKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iEicKB2hpc3RvcnkYAiADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSIAoEbG9ncxgDIAMoCzISLmN5eHdpei52MS5Mb2dMaW5lIpkBCg9MaXN0Sm9ic1JlcXVlc3QSJgoIc3RhdHVzZXMYASADKA4yFC5jeXh3aXoudjEuSm9iU3RhdHVzEhEKCXBhZ2Vfc2l6ZRgCIAEoDRISCgpwYWdlX3Rva2VuGAMgASgJEiUKCWpvYl90eXBlcxgEIAMoDjISLmN5eHdpei52MS5Kb2JUeXBlEhAKCG93bmVyX2lkGAUgASgJIkkKEExpc3RKb2JzUmVzcG9uc2USHAoEam9icxgBIAMoCzIOLmN5eHdpei52MS5Kb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjIKEENhbmNlbEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSIwChFDYW5jZWxKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iIiEKD1BhdXNlSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiLwoQUGF1c2VKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iIiIKEFJlc3VtZUpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIjAKEVJlc3VtZUpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2IiIgoQRGVsZXRlSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiEwoRRGVsZXRlSm9iUmVzcG9uc2UiIQoPV2F0Y2hKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSL8AQoQV2F0Y2hKb2JSZXNwb25zZRIOCgZqb2JfaWQYASABKAkSJAoGc3RhdHVzGAIgASgOMhQuY3l4d2l6LnYxLkpvYlN0YXR1cxIQCghwcm9ncmVzcxgDIAEoARIVCg1jdXJyZW50X2Vwb2NoGAQgASgNEhQKDHRvdGFsX2Vwb2NocxgFIAEoDRIbCgNqb2IYBiABKAsyDi5jeXh3aXoudjEuSm9iEiwKDGxpdmVfbWV0cmljcxgHIAMoCzIWLmN5eHdpei52MS5NZXRyaWNQb2ludBIoCgxsb2dfbWVzc2FnZXMYCCADKAsyEi5jeXh3aXoudjEuTG9nTGluZTK8BAoKSm9iU2VydmljZRJGCglTdWJtaXRKb2ISGy5jeXh3aXoudjEuU3VibWl0Sm9iUmVxdWVzdBocLmN5eHdpei52MS5TdWJtaXRKb2JSZXNwb25zZRI9CgZHZXRKb2ISGC5jeXh3aXoudjEuR2V0Sm9iUmVxdWVzdBoZLmN5eHdpei52MS5HZXRKb2JSZXNwb25zZRJDCghMaXN0Sm9icxIaLmN5eHdpei52MS5MaXN0Sm9ic1JlcXVlc3QaGy5jeXh3aXoudjEuTGlzdEpvYnNSZXNwb25zZRJGCglDYW5jZWxKb2ISGy5jeXh3aXoudjEuQ2FuY2VsSm9iUmVxdWVzdBocLmN5eHdpei52MS5DYW5jZWxKb2JSZXNwb25zZRJDCghQYXVzZUpvYhIaLmN5eHdpei52MS5QYXVzZUpvYlJlcXVlc3QaGy5jeXh3aXoudjEuUGF1c2VKb2JSZXNwb25zZRJGCglSZXN1bWVKb2ISGy5jeXh3aXoudjEuUmVzdW1lSm9iUmVxdWVzdBocLmN5eHdpei52MS5SZXN1bWVKb2JSZXNwb25zZRJGCglEZWxldGVKb2ISGy5jeXh3aXoudjEuRGVsZXRlSm9iUmVxdWVzdBocLmN5eHdpei52MS5EZWxldGVKb2JSZXNwb25zZRJFCghXYXRjaEpvYhIaLmN5eHdpei52MS5XYXRjaEpvYlJlcXVlc3QaGy5jeXh3aXoudjEuV2F0Y2hKb2JSZXNwb25zZTABYgZwcm90bzM", [file_cyxwiz_v1_job]);
 
 /**
  * @generated from message cyxwiz.v1.SubmitJobRequest
@@ -197,6 +197,74 @@ export const CancelJobResponseSchema: GenMessage<CancelJobResponse> = /*@__PURE_
   messageDesc(file_cyxwiz_v1_job_service, 7);
 
 /**
+ * @generated from message cyxwiz.v1.PauseJobRequest
+ */
+export type PauseJobRequest = Message<"cyxwiz.v1.PauseJobRequest"> & {
+  /**
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.PauseJobRequest.
+ * Use `create(PauseJobRequestSchema)` to create a new message.
+ */
+export const PauseJobRequestSchema: GenMessage<PauseJobRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 8);
+
+/**
+ * @generated from message cyxwiz.v1.PauseJobResponse
+ */
+export type PauseJobResponse = Message<"cyxwiz.v1.PauseJobResponse"> & {
+  /**
+   * @generated from field: cyxwiz.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message cyxwiz.v1.PauseJobResponse.
+ * Use `create(PauseJobResponseSchema)` to create a new message.
+ */
+export const PauseJobResponseSchema: GenMessage<PauseJobResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 9);
+
+/**
+ * @generated from message cyxwiz.v1.ResumeJobRequest
+ */
+export type ResumeJobRequest = Message<"cyxwiz.v1.ResumeJobRequest"> & {
+  /**
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.ResumeJobRequest.
+ * Use `create(ResumeJobRequestSchema)` to create a new message.
+ */
+export const ResumeJobRequestSchema: GenMessage<ResumeJobRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 10);
+
+/**
+ * @generated from message cyxwiz.v1.ResumeJobResponse
+ */
+export type ResumeJobResponse = Message<"cyxwiz.v1.ResumeJobResponse"> & {
+  /**
+   * @generated from field: cyxwiz.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message cyxwiz.v1.ResumeJobResponse.
+ * Use `create(ResumeJobResponseSchema)` to create a new message.
+ */
+export const ResumeJobResponseSchema: GenMessage<ResumeJobResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 11);
+
+/**
  * @generated from message cyxwiz.v1.DeleteJobRequest
  */
 export type DeleteJobRequest = Message<"cyxwiz.v1.DeleteJobRequest"> & {
@@ -211,7 +279,7 @@ export type DeleteJobRequest = Message<"cyxwiz.v1.DeleteJobRequest"> & {
  * Use `create(DeleteJobRequestSchema)` to create a new message.
  */
 export const DeleteJobRequestSchema: GenMessage<DeleteJobRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 8);
+  messageDesc(file_cyxwiz_v1_job_service, 12);
 
 /**
  * @generated from message cyxwiz.v1.DeleteJobResponse
@@ -224,7 +292,7 @@ export type DeleteJobResponse = Message<"cyxwiz.v1.DeleteJobResponse"> & {
  * Use `create(DeleteJobResponseSchema)` to create a new message.
  */
 export const DeleteJobResponseSchema: GenMessage<DeleteJobResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 9);
+  messageDesc(file_cyxwiz_v1_job_service, 13);
 
 /**
  * @generated from message cyxwiz.v1.WatchJobRequest
@@ -241,7 +309,7 @@ export type WatchJobRequest = Message<"cyxwiz.v1.WatchJobRequest"> & {
  * Use `create(WatchJobRequestSchema)` to create a new message.
  */
 export const WatchJobRequestSchema: GenMessage<WatchJobRequest> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 10);
+  messageDesc(file_cyxwiz_v1_job_service, 14);
 
 /**
  * The seed's JobUpdateStream. Every message carries the job's current status and
@@ -300,7 +368,7 @@ export type WatchJobResponse = Message<"cyxwiz.v1.WatchJobResponse"> & {
  * Use `create(WatchJobResponseSchema)` to create a new message.
  */
 export const WatchJobResponseSchema: GenMessage<WatchJobResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 11);
+  messageDesc(file_cyxwiz_v1_job_service, 15);
 
 /**
  * Used by the Engine and the CLI to submit and follow training jobs.
@@ -339,6 +407,25 @@ export const JobService: GenService<{
     methodKind: "unary";
     input: typeof CancelJobRequestSchema;
     output: typeof CancelJobResponseSchema;
+  },
+  /**
+   * Holds a job where it is (a queued one is not handed out; a running one stops between
+   * batches on its node, which keeps it) until ResumeJob.
+   *
+   * @generated from rpc cyxwiz.v1.JobService.PauseJob
+   */
+  pauseJob: {
+    methodKind: "unary";
+    input: typeof PauseJobRequestSchema;
+    output: typeof PauseJobResponseSchema;
+  },
+  /**
+   * @generated from rpc cyxwiz.v1.JobService.ResumeJob
+   */
+  resumeJob: {
+    methodKind: "unary";
+    input: typeof ResumeJobRequestSchema;
+    output: typeof ResumeJobResponseSchema;
   },
   /**
    * Removes an ended job with its curves and logs (its model artifact stays, by hash).
