@@ -1,4 +1,5 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { ArtifactStore } from "./artifacts/store";
@@ -18,7 +19,7 @@ import { closeServer, dualProtocolServer, listen, trackSockets } from "./http/li
 import { restRoutes } from "./http/rest";
 import type { NodeRequest, NodeResponse } from "./http/router";
 import { JobStore } from "./jobs/job-store";
-import type { Logger } from "./log";
+import { requestContext, type Logger } from "./log";
 import { NodeStore } from "./nodes/node-store";
 import { UserStore } from "./users/user-store";
 import { DeploymentStore } from "./inference/deployment-store";
@@ -105,8 +106,17 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     },
     fallback: serveRest,
   });
+  // Every request gets an id (the caller's x-request-id if it sent a sane one), echoed in the
+  // response and carried by every log line written while serving it.
   const withCors = (handler: (req: NodeRequest, res: NodeResponse) => void) => (req: NodeRequest, res: NodeResponse) => {
-    if (!applyCors(req, res)) handler(req, res);
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const started = performance.now();
+    res.once("finish", () => log.debug({ requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"));
+    requestContext.run({ requestId }, () => {
+      if (!applyCors(req, res)) handler(req, res);
+    });
   };
 
   const rpcServer = dualProtocolServer(withCors(rpc));

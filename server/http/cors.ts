@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import type { NodeRequest, NodeResponse } from "./router";
 
 const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", "X-Content-SHA256"].join(", ");
-const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Content-SHA256", "Content-Disposition"].join(", ");
+const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Content-SHA256", "Content-Disposition", "X-Request-Id"].join(", ");
 const ALLOW_METHODS = [...new Set([...cors.allowedMethods, "GET", "HEAD", "POST", "OPTIONS"])].join(", ");
 
 /**

@@ -6,6 +6,7 @@ import { buildContext, startServer, type RunningServer } from "../../server/app"
 import { IN_MEMORY } from "../../server/db/database";
 import { loadConfig, type ServerConfig } from "../../server/config";
 import type { ServerContext } from "../../server/context";
+import type { Logger } from "../../server/log";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 export interface TestContext {
@@ -37,10 +38,10 @@ export async function createTestContext(kind: "pglite" | "postgres", overrides: 
  * this process, on an in-memory database: for tests that drive a real node agent and look at
  * the server's state directly.
  */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer & { close(): Promise<void> }> {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, log: Logger = pino({ level: "silent" })): Promise<RunningServer & { close(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-test-"));
   const config = { ...loadConfig({}), dataDir, databaseUrl: IN_MEMORY, host: "127.0.0.1", rpcPort: 0, httpPort: 0, ...overrides };
-  const server = await startServer(config, pino({ level: "silent" }));
+  const server = await startServer(config, log);
   return {
     ...server,
     async close() {
