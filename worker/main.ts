@@ -2,6 +2,7 @@ import { runChromiumHost } from "./chromium-host";
 import { findChromium } from "./find-chromium";
 import { diskContentStore } from "./disk-store";
 import { claimIdentity } from "./identity-file";
+import { startInferenceEndpoint } from "./inference-endpoint";
 import { createNodeAgent } from "./node-runtime";
 import { parseWorkerOptions, UsageError, WORKER_HELP, workerPageUrl, type WorkerOptions } from "./options";
 
@@ -13,6 +14,28 @@ function log(level: Level, msg: string, extra: Record<string, unknown> = {}): vo
 }
 
 export async function runWorker(options: WorkerOptions, signal: AbortSignal): Promise<void> {
+  const api = await serveApi(options);
+  try {
+    await runNode(options, signal);
+  } finally {
+    await api?.close();
+  }
+}
+
+/** The host's /v1 API; a port already taken (another host on this machine) is reported, not fatal. */
+async function serveApi(options: WorkerOptions) {
+  if (options.apiPort === 0) return undefined;
+  try {
+    const endpoint = await startInferenceEndpoint({ port: options.apiPort, serverUrl: options.server });
+    log("info", "OpenAI-compatible API", { url: `${endpoint.url}/v1` });
+    return endpoint;
+  } catch (error) {
+    log("warn", `no API on port ${options.apiPort}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+async function runNode(options: WorkerOptions, signal: AbortSignal): Promise<void> {
   const chromiumPath = options.runtime === "node" ? undefined : findChromium(options.chromium);
   if (options.runtime === "chromium" && !chromiumPath) throw new UsageError("no Chromium found: install it (apt-get install chromium) or pass --chromium PATH");
   if (chromiumPath) {

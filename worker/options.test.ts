@@ -14,6 +14,7 @@ describe("parseWorkerOptions", () => {
       name: undefined,
       cacheDir: path.join(os.homedir(), ".cache", "cyxwiz"),
       identityDir: path.join(os.homedir(), ".config", "cyxwiz"),
+      apiPort: 8000,
     });
   });
 
@@ -35,6 +36,7 @@ describe("parseWorkerOptions", () => {
   it.each([
     [["--runtime", "cuda"], /--runtime/],
     [["--slots", "0"], /--slots/],
+    [["--api-port", "http"], /--api-port/],
     [["--server", "not a url"], /--server/],
   ])("rejects %o", (argv, message) => {
     expect(() => parseWorkerOptions(argv, {})).toThrow(UsageError);

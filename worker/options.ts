@@ -13,6 +13,8 @@ export interface WorkerOptions {
   cacheDir: string;
   /** Where node identities (ed25519 keys) are kept, one per running node. */
   identityDir: string;
+  /** The host's OpenAI-compatible API; 0: none. */
+  apiPort: number;
 }
 
 export const WORKER_HELP = `Usage: cyxwiz worker [options]   (or: npm run worker -- [options])
@@ -33,6 +35,8 @@ Options:
                    where node keys are kept (default $CYXWIZ_IDENTITY_DIR or ~/.config/cyxwiz);
                    each running node (and each Chromium slot) takes the first key no other holds,
                    so a restarted host is the same node, with the same reputation
+  --api-port N     the host's OpenAI-compatible API (/v1/*, through the central gateway;
+                   default $CYXWIZ_NODE_API_PORT or 8000; 0 for none)
   -h, --help       this text`;
 
 export class UsageError extends Error {}
@@ -49,6 +53,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
       name: { type: "string" },
       "cache-dir": { type: "string" },
       "identity-dir": { type: "string" },
+      "api-port": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -65,7 +70,10 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
   if (!["auto", "chromium", "node"].includes(values.runtime)) throw new UsageError(`--runtime must be auto, chromium or node, not "${values.runtime}"`);
   const slots = Number(values.slots);
   if (!Number.isInteger(slots) || slots < 1 || slots > 64) throw new UsageError("--slots must be an integer from 1 to 64");
+  const apiPort = Number(values["api-port"] ?? env.CYXWIZ_NODE_API_PORT ?? 8000);
+  if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65_535) throw new UsageError("--api-port must be a port number (0 for none)");
   return {
+    apiPort,
     server: serverUrl.toString().replace(/\/$/, ""),
     engine: engine.replace(/\/$/, ""),
     runtime: values.runtime as WorkerOptions["runtime"],

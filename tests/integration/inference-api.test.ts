@@ -8,6 +8,7 @@ import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { charGruStories } from "../../lib/graph/templates/sequence-classifiers";
+import { startInferenceEndpoint } from "../../worker/inference-endpoint";
 import { startAgent } from "../helpers/agent";
 import { bearer } from "../helpers/clients";
 import { startTestServer } from "../helpers/context";
@@ -111,6 +112,20 @@ describe("the inference API through the official openai client", () => {
     expect(response.status).toBe(200);
     expect(body.outputs[0]).toHaveLength(25);
     expect(body.labels).toHaveLength(1);
+  });
+
+  it("answers the same through a headless host's own API port, streaming included", async () => {
+    const host = await startInferenceEndpoint({ port: 0, host: "127.0.0.1", serverUrl: server.rpcUrl });
+    try {
+      const viaHost = new OpenAI({ apiKey, baseURL: `${host.url}/v1`, maxRetries: 0 });
+      expect((await viaHost.models.list()).data.map((m) => m.id)).toContain(MODEL);
+      const stream = await viaHost.completions.create({ model: MODEL, prompt: "a dog ", max_tokens: 10, temperature: 0, stream: true });
+      let text = "";
+      for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+      expect(text).toHaveLength(10);
+    } finally {
+      await host.close();
+    }
   });
 
   it("refuses a call without a valid API key", async () => {
