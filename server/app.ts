@@ -39,6 +39,7 @@ import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
 import { ServerMetrics } from "./ops/metrics";
 import { Dispatcher } from "./scheduler/dispatcher";
+import { queuedCount, rankForNextJob } from "./scheduler/ranking";
 import { startLivenessMonitor } from "./scheduler/monitor";
 import { startMetricsRetention } from "./ops/retention";
 
@@ -71,6 +72,8 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const dispatcher = new Dispatcher({
     prisma: db.prisma,
     jobs,
+    queuedCount: () => queuedCount(db.prisma),
+    rank: (nodeIds, limit) => rankForNextJob(db.prisma, nodeIds, limit),
     onAssigned: (job, entry) => {
       metrics.assignments.inc();
       return publishJobEvent(bus, job, { statusChanged: true, logs: [entry] });
@@ -86,8 +89,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const context = await buildContext(config, log);
   const { bus, dispatcher, db } = context;
 
-  const unsubscribeQueue = await bus.subscribe(QUEUE_CHANNEL, () => void dispatcher.nudgeAll());
-  const dispatchTimer = setInterval(() => void dispatcher.nudgeAll(true), config.dispatchIntervalMs);
+  const unsubscribeQueue = await bus.subscribe(QUEUE_CHANNEL, () => void dispatcher.dispatch());
+  const dispatchTimer = setInterval(() => void dispatcher.dispatch(true), config.dispatchIntervalMs);
   const stopMonitor = startLivenessMonitor(context);
   const stopRetention = startMetricsRetention(context);
 

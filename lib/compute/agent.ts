@@ -135,6 +135,9 @@ export class NodeAgent {
   private probeToReport?: ProbeResult;
   /** A memory limit the server has not heard of yet. */
   private memoryToReport?: number;
+  /** Datasets (SHA-256) this node holds; reported when they change, for the scheduler's data locality. */
+  private readonly datasets = new Set<string>();
+  private datasetsChanged = false;
   private readonly usage = new UsageControl();
   private resumed?: { promise: Promise<void>; resolve: () => void };
   /** Set while backends are measured again; a job waits for it rather than train beside it. */
@@ -336,7 +339,9 @@ export class NodeAgent {
         const load = await this.options.hostMetrics?.().catch(() => undefined);
         const reprobed = this.probeToReport;
         const memory = this.memoryToReport;
+        const datasets = this.datasetsChanged ? [...this.datasets] : undefined;
         const response = await this.client.heartbeat({
+          ...(datasets ? { cachedDatasets: datasets } : {}),
           ...(memory ? { ramTotal: BigInt(Math.round(memory)) } : {}),
           ...(reprobed ? { devices: devicesFromProbe(reprobed), computeScore: selectedGflops(reprobed) } : {}),
           nodeId: this.state.nodeId,
@@ -353,6 +358,7 @@ export class NodeAgent {
         });
         if (this.probeToReport === reprobed) this.probeToReport = undefined;
         if (this.memoryToReport === memory) this.memoryToReport = undefined;
+        if (datasets?.length === this.datasets.size) this.datasetsChanged = false;
         const renewed = this.current && response.jobTokens[this.current.id];
         if (this.current && renewed) this.current.token = renewed;
         for (const id of response.jobsToCancel) {
@@ -394,6 +400,10 @@ export class NodeAgent {
         true,
       );
       const { bytes: dataset, cached } = await fetchCached(this.options.store, this.url(assignment.datasetUrl), assignment.datasetSha256);
+      if (this.options.store && !this.datasets.has(assignment.datasetSha256)) {
+        this.datasets.add(assignment.datasetSha256);
+        this.datasetsChanged = true;
+      }
       if (cached) this.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
       const probe = this.state.probe;
       const problem = fitProblem(analyzeGraph(parsed.graph), decodeDataset(dataset).spec, hp, {

@@ -53,7 +53,6 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const command: NodeCommand = paused ? { type: "pause", jobId: job.id } : { type: "resume", jobId: job.id };
       await bus.publish(nodeChannel(updated.assignedNodeId), command);
     }
-    if (!paused) void ctx.dispatcher.nudgeAll();
     return updated;
   };
 
@@ -70,7 +69,6 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
       ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");
       await publishJobEvent(bus, job, { statusChanged: true, logs: [log] });
-      void ctx.dispatcher.nudgeAll();
       return create(SubmitJobResponseSchema, { job: jobMessage(job) });
     },
 

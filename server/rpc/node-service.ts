@@ -140,16 +140,9 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
 
     async heartbeat(req, hctx) {
       const nodeId = await auth(hctx, req.nodeId);
-      if (!(await nodes.get(nodeId))) throw notFound("unknown node; register again");
-      ctx.metrics.heartbeats.inc();
-      const held = await jobs.heldBy(nodeId, req.activeJobs);
-      if (req.devices.length > 0) {
-        if (!Number.isFinite(req.computeScore) || req.computeScore < 0) throw invalidArgument("compute_score", "must be a non-negative number");
-        await nodes.updateCapabilities(nodeId, capabilities(req.devices, req.computeScore));
-      }
-      if (req.ramTotal > 0n) await nodes.offerMemory(nodeId, req.ramTotal);
       const metrics = validMetrics(req.metrics);
-      await nodes.heartbeat(nodeId, {
+      const held = await jobs.heldBy(nodeId, req.activeJobs);
+      const known = await nodes.heartbeat(nodeId, {
         status: req.currentStatus === NodeStatus.BUSY || held.size > 0 ? "BUSY" : "IDLE",
         cpuUsage: metrics?.cpuUsage,
         gpuUsage: metrics?.gpuUsage,
@@ -157,7 +150,17 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         samplesPerSecond: metrics?.samplesPerSecond,
         jobsActive: held.size,
       });
-      if (held.size === 0) void dispatcher.nudge(nodeId);
+      if (!known) throw notFound("unknown node; register again");
+      ctx.metrics.heartbeats.inc();
+      if (req.cachedDatasets.length > 0) {
+        if (req.cachedDatasets.length > 1000 || req.cachedDatasets.some((h) => !SHA256_HEX.test(h))) throw invalidArgument("cached_datasets", "must be at most 1000 hex SHA-256 digests");
+        await nodes.holdDatasets(nodeId, req.cachedDatasets);
+      }
+      if (req.devices.length > 0) {
+        if (!Number.isFinite(req.computeScore) || req.computeScore < 0) throw invalidArgument("compute_score", "must be a non-negative number");
+        await nodes.updateCapabilities(nodeId, capabilities(req.devices, req.computeScore));
+      }
+      if (req.ramTotal > 0n) await nodes.offerMemory(nodeId, req.ramTotal);
       const jobTokens: Record<string, string> = {};
       for (const [jobId, attempt] of held) jobTokens[jobId] = await tokens.issueJobToken({ jobId, nodeId, attempt });
       return create(HeartbeatResponseSchema, { jobsToCancel: req.activeJobs.filter((id) => !held.has(id.toLowerCase())), jobTokens });
