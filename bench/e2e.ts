@@ -2,6 +2,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { spawn, type ChildProcess } from "node:child_process";
 import { JobStatus } from "../gen/cyxwiz/v1/job_pb";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
+import type { ModelGraph } from "../lib/graph/types";
 import type { Hyperparameters } from "../lib/train/hyperparameters";
 import { tf } from "../lib/train/runtime-tf";
 import { disposeModel, trainGraph } from "../lib/train/train-loop";
@@ -16,7 +17,7 @@ import type { Benchmark } from "./run";
 const RUNS = 3;
 const HYPERPARAMETERS: Hyperparameters = { epochs: 3, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0.1, seed: 1234 };
 
-interface PlatformRun {
+export interface PlatformRun {
   submit_to_assigned_ms: number;
   submit_to_first_progress_ms: number;
   submit_to_completed_ms: number;
@@ -44,7 +45,8 @@ export const e2eBenchmark: Benchmark = {
     try {
       const clients = connectClients(server.rpcUrl);
       log("Node worker (tfjs wasm in a worker process)");
-      const nodeWorker = spawnChild([process.execPath, "--import", "tsx", "worker/main.ts", "--runtime", "node", "--server", server.rpcUrl]);
+      const nodeWorker = spawnNodeWorker(server.rpcUrl);
+      children.push(nodeWorker);
       const node = await measurePlatform(clients, log);
       nodeWorker.kill("SIGTERM");
 
@@ -98,6 +100,11 @@ export const e2eBenchmark: Benchmark = {
 
 type Medians = PlatformRun;
 
+/** A compute node in its own process, training on tfjs wasm: what `npm run worker` runs without Chromium. */
+export function spawnNodeWorker(serverUrl: string): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "worker/main.ts", "--runtime", "node", "--server", serverUrl], { cwd: REPO_ROOT, stdio: "ignore" });
+}
+
 /** A warm-up job, then RUNS measured jobs, on whatever node is connected. */
 async function measurePlatform(clients: ReturnType<typeof connectClients>, log: (line: string) => void): Promise<{ medians: Medians; runs: PlatformRun[] }> {
   log("warm-up run through the platform");
@@ -117,11 +124,16 @@ async function measurePlatform(clients: ReturnType<typeof connectClients>, log: 
   };
 }
 
-async function platformRun(clients: ReturnType<typeof connectClients>): Promise<PlatformRun> {
+/** Submits one job on the digits and follows it to completion; the timings are from submission. */
+export async function platformRun(
+  clients: ReturnType<typeof connectClients>,
+  graph: ModelGraph = mlpDigits.graph,
+  hyperparameters: Hyperparameters = HYPERPARAMETERS,
+): Promise<PlatformRun> {
   const wallStart = Date.now();
   const start = performance.now();
   const { job } = await clients.jobs.submitJob({
-    config: { name: "bench mlp", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: HYPERPARAMETERS },
+    config: { name: `bench ${graph.name}`, modelDefinition: JSON.stringify(graph), datasetUri: "dataset:mnist-digits", hyperparameters },
   });
   let firstProgress = 0;
   let completed = 0;

@@ -17,6 +17,8 @@ export interface Benchmark {
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   e2e: async () => (await import("./e2e")).e2eBenchmark,
   editor: async () => (await import("./editor")).editorBenchmark,
+  training: async () => (await import("./training")).trainingBenchmark,
+  scheduler: async () => (await import("./scheduler")).schedulerBenchmark,
 };
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");

@@ -84,6 +84,8 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
 }
 
+const MAX_MESSAGE_BYTES = 16 * 1024 ** 2;
+
 /** Composition root: config → context → scheduler loops → listeners. */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const context = await buildContext(config, log);
@@ -98,6 +100,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const serveRest = (req: NodeRequest, res: NodeResponse) =>
     void rest.serve(req, res, (error) => log.error({ err: error, url: req.url }, "request failed"));
   const rpc = connectNodeAdapter({
+    // Larger messages (a graph is kilobytes; datasets travel as artifacts) are refused with RESOURCE_EXHAUSTED.
+    readMaxBytes: MAX_MESSAGE_BYTES,
     routes: (router) => {
       router.service(JobService, jobService(context));
       router.service(NodeService, nodeService(context));
