@@ -29,6 +29,8 @@ describe("a node agent against the server", () => {
   afterEach(async () => {
     await agent?.stop();
     agent = undefined;
+    // Until the server has seen the stream close, it could still hand the next test's job to the old node.
+    await waitFor(() => ctx.dispatcher.attachedCount === 0, 10_000);
     await ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED', completed_at = now() WHERE status IN ('QUEUED', 'ASSIGNED', 'RUNNING')`;
   });
   afterAll(async () => {
