@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IntegrityError } from "../lib/compute/artifacts-client";
 import { fetchCached } from "../lib/compute/content-cache";
 import { sha256Hex } from "../lib/data/hash";
-import { diskContentStore } from "./disk-store";
+import { diskContentStore, evictionPlan } from "./disk-store";
 
 describe("datasets kept on the node's disk", () => {
   const bytes = new TextEncoder().encode("a dataset's bytes");
@@ -59,6 +59,45 @@ describe("datasets kept on the node's disk", () => {
       await expect(readdir(root)).rejects.toThrow(/ENOENT/);
     } finally {
       served = bytes;
+    }
+  });
+});
+
+describe("the disk cache's size limit", () => {
+  const file = (sha256: string, size: number, usedAtMs: number) => ({ sha256, size, usedAtMs });
+
+  it("evicts the least recently used files until the cache fits", () => {
+    const files = [file("a", 40, 3), file("b", 40, 1), file("c", 40, 2)];
+    expect(evictionPlan(files, 80, "a")).toEqual(["b"]);
+    expect(evictionPlan(files, 40, "a")).toEqual(["b", "c"]);
+  });
+
+  it("never evicts the file just kept, even when it alone is over the limit", () => {
+    expect(evictionPlan([file("big", 100, 5), file("old", 10, 1)], 50, "big")).toEqual(["old"]);
+  });
+
+  it("keeps a cache over its limit no larger than the limit on disk", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-cache-cap-"));
+    try {
+      const store = diskContentStore(dir, 25);
+      const put = async (text: string) => {
+        const data = new TextEncoder().encode(text);
+        const sha = await sha256Hex(data);
+        await store.write(sha, data);
+        return sha;
+      };
+      const first = await put("0123456789");
+      await new Promise((r) => setTimeout(r, 20));
+      const second = await put("abcdefghij");
+      await new Promise((r) => setTimeout(r, 20));
+      await store.read(first);
+      await new Promise((r) => setTimeout(r, 20));
+      const third = await put("ABCDEFGHIJ");
+      expect(await store.read(second)).toBeUndefined();
+      expect(await store.read(first)).toBeDefined();
+      expect(await store.read(third)).toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -53,7 +53,7 @@ async function runNode(options: WorkerOptions, signal: AbortSignal): Promise<voi
   log("warn", `${why}: training in this Node process on tfjs's wasm backend (no WebGPU)`, { server: options.server });
   const claimed = await claimIdentity(options.identityDir);
   log("info", "node identity", { key: claimed.file, publicKey: claimed.identity.publicKey });
-  const agent = createNodeAgent(options.server, { name: options.name, store: diskContentStore(options.cacheDir), identity: claimed.identity });
+  const agent = createNodeAgent(options.server, { name: options.name, store: diskContentStore(options.cacheDir, options.cacheMaxBytes), identity: claimed.identity });
   let lastSeq = 0;
   agent.onChange((state) => {
     for (const entry of state.log.filter((e) => e.seq > lastSeq)) log(entry.level, entry.message, { nodeId: state.nodeId });

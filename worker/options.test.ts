@@ -15,6 +15,7 @@ describe("parseWorkerOptions", () => {
       cacheDir: path.join(os.homedir(), ".cache", "cyxwiz"),
       identityDir: path.join(os.homedir(), ".config", "cyxwiz"),
       apiPort: 8000,
+      cacheMaxBytes: 10 * 1024 ** 3,
     });
   });
 
@@ -37,6 +38,7 @@ describe("parseWorkerOptions", () => {
     [["--runtime", "cuda"], /--runtime/],
     [["--slots", "0"], /--slots/],
     [["--api-port", "http"], /--api-port/],
+    [["--cache-max-gb", "0"], /--cache-max-gb/],
     [["--server", "not a url"], /--server/],
   ])("rejects %o", (argv, message) => {
     expect(() => parseWorkerOptions(argv, {})).toThrow(UsageError);

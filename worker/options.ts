@@ -11,6 +11,8 @@ export interface WorkerOptions {
   name?: string;
   /** Where the Node runtime keeps fetched datasets by hash. */
   cacheDir: string;
+  /** The most the dataset cache may hold; least recently used datasets go first. */
+  cacheMaxBytes: number;
   /** Where node identities (ed25519 keys) are kept, one per running node. */
   identityDir: string;
   /** The host's OpenAI-compatible API; 0: none. */
@@ -31,6 +33,7 @@ Options:
   --chromium PATH  Chromium or Chrome executable (default $CHROMIUM_PATH, then the usual places)
   --name NAME      name shown for this node
   --cache-dir DIR  where datasets are kept between jobs (default $CYXWIZ_CACHE_DIR or ~/.cache/cyxwiz)
+  --cache-max-gb N the most that cache may hold, least recently used first out (default $CYXWIZ_CACHE_MAX_GB or 10)
   --identity-dir DIR
                    where node keys are kept (default $CYXWIZ_IDENTITY_DIR or ~/.config/cyxwiz);
                    each running node (and each Chromium slot) takes the first key no other holds,
@@ -52,6 +55,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
       chromium: { type: "string" },
       name: { type: "string" },
       "cache-dir": { type: "string" },
+      "cache-max-gb": { type: "string" },
       "identity-dir": { type: "string" },
       "api-port": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -70,10 +74,13 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
   if (!["auto", "chromium", "node"].includes(values.runtime)) throw new UsageError(`--runtime must be auto, chromium or node, not "${values.runtime}"`);
   const slots = Number(values.slots);
   if (!Number.isInteger(slots) || slots < 1 || slots > 64) throw new UsageError("--slots must be an integer from 1 to 64");
+  const cacheMaxGb = Number(values["cache-max-gb"] ?? env.CYXWIZ_CACHE_MAX_GB ?? 10);
+  if (!Number.isFinite(cacheMaxGb) || cacheMaxGb <= 0) throw new UsageError("--cache-max-gb must be a positive number");
   const apiPort = Number(values["api-port"] ?? env.CYXWIZ_NODE_API_PORT ?? 8000);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65_535) throw new UsageError("--api-port must be a port number (0 for none)");
   return {
     apiPort,
+    cacheMaxBytes: Math.round(cacheMaxGb * 1024 ** 3),
     server: serverUrl.toString().replace(/\/$/, ""),
     engine: engine.replace(/\/$/, ""),
     runtime: values.runtime as WorkerOptions["runtime"],
