@@ -13,6 +13,7 @@ import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
 import { JOB_STATUSES } from "../jobs/job-status";
 import { UUID } from "../jobs/job-store";
+import { isOnline } from "../nodes/discovery";
 import type { NodeRow } from "../nodes/node-store";
 import { schedulerStatus } from "../ops/scheduler-status";
 import { artifactPath } from "../rpc/node-service";
@@ -167,13 +168,12 @@ export function restRoutes(ctx: ServerContext): Router {
 
 
 function nodeJson(node: NodeRow, timeoutSeconds: number) {
-  const silentFor = (Date.now() - node.lastSeen.getTime()) / 1000;
   return {
     id: node.id,
     name: node.name,
     runtime: node.runtime,
     status: node.status,
-    online: node.status !== "OFFLINE" && silentFor < timeoutSeconds,
+    online: isOnline(node, timeoutSeconds, Date.now()),
     backend: node.backend,
     computeScore: node.computeScore,
     cpuCores: node.cpuCores,

@@ -1,7 +1,8 @@
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import type { DeploymentRow } from "./deployment-store";
-import { chooseServingNode, isServing } from "./placement";
+import { isOnline } from "../nodes/discovery";
+import { chooseServingNode } from "./placement";
 
 /**
  * Puts the deployment on the best online node and tells the node; undefined when no node is
@@ -27,10 +28,10 @@ export async function servingNode(ctx: ServerContext, deploymentId: string, wait
     const deployment = await ctx.deployments.get(deploymentId);
     if (!deployment) return { problem: "the deployment was deleted" };
     const node = deployment.nodeId ? await ctx.nodes.get(deployment.nodeId) : undefined;
-    const alive = isServing(node, ctx.config.nodeTimeoutSeconds);
-    if (deployment.status === "READY" && alive) return { nodeId: node.id };
+    const serving = node && isOnline(node, ctx.config.nodeTimeoutSeconds, Date.now()) ? node : undefined;
+    if (deployment.status === "READY" && serving) return { nodeId: serving.id };
     if (deployment.status === "FAILED" && placedHere) return { problem: `the node could not load the model: ${deployment.error}` };
-    if (!alive || deployment.status === "FAILED") {
+    if (!serving || deployment.status === "FAILED") {
       if (!(await placeDeployment(ctx, deployment))) return { problem: "no compute node is online to serve this model" };
       placedHere = true;
     }
