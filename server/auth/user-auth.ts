@@ -1,6 +1,6 @@
 import type { ServerContext } from "../context";
 import type { ApiKeyRow, UserRow } from "../users/user-store";
-import { unauthenticated } from "../rpc/errors";
+import { permissionDenied, unauthenticated } from "../rpc/errors";
 import { TokenError } from "./tokens";
 
 /** Who is calling: a signed-in user (access token) or a program (API key). */
@@ -41,4 +41,12 @@ export async function requireCaller(ctx: Pick<ServerContext, "users" | "tokens">
   const caller = await callerFrom(ctx, authorization);
   if (!caller) throw unauthenticated("sign in first: send \"authorization: Bearer <access token or API key>\"");
   return caller;
+}
+
+/**
+ * The one rule for changing something a user owns: a resource with an owner is changed by its
+ * owner only; one without (anonymous, the embedded default) by anyone. PERMISSION_DENIED names it.
+ */
+export function requireOwner(ownerId: string | null, caller: Caller | undefined, what: string): void {
+  if (ownerId && ownerId !== caller?.user.id) throw permissionDenied(`${what} belongs to another user`);
 }

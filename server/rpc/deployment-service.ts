@@ -8,12 +8,12 @@ import {
   DeploymentStatus,
   ListDeploymentsResponseSchema,
 } from "../../gen/cyxwiz/v1/deployment_service_pb";
-import { callerFrom } from "../auth/user-auth";
+import { callerFrom, requireOwner } from "../auth/user-auth";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import type { DeploymentRow } from "../inference/deployment-store";
 import { placeDeployment } from "../inference/placement-actions";
-import { failedPrecondition, invalidArgument, notFound, permissionDenied, requireUuid } from "./errors";
+import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./errors";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -41,7 +41,7 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
       const who = await caller(hctx);
       const job = await ctx.jobs.get(requireUuid(req.jobId, "job_id"));
       if (!job) throw notFound(`job ${req.jobId} does not exist`);
-      if (job.userId && job.userId !== who?.user.id) throw permissionDenied(`job ${job.id} belongs to another user`);
+      requireOwner(job.userId, who, `job ${job.id}`);
       if (job.status !== "COMPLETED" || !job.modelWeightsSha256) throw failedPrecondition(`job ${job.id} is ${job.status}: only a completed job's model can be deployed`);
       const name = req.name.trim() || `${job.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "model"}-${job.id.slice(0, 8)}`;
       if (!NAME.test(name)) throw invalidArgument("name", "must be 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
@@ -60,7 +60,7 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
       const who = await caller(hctx);
       const deployment = await ctx.deployments.get(requireUuid(req.deploymentId, "deployment_id"));
       if (!deployment) throw notFound(`deployment ${req.deploymentId} does not exist`);
-      if (deployment.userId && deployment.userId !== who?.user.id) throw permissionDenied(`deployment ${deployment.id} belongs to another user`);
+      requireOwner(deployment.userId, who, `deployment ${deployment.id}`);
       await ctx.deployments.delete(deployment.id);
       if (deployment.nodeId) await ctx.bus.publish(nodeChannel(deployment.nodeId), { type: "undeploy", deploymentId: deployment.id } satisfies NodeCommand);
       return create(DeleteDeploymentResponseSchema, {});

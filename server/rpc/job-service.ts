@@ -21,8 +21,8 @@ import { jobMessage, logLineMessage, metricPointMessage } from "../jobs/job-mess
 import { isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
-import { callerFrom } from "../auth/user-auth";
-import { failedPrecondition, invalidArgument, notFound, permissionDenied, requireUuid, unauthenticated } from "./errors";
+import { callerFrom, requireOwner } from "../auth/user-auth";
+import { failedPrecondition, invalidArgument, notFound, requireUuid, unauthenticated } from "./errors";
 
 const MAX_PAGE = 200;
 
@@ -35,10 +35,9 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     return job;
   };
   const caller = (hctx: HandlerContext) => callerFrom(ctx, hctx.requestHeader.get("authorization"));
-  /** A job with an owner is changed by its owner only; an anonymous job by anyone (the embedded default). */
   const loadOwnJob = async (jobId: string, hctx: HandlerContext) => {
     const [job, who] = await Promise.all([loadJob(jobId), caller(hctx)]);
-    if (job.userId && job.userId !== who?.user.id) throw permissionDenied(`job ${job.id} belongs to another user`);
+    requireOwner(job.userId, who, `job ${job.id}`);
     return job;
   };
 
