@@ -1,5 +1,6 @@
 import { timestampMs, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { JobStatus, type Job } from "../gen/cyxwiz/v1/job_pb";
+import { backoffDelay } from "../lib/compute/backoff";
 import type { JobDetail, Overview } from "./api";
 
 /** Ten minutes at the default 2 s: wider than any sparkline a terminal has room for. */
@@ -80,9 +81,13 @@ export function withFailure(data: DashboardData, error: string, now: number): Da
   return { ...data, connection: { state: "offline", failures, error, retryAt: now + backoffMs(failures), lastSuccessAt: data.connection.lastSuccessAt } };
 }
 
-/** 1 s, 2 s, 4 s… up to 30 s: a server that restarts is found again quickly, one that is gone is not hammered. */
+/**
+ * 1 s, 2 s, 4 s… up to 30 s: a server that restarts is found again quickly, one that is gone is
+ * not hammered. The nodes' backoff without its jitter: one dashboard needs no spreading, and the
+ * status line can say exactly when it tries again.
+ */
 export function backoffMs(failures: number): number {
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, failures - 1));
+  return backoffDelay(Math.max(0, failures - 1), BACKOFF_FIRST_MS, BACKOFF_MAX_MS, () => 1);
 }
 
 export function nextPollDelay(connection: Connection, intervalMs: number, now: number): number {
