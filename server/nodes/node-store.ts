@@ -54,10 +54,6 @@ export interface LostJob {
 export class NodeStore {
   constructor(private readonly prisma: Prisma) {}
 
-  register(node: NewNode): Promise<NodeRow> {
-    return this.prisma.node.create({ data: { ...node, status: "IDLE" } });
-  }
-
   get(id: string): Promise<NodeRow | null> {
     return this.prisma.node.findUnique({ where: { id } });
   }

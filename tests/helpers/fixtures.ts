@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import type { ServerContext } from "../../server/context";
 import type { NewJob } from "../../server/jobs/job-store";
@@ -22,17 +23,24 @@ export async function queueJob(ctx: ServerContext, overrides: Partial<NewJob> = 
   });
 }
 
-export function registerNode(ctx: ServerContext, overrides: Partial<NewNode> = {}) {
-  return ctx.nodes.register({
-    name: "test node",
-    runtime: "node",
-    cpuCores: 2,
-    ramTotal: 8_000_000_000n,
-    computeScore: 30,
-    backend: "wasm",
-    devices: [],
-    ...overrides,
-  });
+/** A node registered the way RegisterNode does, under a fresh (random) public key. */
+export async function registerNode(ctx: ServerContext, overrides: Partial<NewNode> = {}) {
+  const node = await ctx.nodes.registerIdentity(
+    {
+      name: "test node",
+      runtime: "node",
+      cpuCores: 2,
+      ramTotal: 8_000_000_000n,
+      computeScore: 30,
+      backend: "wasm",
+      devices: [],
+      publicKey: randomBytes(32).toString("base64"),
+      ...overrides,
+    },
+    Date.now(),
+  );
+  if (!node) throw new Error("the node's key was registered before");
+  return node;
 }
 
 /** A user who signs in with a password (not a real hash: such tests never sign in). */
