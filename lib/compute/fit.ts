@@ -1,7 +1,7 @@
 import type { DatasetSpec } from "../data/dataset-format";
 import type { GraphAnalysis } from "../graph/analyze";
 import type { Hyperparameters } from "../train/hyperparameters";
-import { estimateTrainingMemory } from "../train/memory-estimate";
+import { activationSize, estimateTrainingMemory, FLOAT_BYTES } from "../train/memory-estimate";
 
 /** What this node lets a job use. */
 export interface NodeOffer {
@@ -11,7 +11,6 @@ export interface NodeOffer {
   maxBufferBytes?: number;
 }
 
-const FLOAT = 4;
 const mb = (bytes: number) => `${Math.ceil(bytes / 1024 ** 2)} MB`;
 
 /**
@@ -24,8 +23,8 @@ export function fitProblem(analysis: GraphAnalysis, dataset: DatasetSpec, hp: Pi
   if (needed > offer.memoryBytes) return `the job needs about ${mb(needed)} to train and this node offers ${mb(offer.memoryBytes)}`;
   if (offer.maxBufferBytes) {
     for (const node of analysis.nodes) {
-      const activation = hp.batchSize * (node.outputShape ?? []).reduce<number>((a, d) => a * (d ?? 1), 1) * FLOAT;
-      const largest = Math.max(activation, node.paramCount * FLOAT);
+      const activation = hp.batchSize * activationSize(node) * FLOAT_BYTES;
+      const largest = Math.max(activation, node.paramCount * FLOAT_BYTES);
       if (largest > offer.maxBufferBytes) {
         return `node "${node.node.id}" needs a ${mb(largest)} buffer at batch size ${hp.batchSize}, more than this GPU's limit of ${mb(offer.maxBufferBytes)}`;
       }
