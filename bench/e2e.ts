@@ -13,6 +13,7 @@ import { REPO_ROOT, startServerProcess } from "../tests/helpers/server-process";
 import { ensureEngineBuild } from "../scripts/engine-build";
 import { findChromium } from "../worker/find-chromium";
 import type { Benchmark } from "./run";
+import { median } from "./stats";
 
 const RUNS = 3;
 const HYPERPARAMETERS: Hyperparameters = { epochs: 3, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0.1, seed: 1234 };
@@ -23,7 +24,6 @@ export interface PlatformRun {
   submit_to_completed_ms: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /**
  * The digits MLP through the real platform — a server process, a compute node, Connect over

@@ -12,7 +12,7 @@ import { createPostgresDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from ".
 import { startServerProcess, type ServerProcess } from "../tests/helpers/server-process";
 import { uploadTinyModel } from "../tests/helpers/simulated-node";
 import type { Benchmark } from "./run";
-import { CpuMeter, percentile, pool, round1, rssMb, sleep } from "./scheduler-stats";
+import { CpuMeter, percentile, pool, round1, rssMb, sleep } from "./stats";
 
 /**
  * The scheduler under load: N simulated nodes in this process (gRPC over a few shared HTTP/2

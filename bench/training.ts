@@ -26,6 +26,7 @@ import { REPO_ROOT, startServerProcess } from "../tests/helpers/server-process";
 import { CHROMIUM_ARGS, findChromium } from "../worker/find-chromium";
 import { platformRun, spawnNodeWorker } from "./e2e";
 import type { Benchmark } from "./run";
+import { median } from "./stats";
 import { firstSamples, timeEpochs, type EpochRequest, type EpochTimes } from "./training-measure";
 
 /**
@@ -83,11 +84,6 @@ interface Reference {
   epoch_ms: number[];
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
 /** The first epoch against the median of the later ones, which give the throughput. */
