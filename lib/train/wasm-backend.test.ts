@@ -31,6 +31,32 @@ describe("wasm backend completion", () => {
     expect(maxDifference(cpuX, wasmX)).toBeLessThan(1e-3);
   });
 
+  it.each([
+    [2, 2, "valid"],
+    [3, 2, "same"],
+    [3, 1, "same"],
+    [2, 3, "valid"],
+  ] as const)("routes max-pool gradients as the cpu reference does (pool %i, stride %i, %s)", async (pool, stride, padding) => {
+    const gradient = async (backend: string) => {
+      await tf.setBackend(backend);
+      // Rounded values make ties, which must go to the window's first maximum on both backends.
+      const x = tf.randomUniform([2, 9, 7, 3], -2, 2, "float32", 3).round();
+      const gx = tf.grad((a) => tf.maxPool(a as tf.Tensor4D, pool, stride, padding).mul(tf.range(1, 4)).sum())(x);
+      const values = await gx.data();
+      tf.dispose([x, gx]);
+      return values;
+    };
+    expect(maxDifference(await gradient("cpu"), await gradient("wasm"))).toBeLessThan(1e-5);
+  });
+
+  it("computes gradients of 1×1 and even-sized same-padded convolutions as the cpu reference does", async () => {
+    for (const kernel of [1, 4]) {
+      const [cpuX] = await convGradients("cpu", 1, "same", kernel);
+      const [wasmX] = await convGradients("wasm", 1, "same", kernel);
+      expect(maxDifference(cpuX, wasmX)).toBeLessThan(1e-3);
+    }
+  });
+
   it("runs kernels wasm lacks through the cpu reference (UnsortedSegmentSum, the gradient of gather)", async () => {
     await tf.setBackend("wasm");
     const sums = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4]), tf.tensor1d([0, 1, 0, 1], "int32"), 2);

@@ -1,6 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { bridgeMissingKernels } from "./kernel-bridge";
-import { registerWasmConvFilterGradient } from "./wasm-kernels";
+import { registerWasmTrainingKernels } from "./wasm-kernels";
 
 /**
  * Makes the wasm backend able to train every layer of the registry: fast kernels where tfjs lacks
@@ -8,6 +8,6 @@ import { registerWasmConvFilterGradient } from "./wasm-kernels";
  * @tensorflow/tfjs-backend-wasm.
  */
 export function completeWasmBackend(tf: typeof tfjs): void {
-  registerWasmConvFilterGradient(tf);
+  registerWasmTrainingKernels(tf);
   bridgeMissingKernels(tf, "wasm");
 }
