@@ -64,7 +64,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const nodes = new NodeStore(db.prisma);
   const users = new UserStore(db.prisma);
   const deployments = new DeploymentStore(db.prisma);
-  const datasets = new DatasetCatalog(db.prisma, artifacts);
+  const datasets = new DatasetCatalog(db.prisma, artifacts, config.datasetChunkBytes);
   const graphs = new GraphStore(db.prisma);
   const builtins = await datasets.ensureBuiltins();
   log.info({ datasets: builtins.map((d) => `${d.name} (${d.spec.count} samples, sha256 ${d.sha256.slice(0, 12)}…)`) }, "built-in datasets ready");

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CHUNK_BYTES } from "../lib/data/dataset-manifest";
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -26,6 +27,8 @@ const schema = z.object({
   CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
   CYXWIZ_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   CYXWIZ_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1024).default(1024 ** 3),
+  /** Datasets larger than this are stored as chunks of about this size, which nodes stream through training. */
+  CYXWIZ_DATASET_CHUNK_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_CHUNK_BYTES),
   CYXWIZ_REDIS_PREFIX: z.string().default("cyxwiz:"),
 });
 
@@ -49,6 +52,7 @@ export interface ServerConfig {
   nodeTimeoutSeconds: number;
   dispatchIntervalMs: number;
   maxArtifactBytes: number;
+  datasetChunkBytes: number;
 }
 
 /** Configuration from the environment; every setting has a default that runs on one machine. */
@@ -79,5 +83,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeTimeoutSeconds: e.CYXWIZ_NODE_TIMEOUT_SECONDS,
     dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,
     maxArtifactBytes: e.CYXWIZ_MAX_ARTIFACT_BYTES,
+    datasetChunkBytes: e.CYXWIZ_DATASET_CHUNK_BYTES,
   };
 }

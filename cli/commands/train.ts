@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { decodeDataset, encodeDataset, type Dataset } from "../../lib/data/dataset-format";
-import { fetchVerified } from "../../lib/compute/artifacts-client";
+import { fetchWholeDataset } from "../../lib/compute/artifacts-client";
 import { formatMetrics } from "../../lib/train/progress";
 import { analyzeGraph } from "../../lib/graph/analyze";
 import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
@@ -24,7 +24,7 @@ async function loadDataset(name: string, server: string): Promise<Dataset> {
   const { datasets } = (await response.json()) as { datasets: { name: string; sha256: string }[] };
   const entry = datasets.find((d) => d.name === name);
   if (!entry) throw new Error(`no dataset "${name}" here or on ${server}`);
-  return decodeDataset(await fetchVerified(new URL(`/artifacts/${entry.sha256}`, server).toString(), entry.sha256));
+  return fetchWholeDataset(server, entry.sha256);
 }
 
 /**

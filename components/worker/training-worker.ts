@@ -14,6 +14,16 @@ declare const self: DedicatedWorkerGlobalScope;
 setWasmPaths("/tfjs/");
 const executor = createLocalExecutor(tf, ["webgpu", "wasm", "webgl", "cpu"], webgpuAdapterInfo);
 const running = new Map<number, { abort: AbortController; pause: PauseController }>();
+/** Chunk fetches the page is doing for a training request, by request id and chunk index. */
+const chunkWaits = new Map<string, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }>();
+
+/** Asks the page for a chunk: fetching and caching stay with the agent, which holds the node's store. */
+function fetchChunkThroughPage(id: number, index: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    chunkWaits.set(`${id}:${index}`, { resolve, reject });
+    reply({ kind: "chunk-request", id, index });
+  });
+}
 
 const reply = (message: WorkerResponse, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
@@ -24,6 +34,14 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     if (request.kind === "abort") job?.abort.abort();
     else if (request.kind === "pause") job?.pause.pause();
     else job?.pause.resume();
+    return;
+  }
+  if (request.kind === "chunk") {
+    const key = `${request.id}:${request.index}`;
+    const wait = chunkWaits.get(key);
+    chunkWaits.delete(key);
+    if (request.bytes) wait?.resolve(new Uint8Array(request.bytes));
+    else wait?.reject(Object.assign(new Error(request.error?.message ?? "chunk fetch failed"), { name: request.error?.name ?? "Error" }));
     return;
   }
   if (request.kind === "unserve") {
@@ -52,6 +70,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         graph: request.graph,
         hyperparameters: request.hyperparameters,
         dataset: new Uint8Array(request.dataset),
+        fetchChunk: (index) => fetchChunkThroughPage(request.id, index),
         jobId: request.jobId,
         resume: request.resume && new Uint8Array(request.resume),
         onCheckpoint: request.checkpoints

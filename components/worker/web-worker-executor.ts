@@ -12,6 +12,7 @@ type Pending = {
   onProgress?: (p: TrainingProgress) => void;
   onCheckpoint?: (checkpoint: Uint8Array, epoch: number) => void;
   onText?: (text: string) => void;
+  fetchChunk?: (index: number) => Promise<Uint8Array>;
 };
 
 /** Errors keep their meaning across the thread boundary: the agent decides retries on them. */
@@ -36,6 +37,7 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     if (message.kind === "progress") return entry.onProgress?.(message.progress);
     if (message.kind === "checkpoint") return entry.onCheckpoint?.(new Uint8Array(message.checkpoint), message.epoch);
     if (message.kind === "text") return entry.onText?.(message.text);
+    if (message.kind === "chunk-request") return answerChunk(message.id, message.index, entry.fetchChunk);
     pending.delete(message.id);
     if (message.kind === "failed") entry.reject(revive(message.error));
     else if (message.kind === "probed") entry.resolve(message.result);
@@ -48,7 +50,18 @@ export function createWebWorkerExecutor(): TrainingExecutor {
     pending.clear();
   };
 
-  const call = <T>(request: WorkerRequest, transfer: Transferable[], callbacks: Pick<Pending, "onProgress" | "onCheckpoint" | "onText"> = {}) =>
+  const answerChunk = (id: number, index: number, fetchChunk: Pending["fetchChunk"]) => {
+    if (!fetchChunk) return worker.postMessage({ kind: "chunk", id, index, error: { name: "Error", message: "this job has no chunked dataset" } } satisfies WorkerRequest);
+    fetchChunk(index).then(
+      (chunk) => {
+        const bytes = chunk.slice().buffer;
+        worker.postMessage({ kind: "chunk", id, index, bytes } satisfies WorkerRequest, [bytes]);
+      },
+      (error: Error) => worker.postMessage({ kind: "chunk", id, index, error: { name: error.name, message: error.message } } satisfies WorkerRequest),
+    );
+  };
+
+  const call = <T>(request: WorkerRequest, transfer: Transferable[], callbacks: Pick<Pending, "onProgress" | "onCheckpoint" | "onText" | "fetchChunk"> = {}) =>
     new Promise<T>((resolve, reject) => {
       pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, ...callbacks });
       worker.postMessage(request, transfer);
@@ -64,7 +77,7 @@ export function createWebWorkerExecutor(): TrainingExecutor {
       const unsubscribe = pause?.onChange((paused) => worker.postMessage({ kind: paused ? "pause" : "resume", id } satisfies WorkerRequest));
       signal.addEventListener("abort", () => unsubscribe?.(), { once: true });
       const request: WorkerRequest = { kind: "train", id, graph: job.graph, hyperparameters: job.hyperparameters, dataset, jobId: job.jobId, resume, checkpoints: job.onCheckpoint !== undefined };
-      return call<TrainingOutcome>(request, resume ? [dataset, resume] : [dataset], { onProgress, onCheckpoint: job.onCheckpoint }).finally(() => unsubscribe?.());
+      return call<TrainingOutcome>(request, resume ? [dataset, resume] : [dataset], { onProgress, onCheckpoint: job.onCheckpoint, fetchChunk: job.fetchChunk }).finally(() => unsubscribe?.());
     },
     serve(bundle) {
       const weights = bundle.weights.slice();

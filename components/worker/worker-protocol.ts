@@ -9,6 +9,8 @@ import type { Predictions } from "../../lib/train/train-loop";
 export type WorkerRequest =
   | { kind: "probe"; id: number }
   | { kind: "train"; id: number; graph: ModelGraph; hyperparameters: Hyperparameters; dataset: ArrayBuffer; jobId?: string; resume?: ArrayBuffer; checkpoints: boolean }
+  /** The answer to a chunk-request: the chunk's verified bytes, or why they could not be had. */
+  | { kind: "chunk"; id: number; index: number; bytes?: ArrayBuffer; error?: { name: string; message: string } }
   | { kind: "abort"; id: number }
   | { kind: "pause"; id: number }
   | { kind: "resume"; id: number }
@@ -30,6 +32,8 @@ export type WorkerResponse =
   | { kind: "probed"; id: number; result: ProbeResult }
   | { kind: "progress"; id: number; progress: TrainingProgress }
   | { kind: "checkpoint"; id: number; epoch: number; checkpoint: ArrayBuffer }
+  /** Training reached a chunk of a chunked dataset: the page fetches it (through the node's cache) and answers with "chunk". */
+  | { kind: "chunk-request"; id: number; index: number }
   | { kind: "trained"; id: number; outcome: TrainedPayload }
   | { kind: "served"; id: number }
   | { kind: "text"; id: number; text: string }

@@ -3,12 +3,11 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { encodeDataset, type Dataset } from "../../lib/data/dataset-format";
 import { parseCsv } from "../../lib/data/import/csv";
-import { readDatasetFile } from "../../lib/data/import/cxds";
 import { imagesToDataset } from "../../lib/data/import/images";
 import { classBalance, previewRows, splitCounts, targetStats } from "../../lib/data/import/summary";
 import { jsonToTable, tableToDataset, type Table } from "../../lib/data/import/tabular";
 import { pointAtDataset } from "../../lib/editor/commands";
-import { fetchVerified } from "../../lib/compute/artifacts-client";
+import { fetchWholeDataset } from "../../lib/compute/artifacts-client";
 import { useApi } from "../api/server-url";
 import type { DatasetCatalog } from "../api/use-datasets";
 import { ProgressBar } from "../dashboard/status-badge";
@@ -58,8 +57,7 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
     setTable(undefined);
     setBusy({ label: `downloading ${record.name}…`, progress: 0 });
     try {
-      const bytes = await fetchVerified(new URL(`/artifacts/${record.sha256}`, api.serverUrl).toString(), record.sha256);
-      setLoaded({ dataset: readDatasetFile(bytes), origin: "server" });
+      setLoaded({ dataset: await fetchWholeDataset(api.serverUrl, record.sha256), origin: "server" });
       setName(record.name);
       setBusy(undefined);
     } catch (e) {

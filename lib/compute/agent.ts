@@ -1,6 +1,7 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { NodeService, NodeStatus, type DeploymentAssignment, type InferenceRequest, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
 import { decodeDataset, type DatasetSpec } from "../data/dataset-format";
+import { decodeManifest, isDatasetManifest, residentSpec, type DatasetManifest } from "../data/dataset-manifest";
 import { InferenceInputError, type DeploymentBundle, type InferenceRequest as InferenceJob } from "../inference/served-model";
 import { analyzeGraph } from "../graph/analyze";
 import { parseGraph } from "../graph/parse";
@@ -406,7 +407,8 @@ export class NodeAgent {
       }
       if (cached) this.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
       const probe = this.state.probe;
-      const problem = fitProblem(analyzeGraph(parsed.graph), decodeDataset(dataset).spec, hp, {
+      const manifest = isDatasetManifest(dataset) ? decodeManifest(dataset) : undefined;
+      const problem = fitProblem(analyzeGraph(parsed.graph), manifest ? residentSpec(manifest) : decodeDataset(dataset).spec, hp, {
         memoryBytes: this.state.limits.memoryBytes,
         maxBufferBytes: probe?.chosen === "webgpu" ? probe.adapter?.maxBufferSize : undefined,
       });
@@ -424,7 +426,7 @@ export class NodeAgent {
       trainingStarted = true;
       this.usage.trainingStarted();
       const outcome = await this.options.executor.train(
-        { graph: parsed.graph, hyperparameters: hp, dataset, jobId, resume, onCheckpoint: checkpoints.upload },
+        { graph: parsed.graph, hyperparameters: hp, dataset, fetchChunk: manifest && this.chunkFetcher(manifest), jobId, resume, onCheckpoint: checkpoints.upload },
         (p: TrainingProgress) => {
           this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond });
           this.update({ computeSeconds: this.usage.trainingMs / 1000 });
@@ -503,6 +505,28 @@ export class NodeAgent {
    * Uploads checkpoints one after another without holding training up; a failed upload is noted
    * and the next checkpoint tries again (the job simply resumes from an earlier one if it moves).
    */
+  /**
+   * Fetches a chunked dataset's chunks through the node's store, each checked against its hash.
+   * A corrupted chunk is named; an unreachable server is waited for, as for results.
+   */
+  private chunkFetcher(manifest: DatasetManifest): (index: number) => Promise<Uint8Array> {
+    return async (index) => {
+      const chunk = manifest.chunks[index];
+      if (!chunk) throw new Error(`the dataset has no chunk ${index + 1}`);
+      try {
+        const fetched = await retryWhileUnavailable(() => fetchCached(this.options.store, this.url(`/artifacts/${chunk.sha256}`), chunk.sha256), {
+          signal: this.lifetime.signal,
+          maxMs: RESULT_RETRY_MS,
+          onRetry: (error) => this.note("warn", `dataset chunk ${index + 1}: server unreachable, trying again (${describe(error)})`),
+        });
+        return fetched.bytes;
+      } catch (error) {
+        if (error instanceof IntegrityError) throw new IntegrityError(`dataset chunk ${index + 1} of ${manifest.chunks.length} is corrupted: ${error.message}`);
+        throw error;
+      }
+    };
+  }
+
   private checkpointUploader(nodeId: string, job: CurrentJob, uploadUrl: string) {
     const jobId = job.id;
     let chain = Promise.resolve();

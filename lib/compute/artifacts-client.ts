@@ -1,3 +1,5 @@
+import type { Dataset } from "../data/dataset-format";
+import { loadWholeDataset } from "../data/dataset-manifest";
 import { sha256Hex } from "../data/hash";
 
 export class IntegrityError extends Error {}
@@ -36,6 +38,12 @@ export async function fetchVerified(url: string, expectedSha256: string, onProgr
   const actual = await sha256Hex(bytes);
   if (actual !== expectedSha256) throw new IntegrityError(`dataset hash mismatch: expected ${expectedSha256}, got ${actual}`);
   return bytes;
+}
+
+/** A registered dataset as one Dataset, whether the server stores it whole or chunked (every chunk verified). */
+export async function fetchWholeDataset(serverUrl: string, sha256: string): Promise<Dataset> {
+  const at = (hash: string) => new URL(`/artifacts/${hash}`, serverUrl).toString();
+  return loadWholeDataset(await fetchVerified(at(sha256), sha256), (chunk) => fetchVerified(at(chunk.sha256), chunk.sha256));
 }
 
 /** Uploads bytes to the artifact store, declaring their hash so the server can refuse a corrupted transfer. */

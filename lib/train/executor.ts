@@ -1,5 +1,4 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { decodeDataset } from "../data/dataset-format";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import type { ModelGraph } from "../graph/types";
 import { ServedModel, type DeploymentBundle, type InferenceRequest, type InferenceResult } from "../inference/served-model";
@@ -9,12 +8,15 @@ import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import type { TrainingProgress } from "./progress";
 import { disposeModel, trainGraph, type Predictions, type TrainResult } from "./train-loop";
+import { openDataset } from "./training-data";
 
 export interface TrainingJob {
   graph: ModelGraph;
   hyperparameters: Hyperparameters;
-  /** The dataset file (CXDS), already checked against its hash. */
+  /** The dataset file, already checked against its hash: a CXDS file, or a manifest of chunks. */
   dataset: Uint8Array;
+  /** A chunked dataset's chunk `index`, fetched and checked against its hash. */
+  fetchChunk?: (index: number) => Promise<Uint8Array>;
   /** The job's id: checkpoints carry it, and one of another job is refused. */
   jobId?: string;
   /** A checkpoint (CXCK file) of an earlier attempt to continue from. */
@@ -77,7 +79,7 @@ export function createLocalExecutor(
         tf,
         graph: job.graph,
         hyperparameters: job.hyperparameters,
-        dataset: decodeDataset(job.dataset),
+        dataset: openDataset(job.dataset, job.fetchChunk),
         onProgress,
         signal,
         jobId: job.jobId,

@@ -1,31 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../data/dataset-format";
-import { seededRandom } from "../data/random";
+import { blobs } from "../data/test-fixtures";
 import { chain } from "../graph/templates/template";
 import type { Hyperparameters } from "./hyperparameters";
 import type { TrainingProgress } from "./progress";
 import { tf } from "./runtime-tf";
 import { disposeModel, TrainingAborted, TrainingDiverged, trainGraph } from "./train-loop";
-
-/** Three well-separated Gaussian blobs in 2-D: any working trainer gets them right. */
-function blobs(count: number): Dataset {
-  const random = seededRandom(3);
-  const centres = [[-2, -2], [2, -2], [0, 2]] as const;
-  const features = new Float32Array(count * 2);
-  const targets = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = i % 3;
-    const [cx, cy] = centres[label] as readonly [number, number];
-    features[2 * i] = cx + (random() - 0.5);
-    features[2 * i + 1] = cy + (random() - 0.5);
-    targets[i] = label;
-  }
-  return {
-    spec: { name: "blobs", task: "classification", count, features: { shape: [2], dtype: "float32", scale: 1 }, targets: { shape: [], dtype: "uint8", classes: 3 } },
-    features,
-    targets,
-  };
-}
 
 const graph = chain("blobs", [
   { id: "in", type: "Input", params: { shape: [2] } },

@@ -1,6 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset-format";
-import { seededRandom, shuffledIndices } from "../data/random";
+import { concatenate } from "../data/typed-arrays";
 import type { ModelGraph } from "../graph/types";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
@@ -8,7 +8,8 @@ import { compileGraph, setLearningRate } from "./compile";
 import type { Hyperparameters } from "./hyperparameters";
 import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
-import { prepareData, type DataPart, type PreparedData } from "./data-pipeline";
+import type { DataPart } from "./data-pipeline";
+import { chunkedData, wholeData, type ChunkedDataset, type HeldOutPart, type TrainingData } from "./training-data";
 import { clipGradientsByNorm, EarlyStopping } from "./refinements";
 import { periodicYield } from "./yield";
 
@@ -28,7 +29,8 @@ export interface TrainOptions {
   tf: typeof tfjs;
   graph: ModelGraph;
   hyperparameters: Hyperparameters;
-  dataset: Dataset;
+  /** Held whole, or chunked and streamed through training. */
+  dataset: Dataset | ChunkedDataset;
   onProgress?: (progress: TrainingProgress) => void | Promise<void>;
   signal?: AbortSignal;
   /** Least time between reports inside an epoch; epoch ends are always reported. */
@@ -84,15 +86,14 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const shouldReport = throttle(options.progressIntervalMs ?? 1000);
   const yieldNow = periodicYield();
 
-  let data: PreparedData;
+  let data: TrainingData;
   try {
-    data = prepareData(tf, dataset, loss, analysis.data, hp);
+    data = "load" in dataset ? await chunkedData(tf, dataset, loss, analysis.data, hp) : wholeData(tf, dataset, loss, analysis.data, hp);
   } catch (error) {
     disposeModel(model);
     throw error;
   }
-  const { train, validation, test } = data;
-  const batches = Math.ceil(train.count / hp.batchSize);
+  const batches = data.batchesPerEpoch;
   const jobId = options.jobId ?? "local";
   const epochs: TrainingProgress[] = [...(options.resume?.history ?? [])];
   let metrics: Record<string, number> = {};
@@ -104,19 +105,20 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       const epochStart = performance.now();
       const rate = schedule ? schedule({ epoch: epoch - 1, totalEpochs: hp.epochs, base: learningRate, history: epochs.map((e) => e.metrics) }) : learningRate;
       if (schedule) setLearningRate(model, rate);
-      const perm = shuffledIndices(train.count, seededRandom(hp.seed + epoch));
       const sums: Record<string, number> = {};
       let seen = 0;
-      for (let b = 0; b < batches; b++) {
-        if (options.pause?.paused) await options.pause.wait();
-        if (signal?.aborted) throw new TrainingAborted();
-        const idx = tf.tensor1d(perm.subarray(b * hp.batchSize, (b + 1) * hp.batchSize), "int32");
-        const gathered = tf.gather(train.x, idx);
-        const xb = data.augment ? data.augment(gathered, batchSeed(hp.seed, epoch, b)) : gathered;
-        const yb = tf.gather(train.y, idx);
-        const size = idx.shape[0] as number;
-        const out = await model.trainOnBatch(xb, yb);
-        tf.dispose([idx, gathered, xb, yb]);
+      let b = -1;
+      for await (const batch of data.batches(epoch)) {
+        b++;
+        let out: number | number[];
+        try {
+          if (options.pause?.paused) await options.pause.wait();
+          if (signal?.aborted) throw new TrainingAborted();
+          out = await model.trainOnBatch(batch.x, batch.y);
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+        }
+        const { size } = batch;
         const values = Array.isArray(out) ? out : [out];
         if (!Number.isFinite(values[0])) {
           throw new TrainingDiverged(
@@ -135,7 +137,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         }
         await yieldNow();
       }
-      if (validation.count > 0) metrics = { ...metrics, ...(await evaluate(tf, model, validation, hp.batchSize, "val_")) };
+      if (data.counts.validation > 0) metrics = { ...metrics, ...(await evaluate(tf, model, data.pieces("validation"), hp.batchSize, "val_")) };
       const end = report(epoch, hp.epochs, epoch, metrics, seen, epochStart, true);
       shouldReport(true);
       epochs.push(end);
@@ -151,9 +153,9 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       }
     }
     // The test part is scored once, after training, so that nothing was tuned on it.
-    if (test.count > 0) metrics = { ...metrics, ...(await evaluate(tf, model, test, hp.batchSize, "test_")) };
-    const heldOut = test.count > 0 ? { part: "test" as const, data: test } : validation.count > 0 ? { part: "validation" as const, data: validation } : undefined;
-    if (heldOut && CLASSIFICATION_LOSSES.includes(loss as LossName)) predictions = await predictClasses(tf, model, heldOut.data, heldOut.part);
+    if (data.counts.test > 0) metrics = { ...metrics, ...(await evaluate(tf, model, data.pieces("test"), hp.batchSize, "test_")) };
+    const heldOut: HeldOutPart | undefined = data.counts.test > 0 ? "test" : data.counts.validation > 0 ? "validation" : undefined;
+    if (heldOut && CLASSIFICATION_LOSSES.includes(loss as LossName)) predictions = await predictClasses(tf, model, data.pieces(heldOut), heldOut);
   } catch (error) {
     disposeModel(model);
     throw error;
@@ -185,30 +187,40 @@ function report(
   };
 }
 
-/** A distinct, reproducible seed for each batch's augmentation. */
-const batchSeed = (seed: number, epoch: number, batch: number) => (seed * 1_000_003 + epoch * 7919 + batch) >>> 0;
-
-async function evaluate(tf: typeof tfjs, model: tfjs.LayersModel, part: DataPart, batchSize: number, prefix: string): Promise<Record<string, number>> {
-  const result = model.evaluate(part.x, part.y, { batchSize: Math.min(1024, batchSize * 4) });
-  const scalars = Array.isArray(result) ? result : [result];
-  const values = await Promise.all(scalars.map((s) => s.data()));
-  tf.dispose(scalars);
-  return Object.fromEntries(model.metricsNames.map((name, i) => [`${prefix}${metricName(name)}`, values[i]?.[0] ?? NaN]));
+/** The model's metrics over a held-out part: each piece's means, weighted by its samples. */
+async function evaluate(tf: typeof tfjs, model: tfjs.LayersModel, pieces: AsyncIterable<DataPart>, batchSize: number, prefix: string): Promise<Record<string, number>> {
+  const sums = model.metricsNames.map(() => 0);
+  let count = 0;
+  for await (const part of pieces) {
+    const result = model.evaluate(part.x, part.y, { batchSize: Math.min(1024, batchSize * 4) });
+    const scalars = Array.isArray(result) ? result : [result];
+    const values = await Promise.all(scalars.map((s) => s.data()));
+    tf.dispose(scalars);
+    values.forEach((v, i) => (sums[i] = (sums[i] as number) + (v[0] ?? NaN) * part.count));
+    count += part.count;
+  }
+  return Object.fromEntries(model.metricsNames.map((name, i) => [`${prefix}${metricName(name)}`, (sums[i] as number) / count]));
 }
 
-async function predictClasses(tf: typeof tfjs, model: tfjs.LayersModel, part: DataPart, name: Predictions["part"]): Promise<Predictions | undefined> {
-  const output = model.predict(part.x, { batchSize: 1024 }) as tfjs.Tensor;
-  try {
-    if (output.rank !== 2) return undefined;
-    const k = output.shape[1] as number;
-    // One-hot targets give their class by argmax; integer or 0/1 targets are the class already.
-    const labels = tf.tidy(() => (part.y.rank === 2 && (part.y.shape[1] as number) > 1 ? tf.argMax(part.y, 1) : tf.round(part.y.flatten()).toInt()));
-    const values = (await labels.data()) as Int32Array;
-    labels.dispose();
-    return { part: name, labels: Int32Array.from(values), scores: Float32Array.from(await output.data()), classes: k > 1 ? k : 2 };
-  } finally {
-    output.dispose();
+async function predictClasses(tf: typeof tfjs, model: tfjs.LayersModel, pieces: AsyncIterable<DataPart>, name: Predictions["part"]): Promise<Predictions | undefined> {
+  const labels: Int32Array[] = [];
+  const scores: Float32Array[] = [];
+  let classes = 0;
+  for await (const part of pieces) {
+    const output = model.predict(part.x, { batchSize: 1024 }) as tfjs.Tensor;
+    try {
+      if (output.rank !== 2) return undefined;
+      classes = output.shape[1] as number;
+      // One-hot targets give their class by argmax; integer or 0/1 targets are the class already.
+      const truth = tf.tidy(() => (part.y.rank === 2 && (part.y.shape[1] as number) > 1 ? tf.argMax(part.y, 1) : tf.round(part.y.flatten()).toInt()));
+      labels.push(Int32Array.from((await truth.data()) as Int32Array));
+      truth.dispose();
+      scores.push(Float32Array.from(await output.data()));
+    } finally {
+      output.dispose();
+    }
   }
+  return { part: name, labels: concatenate(labels, (n) => new Int32Array(n)), scores: concatenate(scores, (n) => new Float32Array(n)), classes: classes > 1 ? classes : 2 };
 }
 
 /** Frees a trained model with its optimizer state (model.dispose() leaves the optimizer's slots). */

@@ -1,4 +1,5 @@
 import { encodeDataset, type Dataset, type DatasetSpec } from "../../lib/data/dataset-format";
+import { DEFAULT_CHUNK_BYTES, encodeManifest, splitDataset, type ChunkRef } from "../../lib/data/dataset-manifest";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ArtifactStore, StoredArtifact } from "../artifacts/store";
 import type { Prisma } from "../db/database";
@@ -6,12 +7,15 @@ import { buildBuiltinDatasets } from "./builtin";
 
 
 export const CXDS_MEDIA_TYPE = "application/vnd.cyxwiz.dataset";
+export const CXDM_MEDIA_TYPE = "application/vnd.cyxwiz.dataset-manifest";
 
 /** Registered datasets: metadata in the database, bytes in the artifact store. */
 export class DatasetCatalog {
   constructor(
     private readonly prisma: Prisma,
     private readonly artifacts: ArtifactStore,
+    /** Datasets whose file is larger are stored as chunks of about this size (see lib/data/dataset-manifest.ts). */
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {}
 
   /** Stores the datasets that ship with the project (idempotent; instances may race). */
@@ -41,10 +45,26 @@ export class DatasetCatalog {
     return inserted ? this.byName(spec.name) : undefined;
   }
 
+  /**
+   * Stores the dataset's file; a large one as chunks and a manifest naming them. What it returns
+   * names the file a job fetches (the manifest for a chunked dataset), sized by all its bytes.
+   */
   private async store(dataset: Dataset): Promise<StoredArtifact> {
-    const stored = await this.artifacts.put(encodeDataset(dataset));
+    const whole = encodeDataset(dataset);
+    if (whole.length <= this.chunkBytes) return this.keep(whole, CXDS_MEDIA_TYPE);
+    const chunks: ChunkRef[] = [];
+    for (const chunk of splitDataset(dataset, this.chunkBytes)) {
+      const stored = await this.keep(encodeDataset(chunk), CXDS_MEDIA_TYPE);
+      chunks.push({ sha256: stored.sha256, count: chunk.spec.count, sizeBytes: stored.size });
+    }
+    const manifest = await this.keep(encodeManifest({ spec: dataset.spec, chunks }), CXDM_MEDIA_TYPE);
+    return { sha256: manifest.sha256, size: chunks.reduce((n, c) => n + c.sizeBytes, manifest.size) };
+  }
+
+  private async keep(bytes: Uint8Array, mediaType: string): Promise<StoredArtifact> {
+    const stored = await this.artifacts.put(bytes);
     await this.prisma.$executeRaw`
-      INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${stored.sha256}, ${stored.size}, ${CXDS_MEDIA_TYPE})
+      INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${stored.sha256}, ${stored.size}, ${mediaType})
       ON CONFLICT (sha256) DO NOTHING`;
     return stored;
   }
