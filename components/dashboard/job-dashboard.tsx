@@ -12,6 +12,7 @@ import { MetricsChart } from "./metrics-chart";
 import { ProgressBar, StatusBadge } from "./status-badge";
 import { isTerminalStatus } from "../api/job-stream";
 import { useJobWatch } from "./use-job-watch";
+import { formatBytes, formatDuration } from "../ui/format";
 
 const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
 const METRIC_LABELS: Record<string, string> = { loss: "Loss", accuracy: "Accuracy", val_loss: "Validation loss", val_accuracy: "Validation accuracy" };
@@ -20,7 +21,7 @@ const METRIC_LABELS: Record<string, string> = { loss: "Loss", accuracy: "Accurac
 export function JobDashboard({ jobId }: { jobId: string }) {
   const api = useApi();
   const watched = useJobWatch(api, jobId);
-  const { job, status, progress, currentEpoch, totalEpochs, points } = watched;
+  const { job, status, progress, currentEpoch, totalEpochs, pace, points } = watched;
   const [cancelError, setCancelError] = useState<string>();
 
   if (watched.notFound) {
@@ -86,6 +87,12 @@ export function JobDashboard({ jobId }: { jobId: string }) {
           <span>
             Epoch <strong>{currentEpoch}</strong> of {totalEpochs || job?.totalEpochs || "?"}
           </span>
+          {pace.samplesPerSecond > 0 && (
+            <span className="muted mono" data-testid="pace">
+              {Math.round(pace.samplesPerSecond)} samples/s{pace.etaSeconds > 0 && ` · about ${formatDuration(pace.etaSeconds)} left`}
+              {pace.memoryBytes > 0 && ` · ${formatBytes(pace.memoryBytes)} on its node`}
+            </span>
+          )}
           <span className="mono" data-testid="progress">
             {percent(progress)}
           </span>

@@ -11,6 +11,8 @@ export interface WatchedJob {
   progress: number;
   currentEpoch: number;
   totalEpochs: number;
+  /** The running attempt's pace: samples/s, seconds left, tensor bytes on its node (0 when not training). */
+  pace: { samplesPerSecond: number; etaSeconds: number; memoryBytes: number };
   points: MetricPoint[];
   logs: LogLine[];
   /** Set while the stream is down (it reconnects by itself) or when the job does not exist. */
@@ -18,7 +20,16 @@ export interface WatchedJob {
   notFound: boolean;
 }
 
-const initial: WatchedJob = { status: JobStatus.UNSPECIFIED, progress: 0, currentEpoch: 0, totalEpochs: 0, points: [], logs: [], notFound: false };
+const initial: WatchedJob = {
+  status: JobStatus.UNSPECIFIED,
+  progress: 0,
+  currentEpoch: 0,
+  totalEpochs: 0,
+  pace: { samplesPerSecond: 0, etaSeconds: 0, memoryBytes: 0 },
+  points: [],
+  logs: [],
+  notFound: false,
+};
 
 /** The job page's live view of a job (see followJobStream for the reconnection rules). */
 export function useJobWatch(api: Api, jobId: string): WatchedJob {
@@ -36,6 +47,7 @@ export function useJobWatch(api: Api, jobId: string): WatchedJob {
             progress: update.progress,
             currentEpoch: update.currentEpoch,
             totalEpochs: update.totalEpochs,
+            pace: { samplesPerSecond: update.samplesPerSecond, etaSeconds: update.etaSeconds, memoryBytes: Number(update.memoryBytes) },
             points: snapshot ? update.liveMetrics : [...s.points, ...update.liveMetrics],
             logs: snapshot ? update.logMessages : [...s.logs, ...update.logMessages].slice(-500),
             notFound: false,

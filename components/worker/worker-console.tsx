@@ -6,6 +6,7 @@ import { useEffect, useMemo } from "react";
 import type { AgentPhase, UsageLimits } from "../../lib/compute/agent";
 import { useServerUrl } from "../api/server-url";
 import { ProgressBar } from "../dashboard/status-badge";
+import { formatBytes, formatDuration } from "../ui/format";
 import { useAgent } from "./use-agent";
 
 const PHASES: Record<AgentPhase, string> = {
@@ -89,6 +90,8 @@ export function WorkerConsole() {
                 </h2>
                 <span className="mono">
                   epoch {job.epoch}/{job.totalEpochs} · {Math.round(job.samplesPerSecond)} samples/s
+                  {job.etaSeconds > 0 && ` · ${formatDuration(job.etaSeconds)} left`}
+                  {job.memoryBytes > 0 && ` · ${formatBytes(job.memoryBytes)} in use`}
                 </span>
               </div>
               <ProgressBar value={job.progress} label="Job progress" />
@@ -187,13 +190,6 @@ function UsageLimitsForm({ limits, machineMemory, onChange }: { limits: UsageLim
       </label>
     </fieldset>
   );
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.floor(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 function Stat({ label, value, full, testId }: { label: string; value: string; full?: string; testId?: string }) {

@@ -7,6 +7,7 @@ import { formatShape } from "../../lib/graph/types";
 import { useDocument } from "../editor/editor-store";
 import { formatCount, type DocumentAnalysis } from "../editor/use-analysis";
 import { useRuns } from "./runs-store";
+import { formatBytes } from "../ui/format";
 
 const SCALE = 0.6;
 
@@ -118,6 +119,3 @@ export function ViewportPanel({ analysis }: { analysis: DocumentAnalysis }) {
   );
 }
 
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
-}

@@ -34,6 +34,8 @@ export interface AgentJob {
   progress: number;
   metrics: Record<string, number>;
   samplesPerSecond: number;
+  etaSeconds: number;
+  memoryBytes: number;
   /** Its owner paused it: it holds between batches until resumed. */
   heldByOwner?: boolean;
 }
@@ -388,7 +390,7 @@ export class NodeAgent {
     const hp = toHyperparameters(assignment);
     this.update({
       phase: "downloading",
-      job: { id: jobId, name: "", attempt: assignment.attempt, epoch: 0, totalEpochs: hp.epochs, progress: 0, metrics: {}, samplesPerSecond: 0 },
+      job: { id: jobId, name: "", attempt: assignment.attempt, epoch: 0, totalEpochs: hp.epochs, progress: 0, metrics: {}, samplesPerSecond: 0, etaSeconds: 0, memoryBytes: 0 },
     });
     this.note("info", `job ${jobId}: downloading dataset (${(Number(assignment.datasetSize) / 1e6).toFixed(1)} MB)`);
     const reporter = progressReporter((report) => this.client.reportProgress({ ...report, jobToken: job.token }, { signal: this.lifetime.signal }), abort);
@@ -428,7 +430,7 @@ export class NodeAgent {
       const outcome = await this.options.executor.train(
         { graph: parsed.graph, hyperparameters: hp, dataset, fetchChunk: manifest && this.chunkFetcher(manifest), jobId, resume, onCheckpoint: checkpoints.upload },
         (p: TrainingProgress) => {
-          this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond });
+          this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds, memoryBytes: p.memoryBytes });
           this.update({ computeSeconds: this.usage.trainingMs / 1000 });
           if (p.epochEnd) this.note("info", `job ${jobId}: ${epochLine(p)}`);
           void reporter.send(
@@ -441,6 +443,8 @@ export class NodeAgent {
               step: p.step,
               metrics: p.metrics,
               samplesPerSecond: p.samplesPerSecond,
+              etaSeconds: p.etaSeconds,
+              memoryBytes: BigInt(Math.round(p.memoryBytes)),
               backend: this.state.probe?.chosen ?? "",
               logMessage: p.epochEnd ? epochLine(p) : "",
             },

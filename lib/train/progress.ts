@@ -9,6 +9,10 @@ export interface TrainingProgress {
   progress: number;
   metrics: Record<string, number>;
   samplesPerSecond: number;
+  /** Seconds left at this run's pace so far (0 until it has one). */
+  etaSeconds: number;
+  /** Bytes of tensor memory in use on the backend (model, optimizer state, data). */
+  memoryBytes: number;
   /** Set on the report that closes an epoch (it carries validation metrics). */
   epochEnd: boolean;
 }

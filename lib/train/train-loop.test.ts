@@ -74,6 +74,16 @@ describe("trainGraph", () => {
     for (const p of ends) expect(Object.keys(p.metrics).sort()).toEqual(["accuracy", "loss", "lr", "val_accuracy", "val_loss"]);
   });
 
+  it("tells the time left and the tensor memory in use with every report, no time left at the end", async () => {
+    const reports: TrainingProgress[] = [];
+    const result = await trainGraph({ tf, graph, hyperparameters: hp, dataset: blobs(300), progressIntervalMs: 0, onProgress: (p) => void reports.push(p) });
+    const beforeLast = reports.slice(0, -1);
+    expect(beforeLast.every((p) => p.etaSeconds > 0)).toBe(true);
+    expect(reports.at(-1)?.etaSeconds).toBe(0);
+    expect(reports.every((p) => p.memoryBytes > 0)).toBe(true);
+    disposeModel(result.model);
+  });
+
   it("reports within epochs no more often than the interval allows", async () => {
     const within: TrainingProgress[] = [];
     const result = await trainGraph({

@@ -99,6 +99,8 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   let metrics: Record<string, number> = {};
   let predictions: Predictions | undefined;
   let stoppedEarly: TrainResult["stoppedEarly"];
+  // This run's start, for the time left: a resumed run is timed from where it resumed.
+  const pace = { since: performance.now(), fromStep: options.resume?.epoch ?? 0 };
   try {
     if (options.resume) await restoreCheckpoint(tf, model, options.resume, jobId);
     for (let epoch = (options.resume?.epoch ?? 0) + 1; epoch <= hp.epochs; epoch++) {
@@ -133,12 +135,12 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         metrics = { ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])), lr: rate };
         if (!last && shouldReport()) {
           const step = epoch - 1 + (b + 1) / batches;
-          await options.onProgress?.(report(epoch, hp.epochs, step, metrics, seen, epochStart, false));
+          await options.onProgress?.(report(tf, epoch, hp.epochs, step, metrics, seen, epochStart, pace, false));
         }
         await yieldNow();
       }
       if (data.counts.validation > 0) metrics = { ...metrics, ...(await evaluate(tf, model, data.pieces("validation"), hp.batchSize, "val_")) };
-      const end = report(epoch, hp.epochs, epoch, metrics, seen, epochStart, true);
+      const end = report(tf, epoch, hp.epochs, epoch, metrics, seen, epochStart, pace, true);
       shouldReport(true);
       epochs.push(end);
       await options.onProgress?.(end);
@@ -167,15 +169,19 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
 }
 
 function report(
+  tf: typeof tfjs,
   epoch: number,
   totalEpochs: number,
   step: number,
   metrics: Record<string, number>,
   samples: number,
   since: number,
+  pace: { since: number; fromStep: number },
   epochEnd: boolean,
 ): TrainingProgress {
-  const seconds = (performance.now() - since) / 1000;
+  const now = performance.now();
+  const seconds = (now - since) / 1000;
+  const done = step - pace.fromStep;
   return {
     epoch,
     totalEpochs,
@@ -183,6 +189,8 @@ function report(
     progress: step / totalEpochs,
     metrics: { ...metrics },
     samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    etaSeconds: done > 0 ? ((now - pace.since) / 1000 / done) * (totalEpochs - step) : 0,
+    memoryBytes: tf.memory().numBytes,
     epochEnd,
   };
 }

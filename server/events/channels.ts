@@ -35,6 +35,10 @@ export interface JobEvent {
   progress: number;
   currentEpoch: number;
   totalEpochs: number;
+  /** The running attempt's pace (0 when not training); memory in bytes, a number for JSON. */
+  samplesPerSecond: number;
+  etaSeconds: number;
+  memoryBytes: number;
   points: MetricPointEvent[];
   logs: LogEvent[];
 }

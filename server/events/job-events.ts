@@ -1,4 +1,5 @@
 import type { JobLog, JobMetric } from "../db/generated/client";
+import { paceOf } from "../jobs/job-message";
 import type { JobRow } from "../jobs/job-store";
 import type { EventBus } from "./bus";
 import { jobChannel, QUEUE_CHANNEL, type JobEvent, type LogEvent, type MetricPointEvent } from "./channels";
@@ -24,6 +25,7 @@ export async function publishJobEvent(
     progress: job.progress,
     currentEpoch: job.currentEpoch,
     totalEpochs: job.totalEpochs,
+    ...paceOf(job),
     points: (change.points ?? []).map(pointEvent),
     logs: (change.logs ?? []).map(logEvent),
   };

@@ -50,11 +50,28 @@ export function jobMessage(row: JobRow): Job {
     modelWeightsSha256: row.modelWeightsSha256 ?? "",
     error: row.error ?? "",
     backend: row.backend ?? "",
+    ...paceMessage(paceOf(row)),
     createdAt: ts(row.createdAt),
     assignedAt: ts(row.assignedAt),
     startedAt: ts(row.startedAt),
     completedAt: ts(row.completedAt),
   });
+}
+
+export interface Pace {
+  samplesPerSecond: number;
+  etaSeconds: number;
+  memoryBytes: number;
+}
+
+/** A job's latest pace while it trains, zeros otherwise: the columns keep the last report's. */
+export function paceOf(row: Pick<JobRow, "status" | "samplesPerSecond" | "etaSeconds" | "memoryBytes">): Pace {
+  if (row.status !== "RUNNING") return { samplesPerSecond: 0, etaSeconds: 0, memoryBytes: 0 };
+  return { samplesPerSecond: row.samplesPerSecond, etaSeconds: row.etaSeconds, memoryBytes: Number(row.memoryBytes) };
+}
+
+export function paceMessage(pace: Pace) {
+  return { samplesPerSecond: pace.samplesPerSecond, etaSeconds: pace.etaSeconds, memoryBytes: BigInt(Math.round(pace.memoryBytes)) };
 }
 
 export function metricPointMessage(point: MetricPointEvent): MetricPoint {

@@ -26,6 +26,9 @@ export interface ProgressUpdate {
   metrics: Record<string, number>;
   logMessage?: string;
   backend?: string;
+  samplesPerSecond?: number;
+  etaSeconds?: number;
+  memoryBytes?: bigint;
 }
 
 export interface Completion {
@@ -104,6 +107,7 @@ export class JobStore {
         current_epoch = ${update.currentEpoch},
         latest_metrics = COALESCE(${metrics}::jsonb, latest_metrics),
         backend = COALESCE(${update.backend ?? null}, backend),
+        samples_per_second = ${update.samplesPerSecond ?? 0}, eta_seconds = ${update.etaSeconds ?? 0}, memory_bytes = ${update.memoryBytes ?? 0n},
         updated_at = now()
       WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status IN ('ASSIGNED', 'RUNNING')
       RETURNING (SELECT status FROM before) AS previous`;

@@ -17,7 +17,7 @@ import {
 import type { ServerContext } from "../context";
 import { jobChannel, nodeChannel, type JobEvent, type NodeCommand } from "../events/channels";
 import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
-import { jobMessage, logLineMessage, metricPointMessage } from "../jobs/job-message";
+import { jobMessage, logLineMessage, metricPointMessage, paceMessage, paceOf } from "../jobs/job-message";
 import { isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
@@ -148,6 +148,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
           progress: job.progress,
           currentEpoch: job.currentEpoch,
           totalEpochs: job.totalEpochs,
+          ...paceMessage(paceOf(job)),
           job: jobMessage(job),
           liveMetrics: points.map((p) => metricPointMessage(pointEvent(p))),
           logMessages: logs.map((l) => logLineMessage(logEvent(l))),
@@ -167,6 +168,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
             progress: event.progress,
             currentEpoch: event.currentEpoch,
             totalEpochs: event.totalEpochs,
+            ...paceMessage(event),
             liveMetrics: fresh.map(metricPointMessage),
             logMessages: freshLogs.map(logLineMessage),
           });

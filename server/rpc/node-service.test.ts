@@ -8,6 +8,7 @@ import { createTestContext, type TestContext } from "../../tests/helpers/context
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 import { queueJob } from "../../tests/helpers/fixtures";
+import { paceOf } from "../jobs/job-message";
 import { nodeService } from "./node-service";
 
 const INFO = { name: "test", runtime: "node", cpuCores: 2, ramTotal: 8_000_000_000n, computeScore: 10 };
@@ -125,6 +126,24 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
     await client.reportProgress({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: assignment.jobToken, progress: 0.5, currentEpoch: 1 });
     expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "RUNNING", progress: 0.5 });
+  });
+
+  it("keeps a report's pace, time left and memory on the job while it trains", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    const report = { nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: assignment.jobToken, progress: 0.5, currentEpoch: 1 };
+    await client.reportProgress({ ...report, samplesPerSecond: 1200, etaSeconds: 42, memoryBytes: 5_000_000n });
+    const job = (await t.ctx.jobs.get(assignment.jobId)) as NonNullable<Awaited<ReturnType<typeof t.ctx.jobs.get>>>;
+    expect(paceOf(job)).toEqual({ samplesPerSecond: 1200, etaSeconds: 42, memoryBytes: 5_000_000 });
+    expect(paceOf({ ...job, status: "COMPLETED" })).toEqual({ samplesPerSecond: 0, etaSeconds: 0, memoryBytes: 0 });
+  });
+
+  it("refuses a report with a negative time left, naming the field, and changes nothing", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    const report = { nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: assignment.jobToken, progress: 0.5, currentEpoch: 1, etaSeconds: -1 };
+    const error = await client.reportProgress(report).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.InvalidArgument });
+    expect((error as ConnectError).rawMessage).toContain("eta_seconds");
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", progress: 0 });
   });
 
   it("refuses a report without a job token, or with another job's, and changes nothing", async () => {

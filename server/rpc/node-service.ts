@@ -209,6 +209,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         metrics,
         logMessage: req.logMessage.slice(0, 2000) || undefined,
         backend: req.backend || undefined,
+        ...pace(req),
       });
       if (!result.ok) {
         if (result.refusal === "cancelled") return create(ReportProgressResponseSchema, { cancel: true });
@@ -354,6 +355,15 @@ function validMetrics(metrics: NodeMetrics | undefined): NodeMetrics | undefined
   }
   if (!Number.isFinite(metrics.samplesPerSecond) || metrics.samplesPerSecond < 0) throw invalidArgument("metrics.samples_per_second", "must be a non-negative number");
   return metrics;
+}
+
+/** A progress report's pace, time left and memory, each a non-negative number (the field is named otherwise). */
+function pace(req: { samplesPerSecond: number; etaSeconds: number; memoryBytes: bigint }) {
+  const check = (value: number, field: string) => {
+    if (!Number.isFinite(value) || value < 0) throw invalidArgument(field, "must be a non-negative number");
+    return value;
+  };
+  return { samplesPerSecond: check(req.samplesPerSecond, "samples_per_second"), etaSeconds: check(req.etaSeconds, "eta_seconds"), memoryBytes: req.memoryBytes };
 }
 
 function finiteMetrics(metrics: Record<string, number>, field: string): Record<string, number> {

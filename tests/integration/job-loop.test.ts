@@ -73,13 +73,17 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     const { job } = await clients.jobs.submitJob(submit(2));
     const statuses: JobStatus[] = [];
     let points = 0;
+    let paced = false;
     for await (const update of clients.jobs.watchJob({ jobId: job?.id as string })) {
       statuses.push(update.status);
       points += update.liveMetrics.length;
+      paced ||= update.samplesPerSecond > 0 && update.etaSeconds > 0 && update.memoryBytes > 0n;
     }
     expect(statuses.at(-1)).toBe(JobStatus.COMPLETED);
     expect(statuses).toContain(JobStatus.RUNNING);
     expect(points).toBeGreaterThanOrEqual(2);
+    // The node's pace and time left reach watchers while the job trains.
+    expect(paced).toBe(true);
     const done = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
     expect(done?.finalMetrics.val_accuracy).toBeGreaterThan(0.8);
     expect(done?.backend).toBe("wasm");
