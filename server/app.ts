@@ -42,6 +42,7 @@ import { Dispatcher } from "./scheduler/dispatcher";
 import { queuedCount, rankForNextJob } from "./scheduler/ranking";
 import { startLivenessMonitor } from "./scheduler/monitor";
 import { startMetricsRetention } from "./ops/retention";
+import { attachSocketRooms } from "./events/socket-rooms";
 
 export interface RunningServer {
   rpcUrl: string;
@@ -128,6 +129,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
 
   const rpcServer = dualProtocolServer(withCors(rpc));
   const httpServer = http.createServer(withCors(serveRest));
+  const sockets = await attachSocketRooms([rpcServer.h1, httpServer], context);
   const rpcSockets = trackSockets(rpcServer);
   const httpSockets = trackSockets(httpServer);
   const rpcPort = await listen(rpcServer, config.rpcPort, config.host);
@@ -143,6 +145,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       stopMonitor();
       stopRetention();
       unsubscribeQueue();
+      await sockets.close();
       await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);
       await bus.close();
       await db.close();

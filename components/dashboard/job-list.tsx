@@ -3,13 +3,17 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import Link from "next/link";
 import { useApi } from "../api/server-url";
+import { onNetworkEvent } from "../api/network-events";
 import { usePoll } from "../ui/use-poll";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
 /** Recent jobs, refreshed every two seconds. */
 export function JobList() {
   const api = useApi();
-  const { data, error } = usePoll(() => api.jobs.listJobs({ pageSize: 50 }), 2000, [api]);
+  // Status changes arrive over socket.io at once; the slower poll keeps progress figures fresh.
+  const { data, error } = usePoll(() => api.jobs.listJobs({ pageSize: 50 }), 5000, [api], (changed) =>
+    onNetworkEvent(api.serverUrl, (e) => e.type === "job-status" && changed()),
+  );
   if (error && !data) return <p className="notice error">Cannot reach the server: {error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   if (data.jobs.length === 0) {

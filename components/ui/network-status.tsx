@@ -1,6 +1,7 @@
 "use client";
 
 import { useApi } from "../api/server-url";
+import { onNetworkEvent } from "../api/network-events";
 import { usePoll } from "./use-poll";
 
 interface NodeSummary {
@@ -11,7 +12,10 @@ interface NodeSummary {
 /** "3 nodes online": the one fact that tells a user whether a submitted job will start. */
 export function NetworkStatus() {
   const api = useApi();
-  const { data, error } = usePoll(() => api.rest<{ nodes: NodeSummary[] }>("/api/v1/nodes"), 5000, [api]);
+  // Nodes arriving show at once (a socket.io event); the poll catches nodes going quiet.
+  const { data, error } = usePoll(() => api.rest<{ nodes: NodeSummary[] }>("/api/v1/nodes"), 5000, [api], (changed) =>
+    onNetworkEvent(api.serverUrl, (e) => e.type === "node-online" && changed()),
+  );
   if (error && !data) {
     return (
       <span className="badge failed" role="status" title={error}>

@@ -55,4 +55,21 @@ describe.each(kinds)("the %s event bus", (kind) => {
     await marker.event;
     expect(seen).toEqual(["first"]);
   });
+
+  it("shows its taps each event published through it, once, and not the events of other handles", async () => {
+    const [a, b] = await pair(kind);
+    buses = [a, b];
+    const tapped: [string, unknown][] = [];
+    const untap = a.tap((channel, event) => tapped.push([channel, event]));
+    await a.publish("job:4", { progress: 0.25 });
+    if (b !== a) {
+      const marker = await nextEvent(a, "job:marker");
+      await b.publish("job:4", { progress: 0.5 });
+      await b.publish("job:marker", "done");
+      await marker.event;
+    }
+    untap();
+    await a.publish("job:4", { progress: 0.75 });
+    expect(tapped).toEqual([["job:4", { progress: 0.25 }]]);
+  });
 });

@@ -12,6 +12,14 @@ export const inferenceChannel = (requestId: string) => `inference:${requestId}`;
 /** Work became available: dispatchers in every instance look for idle nodes. */
 export const QUEUE_CHANNEL = "queue";
 
+/** Where socket.io listens on the server's HTTP ports (see socket-rooms.ts for its rooms). */
+export const SOCKET_PATH = "/socket.io";
+
+/** What dashboards follow about the whole network: nodes arriving, jobs changing status. */
+export const NETWORK_CHANNEL = "network";
+
+export type NetworkEvent = { type: "node-online"; nodeId: string; name: string } | { type: "job-status"; jobId: string; status: string };
+
 export interface MetricPointEvent {
   id: string;
   step: number;

@@ -2,7 +2,7 @@ import type { JobLog, JobMetric } from "../db/generated/client";
 import { paceOf } from "../jobs/job-message";
 import type { JobRow } from "../jobs/job-store";
 import type { EventBus } from "./bus";
-import { jobChannel, QUEUE_CHANNEL, type JobEvent, type LogEvent, type MetricPointEvent } from "./channels";
+import { jobChannel, NETWORK_CHANNEL, QUEUE_CHANNEL, type JobEvent, type LogEvent, type MetricPointEvent, type NetworkEvent } from "./channels";
 
 export function pointEvent(row: JobMetric): MetricPointEvent {
   return { id: row.id.toString(), step: row.step, epoch: row.epoch, values: row.values as Record<string, number>, time: row.createdAt.toISOString() };
@@ -30,5 +30,7 @@ export async function publishJobEvent(
     logs: (change.logs ?? []).map(logEvent),
   };
   await bus.publish(jobChannel(job.id), event);
-  if (job.status === "QUEUED" && change.statusChanged) await bus.publish(QUEUE_CHANNEL, { jobId: job.id });
+  if (!change.statusChanged) return;
+  await bus.publish(NETWORK_CHANNEL, { type: "job-status", jobId: job.id, status: job.status } satisfies NetworkEvent);
+  if (job.status === "QUEUED") await bus.publish(QUEUE_CHANNEL, { jobId: job.id });
 }

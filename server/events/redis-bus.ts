@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { EventBus } from "./bus";
+import { taps, type EventBus } from "./bus";
 
 /**
  * Redis pub/sub: one connection publishes, one subscribes; channels are subscribed on Redis
@@ -18,11 +18,15 @@ export async function redisBus(url: string, prefix = "cyxwiz:"): Promise<EventBu
     const event = JSON.parse(message) as unknown;
     for (const handler of local) handler(event);
   });
+  const tapped = taps();
   return {
     kind: "redis",
     async publish(channel, event) {
-      await pub.publish(prefix + channel, JSON.stringify(event));
+      const message = JSON.stringify(event);
+      await pub.publish(prefix + channel, message);
+      tapped.notify(channel, JSON.parse(message) as unknown);
     },
+    tap: tapped.tap,
     async subscribe(channel, handler) {
       let local = handlers.get(channel);
       if (!local) {

@@ -12,10 +12,10 @@ const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0");
  * (gRPC). Node's http2 server accepts HTTP/1.1 only over TLS, so the first bytes of each
  * connection decide which server gets it.
  */
-export function dualProtocolServer(handler: RequestHandler): net.Server {
+export function dualProtocolServer(handler: RequestHandler): net.Server & { h1: http.Server } {
   const h1 = http.createServer(handler);
   const h2 = http2.createServer(handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
-  return net.createServer((socket) => {
+  const server = net.createServer((socket) => {
     socket.once("data", (first: Buffer) => {
       socket.pause();
       if (first.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
@@ -28,6 +28,8 @@ export function dualProtocolServer(handler: RequestHandler): net.Server {
     });
     socket.on("error", () => socket.destroy());
   });
+  // The HTTP/1.1 side, for what hooks into an http.Server (socket.io's WebSocket upgrades).
+  return Object.assign(server, { h1 });
 }
 
 /**

@@ -24,7 +24,7 @@ import { SHA256_HEX } from "../../lib/data/hash";
 import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-auth";
 import type { ServerContext } from "../context";
-import { inferenceChannel, nodeChannel, type InferenceEvent, type NodeCommand } from "../events/channels";
+import { inferenceChannel, NETWORK_CHANNEL, nodeChannel, type InferenceEvent, type NetworkEvent, type NodeCommand } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { hyperparametersMessage } from "../jobs/job-message";
 import type { JobHolder, JobRow, Refusal } from "../jobs/job-store";
@@ -130,6 +130,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       await announceLostJobs(ctx, await nodes.releaseEarlierRun(node.id, req.heldJobs), `node ${node.id} restarted without the job`, "disconnected_mid_job");
       const session = await tokens.issueNodeToken(node.id);
       ctx.log.info({ nodeId: node.id, runtime: node.runtime, backend: node.backend, gflops: node.computeScore }, "node registered");
+      await bus.publish(NETWORK_CHANNEL, { type: "node-online", nodeId: node.id, name: node.name } satisfies NetworkEvent);
       return create(RegisterNodeResponseSchema, {
         nodeId: node.id,
         sessionToken: session.token,

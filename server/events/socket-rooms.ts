@@ -1,0 +1,84 @@
+import { createAdapter } from "@socket.io/redis-adapter";
+import type http from "node:http";
+import { Redis } from "ioredis";
+import { Server, type Socket } from "socket.io";
+import { TokenError } from "../auth/tokens";
+import type { ServerContext } from "../context";
+import { UUID } from "../jobs/job-store";
+import { NETWORK_CHANNEL, QUEUE_CHANNEL, SOCKET_PATH } from "./channels";
+
+/** Answer to "watch-job": the room is joined, or why not. */
+export type WatchAck = { ok: true; status: string } | { ok: false; error: string };
+
+/** Where an event published on a bus channel goes among the rooms, and under which socket event name. */
+export function roomFor(channel: string): { room: string; event: string } | undefined {
+  if (channel.startsWith("job:")) return { room: channel, event: "job" };
+  if (channel.startsWith("node:")) return { room: channel, event: "command" };
+  if (channel === NETWORK_CHANNEL) return { room: "network", event: "network" };
+  if (channel === QUEUE_CHANNEL) return { room: "network", event: "queue" };
+  return undefined;
+}
+
+/**
+ * socket.io on the given HTTP servers (the RPC port's HTTP/1.1 side, which the Engine and
+ * volunteer tabs talk to, and the REST port), for browsers: rooms per job ("job:<id>",
+ * joined with "watch-job"), per node ("node:<id>", joined by connecting with the node's session
+ * token) and the whole network ("network", every socket). Each event published through this
+ * instance's bus goes to its room; with REDIS_URL the socket.io Redis adapter carries it to the
+ * sockets of every instance, so each client sees each event once wherever it is connected.
+ */
+export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerContext): Promise<{ io: Server; close(): Promise<void> }> {
+  const io = new Server({ path: SOCKET_PATH, cors: { origin: true }, serveClient: false });
+  // One engine per HTTP server, all feeding this server's rooms (attach binds each as it goes).
+  const engines = httpServers.map((server) => io.attach(server).engine);
+  const redis = ctx.config.redisUrl
+    ? [new Redis(ctx.config.redisUrl, { lazyConnect: true }), new Redis(ctx.config.redisUrl, { lazyConnect: true })]
+    : undefined;
+  if (redis) {
+    const [pub, sub] = redis as [Redis, Redis];
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub, { key: `${ctx.config.redisPrefix}socket.io` }));
+  }
+
+  io.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (token === undefined || token === "") return next();
+    try {
+      socket.data.nodeId = await ctx.tokens.verifyNodeToken(String(token));
+      next();
+    } catch (error) {
+      next(new Error(error instanceof TokenError ? `invalid node session token: ${error.message}` : "could not check the token"));
+    }
+  });
+  io.on("connection", (socket: Socket) => {
+    void socket.join("network");
+    if (socket.data.nodeId) void socket.join(`node:${socket.data.nodeId as string}`);
+    socket.on("watch-job", async (jobId: unknown, ack?: (answer: WatchAck) => void) => {
+      const reply = typeof ack === "function" ? ack : () => undefined;
+      if (typeof jobId !== "string" || !UUID.test(jobId)) return reply({ ok: false, error: "job_id: must be a UUID" });
+      const job = await ctx.jobs.get(jobId).catch(() => undefined);
+      if (!job) return reply({ ok: false, error: `job ${jobId} not found` });
+      await socket.join(`job:${jobId}`);
+      reply({ ok: true, status: job.status });
+    });
+    socket.on("unwatch-job", (jobId: unknown) => {
+      if (typeof jobId === "string") void socket.leave(`job:${jobId}`);
+    });
+  });
+
+  const untap = ctx.bus.tap((channel, event) => {
+    const target = roomFor(channel);
+    if (target) io.to(target.room).emit(target.event, event);
+  });
+
+  return {
+    io,
+    async close() {
+      untap();
+      io.disconnectSockets(true);
+      // Not io.close(): that closes the HTTP servers too, which the caller shuts down with their own grace.
+      for (const engine of engines) engine.close();
+      if (redis) await Promise.all(redis.map((r) => r.quit().catch(() => undefined)));
+    },
+  };
+}
