@@ -22,6 +22,19 @@ describe("TokenService", () => {
     }
   });
 
+  it("refuses a token it verified before, once the token has expired", async () => {
+    vi.useFakeTimers();
+    try {
+      const tokens = new TokenService(SECRET, 60, 3600);
+      const { token } = await tokens.issueNodeToken("node-1");
+      expect(await tokens.verifyNodeToken(token)).toBe("node-1");
+      vi.advanceTimersByTime(61_000);
+      await expect(tokens.verifyNodeToken(token)).rejects.toMatchObject({ reason: "expired" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("refuses a token signed with another key", async () => {
     const { token } = await new TokenService(`${SECRET}-other`, 60, 3600).issueNodeToken("node-1");
     await expect(new TokenService(SECRET, 60, 3600).verifyNodeToken(token)).rejects.toBeInstanceOf(TokenError);

@@ -31,6 +31,9 @@ export interface JobGrant {
   attempt: number;
 }
 
+/** Verified node tokens remembered at most (about 100 bytes each): more than the nodes one instance serves. */
+const VERIFIED_TOKENS_KEPT = 100_000;
+
 /**
  * The server's HS256 JWTs, each typed so one kind never passes for another:
  * - node session tokens, bound to one node id;
@@ -44,6 +47,8 @@ export interface JobGrant {
  */
 export class TokenService {
   private readonly key: Uint8Array;
+  /** Node session tokens this instance has verified, oldest first, with when each expires. */
+  private readonly verifiedNodeTokens = new Map<string, { nodeId: string; expiresAtMs: number }>();
 
   constructor(
     secret: string,
@@ -58,9 +63,19 @@ export class TokenService {
     return this.sign("node", nodeId, this.ttlSeconds);
   }
 
-  /** The node id the token was issued to. */
+  /**
+   * The node id the token was issued to. A node presents the same token with every call (a
+   * heartbeat every 10 s from each of thousands of nodes), so verified ones are remembered until
+   * they expire: a map lookup instead of an HMAC each time.
+   */
   async verifyNodeToken(token: string): Promise<string> {
-    return (await this.verify(token, "node")).sub as string;
+    const known = this.verifiedNodeTokens.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.nodeId;
+    this.verifiedNodeTokens.delete(token);
+    const payload = await this.verify(token, "node");
+    if (this.verifiedNodeTokens.size >= VERIFIED_TOKENS_KEPT) this.verifiedNodeTokens.delete(this.verifiedNodeTokens.keys().next().value as string);
+    this.verifiedNodeTokens.set(token, { nodeId: payload.sub as string, expiresAtMs: (payload.exp as number) * 1000 });
+    return payload.sub as string;
   }
 
   issueChallenge(): Promise<{ token: string; expiresAt: Date }> {

@@ -1,6 +1,7 @@
 import type { Prisma } from "../db/database";
 import { Prisma as PrismaNamespace, type Node } from "../db/generated/client";
 import { applyReputationEvent, type ReputationEvent, type Standing } from "./reputation";
+import { groupCommit } from "../util/group-commit";
 
 const { sql } = PrismaNamespace;
 type Sql = PrismaNamespace.Sql;
@@ -78,19 +79,32 @@ export class NodeStore {
   }
 
   /**
-   * Records that the node is alive, with a telemetry sample for its time series: one statement
-   * (no transaction round trips), since every node sends one every 10 s. False for an unknown node.
+   * Records that the node is alive, with a telemetry sample for its time series. Every node sends
+   * one every 10 s, so heartbeats arriving together are written together (group commit): one
+   * statement for the lot. False for an unknown node.
    */
-  async heartbeat(id: string, sample: HeartbeatSample): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ node_id: string }[]>`
-      WITH n AS (
-        UPDATE nodes SET last_seen = now(), status = ${sample.status}, load = ${sample.cpuUsage ?? 0}
-        WHERE id = ${id}::uuid RETURNING id)
-      INSERT INTO metrics (node_id, cpu_usage, gpu_usage, memory_used, jobs_active, samples_per_second)
-      SELECT id, ${sample.cpuUsage ?? null}::real, ${sample.gpuUsage ?? null}::real, ${sample.memoryUsed ?? null}::bigint, ${sample.jobsActive}, ${sample.samplesPerSecond ?? null}::real FROM n
-      RETURNING node_id::text`;
-    return rows.length > 0;
+  heartbeat(id: string, sample: HeartbeatSample): Promise<boolean> {
+    return this.recordHeartbeats({ id, sample });
   }
+
+  private readonly recordHeartbeats = groupCommit(async (beats: { id: string; sample: HeartbeatSample }[]) => {
+    const column = <T>(pick: (s: HeartbeatSample) => T) => beats.map((b) => pick(b.sample));
+    const rows = await this.prisma.$queryRaw<{ node_id: string }[]>`
+      WITH beat AS (
+        SELECT * FROM unnest(${beats.map((b) => b.id)}::uuid[], ${column((s) => s.status)}::text[], ${column((s) => s.cpuUsage ?? null)}::real[],
+          ${column((s) => s.gpuUsage ?? null)}::real[], ${column((s) => s.memoryUsed?.toString() ?? null)}::bigint[],
+          ${column((s) => s.jobsActive)}::int[], ${column((s) => s.samplesPerSecond ?? null)}::real[])
+          AS b(id, status, cpu_usage, gpu_usage, memory_used, jobs_active, samples_per_second)),
+      n AS (
+        UPDATE nodes SET last_seen = now(), status = beat.status, load = coalesce(beat.cpu_usage, 0)
+        FROM beat WHERE nodes.id = beat.id RETURNING nodes.id)
+      INSERT INTO metrics (node_id, cpu_usage, gpu_usage, memory_used, jobs_active, samples_per_second)
+      SELECT beat.id, beat.cpu_usage, beat.gpu_usage, beat.memory_used, beat.jobs_active, beat.samples_per_second
+      FROM beat WHERE beat.id IN (SELECT id FROM n)
+      RETURNING node_id::text`;
+    const known = new Set(rows.map((r) => r.node_id));
+    return beats.map((b) => known.has(b.id.toLowerCase()));
+  });
 
   /** The datasets the node holds now (for data locality). */
   async holdDatasets(id: string, sha256s: string[]): Promise<void> {
