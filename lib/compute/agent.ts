@@ -13,7 +13,7 @@ import { isRetryable } from "./retry";
 import type { Hyperparameters } from "../train/hyperparameters";
 import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
-import { fetchVerified, IntegrityError, uploadArtifact } from "./artifacts-client";
+import { fetchVerified, IntegrityError, SessionRefused, uploadArtifact } from "./artifacts-client";
 import { backoffDelay, retryWhileUnavailable, sleep } from "./backoff";
 import { fetchCached, type ContentStore } from "./content-cache";
 import { devicesFromProbe } from "./devices";
@@ -145,13 +145,25 @@ export class NodeAgent {
   private resumed?: { promise: Promise<void>; resolve: () => void };
   /** Set while backends are measured again; a job waits for it rather than train beside it. */
   private reprobing?: Promise<void>;
+  /** Set while an expired session is renewed. */
+  private renewing?: Promise<void>;
 
   constructor(private readonly options: AgentOptions) {
     const limits = { share: 1, memoryBytes: options.machine.ramTotal };
     this.state = { phase: "starting", paused: false, limits, memoryTotal: options.machine.ramTotal, completedJobs: 0, failedJobs: 0, computeSeconds: 0, deployments: [], inferences: 0, log: [] };
-    const auth: Interceptor = (next) => (req) => {
-      if (this.token) req.header.set("authorization", `Bearer ${this.token}`);
-      return next(req);
+    const auth: Interceptor = (next) => async (req) => {
+      const sent = this.token;
+      if (sent) req.header.set("authorization", `Bearer ${sent}`);
+      try {
+        return await next(req);
+      } catch (error) {
+        // The session ran out (say, mid-job, or just before the result is reported): register
+        // again, keeping the job, and send the call once more rather than lose the work.
+        if (req.stream || !sent || !(error instanceof ConnectError) || error.code !== Code.Unauthenticated) throw error;
+        await this.renewSession(sent);
+        req.header.set("authorization", `Bearer ${this.token}`);
+        return next(req);
+      }
     };
     this.client = createClient(NodeService, options.transport([auth]));
   }
@@ -294,6 +306,26 @@ export class NodeAgent {
     this.note("info", `registered as node ${response.nodeId}`);
   }
 
+  /** Registers again once for every call that found `expired` refused (single flight). */
+  private renewSession(expired: string): Promise<void> {
+    if (this.token !== expired) return Promise.resolve();
+    this.note("info", "session expired; registering again");
+    this.renewing ??= this.register().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  /** An upload with the session token, sent once more after registering again if the session had run out. */
+  private async withSession<T>(call: (token: string) => Promise<T>): Promise<T> {
+    const token = this.token;
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!(error instanceof SessionRefused)) throw error;
+      await this.renewSession(token);
+      return call(this.token);
+    }
+  }
+
   private forgetSession(): void {
     this.token = "";
     this.update({ nodeId: undefined });
@@ -332,6 +364,11 @@ export class NodeAgent {
 
   private async heartbeatLoop(): Promise<void> {
     while (!this.lifetime.signal.aborted) {
+      // Until registered, check often: the first heartbeat comes one of the server's intervals after registration.
+      if (!this.state.nodeId) {
+        await sleep(250, this.lifetime.signal);
+        continue;
+      }
       await sleep(this.heartbeatSeconds * 1000, this.lifetime.signal);
       if (!this.state.nodeId || this.lifetime.signal.aborted) continue;
       if (this.reprobeDue()) {
@@ -467,9 +504,9 @@ export class NodeAgent {
           maxMs: RESULT_RETRY_MS,
           onRetry: (error) => this.note("warn", `job ${jobId}: server unreachable, keeping the trained model and trying again (${describe(error)})`),
         });
-      const weights = await persist(() => uploadArtifact(upload, outcome.weights, this.token, "application/octet-stream"));
+      const weights = await persist(() => this.withSession((token) => uploadArtifact(upload, outcome.weights, token, "application/octet-stream")));
       const modelJson = new TextEncoder().encode(JSON.stringify(withWeightsPath(outcome.modelJson, weights.sha256)));
-      const model = await persist(() => uploadArtifact(upload, modelJson, this.token, "application/json"));
+      const model = await persist(() => this.withSession((token) => uploadArtifact(upload, modelJson, token, "application/json")));
       await persist(() =>
         this.client.reportCompletion({
           nodeId,
@@ -537,7 +574,7 @@ export class NodeAgent {
     const upload = (checkpoint: Uint8Array, epoch: number) => {
       chain = chain.then(async () => {
         try {
-          const stored = await uploadArtifact(uploadUrl, checkpoint, this.token, "application/octet-stream");
+          const stored = await this.withSession((token) => uploadArtifact(uploadUrl, checkpoint, token, "application/octet-stream"));
           await this.client.uploadCheckpoint({ nodeId, jobId, jobToken: job.token, checkpoint: { epoch, uri: stored.uri, sha256: stored.sha256 } });
         } catch (error) {
           this.note("warn", `job ${jobId}: the checkpoint after epoch ${epoch} was not saved: ${describe(error)}`);

@@ -4,6 +4,9 @@ import { sha256Hex } from "../data/hash";
 
 export class IntegrityError extends Error {}
 
+/** The server refused the session token (HTTP 401): it expired; registering again renews it. */
+export class SessionRefused extends Error {}
+
 /** The server could not be reached or failed (5xx): worth trying again later. */
 export class ServerUnavailable extends Error {}
 
@@ -54,6 +57,7 @@ export async function uploadArtifact(url: string, bytes: Uint8Array, token: stri
     headers: { authorization: `Bearer ${token}`, "content-type": contentType, "x-content-sha256": sha256 },
     body: bytes as Uint8Array<ArrayBuffer>,
   });
+  if (response.status === 401) throw new SessionRefused(`artifact upload refused: ${await response.text()}`);
   if (!response.ok) throw new Error(`artifact upload failed: HTTP ${response.status} ${await response.text()}`);
   const stored = (await response.json()) as { sha256: string; uri: string };
   if (stored.sha256 !== sha256) throw new IntegrityError(`server stored ${stored.sha256}, expected ${sha256}`);

@@ -5,8 +5,8 @@ import { TokenError, type JobGrant, type TokenService } from "./tokens";
 
 /**
  * The node a call comes from, proven by its session token. A call that names a node_id must
- * name the token's own node. Missing token: UNAUTHENTICATED; a bad, expired or borrowed one:
- * PERMISSION_DENIED.
+ * name the token's own node. Missing or expired token: UNAUTHENTICATED (the node registers again
+ * and keeps its job); a bad or borrowed one: PERMISSION_DENIED.
  */
 export function authenticateNode(tokens: TokenService, hctx: HandlerContext, claimedNodeId: string): Promise<string> {
   return nodeFromAuthorization(tokens, hctx.requestHeader.get("authorization"), claimedNodeId);
@@ -21,7 +21,9 @@ export async function nodeFromAuthorization(tokens: TokenService, authorization:
   try {
     nodeId = await tokens.verifyNodeToken(match[1]);
   } catch (error) {
-    if (error instanceof TokenError) throw permissionDenied(error.message);
+    // PERMISSION_DENIED on a report tells a node the job is no longer its own (it stops training):
+    // a session that merely ran out must not, so an expired one is UNAUTHENTICATED.
+    if (error instanceof TokenError) throw error.reason === "expired" ? unauthenticated(error.message) : permissionDenied(error.message);
     throw error;
   }
   if (claimedNodeId && claimedNodeId.toLowerCase() !== nodeId) throw permissionDenied("node_id does not match the session token");
