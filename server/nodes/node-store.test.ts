@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
-import { registerNode } from "../../tests/helpers/fixtures";
+import { queueJob, registerNode } from "../../tests/helpers/fixtures";
 
 describe.each(DATABASE_KINDS)("NodeStore heartbeats on %s", (kind) => {
   let t: TestContext;
@@ -30,5 +30,34 @@ describe.each(DATABASE_KINDS)("NodeStore heartbeats on %s", (kind) => {
       [b.id, 0.75, 0],
     ]);
     expect(samples[0]).toMatchObject({ memoryUsed: 3_000_000_000n, samplesPerSecond: 1200 });
+  });
+
+  /** A job RUNNING on `nodeId` by the books, assigned `assignedSecondsAgo` and last reported on `reportedSecondsAgo`. */
+  async function runningOn(nodeId: string, assignedSecondsAgo: number, reportedSecondsAgo: number) {
+    const job = await queueJob(t.ctx);
+    await t.ctx.db.prisma.$executeRaw`
+      UPDATE jobs SET status = 'RUNNING', assigned_node = ${nodeId}::uuid, attempts = 1,
+        assigned_at = now() - make_interval(secs => ${assignedSecondsAgo}), updated_at = now() - make_interval(secs => ${reportedSecondsAgo})
+      WHERE id = ${job.id}::uuid`;
+    return job.id;
+  }
+
+  it("takes back a running job once its node heartbeats idle after the job's latest report", async () => {
+    const node = await registerNode(t.ctx);
+    const jobId = await runningOn(node.id, 60, 30);
+    await t.ctx.nodes.heartbeat(node.id, { status: "IDLE", jobsActive: 0 });
+    expect(await t.ctx.nodes.releaseForgotten(20)).toEqual([{ id: jobId, status: "QUEUED", nodeId: node.id }]);
+    expect(await t.ctx.jobs.get(jobId)).toMatchObject({ status: "QUEUED", assignedNodeId: null });
+  });
+
+  it("leaves a running job whose node still names it, or that was assigned too recently to tell", async () => {
+    const [busy, idle] = [await registerNode(t.ctx), await registerNode(t.ctx)];
+    const named = await runningOn(busy.id, 60, 30);
+    const fresh = await runningOn(idle.id, 5, 5);
+    await t.ctx.nodes.heartbeat(busy.id, { status: "BUSY", jobsActive: 1 });
+    await t.ctx.nodes.heartbeat(idle.id, { status: "IDLE", jobsActive: 0 });
+    expect(await t.ctx.nodes.releaseForgotten(20)).toEqual([]);
+    expect((await t.ctx.jobs.get(named))?.status).toBe("RUNNING");
+    expect((await t.ctx.jobs.get(fresh))?.status).toBe("RUNNING");
   });
 });

@@ -199,6 +199,19 @@ export class NodeStore {
     return this.takeBackJobs(sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${stale}`, [], `not acknowledged within ${deadlineSeconds} s`, stale);
   }
 
+  /**
+   * Jobs running by the server's books on a node that no longer names them in its heartbeats (it
+   * lost them: say its data download failed while the server was away, so its failure report could
+   * not get through): taken back once an idle heartbeat came after the job's latest report. A job
+   * assigned less than `graceSeconds` ago is left alone, since a heartbeat sent just before the
+   * assignment may arrive after it.
+   */
+  releaseForgotten(graceSeconds: number): Promise<LostJob[]> {
+    const forgotten = sql`j.status = 'RUNNING' AND j.assigned_at < now() - make_interval(secs => ${graceSeconds})
+      AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = j.assigned_node AND n.status = 'IDLE' AND n.last_seen > j.updated_at)`;
+    return this.takeBackJobs(sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${forgotten}`, [], "node no longer holds the job", forgotten);
+  }
+
   private takeBackJobs(lostNodes: Sql, keep: string[], reason: string, only: Sql = sql`TRUE`): Promise<LostJob[]> {
     return this.prisma.$queryRaw<LostJob[]>`
       WITH lost AS (${lostNodes}),

@@ -20,6 +20,7 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
     try {
       await announceLostJobs(ctx, await ctx.nodes.reapSilent(ctx.config.nodeTimeoutSeconds), "node stopped sending heartbeats", "heartbeat_timeout");
       await announceLostJobs(ctx, await ctx.nodes.requeueUnacknowledged(ctx.config.ackDeadlineSeconds), "node did not acknowledge the assignment", "disconnected_mid_job");
+      await announceLostJobs(ctx, await ctx.nodes.releaseForgotten(2 * ctx.config.heartbeatSeconds), "node no longer holds the job", "disconnected_mid_job");
     } catch (error) {
       ctx.log.error({ err: error }, "liveness check failed");
     } finally {
