@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { NOW, nodeRow } from "../../tests/helpers/node-rows";
 import type { NodeRow } from "./node-store";
 import { bucketFor, findNodes } from "./discovery";
 
-const NOW = Date.parse("2026-11-27T12:00:00Z");
-let n = 0;
-const node = (over: Partial<NodeRow>): NodeRow =>
-  ({
-    id: `n${++n}`,
-    name: `node ${n}`,
-    status: "IDLE",
-    lastSeen: new Date(NOW - 1000),
-    backend: "wasm",
-    devices: [{ deviceType: 1, selected: true }],
-    ramTotal: 8_000_000_000n,
-    computeScore: 30,
-    reputation: 50,
-    region: null,
-    ...over,
-  }) as NodeRow;
+const node = nodeRow;
 
 describe("findNodes", () => {
   const gpu = node({ name: "gpu", backend: "webgpu", devices: [{ deviceType: 2, selected: true }], computeScore: 900, reputation: 60 });

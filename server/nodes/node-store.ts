@@ -87,7 +87,9 @@ export class NodeStore {
     return this.recordHeartbeats({ id, sample });
   }
 
-  private readonly recordHeartbeats = groupCommit(async (beats: { id: string; sample: HeartbeatSample }[]) => {
+  private readonly recordHeartbeats = groupCommit(this.writeHeartbeats.bind(this), { writers: 4 });
+
+  private async writeHeartbeats(beats: { id: string; sample: HeartbeatSample }[]): Promise<boolean[]> {
     const column = <T>(pick: (s: HeartbeatSample) => T) => beats.map((b) => pick(b.sample));
     const rows = await this.prisma.$queryRaw<{ node_id: string }[]>`
       WITH beat AS (
@@ -104,7 +106,7 @@ export class NodeStore {
       RETURNING node_id::text`;
     const known = new Set(rows.map((r) => r.node_id));
     return beats.map((b) => known.has(b.id.toLowerCase()));
-  });
+  }
 
   /** The datasets the node holds now (for data locality). */
   async holdDatasets(id: string, sha256s: string[]): Promise<void> {

@@ -29,9 +29,16 @@ describe("groupCommit", () => {
 
   it("splits what waits into batches of at most the limit", async () => {
     const { batches, write } = doubling();
-    const record = groupCommit(write, 2);
+    const record = groupCommit(write, { maxBatch: 2 });
     await Promise.all([1, 2, 3, 4, 5].map(record));
     expect(batches).toEqual([[1], [2, 3], [4, 5]]);
+  });
+
+  it("writes up to the given number of batches at a time, so one slow write does not hold up the rest", async () => {
+    const { batches, write } = doubling();
+    const record = groupCommit(write, { writers: 2 });
+    await Promise.all([1, 2, 3, 4].map(record));
+    expect(batches).toEqual([[1], [2], [3, 4]]);
   });
 
   it("fails every call of a failed batch, and goes on with the next", async () => {

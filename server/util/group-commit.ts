@@ -1,13 +1,16 @@
 /**
- * Group commit: calls that arrive while a batch is being written wait and are written together
- * in the next one. A call alone is written at once (no added latency); under load the database
- * sees one statement per batch instead of one per call. `write` answers each item, in order.
+ * Group commit: calls that arrive while writes are under way wait and are written together in
+ * the next batch. A call alone is written at once (no added latency); under load the database
+ * sees one statement per batch instead of one per call. Up to `writers` batches are written at
+ * a time, so that one slow statement (a row lock, a checkpoint) does not hold up every call
+ * behind it. `write` answers each item, in order.
  */
-export function groupCommit<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch = 1000): (item: I) => Promise<O> {
+export function groupCommit<I, O>(write: (items: I[]) => Promise<O[]>, options: { maxBatch?: number; writers?: number } = {}): (item: I) => Promise<O> {
+  const { maxBatch = 1000, writers = 1 } = options;
   let waiting: { item: I; resolve: (out: O) => void; reject: (error: unknown) => void }[] = [];
-  let writing = false;
+  let busy = 0;
   const drain = async () => {
-    writing = true;
+    busy++;
     while (waiting.length > 0) {
       const batch = waiting.slice(0, maxBatch);
       waiting = waiting.slice(batch.length);
@@ -18,11 +21,11 @@ export function groupCommit<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch 
         for (const w of batch) w.reject(error);
       }
     }
-    writing = false;
+    busy--;
   };
   return (item) =>
     new Promise<O>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (!writing) void drain();
+      if (busy < writers) void drain();
     });
 }
