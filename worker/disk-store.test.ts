@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IntegrityError } from "../lib/compute/artifacts-client";
 import { fetchCached } from "../lib/compute/content-cache";
 import { sha256Hex } from "../lib/data/hash";
-import { diskContentStore, evictionPlan } from "./disk-store";
+import { diskContentStore } from "./disk-store";
 
 describe("datasets kept on the node's disk", () => {
   const bytes = new TextEncoder().encode("a dataset's bytes");
@@ -64,18 +64,6 @@ describe("datasets kept on the node's disk", () => {
 });
 
 describe("the disk cache's size limit", () => {
-  const file = (sha256: string, size: number, usedAtMs: number) => ({ sha256, size, usedAtMs });
-
-  it("evicts the least recently used files until the cache fits", () => {
-    const files = [file("a", 40, 3), file("b", 40, 1), file("c", 40, 2)];
-    expect(evictionPlan(files, 80, "a")).toEqual(["b"]);
-    expect(evictionPlan(files, 40, "a")).toEqual(["b", "c"]);
-  });
-
-  it("never evicts the file just kept, even when it alone is over the limit", () => {
-    expect(evictionPlan([file("big", 100, 5), file("old", 10, 1)], 50, "big")).toEqual(["old"]);
-  });
-
   it("keeps a cache over its limit no larger than the limit on disk", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-cache-cap-"));
     try {

@@ -1,27 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { ContentStore } from "../lib/compute/content-cache";
+import { evictionPlan, type CachedFile, type ContentStore } from "../lib/compute/content-cache";
 import { SHA256_HEX } from "../lib/data/hash";
-
-export interface CachedFile {
-  sha256: string;
-  size: number;
-  /** Last written or read. */
-  usedAtMs: number;
-}
-
-/** The files to delete so the cache fits maxBytes: least recently used first, never the one kept. */
-export function evictionPlan(files: CachedFile[], maxBytes: number, keep: string): string[] {
-  let total = files.reduce((sum, f) => sum + f.size, 0);
-  const evict: string[] = [];
-  for (const file of [...files].sort((a, b) => a.usedAtMs - b.usedAtMs)) {
-    if (total <= maxBytes) break;
-    if (file.sha256 === keep) continue;
-    evict.push(file.sha256);
-    total -= file.size;
-  }
-  return evict;
-}
 
 /**
  * The Node host's artifact cache: <dir>/<first two hex digits>/<sha256>, written through a
