@@ -14,6 +14,7 @@ import { memoryBus, type EventBus } from "./events/bus";
 import { QUEUE_CHANNEL } from "./events/channels";
 import { publishJobEvent } from "./events/job-events";
 import { redisBus } from "./events/redis-bus";
+import { memoryRateLimiter, redisRateLimiter } from "./inference/rate-limit";
 import { applyCors } from "./http/cors";
 import { closeServer, dualProtocolServer, listen, trackSockets } from "./http/listeners";
 import { restRoutes } from "./http/rest";
@@ -60,6 +61,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   });
   log.info({ database: db.kind, location: db.location }, "database ready");
   const bus: EventBus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : memoryBus();
+  const rateLimiter = config.redisUrl ? await redisRateLimiter(config.redisUrl, config.redisPrefix) : memoryRateLimiter();
   const artifacts = new ArtifactStore(path.join(config.dataDir, "artifacts"), config.maxArtifactBytes);
   const jobs = new JobStore(db.prisma);
   const nodes = new NodeStore(db.prisma);
@@ -82,7 +84,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
   const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
-  return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, tokens, dispatcher, log, metrics, startedAt: new Date() };
+  return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, rateLimiter, tokens, dispatcher, log, metrics, startedAt: new Date() };
 }
 
 const MAX_MESSAGE_BYTES = 16 * 1024 ** 2;
@@ -148,6 +150,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       await sockets.close();
       await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);
       await bus.close();
+      await context.rateLimiter.close();
       await db.close();
     },
   };

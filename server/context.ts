@@ -12,6 +12,7 @@ import type { GraphStore } from "./graphs/graph-store";
 import type { ServerMetrics } from "./ops/metrics";
 import type { UserStore } from "./users/user-store";
 import type { DeploymentStore } from "./inference/deployment-store";
+import type { RateLimiter } from "./inference/rate-limit";
 
 /** What handlers need, built once by app.ts. */
 export interface ServerContext {
@@ -25,6 +26,8 @@ export interface ServerContext {
   graphs: GraphStore;
   artifacts: ArtifactStore;
   bus: EventBus;
+  /** API keys' requests per minute, counted across instances when Redis is configured. */
+  rateLimiter: RateLimiter;
   tokens: TokenService;
   dispatcher: Dispatcher;
   log: Logger;

@@ -18,7 +18,6 @@ import {
   predictRequest,
   usage,
 } from "./openai";
-import { RateLimiter } from "./rate-limit";
 import { relay, RelayError, type RelayChunk } from "./relay";
 import { servingNode } from "./placement-actions";
 
@@ -36,14 +35,13 @@ const failure = (status: number, message: string, type: string, code: string | n
  * requests and tokens are counted. Requests travel to the node serving the model (relay.ts).
  */
 export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
-  const limiter = new RateLimiter();
 
   /** The caller's API key, or the HTTP answer refusing the call. */
   const authorize = async (req: HttpRequest): Promise<ApiKeyRow | HttpResult> => {
     const header = req.headers.authorization;
     const who = await callerFrom(ctx, header).catch(() => undefined);
     if (!who?.apiKey) return failure(401, "an API key is required: send \"Authorization: Bearer cwk_…\" (create one with AuthService.CreateApiKey)", "invalid_request_error", "invalid_api_key");
-    const taken = limiter.take(who.apiKey.id, who.apiKey.rateLimitPerMinute);
+    const taken = await ctx.rateLimiter.take(who.apiKey.id, who.apiKey.rateLimitPerMinute);
     if (!taken.ok) {
       return { ...failure(429, `rate limit of ${who.apiKey.rateLimitPerMinute} requests a minute reached for this key`, "rate_limit_exceeded", "rate_limit_exceeded"), headers: { "retry-after": String(taken.retryAfterSeconds) } };
     }

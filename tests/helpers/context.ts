@@ -26,6 +26,7 @@ export async function createTestContext(kind: "pglite" | "postgres", overrides: 
     database,
     async close() {
       await ctx.bus.close();
+      await ctx.rateLimiter.close();
       await ctx.db.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
