@@ -3,7 +3,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { fetchVerified } from "../../lib/compute/artifacts-client";
+import { chunkFetcher, fetchVerified } from "../../lib/compute/artifacts-client";
 import { toExecutionGraph } from "../../lib/editor/document";
 import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import type { ProbeResult } from "../../lib/train/backend-probe";
@@ -77,7 +77,12 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
       setPhase("training");
       setMessage(`training on ${probed.chosen}`);
       const result = await executor.current.train(
-        { graph: toExecutionGraph(doc), hyperparameters: { ...hp, seed: Math.floor(Math.random() * 2 ** 31) }, dataset: bytes },
+        {
+          graph: toExecutionGraph(doc),
+          hyperparameters: { ...hp, seed: Math.floor(Math.random() * 2 ** 31) },
+          dataset: bytes,
+          fetchChunk: chunkFetcher(api.serverUrl, bytes),
+        },
         (p) => {
           setProgress(p.progress);
           setPoints((list) => [...list, { step: p.step, values: p.metrics }]);

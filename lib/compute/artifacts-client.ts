@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset-format";
-import { loadWholeDataset } from "../data/dataset-manifest";
+import { decodeManifest, isDatasetManifest, loadWholeDataset } from "../data/dataset-manifest";
 import { sha256Hex } from "../data/hash";
 
 export class IntegrityError extends Error {}
@@ -43,10 +43,25 @@ export async function fetchVerified(url: string, expectedSha256: string, onProgr
   return bytes;
 }
 
+const artifactUrl = (serverUrl: string, sha256: string) => new URL(`/artifacts/${sha256}`, serverUrl).toString();
+
 /** A registered dataset as one Dataset, whether the server stores it whole or chunked (every chunk verified). */
 export async function fetchWholeDataset(serverUrl: string, sha256: string): Promise<Dataset> {
-  const at = (hash: string) => new URL(`/artifacts/${hash}`, serverUrl).toString();
-  return loadWholeDataset(await fetchVerified(at(sha256), sha256), (chunk) => fetchVerified(at(chunk.sha256), chunk.sha256));
+  return loadWholeDataset(await fetchVerified(artifactUrl(serverUrl, sha256), sha256), (chunk) => fetchVerified(artifactUrl(serverUrl, chunk.sha256), chunk.sha256));
+}
+
+/**
+ * For a dataset file that is a manifest of chunks, the fetcher training streams them with (each
+ * verified); undefined for a dataset stored whole. Nodes add their cache and retries (agent.ts).
+ */
+export function chunkFetcher(serverUrl: string, datasetFile: Uint8Array): ((index: number) => Promise<Uint8Array>) | undefined {
+  if (!isDatasetManifest(datasetFile)) return undefined;
+  const { chunks } = decodeManifest(datasetFile);
+  return async (index) => {
+    const chunk = chunks[index];
+    if (!chunk) throw new Error(`the dataset has no chunk ${index + 1}`);
+    return fetchVerified(artifactUrl(serverUrl, chunk.sha256), chunk.sha256);
+  };
 }
 
 /** Uploads bytes to the artifact store, declaring their hash so the server can refuse a corrupted transfer. */
