@@ -24,20 +24,31 @@ export class ContainerError extends Error {
 const align8 = (n: number) => (n + 7) & ~7;
 export const bytesPer = (dtype: StoredDtype) => (dtype === "uint8" ? 1 : 4);
 
-export function encodeContainer(magic: string, version: number, header: unknown, arrays: StoredArray[]): Uint8Array {
+/**
+ * A file's layout before its arrays are at hand: the leading bytes (magic, version, header
+ * length, header), where each array of the given byte length starts, and the file's size.
+ */
+export function containerLayout(magic: string, version: number, header: unknown, byteLengths: number[]): { head: Uint8Array; offsets: number[]; size: number } {
   const json = new TextEncoder().encode(JSON.stringify(header));
-  let at = 12 + json.length;
-  const offsets = arrays.map((array) => {
-    const start = align8(at);
-    at = start + array.byteLength;
-    return start;
-  });
-  const out = new Uint8Array(at);
-  out.set(new TextEncoder().encode(magic), 0);
-  const view = new DataView(out.buffer);
+  const head = new Uint8Array(12 + json.length);
+  head.set(new TextEncoder().encode(magic), 0);
+  const view = new DataView(head.buffer);
   view.setUint32(4, version, true);
   view.setUint32(8, json.length, true);
-  out.set(json, 12);
+  head.set(json, 12);
+  let at = head.length;
+  const offsets = byteLengths.map((length) => {
+    const start = align8(at);
+    at = start + length;
+    return start;
+  });
+  return { head, offsets, size: at };
+}
+
+export function encodeContainer(magic: string, version: number, header: unknown, arrays: StoredArray[]): Uint8Array {
+  const { head, offsets, size } = containerLayout(magic, version, header, arrays.map((a) => a.byteLength));
+  const out = new Uint8Array(size);
+  out.set(head, 0);
   arrays.forEach((array, i) => out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offsets[i] as number));
   return out;
 }

@@ -41,8 +41,8 @@ export interface Dataset {
   targets: Uint8Array | Int32Array | Float32Array;
 }
 
-const MAGIC = "CXDS";
-const FORMAT_VERSION = 1;
+export const CXDS_MAGIC = "CXDS";
+export const CXDS_VERSION = 1;
 
 export class DatasetFormatError extends Error {}
 
@@ -54,12 +54,12 @@ export function encodeDataset(dataset: Dataset): Uint8Array {
   const { spec } = dataset;
   checkLength("features", dataset.features, spec.count * elements(spec.features.shape));
   checkLength("targets", dataset.targets, spec.count * elements(spec.targets.shape));
-  return encodeContainer(MAGIC, FORMAT_VERSION, spec, [dataset.features, dataset.targets]);
+  return encodeContainer(CXDS_MAGIC, CXDS_VERSION, spec, [dataset.features, dataset.targets]);
 }
 
 export function decodeDataset(bytes: Uint8Array): Dataset {
   try {
-    const file = openContainer(bytes, MAGIC, FORMAT_VERSION);
+    const file = openContainer(bytes, CXDS_MAGIC, CXDS_VERSION);
     const spec = file.header as DatasetSpec;
     const features = file.next(spec.count * elements(spec.features.shape), spec.features.dtype);
     const targets = file.next(spec.count * elements(spec.targets.shape), spec.targets.dtype);

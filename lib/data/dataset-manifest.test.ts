@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DatasetFormatError, encodeDataset, type Dataset } from "./dataset-format";
-import { datasetSpecOf, decodeManifest, encodeManifest, isDatasetManifest, joinChunks, loadWholeDataset, residentSpec, splitDataset, type DatasetManifest } from "./dataset-manifest";
+import { datasetSpecOf, decodeManifest, encodeManifest, isDatasetManifest, joinChunks, loadWholeDataset, residentSpec, splitDataset, streamWholeFile, type DatasetManifest } from "./dataset-manifest";
 import { sha256Hex } from "./hash";
 import { blobs } from "./test-fixtures";
+import { concatenate } from "./typed-arrays";
 
 /** Each sample as "features|target", sorted: the dataset as a multiset of samples. */
 function samples(dataset: Dataset): string[] {
@@ -67,6 +68,18 @@ describe("chunked datasets", () => {
     expect(fetched).toHaveLength(chunkFiles.size);
     expect(whole.spec).toEqual(dataset.spec);
     expect(samples(whole)).toEqual(samples(dataset));
+  });
+
+  it("streams a chunked dataset as the very file its joined chunks would encode to", async () => {
+    const dataset = blobs(130);
+    const { manifest, chunkFiles } = await chunked(dataset, 500);
+    const whole = streamWholeFile(manifest, async (chunk) => chunkFiles.get(chunk.sha256) as Uint8Array);
+    const parts: Uint8Array[] = [];
+    for await (const part of whole.parts()) parts.push(part);
+    const bytes = concatenate(parts, (n) => new Uint8Array(n));
+    const expected = encodeDataset(joinChunks(dataset.spec, splitDataset(dataset, 500)));
+    expect(whole.size).toBe(expected.length);
+    expect(bytes).toEqual(expected);
   });
 
   it("sizes memory checks by the two largest chunks, which is what a node holds at once", async () => {

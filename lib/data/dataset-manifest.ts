@@ -1,5 +1,5 @@
-import { ContainerError, encodeContainer, openContainer } from "./container";
-import { DatasetFormatError, decodeDataset, type Dataset, type DatasetSpec } from "./dataset-format";
+import { bytesPer, ContainerError, containerLayout, encodeContainer, openContainer } from "./container";
+import { CXDS_MAGIC, CXDS_VERSION, DatasetFormatError, decodeDataset, type Dataset, type DatasetSpec } from "./dataset-format";
 import { seededRandom, shuffledIndices } from "./random";
 import { concatenate } from "./typed-arrays";
 
@@ -102,4 +102,27 @@ export async function loadWholeDataset(bytes: Uint8Array, fetchChunk: (chunk: Ch
   if (!isDatasetManifest(bytes)) return decodeDataset(bytes);
   const { spec, chunks } = decodeManifest(bytes);
   return joinChunks(spec, await Promise.all(chunks.map(async (c) => decodeDataset(await fetchChunk(c)))));
+}
+
+/**
+ * A chunked dataset as one CXDS file, byte for byte what encoding the joined chunks would give,
+ * produced chunk by chunk so that a large dataset never sits whole in memory: the header, every
+ * chunk's features, then every chunk's targets (each chunk is read twice).
+ */
+export function streamWholeFile(manifest: DatasetManifest, readChunk: (chunk: ChunkRef) => Promise<Uint8Array>): { size: number; parts: () => AsyncGenerator<Uint8Array> } {
+  const { spec } = manifest;
+  const featureBytes = spec.count * elements(spec.features.shape) * bytesPer(spec.features.dtype);
+  const targetBytes = spec.count * elements(spec.targets.shape) * bytesPer(spec.targets.dtype);
+  const { head, offsets, size } = containerLayout(CXDS_MAGIC, CXDS_VERSION, spec, [featureBytes, targetBytes]);
+  const asBytes = (a: Dataset["features"]) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return {
+    size,
+    async *parts() {
+      yield head;
+      yield new Uint8Array((offsets[0] as number) - head.length);
+      for (const chunk of manifest.chunks) yield asBytes(decodeDataset(await readChunk(chunk)).features).slice();
+      yield new Uint8Array((offsets[1] as number) - (offsets[0] as number) - featureBytes);
+      for (const chunk of manifest.chunks) yield asBytes(decodeDataset(await readChunk(chunk)).targets).slice();
+    },
+  };
 }

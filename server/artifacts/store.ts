@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -51,6 +51,11 @@ export class ArtifactStore {
 
   open(sha256: string): Readable {
     return createReadStream(this.pathOf(sha256));
+  }
+
+  /** The whole artifact in memory: for small ones (a manifest, a dataset chunk). */
+  async read(sha256: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(this.pathOf(sha256)));
   }
 
   /** Stores a stream; when expectedSha256 is given, content that does not match is discarded. */

@@ -1,5 +1,5 @@
 import { encodeDataset, type Dataset, type DatasetSpec } from "../../lib/data/dataset-format";
-import { DEFAULT_CHUNK_BYTES, encodeManifest, splitDataset, type ChunkRef } from "../../lib/data/dataset-manifest";
+import { decodeManifest, DEFAULT_CHUNK_BYTES, encodeManifest, splitDataset, type ChunkRef, type DatasetManifest } from "../../lib/data/dataset-manifest";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ArtifactStore, StoredArtifact } from "../artifacts/store";
 import type { Prisma } from "../db/database";
@@ -67,6 +67,12 @@ export class DatasetCatalog {
       INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES (${stored.sha256}, ${stored.size}, ${mediaType})
       ON CONFLICT (sha256) DO NOTHING`;
     return stored;
+  }
+
+  /** The manifest of a dataset stored as chunks; undefined for one stored whole. */
+  async manifestOf(record: DatasetRecord): Promise<DatasetManifest | undefined> {
+    const artifact = await this.prisma.artifact.findUnique({ where: { sha256: record.sha256 }, select: { mediaType: true } });
+    return artifact?.mediaType === CXDM_MEDIA_TYPE ? decodeManifest(await this.artifacts.read(record.sha256)) : undefined;
   }
 
   async list(): Promise<DatasetRecord[]> {

@@ -1,6 +1,8 @@
+import { Readable } from "node:stream";
 import { toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { JobSchema } from "../../gen/cyxwiz/v1/job_pb";
+import { streamWholeFile } from "../../lib/data/dataset-manifest";
 import { SHA256_HEX } from "../../lib/data/hash";
 import { analyzeGraph } from "../../lib/graph/analyze";
 import { templates } from "../../lib/graph/templates";
@@ -126,7 +128,16 @@ export function restRoutes(ctx: ServerContext): Router {
   router.add("GET", "/api/v1/datasets/:name/file", async (req) => {
     const dataset = await ctx.datasets.resolve(req.params.name ?? "");
     if (!dataset) return httpError(404, "not_found", `no dataset named "${req.params.name}"`);
-    return artifact(req, dataset.sha256, { "content-disposition": `attachment; filename="${dataset.name}.cxds"`, "cache-control": "no-cache" });
+    const download = { "content-disposition": `attachment; filename="${dataset.name}.cxds"`, "cache-control": "no-cache" };
+    const manifest = await ctx.datasets.manifestOf(dataset);
+    if (!manifest) return artifact(req, dataset.sha256, download);
+    // A chunked dataset downloads as the one CXDS file its chunks make, assembled as it is sent.
+    const whole = streamWholeFile(manifest, (chunk) => ctx.artifacts.read(chunk.sha256));
+    return {
+      status: 200,
+      headers: { "content-type": "application/octet-stream", "content-length": String(whole.size), ...download },
+      body: req.method === "HEAD" ? undefined : Readable.from(whole.parts()),
+    };
   });
 
   router.add("GET", "/artifacts/:sha256", (req) => artifact(req, req.params.sha256 ?? ""));

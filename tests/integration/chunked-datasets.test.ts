@@ -2,7 +2,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fetchVerified, fetchWholeDataset } from "../../lib/compute/artifacts-client";
 import type { NodeAgent } from "../../lib/compute/agent";
+import { decodeDataset, encodeDataset } from "../../lib/data/dataset-format";
 import { decodeManifest, isDatasetManifest } from "../../lib/data/dataset-manifest";
+import { sha256Hex } from "../../lib/data/hash";
 import type { ServerContext } from "../../server/context";
 import { startAgent } from "../helpers/agent";
 import { startTestServer } from "../helpers/context";
@@ -46,6 +48,16 @@ describe("datasets stored in chunks", () => {
     const whole = await fetchWholeDataset(server.httpUrl, record.sha256);
     expect(whole.spec.count).toBe(record.spec.count);
     expect(record.sizeBytes).toBeGreaterThan(manifest.chunks.reduce((n, c) => n + c.sizeBytes, 0));
+  });
+
+  it("downloads a chunked dataset as the one CXDS file its chunks join to", async () => {
+    const { record } = await digits();
+    const response = await fetch(`${server.httpUrl}/api/v1/datasets/mnist-digits/file`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect(Number(response.headers.get("content-length"))).toBe(bytes.length);
+    // Compared by hash: element-wise equality of megabytes is needlessly slow.
+    expect(await sha256Hex(bytes)).toBe(await sha256Hex(encodeDataset(await fetchWholeDataset(server.httpUrl, record.sha256))));
+    expect(decodeDataset(bytes).spec).toEqual(record.spec);
   });
 
   it("trains a job on a chunked dataset, streaming the chunks, to a useful model", async () => {
