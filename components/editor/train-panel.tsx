@@ -3,7 +3,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { chunkFetcher, fetchVerified } from "../../lib/compute/artifacts-client";
+import { fetchVerified, serverChunkFetcher } from "../../lib/compute/artifacts-client";
 import { toExecutionGraph } from "../../lib/editor/document";
 import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import type { ProbeResult } from "../../lib/train/backend-probe";
@@ -81,7 +81,7 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
           graph: toExecutionGraph(doc),
           hyperparameters: { ...hp, seed: Math.floor(Math.random() * 2 ** 31) },
           dataset: bytes,
-          fetchChunk: chunkFetcher(api.serverUrl, bytes),
+          fetchChunk: serverChunkFetcher(api.serverUrl, bytes),
         },
         (p) => {
           setProgress(p.progress);

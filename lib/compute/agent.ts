@@ -13,7 +13,7 @@ import { isRetryable } from "./retry";
 import type { Hyperparameters } from "../train/hyperparameters";
 import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
-import { fetchVerified, IntegrityError, SessionRefused, uploadArtifact } from "./artifacts-client";
+import { chunkFetcher, fetchVerified, IntegrityError, SessionRefused, uploadArtifact } from "./artifacts-client";
 import { backoffDelay, retryWhileUnavailable, sleep } from "./backoff";
 import { fetchCached, type ContentStore } from "./content-cache";
 import { devicesFromProbe } from "./devices";
@@ -542,32 +542,22 @@ export class NodeAgent {
       .catch((e: unknown) => this.note("warn", `could not report the failure: ${describe(e)}`));
   }
 
+  /** A chunked dataset's chunks through the node's store; an unreachable server is waited for, as for results. */
+  private chunkFetcher(manifest: DatasetManifest): (index: number) => Promise<Uint8Array> {
+    return chunkFetcher(manifest, async (chunk, index) => {
+      const fetched = await retryWhileUnavailable(() => fetchCached(this.options.store, this.url(`/artifacts/${chunk.sha256}`), chunk.sha256), {
+        signal: this.lifetime.signal,
+        maxMs: RESULT_RETRY_MS,
+        onRetry: (error) => this.note("warn", `dataset chunk ${index + 1}: server unreachable, trying again (${describe(error)})`),
+      });
+      return fetched.bytes;
+    });
+  }
+
   /**
    * Uploads checkpoints one after another without holding training up; a failed upload is noted
    * and the next checkpoint tries again (the job simply resumes from an earlier one if it moves).
    */
-  /**
-   * Fetches a chunked dataset's chunks through the node's store, each checked against its hash.
-   * A corrupted chunk is named; an unreachable server is waited for, as for results.
-   */
-  private chunkFetcher(manifest: DatasetManifest): (index: number) => Promise<Uint8Array> {
-    return async (index) => {
-      const chunk = manifest.chunks[index];
-      if (!chunk) throw new Error(`the dataset has no chunk ${index + 1}`);
-      try {
-        const fetched = await retryWhileUnavailable(() => fetchCached(this.options.store, this.url(`/artifacts/${chunk.sha256}`), chunk.sha256), {
-          signal: this.lifetime.signal,
-          maxMs: RESULT_RETRY_MS,
-          onRetry: (error) => this.note("warn", `dataset chunk ${index + 1}: server unreachable, trying again (${describe(error)})`),
-        });
-        return fetched.bytes;
-      } catch (error) {
-        if (error instanceof IntegrityError) throw new IntegrityError(`dataset chunk ${index + 1} of ${manifest.chunks.length} is corrupted: ${error.message}`);
-        throw error;
-      }
-    };
-  }
-
   private checkpointUploader(nodeId: string, job: CurrentJob, uploadUrl: string) {
     const jobId = job.id;
     let chain = Promise.resolve();

@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset-format";
-import { decodeManifest, isDatasetManifest, loadWholeDataset } from "../data/dataset-manifest";
+import { decodeManifest, isDatasetManifest, loadWholeDataset, type ChunkRef, type DatasetManifest } from "../data/dataset-manifest";
 import { sha256Hex } from "../data/hash";
 
 export class IntegrityError extends Error {}
@@ -51,17 +51,26 @@ export async function fetchWholeDataset(serverUrl: string, sha256: string): Prom
 }
 
 /**
- * For a dataset file that is a manifest of chunks, the fetcher training streams them with (each
- * verified); undefined for a dataset stored whole. Nodes add their cache and retries (agent.ts).
+ * What training streams a chunked dataset with: chunk `index`, fetched by `fetchOne` (which
+ * verifies it), a corrupted one named by its place in the dataset.
  */
-export function chunkFetcher(serverUrl: string, datasetFile: Uint8Array): ((index: number) => Promise<Uint8Array>) | undefined {
-  if (!isDatasetManifest(datasetFile)) return undefined;
-  const { chunks } = decodeManifest(datasetFile);
+export function chunkFetcher(manifest: DatasetManifest, fetchOne: (chunk: ChunkRef, index: number) => Promise<Uint8Array>): (index: number) => Promise<Uint8Array> {
   return async (index) => {
-    const chunk = chunks[index];
+    const chunk = manifest.chunks[index];
     if (!chunk) throw new Error(`the dataset has no chunk ${index + 1}`);
-    return fetchVerified(artifactUrl(serverUrl, chunk.sha256), chunk.sha256);
+    try {
+      return await fetchOne(chunk, index);
+    } catch (error) {
+      if (error instanceof IntegrityError) throw new IntegrityError(`dataset chunk ${index + 1} of ${manifest.chunks.length} is corrupted: ${error.message}`);
+      throw error;
+    }
   };
+}
+
+/** For a dataset file straight from the server: its chunk fetcher, or undefined for a dataset stored whole. */
+export function serverChunkFetcher(serverUrl: string, datasetFile: Uint8Array): ((index: number) => Promise<Uint8Array>) | undefined {
+  if (!isDatasetManifest(datasetFile)) return undefined;
+  return chunkFetcher(decodeManifest(datasetFile), (chunk) => fetchVerified(artifactUrl(serverUrl, chunk.sha256), chunk.sha256));
 }
 
 /** Uploads bytes to the artifact store, declaring their hash so the server can refuse a corrupted transfer. */

@@ -46,11 +46,6 @@ export function decodeManifest(bytes: Uint8Array): DatasetManifest {
   }
 }
 
-/** The spec of a dataset file, whole (CXDS) or chunked (CXDM), without fetching any chunk. */
-export function datasetSpecOf(bytes: Uint8Array): DatasetSpec {
-  return isDatasetManifest(bytes) ? decodeManifest(bytes).spec : decodeDataset(bytes).spec;
-}
-
 /**
  * The part of a chunked dataset a node holds at once while training: the chunk it trains on and
  * the one it fetches ahead. Memory checks size this, not the whole.
