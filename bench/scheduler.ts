@@ -29,6 +29,12 @@ const LATENCY_JOBS = 60;
 const LATENCY_WINDOW_S = 10;
 const BURST_JOBS = 2_000;
 const BURST_WINDOW_S = 20;
+/** Jobs queued behind a fleet whose every node holds a job, then drained when the nodes finish. */
+const BACKLOG_JOBS = 3_000;
+const BACKLOG_WINDOW_S = 20;
+/** The backlog needs one job per node to fill the fleet first; past this many nodes that takes too long here. */
+const BACKLOG_MAX_NODES = 3_000;
+const SUBMIT_CONCURRENCY = 16;
 const REGISTER_CONCURRENCY = 48;
 const NODES_PER_SESSION = 1_000;
 const HYPERPARAMETERS: Hyperparameters = { epochs: 1, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0.1, seed: 1 };
@@ -52,8 +58,9 @@ export const schedulerBenchmark: Benchmark = {
     const runs: StepResult[] = [];
     const fits = (n: number) => {
       const left = (deadline - performance.now()) / 1000;
-      // Registration runs at ~100 nodes a second here; do not start what cannot finish.
-      const needed = 15 + HEARTBEAT_WINDOW_S + LATENCY_WINDOW_S + BURST_WINDOW_S + n / 100;
+      // Registration and SubmitJob each run at ~100 a second here; do not start what cannot finish.
+      const backlog = n <= BACKLOG_MAX_NODES ? (n + BACKLOG_JOBS) / 100 + BACKLOG_WINDOW_S : 0;
+      const needed = 15 + HEARTBEAT_WINDOW_S + LATENCY_WINDOW_S + BURST_WINDOW_S + n / 100 + backlog;
       return left >= needed ? undefined : `time budget: ${Math.round(left)} s left of ${BUDGET_S} s, step needs ~${Math.round(needed)} s`;
     };
     // As shipped; then, from the N where that collapsed, with the periodic dispatch sweep slowed
@@ -102,7 +109,8 @@ export const schedulerBenchmark: Benchmark = {
         transport: `gRPC over HTTP/2 (createGrpcTransport), one shared session per ${NODES_PER_SESSION} nodes, per-call bearer headers`,
         heartbeat: `every ${HEARTBEAT_S} s per node, spread evenly; latency is the client-side time of one Heartbeat RPC; stats over a ${HEARTBEAT_WINDOW_S} s window after all streams are open`,
         submit_to_assign: `up to ${LATENCY_JOBS} jobs one at a time (next after the previous was assigned) with every node idle; from the SubmitJob response (0 when the assignment arrived first) and from the call's start`,
-        assignments: `a burst of ${BURST_JOBS} SubmitJob calls (8 concurrent); every node reports completion at once; rate = assignments received / (last assignment - first submit), within ${BURST_WINDOW_S} s`,
+        assignments: `the scheduler draining a backlog: every node is first given a job it holds (one SubmitJob per node), then ${BACKLOG_JOBS} more jobs are queued behind them (${SUBMIT_CONCURRENCY} SubmitJob calls at a time); then every node reports completion, and from then on completes each new assignment at once; rate = backlog jobs assigned / (last assignment - release), within ${BACKLOG_WINDOW_S} s; up to ${BACKLOG_MAX_NODES} nodes`,
+        submit_and_assign: `a burst of ${BURST_JOBS} SubmitJob calls (${SUBMIT_CONCURRENCY} concurrent) against idle nodes that complete each job at once; rate = assignments received / (last assignment - first submit), within ${BURST_WINDOW_S} s: submission, assignment and completion together`,
         memory: "server VmRSS with all nodes connected (after a heartbeat round) minus VmRSS before any node registered",
         job: "mlp-digits template, dataset:mnist-digits, 1 epoch; completion names one tiny model uploaded once",
       },
@@ -145,6 +153,8 @@ interface StepResult {
   heartbeat_window_cpu: ReturnType<CpuMeter["read"]>;
   db_transactions_per_s_heartbeat_window?: number;
   assignments_per_s: number;
+  backlog?: BacklogResult;
+  submit_and_assign_per_s: number;
   burst_jobs_submitted: number;
   burst_jobs_assigned: number;
   burst_submit_per_s: number;
@@ -162,6 +172,17 @@ interface StepResult {
   errors_sample: string[];
 }
 
+interface BacklogResult {
+  fill_jobs: number;
+  fill_s: number;
+  backlog_jobs_queued: number;
+  backlog_jobs_assigned: number;
+  drain_s: number;
+  assignments_per_s: number;
+  cpu: ReturnType<CpuMeter["read"]>;
+  skipped?: string;
+}
+
 function summary(r: StepResult) {
   return {
     nodes: r.nodes_connected,
@@ -169,6 +190,7 @@ function summary(r: StepResult) {
     heartbeat_p50_ms: r.heartbeat_p50_ms,
     heartbeat_p99_ms: r.heartbeat_p99_ms,
     assignments_per_s: r.assignments_per_s,
+    submit_and_assign_per_s: r.submit_and_assign_per_s,
     submit_to_assign_p50_ms: r.submit_to_assign_p50_ms,
     submit_to_assign_p99_ms: r.submit_to_assign_p99_ms,
     server_rss_mb_per_1000_nodes: r.server_rss_mb_per_1000_nodes,
@@ -291,16 +313,32 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
 
     const model = await uploadTinyModel(server.rpcUrl, nodes[0]?.token as string);
 
-    // Assignment streams: every node completes what it is given at once.
+    // Assignment streams: every node completes what it is given at once, unless told to hold it.
     const assignedAt = new Map<string, number>();
     const waiters = new Map<string, () => void>();
     let completionErrors = 0;
     let assignments = 0;
     let lastAssignment = 0;
+    let holding = false;
+    const held: (() => Promise<void>)[] = [];
     const streamsStart = performance.now();
     const openedBefore = () => server.logs.filter((l) => l.msg === "assignment stream opened").length;
     for (const node of nodes) {
       const headers = { authorization: `Bearer ${node.token}` };
+      const complete = (jobId: string, jobToken: string) =>
+        node.client
+          .reportCompletion(
+            { nodeId: node.nodeId, jobId, jobToken, modelWeightsUri: model.uri, modelWeightsSha256: model.sha256, finalMetrics: { accuracy: 1 } },
+            { headers },
+          )
+          .then(
+            () => undefined,
+            (error: unknown) => {
+              if (stop.signal.aborted) return;
+              completionErrors++;
+              noteError("reportCompletion", error);
+            },
+          );
       void (async () => {
         try {
           for await (const message of node.client.watchAssignments({ nodeId: node.nodeId }, { headers, signal: stop.signal })) {
@@ -311,16 +349,8 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
             lastAssignment = now;
             assignedAt.set(jobId, now);
             waiters.get(jobId)?.();
-            await node.client
-              .reportCompletion(
-                { nodeId: node.nodeId, jobId, jobToken, modelWeightsUri: model.uri, modelWeightsSha256: model.sha256, finalMetrics: { accuracy: 1 } },
-                { headers },
-              )
-              .catch((error: unknown) => {
-                if (stop.signal.aborted) return;
-                completionErrors++;
-                noteError("reportCompletion", error);
-              });
+            if (holding) held.push(() => complete(jobId, jobToken));
+            else void complete(jobId, jobToken);
           }
         } catch (error) {
           if (!stop.signal.aborted) noteError("watchAssignments", error);
@@ -442,7 +472,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     let submitted = 0;
     const submitting = pool(
       Array.from({ length: BURST_JOBS }, (_, i) => i),
-      8,
+      SUBMIT_CONCURRENCY,
       async (i) => {
         try {
           await submit(`burst ${i}`, burstDeadline);
@@ -460,11 +490,55 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     result.burst_jobs_assigned = assignments - assignedBefore;
     result.burst_submit_per_s = round1(submitted / ((submittedAt - burstStart) / 1000));
     const assignSpan = (Math.max(lastAssignment, burstStart + 1) - burstStart) / 1000;
-    result.assignments_per_s = round1(result.burst_jobs_assigned / assignSpan);
+    result.submit_and_assign_per_s = round1(result.burst_jobs_assigned / assignSpan);
     result.completion_errors = completionErrors;
     log(
-      `N=${n}: burst ${submitted} submitted (${result.burst_submit_per_s}/s), ${result.burst_jobs_assigned} assigned → ${result.assignments_per_s} assignments/s; cpu ${JSON.stringify(result.burst_cpu)}; completion errors ${completionErrors}`,
+      `N=${n}: burst ${submitted} submitted (${result.burst_submit_per_s}/s), ${result.burst_jobs_assigned} assigned → ${result.submit_and_assign_per_s} assignments/s; cpu ${JSON.stringify(result.burst_cpu)}; completion errors ${completionErrors}`,
     );
+
+
+    // A backlog behind a busy fleet: how fast does the scheduler hand it out once nodes free up?
+    if (nodes.length > BACKLOG_MAX_NODES) {
+      result.backlog = { skipped: `more than ${BACKLOG_MAX_NODES} nodes: filling the fleet takes one SubmitJob per node` } as BacklogResult;
+    } else {
+      await sleep(1_000);
+      const backlog = {} as BacklogResult;
+      holding = true;
+      const fillStart = performance.now();
+      const before = assignments;
+      const fillDeadline = fillStart + 60_000;
+      await pool(Array.from({ length: nodes.length }, (_, i) => i), SUBMIT_CONCURRENCY, (i) => submit(`fill ${i}`, fillDeadline).then(() => undefined, (error: unknown) => noteError("submitJob (fill)", error)), fillDeadline);
+      while (assignments - before < nodes.length && performance.now() < fillDeadline) await sleep(50);
+      backlog.fill_jobs = assignments - before;
+      backlog.fill_s = round1((performance.now() - fillStart) / 1000);
+      const queueDeadline = performance.now() + 60_000;
+      let queued = 0;
+      await pool(
+        Array.from({ length: BACKLOG_JOBS }, (_, i) => i),
+        SUBMIT_CONCURRENCY,
+        (i) => submit(`backlog ${i}`, queueDeadline).then(() => void queued++, (error: unknown) => noteError("submitJob (backlog)", error)),
+        queueDeadline,
+      );
+      backlog.backlog_jobs_queued = queued;
+      const drainCpu = new CpuMeter(pid);
+      const assignedBeforeDrain = assignments;
+      const release = performance.now();
+      holding = false;
+      await pool(held.splice(0), 256, (done) => done());
+      const drainDeadline = release + BACKLOG_WINDOW_S * 1000;
+      while (assignments - assignedBeforeDrain < queued && performance.now() < drainDeadline) await sleep(20);
+      backlog.cpu = drainCpu.read();
+      backlog.backlog_jobs_assigned = assignments - assignedBeforeDrain;
+      const drainMs = Math.max(lastAssignment, release + 1) - release;
+      backlog.drain_s = Math.round(drainMs) / 1000;
+      backlog.assignments_per_s = round1(backlog.backlog_jobs_assigned / (drainMs / 1000));
+      result.backlog = backlog;
+      result.assignments_per_s = backlog.assignments_per_s;
+      log(
+        `N=${n}: backlog: fleet filled with ${backlog.fill_jobs} held jobs in ${backlog.fill_s} s; ${queued} queued behind them; ` +
+          `${backlog.backlog_jobs_assigned} assigned in ${backlog.drain_s} s after release → ${backlog.assignments_per_s} assignments/s; cpu ${JSON.stringify(backlog.cpu)}`,
+      );
+    }
 
     if (result.nodes_connected < nodes.length * 0.95) result.collapsed = `only ${result.nodes_connected} of ${nodes.length} assignment streams opened`;
     else if (result.heartbeats_per_s < result.heartbeats_expected_per_s * 0.8) result.collapsed = `heartbeats ${result.heartbeats_per_s}/s of ${result.heartbeats_expected_per_s}/s expected`;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { queueJob, registerNode } from "../../tests/helpers/fixtures";
-import { claimJob } from "../scheduler/claim";
+import { claimJobs } from "../scheduler/claim";
 
 describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
   let t: TestContext;
@@ -17,7 +17,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     await t.ctx.db.prisma.$executeRaw`UPDATE jobs SET status = 'CANCELLED' WHERE status = 'QUEUED'`;
     const node = await registerNode(t.ctx);
     const job = await queueJob(t.ctx);
-    await claimJob(t.ctx.db.prisma, node.id);
+    await claimJobs(t.ctx.db.prisma, [node.id], 1);
     return { node, job, holder: { nodeId: node.id, attempt: 1 } };
   }
 
@@ -47,12 +47,15 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     expect(await t.ctx.jobs.cancel(job.id, "again")).toBeNull();
   });
 
-  it("completes a job once, recording the attempt's outcome", async () => {
+  it("completes a job once, recording the attempt's outcome and the log line", async () => {
     const { job, holder } = await assigned();
     const completion = { modelWeightsUri: "/artifacts/x", modelWeightsSha256: "x", finalMetrics: { accuracy: 0.9 } };
-    expect(await t.ctx.jobs.complete(job.id, holder, completion)).toMatchObject({ ok: true, job: { status: "COMPLETED", progress: 1 } });
-    expect(await t.ctx.jobs.complete(job.id, holder, completion)).toEqual({ ok: false, refusal: "finished" });
+    const done = await t.ctx.jobs.complete(job.id, holder, completion, "completed on wasm in 1.0 s");
+    expect(done).toMatchObject({ ok: true, job: { id: job.id, status: "COMPLETED", progress: 1, currentEpoch: job.totalEpochs } });
+    expect(await t.ctx.jobs.complete(job.id, holder, completion, "again")).toEqual({ ok: false, refusal: "finished" });
     expect(await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id } })).toMatchObject([{ outcome: "COMPLETED" }]);
+    const logs = await t.ctx.db.prisma.jobLog.findMany({ where: { jobId: job.id, message: { startsWith: "completed" } } });
+    expect(logs).toEqual([done.ok ? done.log : undefined]);
   });
 
   it("puts a retryable failure back in the queue until the attempts are spent", async () => {
@@ -60,7 +63,7 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
     await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
     expect(await t.ctx.jobs.fail(job.id, holder, "tab closed", true)).toMatchObject({ job: { status: "QUEUED", assignedNodeId: null } });
     const second = await registerNode(t.ctx);
-    await claimJob(t.ctx.db.prisma, second.id);
+    await claimJobs(t.ctx.db.prisma, [second.id], 1);
     const final = await t.ctx.jobs.fail(job.id, { nodeId: second.id, attempt: 2 }, "out of memory", true);
     expect(final).toMatchObject({ ok: true, job: { status: "FAILED", error: "attempt 2 of 2 failed: out of memory" } });
     const attempts = await t.ctx.db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, orderBy: { attempt: "asc" } });

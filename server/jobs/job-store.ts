@@ -4,6 +4,33 @@ import type { JobStatusName } from "./job-status";
 
 export type JobRow = Job;
 
+/** What a job's event tells of it (events/job-events.ts): a row, or a running job's progress from the hot state. */
+export type JobSnapshot = Pick<JobRow, "id" | "status" | "progress" | "currentEpoch" | "totalEpochs" | "samplesPerSecond" | "etaSeconds" | "memoryBytes">;
+
+interface SnapshotColumns {
+  id: string;
+  status: string;
+  progress: number;
+  current_epoch: number;
+  total_epochs: number;
+  samples_per_second: number;
+  eta_seconds: number;
+  memory_bytes: bigint;
+}
+
+function snapshotOf(row: SnapshotColumns): JobSnapshot {
+  return {
+    id: row.id,
+    status: row.status,
+    progress: row.progress,
+    currentEpoch: row.current_epoch,
+    totalEpochs: row.total_epochs,
+    samplesPerSecond: row.samples_per_second,
+    etaSeconds: row.eta_seconds,
+    memoryBytes: row.memory_bytes,
+  };
+}
+
 export interface NewJob {
   name: string;
   /** The submitting user; undefined for an anonymous job. */
@@ -61,6 +88,10 @@ export class JobStore {
 
   get(id: string): Promise<JobRow | null> {
     return this.prisma.job.findUnique({ where: { id } });
+  }
+
+  getMany(ids: string[]): Promise<JobRow[]> {
+    return this.prisma.job.findMany({ where: { id: { in: ids } } });
   }
 
   /** Newest first; the cursor is the last job id of the previous page. */
@@ -123,8 +154,17 @@ export class JobStore {
     return { ok: true, job, started: previous === "ASSIGNED", point, log };
   }
 
-  async complete(jobId: string, holder: JobHolder, result: Completion): Promise<{ ok: true; job: JobRow } | { ok: false; refusal: Refusal }> {
-    const done = await this.prisma.$queryRaw<{ id: string }[]>`
+  /**
+   * The node's result: the job completes, its attempt with it, and the log line is written, all
+   * in one statement (the hot path of a busy scheduler: one round trip per completion).
+   */
+  async complete(
+    jobId: string,
+    holder: JobHolder,
+    result: Completion,
+    logMessage: string,
+  ): Promise<{ ok: true; job: JobSnapshot; log: JobLog } | { ok: false; refusal: Refusal }> {
+    const done = await this.prisma.$queryRaw<(SnapshotColumns & { log_id: bigint; log_created_at: Date })[]>`
       WITH done AS (
         UPDATE jobs SET
           status = 'COMPLETED', progress = 1, completed_at = now(), updated_at = now(),
@@ -136,12 +176,19 @@ export class JobStore {
           model_weights_sha256 = ${result.modelWeightsSha256},
           backend = COALESCE(${result.backend ?? null}, backend)
         WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status IN ('ASSIGNED', 'RUNNING')
-        RETURNING id, attempts)
-      UPDATE job_attempts a SET outcome = 'COMPLETED', ended_at = now()
-      FROM done WHERE a.job_id = done.id AND a.attempt = done.attempts
-      RETURNING done.id`;
-    if (done.length === 0) return { ok: false, refusal: await this.refusal(jobId, holder) };
-    return { ok: true, job: (await this.get(jobId)) as JobRow };
+        RETURNING id, status, progress, current_epoch, total_epochs, samples_per_second, eta_seconds, memory_bytes, attempts),
+      attempt AS (
+        UPDATE job_attempts a SET outcome = 'COMPLETED', ended_at = now()
+        FROM done WHERE a.job_id = done.id AND a.attempt = done.attempts),
+      log AS (
+        INSERT INTO job_logs (job_id, level, message) SELECT id, 'info', ${logMessage} FROM done
+        RETURNING id, created_at)
+      SELECT done.id::text AS id, status, progress, current_epoch, total_epochs, samples_per_second, eta_seconds, memory_bytes,
+        log.id AS log_id, log.created_at AS log_created_at
+      FROM done, log`;
+    const row = done[0];
+    if (!row) return { ok: false, refusal: await this.refusal(jobId, holder) };
+    return { ok: true, job: snapshotOf(row), log: { id: row.log_id, jobId, level: "info", message: logMessage, createdAt: row.log_created_at } };
   }
 
   /**

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { queueJob, registerNode } from "../../tests/helpers/fixtures";
+import { applyReputationEvent } from "./reputation";
 
 describe.each(DATABASE_KINDS)("NodeStore heartbeats on %s", (kind) => {
   let t: TestContext;
@@ -30,6 +31,18 @@ describe.each(DATABASE_KINDS)("NodeStore heartbeats on %s", (kind) => {
       [b.id, 0.75, 0],
     ]);
     expect(samples[0]).toMatchObject({ memoryUsed: 3_000_000_000n, samplesPerSecond: 1200 });
+  });
+
+  it("moves reputation as reputation.ts decides, rises capped at the maximum", async () => {
+    const node = await registerNode(t.ctx);
+    for (const [from, event] of [[50, "job_completed"], [99, "job_completed"], [27, "heartbeat_timeout"], [60, "job_failed"]] as const) {
+      const before = { reputation: from, strikes: 0, bannedUntil: null };
+      await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: before });
+      const after = await t.ctx.nodes.recordReputation(node.id, event);
+      const expected = applyReputationEvent(before, event, new Date());
+      expect(after).toMatchObject({ reputation: expected.reputation, strikes: expected.strikes });
+      expect(await t.ctx.nodes.get(node.id)).toMatchObject({ reputation: expected.reputation, strikes: expected.strikes });
+    }
   });
 
   /** A job RUNNING on `nodeId` by the books, assigned `assignedSecondsAgo` and last reported on `reportedSecondsAgo`. */

@@ -14,6 +14,7 @@ export const REPUTATION_DELTAS: Record<ReputationEvent, number> = {
 };
 
 export const INITIAL_REPUTATION = 50;
+export const MAX_REPUTATION = 100;
 const BAN_HOURS = [24, 48, 168];
 
 export type Tier = "premium" | "normal" | "probation" | "banned";
@@ -32,7 +33,7 @@ export interface Standing {
 }
 
 export function applyReputationEvent(standing: Standing, event: ReputationEvent, now: Date): Standing {
-  const reputation = Math.min(100, Math.max(0, standing.reputation + REPUTATION_DELTAS[event]));
+  const reputation = Math.min(MAX_REPUTATION, Math.max(0, standing.reputation + REPUTATION_DELTAS[event]));
   if (tierOf(reputation) !== "banned") return { ...standing, reputation };
   const strikes = standing.strikes + 1;
   const hours = BAN_HOURS[Math.min(strikes, BAN_HOURS.length) - 1] as number;

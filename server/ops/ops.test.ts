@@ -5,7 +5,7 @@ import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { queueJob, registerNode } from "../../tests/helpers/fixtures";
 import { restRoutes } from "../http/rest";
 import type { HttpResult } from "../http/router";
-import { claimJob } from "../scheduler/claim";
+import { claimJobs } from "../scheduler/claim";
 import { schedulerStatus, type SchedulerStatus } from "./scheduler-status";
 
 describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
@@ -36,7 +36,7 @@ describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
     await queueJob(t.ctx, { priority: 3 });
     await queueJob(t.ctx, { priority: 1 });
     const node = await registerNode(t.ctx);
-    await claimJob(t.ctx.db.prisma, node.id);
+    await claimJobs(t.ctx.db.prisma, [node.id], 1);
     const after = (await get("/api/v1/scheduler")).body as SchedulerStatus;
     expect(after.queued.HIGH - before.queued.HIGH).toBe(1);
     expect(after.queued.LOW - before.queued.LOW).toBe(1);

@@ -1,7 +1,6 @@
-import type { Prisma } from "../db/database";
 import type { JobLog } from "../db/generated/client";
 import type { JobRow, JobStore } from "../jobs/job-store";
-import { claimJob, releaseClaim } from "./claim";
+import type { ClaimRound } from "./claim";
 
 interface AttachedNode {
   deliver: (job: JobRow) => boolean;
@@ -9,34 +8,33 @@ interface AttachedNode {
 }
 
 export interface DispatcherDeps {
-  prisma: Prisma;
   jobs: JobStore;
-  /** Jobs waiting to be handed out (queued, not paused), across all instances. */
-  queuedCount: () => Promise<number>;
-  /** Of these nodes, those that may take the queue's next job, best first (matching.ts), at most limit. */
-  rank: (nodeIds: string[], limit: number) => Promise<string[]>;
+  /** One claim round: up to `limit` queued jobs paired with the best of these nodes (claim.ts). */
+  claim: (nodeIds: string[], limit: number) => Promise<ClaimRound>;
+  /** Puts back a claimed job that could not be delivered. */
+  release: (jobId: string, nodeId: string) => Promise<unknown>;
   /** Called after a job was handed to a node, to publish the status change. */
   onAssigned: (job: JobRow, log: JobLog) => Promise<void>;
   onError: (error: unknown) => void;
 }
 
-/** Claims in flight at once during a dispatch round: enough to keep the pool busy, few enough to keep order. */
-const CLAIM_CONCURRENCY = 8;
+/** Jobs one round hands out at most: big enough to drain a burst in a few rounds, small enough to deliver the first ones fast. */
+const ROUND_LIMIT = 500;
 
 /**
- * Matches queued jobs to the nodes whose assignment streams this instance holds. Claims go
- * through the database (claimJob), so instances never hand out the same job; per node, claims
- * run one at a time, so a node never holds two jobs.
+ * Matches queued jobs to the nodes whose assignment streams this instance holds. Work is handed
+ * out in rounds: one round claims as many queued jobs as there are idle nodes (up to a limit) in
+ * one transaction, whatever the number, then delivers them. Claims go through the database, so instances never hand out the same job, and a node
+ * never holds two.
  *
- * Work is offered per job, not per node: a dispatch round counts the queued jobs (one query) and
- * lets only that many of the best idle nodes claim, best first. With an empty queue a round costs
- * one count, and a free node's nudge costs nothing.
+ * Wake-ups (a job queued, a node freed, the periodic sweep) during a round fold into one more
+ * round; with an empty queue a freed node's wake-up costs nothing.
  */
 export class Dispatcher {
   private readonly nodes = new Map<string, AttachedNode>();
-  private readonly chains = new Map<string, Promise<void>>();
   private round?: Promise<void>;
   private again = false;
+  private sweep = false;
   /** The last round found nothing queued (until a wake-up says otherwise). */
   private queueEmpty = false;
 
@@ -46,8 +44,9 @@ export class Dispatcher {
   attach(nodeId: string, deliver: (job: JobRow) => boolean): () => void {
     const entry: AttachedNode = { deliver, busy: false };
     this.nodes.set(nodeId, entry);
-    void this.serialize(nodeId, () => this.redeliver(nodeId, entry));
-    void this.dispatch();
+    void this.redeliver(entry, nodeId)
+      .catch((error: unknown) => this.deps.onError(error))
+      .then(() => this.dispatch());
     return () => {
       if (this.nodes.get(nodeId) === entry) this.nodes.delete(nodeId);
     };
@@ -63,16 +62,16 @@ export class Dispatcher {
     if (!entry) return Promise.resolve();
     entry.busy = false;
     if (this.queueEmpty) return Promise.resolve();
-    return this.serialize(nodeId, () => this.assign(nodeId));
+    return this.dispatch();
   }
 
   /**
-   * Work may be available (a job was queued somewhere, or the periodic sweep): one round offers
-   * the queued jobs to the best idle nodes. Wake-ups during a round fold into one more round.
-   * The sweep also offers work to nodes believed busy, in case a job ended on another instance.
+   * Work may be available (a job was queued somewhere, a node freed, or the periodic sweep).
+   * The sweep also offers work to nodes believed busy, in case their job ended on another instance.
    */
   dispatch(sweep = false): Promise<void> {
     this.queueEmpty = false;
+    this.sweep ||= sweep;
     if (this.round) {
       this.again = true;
       return this.round;
@@ -81,7 +80,9 @@ export class Dispatcher {
       try {
         do {
           this.again = false;
-          await this.offer(sweep);
+          const includeBusy = this.sweep;
+          this.sweep = false;
+          if (await this.offer(includeBusy)) this.again = true;
         } while (this.again);
       } catch (error) {
         this.deps.onError(error);
@@ -92,48 +93,33 @@ export class Dispatcher {
     return this.round;
   }
 
-  private async offer(includeBusy: boolean): Promise<void> {
+  /** One round; true when it filled its limit, so more may be waiting. */
+  private async offer(includeBusy: boolean): Promise<boolean> {
     const candidates = [...this.nodes].filter(([, n]) => includeBusy || !n.busy).map(([id]) => id);
-    if (candidates.length === 0) return;
-    const queued = await this.deps.queuedCount();
-    this.queueEmpty = queued === 0;
-    if (queued === 0) return;
-    const ranked = await this.deps.rank(candidates, queued);
-    for (let i = 0; i < ranked.length; i += CLAIM_CONCURRENCY) {
-      await Promise.all(ranked.slice(i, i + CLAIM_CONCURRENCY).map((id) => this.serialize(id, () => this.assign(id))));
+    if (candidates.length === 0) return false;
+    const limit = Math.min(candidates.length, ROUND_LIMIT);
+    const { claims, queueEmpty } = await this.deps.claim(candidates, limit);
+    this.queueEmpty = queueEmpty;
+    if (claims.length === 0) return false;
+    const rows = new Map((await this.deps.jobs.getMany(claims.map((c) => c.jobId))).map((j) => [j.id, j]));
+    for (const { jobId, nodeId, log } of claims) {
+      const entry = this.nodes.get(nodeId);
+      const job = rows.get(jobId) as JobRow;
+      if (entry?.deliver(job)) {
+        entry.busy = true;
+        await this.deps.onAssigned(job, log);
+      } else {
+        await this.deps.release(jobId, nodeId);
+      }
     }
-  }
-
-  private async assign(nodeId: string): Promise<void> {
-    const entry = this.nodes.get(nodeId);
-    if (!entry) return;
-    const jobId = await claimJob(this.deps.prisma, nodeId);
-    if (!jobId) return;
-    const job = (await this.deps.jobs.get(jobId)) as JobRow;
-    if (this.nodes.get(nodeId) !== entry || !entry.deliver(job)) {
-      await releaseClaim(this.deps.prisma, jobId, nodeId);
-      return;
-    }
-    entry.busy = true;
-    const log = await this.deps.jobs.log(jobId, "info", `assigned to node ${nodeId} (attempt ${job.attempts})`);
-    await this.deps.onAssigned(job, log);
+    return claims.length === limit;
   }
 
   /** Jobs claimed for the node whose delivery it may have missed (its stream broke). */
-  private async redeliver(nodeId: string, entry: AttachedNode): Promise<void> {
+  private async redeliver(entry: AttachedNode, nodeId: string): Promise<void> {
     for (const job of await this.deps.jobs.pendingFor(nodeId)) {
       if (!entry.deliver(job)) return;
       entry.busy = true;
     }
-  }
-
-  private serialize(nodeId: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.chains.get(nodeId) ?? Promise.resolve();
-    const next = previous.then(task).catch((error: unknown) => this.deps.onError(error));
-    this.chains.set(nodeId, next);
-    void next.then(() => {
-      if (this.chains.get(nodeId) === next) this.chains.delete(nodeId);
-    });
-    return next;
   }
 }

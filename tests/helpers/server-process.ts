@@ -24,7 +24,9 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "cyxwiz-server-")));
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // CYXWIZ_SERVER_NODE_ARGS adds Node flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark's server.
+  const nodeArgs = process.env.CYXWIZ_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
     cwd: REPO_ROOT,
     env: { ...process.env, CYXWIZ_DATA_DIR: dir, CYXWIZ_RPC_PORT: "0", CYXWIZ_HTTP_PORT: "0", CYXWIZ_HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
