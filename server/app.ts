@@ -15,6 +15,7 @@ import { QUEUE_CHANNEL } from "./events/channels";
 import { publishJobEvent } from "./events/job-events";
 import { redisBus } from "./events/redis-bus";
 import { memoryRateLimiter, redisRateLimiter } from "./inference/rate-limit";
+import { memoryHotState, redisHotState } from "./cache/hot-state";
 import { applyCors } from "./http/cors";
 import { closeServer, dualProtocolServer, listen, trackSockets } from "./http/listeners";
 import { restRoutes } from "./http/rest";
@@ -40,7 +41,7 @@ import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
 import { ServerMetrics } from "./ops/metrics";
 import { Dispatcher } from "./scheduler/dispatcher";
-import { queuedCount, rankForNextJob } from "./scheduler/ranking";
+import { claimJobs, releaseClaim } from "./scheduler/claim";
 import { startLivenessMonitor } from "./scheduler/monitor";
 import { startMetricsRetention } from "./ops/retention";
 import { attachSocketRooms } from "./events/socket-rooms";
@@ -62,6 +63,10 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   log.info({ database: db.kind, location: db.location }, "database ready");
   const bus: EventBus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : memoryBus();
   const rateLimiter = config.redisUrl ? await redisRateLimiter(config.redisUrl, config.redisPrefix) : memoryRateLimiter();
+  // Hot entries outlive a node's silence no longer than the liveness monitor tolerates it.
+  const hotState = config.redisUrl
+    ? await redisHotState(config.redisUrl, config.redisPrefix, config.nodeTimeoutSeconds, (error) => log.warn({ err: error }, "hot state unavailable; reading PostgreSQL"))
+    : memoryHotState(config.nodeTimeoutSeconds);
   const artifacts = new ArtifactStore(path.join(config.dataDir, "artifacts"), config.maxArtifactBytes);
   const jobs = new JobStore(db.prisma);
   const nodes = new NodeStore(db.prisma);
@@ -73,10 +78,9 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   log.info({ datasets: builtins.map((d) => `${d.name} (${d.spec.count} samples, sha256 ${d.sha256.slice(0, 12)}…)`) }, "built-in datasets ready");
   const tokens = new TokenService(await loadSigningSecret(db.prisma, config.tokenSecret), config.tokenTtlSeconds, config.jobTokenTtlSeconds, config.accessTokenTtlSeconds);
   const dispatcher = new Dispatcher({
-    prisma: db.prisma,
     jobs,
-    queuedCount: () => queuedCount(db.prisma),
-    rank: (nodeIds, limit) => rankForNextJob(db.prisma, nodeIds, limit),
+    claim: (nodeIds, limit) => claimJobs(db.prisma, nodeIds, limit),
+    release: (jobId, nodeId) => releaseClaim(db.prisma, jobId, nodeId),
     onAssigned: (job, entry) => {
       metrics.assignments.inc();
       return publishJobEvent(bus, job, { statusChanged: true, logs: [entry] });
@@ -84,10 +88,11 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
   const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
-  return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, rateLimiter, tokens, dispatcher, log, metrics, startedAt: new Date() };
+  return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, rateLimiter, hotState, tokens, dispatcher, log, metrics, startedAt: new Date() };
 }
 
 const MAX_MESSAGE_BYTES = 16 * 1024 ** 2;
+const COMPRESS_MIN_BYTES = 64 * 1024;
 
 /** Composition root: config → context → scheduler loops → listeners. */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
@@ -105,6 +110,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const rpc = connectNodeAdapter({
     // Larger messages (a graph is kilobytes; datasets travel as artifacts) are refused with RESOURCE_EXHAUSTED.
     readMaxBytes: MAX_MESSAGE_BYTES,
+    // Gzip costs more CPU than it saves bandwidth on the kilobyte messages that make up nearly all
+    // traffic (jobs with their graphs, assignments); only large ones (job lists, histories) pay.
+    compressMinBytes: COMPRESS_MIN_BYTES,
     routes: (router) => {
       router.service(JobService, jobService(context));
       router.service(NodeService, nodeService(context));
@@ -151,6 +159,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);
       await bus.close();
       await context.rateLimiter.close();
+      await context.hotState.close();
       await db.close();
     },
   };

@@ -13,6 +13,7 @@ import type { ServerMetrics } from "./ops/metrics";
 import type { UserStore } from "./users/user-store";
 import type { DeploymentStore } from "./inference/deployment-store";
 import type { RateLimiter } from "./inference/rate-limit";
+import type { HotState } from "./cache/hot-state";
 
 /** What handlers need, built once by app.ts. */
 export interface ServerContext {
@@ -28,6 +29,8 @@ export interface ServerContext {
   bus: EventBus;
   /** API keys' requests per minute, counted across instances when Redis is configured. */
   rateLimiter: RateLimiter;
+  /** Running jobs' latest progress and nodes' latest samples, shared by every instance when Redis is configured. */
+  hotState: HotState;
   tokens: TokenService;
   dispatcher: Dispatcher;
   log: Logger;

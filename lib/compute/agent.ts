@@ -1,5 +1,5 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { NodeService, NodeStatus, type DeploymentAssignment, type InferenceRequest, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
+import { NodeService, NodeStatus, type DeploymentAssignment, type InferenceRequest, type JobAssignment, type WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
 import { decodeDataset, type DatasetSpec } from "../data/dataset-format";
 import { decodeManifest, isDatasetManifest, residentSpec, type DatasetManifest } from "../data/dataset-manifest";
 import { InferenceInputError, type DeploymentBundle, type InferenceRequest as InferenceJob } from "../inference/served-model";
@@ -13,6 +13,7 @@ import { isRetryable } from "./retry";
 import type { Hyperparameters } from "../train/hyperparameters";
 import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
+import { socketAssignments, SocketUnreachable } from "./assignment-socket";
 import { chunkFetcher, fetchVerified, IntegrityError, SessionRefused, uploadArtifact } from "./artifacts-client";
 import { backoffDelay, retryWhileUnavailable, sleep } from "./backoff";
 import { fetchCached, type ContentStore } from "./content-cache";
@@ -91,6 +92,12 @@ export interface AgentOptions {
   hostMetrics?: () => Promise<HostMetrics>;
   /** Backends are measured again this often while idle (drivers, thermals and other load change); 0 never. */
   reprobeEveryMs?: number;
+  /**
+   * How assignments and commands arrive: over the node's socket.io connection (a page's default;
+   * the WatchAssignments stream serves when socket.io cannot connect) or the WatchAssignments
+   * stream (the default in Node).
+   */
+  assignmentsVia?: "socket.io" | "stream";
 }
 
 /** A sample of the machine's load; usages are fractions from 0 to 1, memory in bytes. */
@@ -335,10 +342,9 @@ export class NodeAgent {
   private async watchAssignments(): Promise<void> {
     this.session = new AbortController();
     const signal = AbortSignal.any([this.lifetime.signal, this.session.signal]);
-    const stream = this.client.watchAssignments({ nodeId: this.state.nodeId }, { signal });
     if (!this.current) this.update({ phase: "idle" });
     if (this.state.paused) this.session.abort();
-    for await (const message of stream) {
+    for await (const message of this.assignmentMessages(signal)) {
       const event = message.event;
       if (event.case === "assignment") {
         if (this.current?.id === event.value.jobId) continue;
@@ -360,6 +366,19 @@ export class NodeAgent {
       }
     }
     if (!signal.aborted) throw new Error("assignment stream ended");
+  }
+
+  /** The node's assignments and commands, over socket.io where chosen and reachable, else the WatchAssignments stream. */
+  private async *assignmentMessages(signal: AbortSignal): AsyncGenerator<WatchAssignmentsResponse> {
+    const stream = () => this.client.watchAssignments({ nodeId: this.state.nodeId }, { signal });
+    if ((this.options.assignmentsVia ?? defaultAssignmentsVia()) === "stream") return yield* stream();
+    try {
+      yield* socketAssignments(this.options.serverUrl, this.token, signal);
+    } catch (error) {
+      if (!(error instanceof SocketUnreachable)) throw error;
+      this.note("warn", `socket.io unreachable (${error.message}): taking assignments over the WatchAssignments stream instead`);
+      yield* stream();
+    }
   }
 
   private async heartbeatLoop(): Promise<void> {
@@ -701,6 +720,11 @@ function toHyperparameters(a: JobAssignment): Hyperparameters {
     clipNorm: hp?.clipNorm ?? 0,
     checkpointEvery: hp?.checkpointEvery,
   };
+}
+
+/** A page listens on socket.io (what browsers and proxies handle best); Node on the RPC stream. */
+function defaultAssignmentsVia(): "socket.io" | "stream" {
+  return typeof window === "undefined" ? "stream" : "socket.io";
 }
 
 function selectedGflops(probe: ProbeResult): number {

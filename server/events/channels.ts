@@ -15,6 +15,17 @@ export const QUEUE_CHANNEL = "queue";
 /** Where socket.io listens on the server's HTTP ports (see socket-rooms.ts for its rooms). */
 export const SOCKET_PATH = "/socket.io";
 
+/**
+ * A node's socket (connected with its session token) asks for its assignments with this event;
+ * the answer is a WatchAssignmentsAck, after which each message of the node's WatchAssignments
+ * stream arrives as ASSIGNMENT_EVENT, in protobuf JSON.
+ */
+export const WATCH_ASSIGNMENTS = "watch-assignments";
+export const ASSIGNMENT_EVENT = "assignment-event";
+
+/** The answer to WATCH_ASSIGNMENTS; code is the Connect code the RPC stream would have refused with ("unauthenticated"…). */
+export type WatchAssignmentsAck = { ok: true } | { ok: false; code: string; error: string };
+
 /** What dashboards follow about the whole network: nodes arriving, jobs changing status. */
 export const NETWORK_CHANNEL = "network";
 

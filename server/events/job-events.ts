@@ -1,6 +1,6 @@
 import type { JobLog, JobMetric } from "../db/generated/client";
 import { paceOf } from "../jobs/job-message";
-import type { JobRow } from "../jobs/job-store";
+import type { JobSnapshot } from "../jobs/job-store";
 import type { EventBus } from "./bus";
 import { jobChannel, NETWORK_CHANNEL, QUEUE_CHANNEL, type JobEvent, type LogEvent, type MetricPointEvent, type NetworkEvent } from "./channels";
 
@@ -15,7 +15,7 @@ export function logEvent(row: JobLog): LogEvent {
 /** Publishes what happened to a job, for WatchJob streams in every instance. */
 export async function publishJobEvent(
   bus: EventBus,
-  job: JobRow,
+  job: JobSnapshot,
   change: { statusChanged: boolean; points?: JobMetric[]; logs?: JobLog[] },
 ): Promise<void> {
   const event: JobEvent = {

@@ -1,11 +1,16 @@
+import { toJson } from "@bufbuild/protobuf";
+import { ConnectError } from "@connectrpc/connect";
+import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { createAdapter } from "@socket.io/redis-adapter";
 import type http from "node:http";
 import { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
+import { WatchAssignmentsResponseSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { TokenError } from "../auth/tokens";
 import type { ServerContext } from "../context";
 import { UUID } from "../jobs/job-store";
-import { NETWORK_CHANNEL, QUEUE_CHANNEL, SOCKET_PATH } from "./channels";
+import { openAssignmentFeed, type AssignmentFeed } from "../rpc/assignment-feed";
+import { ASSIGNMENT_EVENT, NETWORK_CHANNEL, QUEUE_CHANNEL, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignmentsAck } from "./channels";
 
 /** Answer to "watch-job": the room is joined, or why not. */
 export type WatchAck = { ok: true; status: string } | { ok: false; error: string };
@@ -26,6 +31,8 @@ export function roomFor(channel: string): { room: string; event: string } | unde
  * token) and the whole network ("network", every socket). Each event published through this
  * instance's bus goes to its room; with REDIS_URL the socket.io Redis adapter carries it to the
  * sockets of every instance, so each client sees each event once wherever it is connected.
+ * A node's socket also takes the node's assignments ("watch-assignments"): browser tabs listen
+ * here rather than on the WatchAssignments stream.
  */
 export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerContext): Promise<{ io: Server; close(): Promise<void> }> {
   const io = new Server({ path: SOCKET_PATH, cors: { origin: true }, serveClient: false });
@@ -47,12 +54,15 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
       socket.data.nodeId = await ctx.tokens.verifyNodeToken(String(token));
       next();
     } catch (error) {
-      next(new Error(error instanceof TokenError ? `invalid node session token: ${error.message}` : "could not check the token"));
+      // data.code is the Connect code, so that a node treats the refusal as it would the RPC's (renewing its session).
+      const refused = error instanceof TokenError;
+      next(Object.assign(new Error(refused ? `invalid node session token: ${error.message}` : "could not check the token"), { data: { code: refused ? "unauthenticated" : "unavailable" } }));
     }
   });
   io.on("connection", (socket: Socket) => {
     void socket.join("network");
     if (socket.data.nodeId) void socket.join(`node:${socket.data.nodeId as string}`);
+    socket.on(WATCH_ASSIGNMENTS, (ack?: (answer: WatchAssignmentsAck) => void) => void feedAssignments(ctx, socket, typeof ack === "function" ? ack : () => undefined));
     socket.on("watch-job", async (jobId: unknown, ack?: (answer: WatchAck) => void) => {
       const reply = typeof ack === "function" ? ack : () => undefined;
       if (typeof jobId !== "string" || !UUID.test(jobId)) return reply({ ok: false, error: "job_id: must be a UUID" });
@@ -81,4 +91,33 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
       if (redis) await Promise.all(redis.map((r) => r.quit().catch(() => undefined)));
     },
   };
+}
+
+/**
+ * Sends a node's WatchAssignments messages down its socket, for as long as the socket lasts: the
+ * same feed as the RPC stream (so the dispatcher's attach, redelivery and commands are one code
+ * path), in protobuf JSON. One feed per socket; asking again while it runs changes nothing.
+ */
+async function feedAssignments(ctx: ServerContext, socket: Socket, reply: (answer: WatchAssignmentsAck) => void): Promise<void> {
+  const nodeId = socket.data.nodeId as string | undefined;
+  if (!nodeId) return reply({ ok: false, code: "unauthenticated", error: `${WATCH_ASSIGNMENTS}: connect with the node's session token as auth.token` });
+  if (socket.data.watchingAssignments) return reply({ ok: true });
+  socket.data.watchingAssignments = true;
+  let feed: AssignmentFeed;
+  try {
+    feed = await openAssignmentFeed(ctx, nodeId, "socket.io");
+  } catch (error) {
+    socket.data.watchingAssignments = false;
+    const refusal = ConnectError.from(error);
+    return reply({ ok: false, code: codeToString(refusal.code), error: refusal.rawMessage });
+  }
+  socket.once("disconnect", () => feed.close());
+  if (socket.disconnected) feed.close();
+  reply({ ok: true });
+  try {
+    for await (const message of feed.messages()) socket.emit(ASSIGNMENT_EVENT, toJson(WatchAssignmentsResponseSchema, message));
+  } catch (error) {
+    ctx.log.error({ nodeId, err: error }, "assignment feed failed");
+    socket.disconnect(true);
+  }
 }

@@ -13,12 +13,14 @@ import { callerFrom } from "../auth/user-auth";
 import type { ServerContext } from "../context";
 import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
+import { liveJob, liveJobs } from "../cache/job-progress";
+import { liveSamples } from "../cache/node-live";
 import { JOB_STATUSES } from "../jobs/job-status";
 import { UUID } from "../jobs/job-store";
 import { isOnline } from "../nodes/discovery";
 import type { NodeRow } from "../nodes/node-store";
 import { schedulerStatus } from "../ops/scheduler-status";
-import { artifactPath } from "../rpc/node-service";
+import { artifactPath } from "../artifacts/artifact-urls";
 import { addInferenceRoutes } from "../inference/gateway";
 import { registerDataset } from "../datasets/registration";
 import { httpError, json, readBody, Router, type HttpRequest, type HttpResult } from "./router";
@@ -56,7 +58,11 @@ export function restRoutes(ctx: ServerContext): Router {
 
   router.add("GET", "/metrics", async () => ({ status: 200, headers: { "content-type": ctx.metrics.contentType }, body: Buffer.from(await ctx.metrics.render()) }));
 
-  router.add("GET", "/api/v1/nodes", async () => json({ nodes: (await ctx.nodes.list()).map((n) => nodeJson(n, ctx.config.nodeTimeoutSeconds)) }));
+  router.add("GET", "/api/v1/nodes", async () => {
+    const rows = await ctx.nodes.list();
+    const live = await liveSamples(ctx, rows);
+    return json({ nodes: rows.map((n) => ({ ...nodeJson(n, ctx.config.nodeTimeoutSeconds), live: live.get(n.id) ?? null })) });
+  });
 
   router.add("GET", "/api/v1/jobs", async (req) => {
     const status = req.query.get("status")?.toUpperCase();
@@ -66,14 +72,14 @@ export function restRoutes(ctx: ServerContext): Router {
     const limit = Number(req.query.get("limit") ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) return httpError(400, "invalid_argument", "limit must be an integer from 1 to 200");
     const page = await ctx.jobs.list({ statuses: status ? [status] : undefined, limit });
-    return json({ jobs: page.rows.map((r) => toJson(JobSchema, jobMessage(r))) });
+    return json({ jobs: (await liveJobs(ctx.hotState, page.rows)).map((r) => toJson(JobSchema, jobMessage(r))) });
   });
 
   router.add("GET", "/api/v1/jobs/:id", async (req) => {
     const job = await findJob(req);
     if (!job) return httpError(404, "not_found", `job ${req.params.id} does not exist`);
     const { points, logs } = await ctx.jobs.history(job.id);
-    return json({ job: toJson(JobSchema, jobMessage(job)), history: points.map(pointEvent), logs: logs.map(logEvent) });
+    return json({ job: toJson(JobSchema, jobMessage(await liveJob(ctx.hotState, job))), history: points.map(pointEvent), logs: logs.map(logEvent) });
   });
 
   router.add("GET", "/api/v1/jobs/:id/model.zip", async (req) => {

@@ -1,7 +1,8 @@
 import type { Prisma } from "../db/database";
 import { Prisma as PrismaNamespace, type Node } from "../db/generated/client";
-import { applyReputationEvent, type ReputationEvent, type Standing } from "./reputation";
+import { applyReputationEvent, MAX_REPUTATION, REPUTATION_DELTAS, type ReputationEvent, type Standing } from "./reputation";
 import { groupCommit } from "../util/group-commit";
+import type { NodeLive } from "../cache/hot-state";
 
 const { sql } = PrismaNamespace;
 type Sql = PrismaNamespace.Sql;
@@ -73,6 +74,17 @@ export class NodeStore {
       GROUP BY bucket ORDER BY bucket`;
   }
 
+  /** Each node's newest telemetry sample of the last `withinSeconds`, as the hot state keeps it. */
+  async latestSamples(nodeIds: string[], withinSeconds: number): Promise<Map<string, NodeLive>> {
+    const rows = await this.prisma.$queryRaw<(NodeLive & { nodeId: string })[]>`
+      SELECT DISTINCT ON (node_id) node_id::text AS "nodeId", cpu_usage::float8 AS "cpuUsage", gpu_usage::float8 AS "gpuUsage",
+             memory_used::float8 AS "memoryUsed", samples_per_second::float8 AS "samplesPerSecond", jobs_active AS "jobsActive",
+             (extract(epoch FROM timestamp) * 1000)::float8 AS at
+      FROM metrics WHERE node_id = ANY(${nodeIds}::uuid[]) AND timestamp > now() - make_interval(secs => ${withinSeconds})
+      ORDER BY node_id, timestamp DESC`;
+    return new Map(rows.map(({ nodeId, ...live }) => [nodeId, live]));
+  }
+
   /** Retention: telemetry older than this is deleted. */
   async pruneMetrics(olderThan: Date): Promise<number> {
     return this.prisma.$executeRaw`DELETE FROM metrics WHERE timestamp < ${olderThan}`;
@@ -119,9 +131,17 @@ export class NodeStore {
 
   /**
    * Moves the node's reputation by what happened (reputation.ts decides; a fall into the banned
-   * tier is a strike and a ban). Optimistic: a concurrent change makes it read and try again.
+   * tier is a strike and a ban). A rise cannot ban, so it is one statement; a fall is read, decided
+   * and written optimistically: a concurrent change makes it read and try again.
    */
   async recordReputation(id: string, event: ReputationEvent): Promise<Standing | undefined> {
+    const delta = REPUTATION_DELTAS[event];
+    if (delta >= 0) {
+      const [row] = await this.prisma.$queryRaw<{ reputation: number; strikes: number; banned_until: Date | null }[]>`
+        UPDATE nodes SET reputation = LEAST(${MAX_REPUTATION}, reputation + ${delta}) WHERE id = ${id}::uuid
+        RETURNING reputation, strikes, banned_until`;
+      return row && { reputation: row.reputation, strikes: row.strikes, bannedUntil: row.banned_until };
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       const node = await this.get(id);
       if (!node) return undefined;

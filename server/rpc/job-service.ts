@@ -21,6 +21,7 @@ import { jobMessage, logLineMessage, metricPointMessage, paceMessage, paceOf } f
 import { isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
+import { liveJob, liveJobs } from "../cache/job-progress";
 import { callerFrom, requireOwner } from "../auth/user-auth";
 import { failedPrecondition, invalidArgument, notFound, requireUuid, unauthenticated } from "./errors";
 
@@ -72,7 +73,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     },
 
     async getJob(req) {
-      const job = await loadJob(req.jobId);
+      const job = await liveJob(ctx.hotState, await loadJob(req.jobId));
       const { points, logs } = await jobs.history(job.id);
       return create(GetJobResponseSchema, {
         job: jobMessage(job),
@@ -103,7 +104,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
         ownerId = requireUuid(req.ownerId, "owner_id");
       }
       const page = await jobs.list({ statuses, jobTypes, ownerId, limit, after });
-      return create(ListJobsResponseSchema, { jobs: page.rows.map(jobMessage), nextPageToken: page.next ?? "" });
+      return create(ListJobsResponseSchema, { jobs: (await liveJobs(ctx.hotState, page.rows)).map(jobMessage), nextPageToken: page.next ?? "" });
     },
 
     async cancelJob(req, hctx) {
@@ -140,7 +141,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const events = new AsyncQueue<JobEvent>();
       const unsubscribe = await bus.subscribe(jobChannel(jobId), (e) => events.push(e as JobEvent));
       try {
-        const job = await loadJob(jobId);
+        const job = await liveJob(ctx.hotState, await loadJob(jobId));
         const { points, logs } = await jobs.history(jobId);
         yield create(WatchJobResponseSchema, {
           jobId,
@@ -174,7 +175,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
           });
           if (event.statusChanged) {
             const latest = await jobs.get(jobId);
-            if (latest) update.job = jobMessage(latest);
+            if (latest) update.job = jobMessage(await liveJob(ctx.hotState, latest));
           }
           yield update;
           if (isTerminal(event.status)) return;

@@ -11,7 +11,8 @@ import { codeOf } from "../../tests/helpers/rpc-errors";
 import { waitFor } from "../../tests/helpers/wait";
 import { TokenService } from "../auth/tokens";
 import { startLivenessMonitor } from "../scheduler/monitor";
-import { artifactPath, nodeService } from "./node-service";
+import { artifactPath } from "../artifacts/artifact-urls";
+import { nodeService } from "./node-service";
 
 const INFO = { name: "test", runtime: "node", cpuCores: 2, ramTotal: 8_000_000_000n, computeScore: 10 };
 // The server signs with this key, so a test can mint a token exactly as the server would have.

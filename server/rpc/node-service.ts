@@ -3,7 +3,6 @@ import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   GetRegistrationChallengeResponseSchema,
   HeartbeatResponseSchema,
-  JobAssignmentSchema,
   NodeService,
   NodeStatus,
   RegisterNodeResponseSchema,
@@ -13,31 +12,25 @@ import {
   ReportFailureResponseSchema,
   ReportProgressResponseSchema,
   UploadCheckpointResponseSchema,
-  WatchAssignmentsResponseSchema,
   type DeviceInfo,
-  type JobAssignment,
   type NodeInfo,
   type NodeMetrics,
-  type WatchAssignmentsResponse,
 } from "../../gen/cyxwiz/v1/node_service_pb";
 import { SHA256_HEX } from "../../lib/data/hash";
-import type { Hyperparameters } from "../../lib/train/hyperparameters";
 import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-auth";
 import type { ServerContext } from "../context";
-import { inferenceChannel, NETWORK_CHANNEL, nodeChannel, type InferenceEvent, type NetworkEvent, type NodeCommand } from "../events/channels";
+import { inferenceChannel, NETWORK_CHANNEL, type InferenceEvent, type NetworkEvent } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
-import { hyperparametersMessage } from "../jobs/job-message";
-import type { JobHolder, JobRow, Refusal } from "../jobs/job-store";
+import type { JobHolder, Refusal } from "../jobs/job-store";
 import type { NodeCapabilities } from "../nodes/node-store";
 import { isBanned } from "../nodes/reputation";
 import { announceLostJobs } from "../scheduler/monitor";
+import { artifactPath } from "../artifacts/artifact-urls";
 import { verifyCheckpointArtifact } from "../artifacts/checkpoint-artifact";
 import { verifyModelArtifact } from "../artifacts/model-artifact";
-import { AsyncQueue } from "../util/async-queue";
+import { openAssignmentFeed } from "./assignment-feed";
+import { recordProgress } from "../cache/job-progress";
 import { failedPrecondition, invalidArgument, notFound, permissionDenied, requireUuid } from "./errors";
-
-export const ARTIFACT_UPLOAD_PATH = "/api/v1/artifacts";
-export const artifactPath = (sha256: string) => `/artifacts/${sha256}`;
 
 export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService> {
   const { jobs, nodes, bus, tokens, dispatcher } = ctx;
@@ -54,49 +47,6 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     if (refusal === "not_assigned") return permissionDenied(`job ${jobId} is not assigned to this node`);
     if (refusal === "cancelled") return failedPrecondition(`job ${jobId} was cancelled`);
     return failedPrecondition(`job ${jobId} has already ended`);
-  };
-
-  const assignment = async (job: JobRow): Promise<JobAssignment> =>
-    create(JobAssignmentSchema, {
-      jobToken: await tokens.issueJobToken({ jobId: job.id, nodeId: job.assignedNodeId as string, attempt: job.attempts }),
-      jobId: job.id,
-      modelDefinition: JSON.stringify(job.modelConfig),
-      hyperparameters: hyperparametersMessage(job.hyperparameters as Hyperparameters),
-      datasetUri: job.datasetUri,
-      datasetUrl: artifactPath(job.datasetSha256),
-      datasetSha256: job.datasetSha256,
-      datasetSize: BigInt((await ctx.artifacts.size(job.datasetSha256)) ?? 0),
-      artifactUploadUrl: ARTIFACT_UPLOAD_PATH,
-      attempt: job.attempts,
-      resumeFrom:
-        job.checkpointSha256 && job.checkpointEpoch
-          ? { epoch: job.checkpointEpoch, uri: artifactPath(job.checkpointSha256), sha256: job.checkpointSha256 }
-          : undefined,
-    });
-
-  /** What the node is sent for a deployment it should serve: where the model is and what it reads. */
-  const deployEvent = async (deploymentId: string): Promise<WatchAssignmentsResponse | undefined> => {
-    const deployment = await ctx.deployments.get(deploymentId);
-    const job = deployment && (await jobs.get(deployment.jobId));
-    const dataset = job && (await ctx.datasets.resolve(job.datasetUri));
-    if (!deployment || !job?.modelWeightsSha256 || !dataset) return undefined;
-    return create(WatchAssignmentsResponseSchema, {
-      event: {
-        case: "deploy",
-        value: { deploymentId, name: deployment.name, modelUrl: artifactPath(job.modelWeightsSha256), modelSha256: job.modelWeightsSha256, datasetSpec: JSON.stringify(dataset.spec) },
-      },
-    });
-  };
-
-  const commandEvent = async (command: NodeCommand): Promise<WatchAssignmentsResponse | undefined> => {
-    if (command.type === "cancel") return create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } });
-    if (command.type === "undeploy") return create(WatchAssignmentsResponseSchema, { event: { case: "undeployId", value: command.deploymentId } });
-    if (command.type === "pause") return create(WatchAssignmentsResponseSchema, { event: { case: "pauseJobId", value: command.jobId } });
-    if (command.type === "resume") return create(WatchAssignmentsResponseSchema, { event: { case: "resumeJobId", value: command.jobId } });
-    if (command.type === "deploy") return deployEvent(command.deploymentId);
-    return create(WatchAssignmentsResponseSchema, {
-      event: { case: "infer", value: { requestId: command.requestId, deploymentId: command.deploymentId, requestJson: command.requestJson } },
-    });
   };
 
   return {
@@ -152,6 +102,14 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         jobsActive: held.size,
       });
       if (!known) throw notFound("unknown node; register again");
+      await ctx.hotState.saveLive(nodeId, {
+        cpuUsage: metrics?.cpuUsage ?? null,
+        gpuUsage: metrics?.gpuUsage ?? null,
+        memoryUsed: metrics ? Number(metrics.memoryUsed) : null,
+        samplesPerSecond: metrics?.samplesPerSecond ?? null,
+        jobsActive: held.size,
+        at: Date.now(),
+      });
       ctx.metrics.heartbeats.inc();
       if (req.cachedDatasets.length > 0) {
         if (req.cachedDatasets.length > 1000 || req.cachedDatasets.some((h) => !SHA256_HEX.test(h))) throw invalidArgument("cached_datasets", "must be at most 1000 hex SHA-256 digests");
@@ -168,42 +126,14 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async *watchAssignments(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
-      const node = await nodes.get(nodeId);
-      if (!node) throw notFound("unknown node; register again");
-      await nodes.touch(nodeId);
-      const outbox = new AsyncQueue<WatchAssignmentsResponse | JobRow>();
-      // Commands reach the node in the order they were published (a deploy before its first request).
-      let commands = Promise.resolve();
-      const unsubscribe = await bus.subscribe(nodeChannel(nodeId), (event) => {
-        commands = commands.then(async () => {
-          const message = await commandEvent(event as NodeCommand).catch(() => undefined);
-          if (message) outbox.push(message);
-        });
-      });
-      const detach = dispatcher.attach(nodeId, (job) => outbox.push(job));
-      // A node that reconnects (or restarted) loads its deployments again.
-      for (const deployment of await ctx.deployments.onNode(nodeId)) {
-        const message = await deployEvent(deployment.id);
-        if (message) outbox.push(message);
-      }
-      ctx.log.info({ nodeId }, "assignment stream opened");
-      try {
-        for await (const item of outbox.drain(hctx.signal)) {
-          if ("$typeName" in item) yield item;
-          else yield create(WatchAssignmentsResponseSchema, { event: { case: "assignment", value: await assignment(item) } });
-        }
-      } finally {
-        detach();
-        unsubscribe();
-        ctx.log.info({ nodeId }, "assignment stream closed");
-      }
+      const feed = await openAssignmentFeed(ctx, await auth(hctx, req.nodeId), "stream");
+      yield* feed.messages(hctx.signal);
     },
 
     async reportProgress(req, hctx) {
       const { jobId, ...held } = await holder(hctx, req);
       const metrics = finiteMetrics(req.metrics, "metrics");
-      const result = await jobs.recordProgress(jobId, held, {
+      const result = await recordProgress(ctx, jobId, held, {
         progress: req.progress,
         currentEpoch: req.currentEpoch,
         step: Number.isFinite(req.step) ? req.step : req.currentEpoch,
@@ -232,22 +162,25 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       if (req.modelWeightsUri !== artifactPath(sha256)) {
         throw invalidArgument("model_weights_uri", `must be ${artifactPath(sha256)}, the artifact the hash names`);
       }
-      const current = await jobs.get(jobId);
-      if (!current || current.assignedNodeId !== nodeId || current.attempts !== held.attempt) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+      const finalMetrics = finiteMetrics(req.finalMetrics, "final_metrics");
       const problem = await verifyModelArtifact(ctx.artifacts, sha256);
-      if (problem) throw failedPrecondition(`model_weights_uri: ${problem}`);
-      const result = await jobs.complete(jobId, held, {
-        modelWeightsUri: req.modelWeightsUri,
-        modelWeightsSha256: sha256,
-        finalMetrics: finiteMetrics(req.finalMetrics, "final_metrics"),
-        backend: req.backend || undefined,
-      });
-      if (!result.ok) throw refuse(result.refusal, jobId);
+      if (problem) {
+        // A node that no longer holds the job learns that first, whatever it uploaded.
+        const current = await jobs.get(jobId);
+        if (!current || current.assignedNodeId !== nodeId || current.attempts !== held.attempt) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+        throw failedPrecondition(`model_weights_uri: ${problem}`);
+      }
       const seconds = (Number(req.totalComputeTimeMs) / 1000).toFixed(1);
-      const log = await jobs.log(jobId, "info", `completed on ${req.backend || "unknown backend"} in ${seconds} s`);
+      const result = await jobs.complete(
+        jobId,
+        held,
+        { modelWeightsUri: req.modelWeightsUri, modelWeightsSha256: sha256, finalMetrics, backend: req.backend || undefined },
+        `completed on ${req.backend || "unknown backend"} in ${seconds} s`,
+      );
+      if (!result.ok) throw refuse(result.refusal, jobId);
       ctx.log.info({ jobId, nodeId }, "job completed");
       await nodes.recordReputation(nodeId, "job_completed");
-      await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
+      await publishJobEvent(bus, result.job, { statusChanged: true, logs: [result.log] });
       void dispatcher.nudge(nodeId);
       return create(ReportCompletionResponseSchema, {});
     },

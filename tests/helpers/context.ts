@@ -27,6 +27,7 @@ export async function createTestContext(kind: "pglite" | "postgres", overrides: 
     async close() {
       await ctx.bus.close();
       await ctx.rateLimiter.close();
+      await ctx.hotState.close();
       await ctx.db.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,113 @@
+import { create } from "@bufbuild/protobuf";
+import { JobAssignmentSchema, WatchAssignmentsResponseSchema, type JobAssignment, type WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
+import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import { ARTIFACT_UPLOAD_PATH, artifactPath } from "../artifacts/artifact-urls";
+import type { ServerContext } from "../context";
+import { nodeChannel, type NodeCommand } from "../events/channels";
+import { hyperparametersMessage } from "../jobs/job-message";
+import type { JobRow } from "../jobs/job-store";
+import { AsyncQueue } from "../util/async-queue";
+import { notFound } from "./errors";
+
+/** How a node listens: the RPC stream, or its socket.io connection (browser tabs). */
+export type FeedTransport = "stream" | "socket.io";
+
+/** The messages of one node's WatchAssignments, whichever transport carries them. */
+export interface AssignmentFeed {
+  /** Every message in order, until close() or the signal (the node went away). */
+  messages(signal?: AbortSignal): AsyncGenerator<WatchAssignmentsResponse>;
+  close(): void;
+}
+
+/**
+ * Opens what a node watching for work is sent: the jobs the dispatcher hands it (attaching
+ * redelivers those it was handed and may have missed), the commands published for it (cancel,
+ * pause, deploy, inference…) in the order they were published, and the deployments it serves,
+ * which a node that reconnects (or restarted) loads again. The node must have registered.
+ */
+export async function openAssignmentFeed(ctx: ServerContext, nodeId: string, transport: FeedTransport): Promise<AssignmentFeed> {
+  if (!(await ctx.nodes.get(nodeId))) throw notFound("unknown node; register again");
+  await ctx.nodes.touch(nodeId);
+  const outbox = new AsyncQueue<WatchAssignmentsResponse | JobRow>();
+  // Commands reach the node in the order they were published (a deploy before its first request).
+  let commands = Promise.resolve();
+  const unsubscribe = await ctx.bus.subscribe(nodeChannel(nodeId), (event) => {
+    commands = commands.then(async () => {
+      const message = await commandEvent(ctx, event as NodeCommand).catch(() => undefined);
+      if (message) outbox.push(message);
+    });
+  });
+  const detach = ctx.dispatcher.attach(nodeId, (job) => outbox.push(job));
+  for (const deployment of await ctx.deployments.onNode(nodeId)) {
+    const message = await deployEvent(ctx, deployment.id);
+    if (message) outbox.push(message);
+  }
+  ctx.log.info({ nodeId, transport }, "assignment stream opened");
+
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    outbox.close();
+    detach();
+    unsubscribe();
+    ctx.log.info({ nodeId, transport }, "assignment stream closed");
+  };
+  return {
+    async *messages(signal) {
+      try {
+        for await (const item of outbox.drain(signal)) {
+          yield "$typeName" in item ? item : create(WatchAssignmentsResponseSchema, { event: { case: "assignment", value: await assignmentMessage(ctx, item) } });
+        }
+      } finally {
+        close();
+      }
+    },
+    close,
+  };
+}
+
+/** A job handed to its node: what to train, on what data, and the job token that proves this attempt is the node's. */
+async function assignmentMessage(ctx: ServerContext, job: JobRow): Promise<JobAssignment> {
+  return create(JobAssignmentSchema, {
+    jobToken: await ctx.tokens.issueJobToken({ jobId: job.id, nodeId: job.assignedNodeId as string, attempt: job.attempts }),
+    jobId: job.id,
+    modelDefinition: JSON.stringify(job.modelConfig),
+    hyperparameters: hyperparametersMessage(job.hyperparameters as Hyperparameters),
+    datasetUri: job.datasetUri,
+    datasetUrl: artifactPath(job.datasetSha256),
+    datasetSha256: job.datasetSha256,
+    datasetSize: BigInt((await ctx.artifacts.size(job.datasetSha256)) ?? 0),
+    artifactUploadUrl: ARTIFACT_UPLOAD_PATH,
+    attempt: job.attempts,
+    resumeFrom:
+      job.checkpointSha256 && job.checkpointEpoch
+        ? { epoch: job.checkpointEpoch, uri: artifactPath(job.checkpointSha256), sha256: job.checkpointSha256 }
+        : undefined,
+  });
+}
+
+/** What the node is sent for a deployment it should serve: where the model is and what it reads. */
+async function deployEvent(ctx: ServerContext, deploymentId: string): Promise<WatchAssignmentsResponse | undefined> {
+  const deployment = await ctx.deployments.get(deploymentId);
+  const job = deployment && (await ctx.jobs.get(deployment.jobId));
+  const dataset = job && (await ctx.datasets.resolve(job.datasetUri));
+  if (!deployment || !job?.modelWeightsSha256 || !dataset) return undefined;
+  return create(WatchAssignmentsResponseSchema, {
+    event: {
+      case: "deploy",
+      value: { deploymentId, name: deployment.name, modelUrl: artifactPath(job.modelWeightsSha256), modelSha256: job.modelWeightsSha256, datasetSpec: JSON.stringify(dataset.spec) },
+    },
+  });
+}
+
+async function commandEvent(ctx: ServerContext, command: NodeCommand): Promise<WatchAssignmentsResponse | undefined> {
+  if (command.type === "cancel") return create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } });
+  if (command.type === "undeploy") return create(WatchAssignmentsResponseSchema, { event: { case: "undeployId", value: command.deploymentId } });
+  if (command.type === "pause") return create(WatchAssignmentsResponseSchema, { event: { case: "pauseJobId", value: command.jobId } });
+  if (command.type === "resume") return create(WatchAssignmentsResponseSchema, { event: { case: "resumeJobId", value: command.jobId } });
+  if (command.type === "deploy") return deployEvent(ctx, command.deploymentId);
+  return create(WatchAssignmentsResponseSchema, {
+    event: { case: "infer", value: { requestId: command.requestId, deploymentId: command.deploymentId, requestJson: command.requestJson } },
+  });
+}
