@@ -1,7 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2 from "node:http2";
 import net, { type AddressInfo } from "node:net";
-import { Duplex } from "node:stream";
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -18,10 +17,13 @@ export function dualProtocolServer(handler: RequestHandler): net.Server & { h1: 
   const server = net.createServer((socket) => {
     socket.once("data", (first: Buffer) => {
       socket.pause();
+      // Both servers take the sniffed bytes back from the socket's buffer (http2 reads what is
+      // buffered before consuming the native handle), so the socket itself is handed over:
+      // relaying it through a JS stream cost every HTTP/2 frame a copy.
+      socket.unshift(first);
       if (first.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
-        h2.emit("connection", replay(socket, first));
+        h2.emit("connection", socket);
       } else {
-        socket.unshift(first);
         h1.emit("connection", socket);
         socket.resume();
       }
@@ -30,32 +32,6 @@ export function dualProtocolServer(handler: RequestHandler): net.Server & { h1: 
   });
   // The HTTP/1.1 side, for what hooks into an http.Server (socket.io's WebSocket upgrades).
   return Object.assign(server, { h1 });
-}
-
-/**
- * The http2 server reads from the socket's native handle, past anything unshifted, so it gets a
- * stream that replays the sniffed bytes first and then relays the socket.
- */
-function replay(socket: net.Socket, first: Buffer): Duplex {
-  const relay = new Duplex({
-    read: () => void socket.resume(),
-    write: (chunk, encoding, callback) => void socket.write(chunk, encoding, callback),
-    final: (callback) => {
-      socket.end();
-      callback();
-    },
-    destroy: (error, callback) => {
-      socket.destroy(error ?? undefined);
-      callback(error);
-    },
-  });
-  relay.push(first);
-  socket.on("data", (chunk) => {
-    if (!relay.push(chunk)) socket.pause();
-  });
-  socket.on("end", () => relay.push(null));
-  socket.on("close", () => relay.destroy());
-  return relay;
 }
 
 export function listen(server: net.Server, port: number, host: string): Promise<number> {
