@@ -3,7 +3,8 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { setMaxListeners } from "node:events";
 import pg from "pg";
 import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
-import { NodeService, NodeStatus } from "../gen/cyxwiz/v1/node_service_pb";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { HeartbeatRequestSchema, NodeService, NodeStatus } from "../gen/cyxwiz/v1/node_service_pb";
 import { ephemeralIdentity } from "../lib/compute/identity";
 import { registerNode } from "../lib/compute/register";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
@@ -12,6 +13,7 @@ import { createPostgresDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from ".
 import { startServerProcess, type ServerProcess } from "../tests/helpers/server-process";
 import { uploadTinyModel } from "../tests/helpers/simulated-node";
 import type { Benchmark } from "./run";
+import { GrpcWire } from "./grpc-wire";
 import { CpuMeter, percentile, pool, round1, rssMb, sleep } from "./stats";
 
 /**
@@ -38,6 +40,8 @@ const SUBMIT_CONCURRENCY = 16;
 const REGISTER_CONCURRENCY = 48;
 const NODES_PER_SESSION = 1_000;
 const HYPERPARAMETERS: Hyperparameters = { epochs: 1, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0.1, seed: 1 };
+
+const HEARTBEAT_PATH = `/${NodeService.typeName}/${NodeService.method.heartbeat.name}`;
 
 const TARGETS = { nodes: 10_000, heartbeat_p99_ms: 50, assignments_per_s: 1_000, submit_to_assign_p99_ms: 100 };
 
@@ -107,7 +111,7 @@ export const schedulerBenchmark: Benchmark = {
       reference: { ...reference, heartbeat_p50_ms_at_100_nodes: base?.heartbeat_p50_ms, heartbeat_p99_ms_at_100_nodes: base?.heartbeat_p99_ms },
       method: {
         transport: `gRPC over HTTP/2 (createGrpcTransport), one shared session per ${NODES_PER_SESSION} nodes, per-call bearer headers`,
-        heartbeat: `every ${HEARTBEAT_S} s per node, spread evenly; latency is the client-side time of one Heartbeat RPC; stats over a ${HEARTBEAT_WINDOW_S} s window after all streams are open`,
+        heartbeat: `every ${HEARTBEAT_S} s per node, spread evenly, as bare gRPC calls over node:http2 with the request encoded once (bench/grpc-wire.ts: the Connect client's ~1.5 ms of CPU a call saturated the load generator's core at 10,000 nodes); latency is the client-side time of one Heartbeat call; stats over a ${HEARTBEAT_WINDOW_S} s window after all streams are open`,
         submit_to_assign: `up to ${LATENCY_JOBS} jobs one at a time (next after the previous was assigned) with every node idle; from the SubmitJob response (0 when the assignment arrived first) and from the call's start`,
         assignments: `the scheduler draining a backlog: every node is first given a job it holds (one SubmitJob per node), then ${BACKLOG_JOBS} more jobs are queued behind them (${SUBMIT_CONCURRENCY} SubmitJob calls at a time); then every node reports completion, and from then on completes each new assignment at once; rate = backlog jobs assigned / (last assignment - release), within ${BACKLOG_WINDOW_S} s; up to ${BACKLOG_MAX_NODES} nodes`,
         submit_and_assign: `a burst of ${BURST_JOBS} SubmitJob calls (${SUBMIT_CONCURRENCY} concurrent) against idle nodes that complete each job at once; rate = assignments received / (last assignment - first submit), within ${BURST_WINDOW_S} s: submission, assignment and completion together`,
@@ -265,6 +269,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
   );
   const nodeClients = transports.map((t) => createClient(NodeService, t));
   const jobs = createClient(JobService, createGrpcTransport({ baseUrl: server.rpcUrl }));
+  const closers: (() => void)[] = [];
   try {
     // Medians of a few samples: the heap moves by tens of MB on its own right after start.
     const rssSample = async (count: number) => {
@@ -368,17 +373,26 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     let hbPending = 0;
     const hbStart = performance.now();
     const timers: NodeJS.Timeout[] = [];
+    const wires = transports.map(() => new GrpcWire(server.rpcUrl));
+    closers.push(() => wires.forEach((w) => w.close()));
     nodes.forEach((node, i) => {
       const headers = { authorization: `Bearer ${node.token}` };
+      const wire = wires[i % wires.length] as GrpcWire;
+      const request = toBinary(
+        HeartbeatRequestSchema,
+        create(HeartbeatRequestSchema, {
+          nodeId: node.nodeId,
+          currentStatus: NodeStatus.IDLE,
+          activeJobs: [],
+          metrics: { cpuUsage: 0.1, gpuUsage: 0, memoryUsed: 1_000_000n, samplesPerSecond: 0 },
+        }),
+      );
       const beat = async () => {
         if (stop.signal.aborted) return;
         const t = performance.now();
         hbPending++;
         try {
-          await node.client.heartbeat(
-            { nodeId: node.nodeId, currentStatus: NodeStatus.IDLE, activeJobs: [], metrics: { cpuUsage: 0.1, gpuUsage: 0, memoryUsed: 1_000_000n, samplesPerSecond: 0 } },
-            { headers, signal: stop.signal, timeoutMs: HEARTBEAT_S * 1000 },
-          );
+          await wire.unary(HEARTBEAT_PATH, request, headers, HEARTBEAT_S * 1000);
           hb.push({ at: t, ms: performance.now() - t });
         } catch (error) {
           if (stop.signal.aborted) return;
@@ -553,6 +567,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     return result;
   } finally {
     stop.abort();
+    for (const close of closers) close();
     await stopServer(server);
     await db?.drop().catch(() => undefined);
   }

@@ -41,7 +41,7 @@ import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
 import { ServerMetrics } from "./ops/metrics";
 import { Dispatcher } from "./scheduler/dispatcher";
-import { claimJobs, releaseClaim } from "./scheduler/claim";
+import { anyQueued, claimJobs, releaseClaim } from "./scheduler/claim";
 import { startLivenessMonitor } from "./scheduler/monitor";
 import { startMetricsRetention } from "./ops/retention";
 import { attachSocketRooms } from "./events/socket-rooms";
@@ -80,6 +80,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
   const dispatcher = new Dispatcher({
     jobs,
     claim: (nodeIds, limit) => claimJobs(db.prisma, nodeIds, limit),
+    anyQueued: () => anyQueued(db.prisma),
     release: (jobId, nodeId) => releaseClaim(db.prisma, jobId, nodeId),
     onAssigned: (job, entry) => {
       metrics.assignments.inc();

@@ -26,7 +26,8 @@ export interface AssignmentFeed {
  * which a node that reconnects (or restarted) loads again. The node must have registered.
  */
 export async function openAssignmentFeed(ctx: ServerContext, nodeId: string, transport: FeedTransport): Promise<AssignmentFeed> {
-  if (!(await ctx.nodes.get(nodeId))) throw notFound("unknown node; register again");
+  const node = await ctx.nodes.get(nodeId);
+  if (!node) throw notFound("unknown node; register again");
   await ctx.nodes.touch(nodeId);
   const outbox = new AsyncQueue<WatchAssignmentsResponse | JobRow>();
   // Commands reach the node in the order they were published (a deploy before its first request).
@@ -37,7 +38,7 @@ export async function openAssignmentFeed(ctx: ServerContext, nodeId: string, tra
       if (message) outbox.push(message);
     });
   });
-  const detach = ctx.dispatcher.attach(nodeId, (job) => outbox.push(job));
+  const detach = ctx.dispatcher.attach(nodeId, (job) => outbox.push(job), node.computeScore);
   for (const deployment of await ctx.deployments.onNode(nodeId)) {
     const message = await deployEvent(ctx, deployment.id);
     if (message) outbox.push(message);

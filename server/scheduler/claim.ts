@@ -133,6 +133,12 @@ async function freeCandidates(tx: Sql, nodeIds: string[], limit: number): Promis
   }));
 }
 
+/** Whether any job waits to be handed out (an index lookup). */
+export async function anyQueued(prisma: Prisma): Promise<boolean> {
+  const [row] = await prisma.$queryRaw<{ queued: boolean }[]>`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'QUEUED' AND NOT paused) AS queued`;
+  return row?.queued ?? false;
+}
+
 /**
  * Puts a job that was claimed but could not be delivered (the node's stream closed at that
  * instant) back in the queue, without counting the attempt against it, and logs why.

@@ -5,12 +5,16 @@ import type { ClaimRound } from "./claim";
 interface AttachedNode {
   deliver: (job: JobRow) => boolean;
   busy: boolean;
+  /** Its compute score when it attached: which idle nodes a round offers work to first. */
+  computeScore: number;
 }
 
 export interface DispatcherDeps {
   jobs: JobStore;
   /** One claim round: up to `limit` queued jobs paired with the best of these nodes (claim.ts). */
   claim: (nodeIds: string[], limit: number) => Promise<ClaimRound>;
+  /** Whether anything at all is queued (a cheap probe before a sweep's round). */
+  anyQueued: () => Promise<boolean>;
   /** Puts back a claimed job that could not be delivered. */
   release: (jobId: string, nodeId: string) => Promise<unknown>;
   /** Called after a job was handed to a node, to publish the status change. */
@@ -20,6 +24,13 @@ export interface DispatcherDeps {
 
 /** Jobs one round hands out at most: big enough to drain a burst in a few rounds, small enough to deliver the first ones fast. */
 const ROUND_LIMIT = 500;
+/**
+ * Idle nodes a round offers work to, per job it may hand out: the fastest by their score at
+ * attach time, so that a round among ten thousand idle nodes does not send ten thousand ids to
+ * the database (matching then picks among these with their current standing).
+ */
+const CANDIDATES_PER_JOB = 4;
+const MIN_CANDIDATES = 32;
 
 /**
  * Matches queued jobs to the nodes whose assignment streams this instance holds. Work is handed
@@ -41,8 +52,8 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   /** A node opened its assignment stream; deliver() returns false once the stream is gone. */
-  attach(nodeId: string, deliver: (job: JobRow) => boolean): () => void {
-    const entry: AttachedNode = { deliver, busy: false };
+  attach(nodeId: string, deliver: (job: JobRow) => boolean, computeScore = 0): () => void {
+    const entry: AttachedNode = { deliver, busy: false, computeScore };
     this.nodes.set(nodeId, entry);
     void this.redeliver(entry, nodeId)
       .catch((error: unknown) => this.deps.onError(error))
@@ -70,7 +81,7 @@ export class Dispatcher {
    * The sweep also offers work to nodes believed busy, in case their job ended on another instance.
    */
   dispatch(sweep = false): Promise<void> {
-    this.queueEmpty = false;
+    if (!sweep) this.queueEmpty = false;
     this.sweep ||= sweep;
     if (this.round) {
       this.again = true;
@@ -95,9 +106,13 @@ export class Dispatcher {
 
   /** One round; true when it filled its limit, so more may be waiting. */
   private async offer(includeBusy: boolean): Promise<boolean> {
-    const candidates = [...this.nodes].filter(([, n]) => includeBusy || !n.busy).map(([id]) => id);
-    if (candidates.length === 0) return false;
-    const limit = Math.min(candidates.length, ROUND_LIMIT);
+    // A sweep with the queue last seen empty only asks whether that is still so.
+    if (this.queueEmpty && !(await this.deps.anyQueued())) return false;
+    const idle = [...this.nodes].filter(([, n]) => includeBusy || !n.busy);
+    if (idle.length === 0) return false;
+    const limit = Math.min(idle.length, ROUND_LIMIT);
+    const shortlist = Math.max(limit * CANDIDATES_PER_JOB, MIN_CANDIDATES);
+    const candidates = (idle.length > shortlist ? idle.sort(([, a], [, b]) => b.computeScore - a.computeScore).slice(0, shortlist) : idle).map(([id]) => id);
     const { claims, queueEmpty } = await this.deps.claim(candidates, limit);
     this.queueEmpty = queueEmpty;
     if (claims.length === 0) return false;
