@@ -99,7 +99,7 @@ export class NodeStore {
     return this.recordHeartbeats({ id, sample });
   }
 
-  private readonly recordHeartbeats = groupCommit(this.writeHeartbeats.bind(this), { writers: 4 });
+  private readonly recordHeartbeats = groupCommit(this.writeHeartbeats.bind(this), { writers: 2 });
 
   private async writeHeartbeats(beats: { id: string; sample: HeartbeatSample }[]): Promise<boolean[]> {
     const column = <T>(pick: (s: HeartbeatSample) => T) => beats.map((b) => pick(b.sample));
