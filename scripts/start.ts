@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "../server/node-flags";
 import { ensureEngineBuild } from "./engine-build";
 
 /**
@@ -59,7 +60,7 @@ process.on("SIGTERM", () => void stop());
 
 ensureEngineBuild();
 const serverUrls = await new Promise<{ rpcUrl: string; httpUrl: string }>((resolve) => {
-  run("server", [process.execPath, "--import", "tsx", "server/main.ts"], {}, (line) => {
+  run("server", [process.execPath, ...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts"], {}, (line) => {
     if (!line.includes('"listening"')) return;
     const entry = JSON.parse(line) as { rpcUrl: string; httpUrl: string };
     resolve(entry);

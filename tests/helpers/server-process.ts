@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "../../server/node-flags";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -26,7 +27,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "cyxwiz-server-")));
   // CYXWIZ_SERVER_NODE_ARGS adds Node flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark's server.
   const nodeArgs = process.env.CYXWIZ_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, "--import", "tsx", "server/main.ts"], {
     cwd: REPO_ROOT,
     env: { ...process.env, CYXWIZ_DATA_DIR: dir, CYXWIZ_RPC_PORT: "0", CYXWIZ_HTTP_PORT: "0", CYXWIZ_HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
