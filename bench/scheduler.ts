@@ -1,6 +1,9 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { setMaxListeners } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -9,7 +12,7 @@ import { ephemeralIdentity } from "../lib/compute/identity";
 import { registerNode } from "../lib/compute/register";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
 import type { Hyperparameters } from "../lib/train/hyperparameters";
-import { createPostgresDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from "../tests/helpers/databases";
+import { createPostgresDatabase, POSTGRES_ADMIN_URL, REDIS_URL, type TestDatabase } from "../tests/helpers/databases";
 import { startServerProcess, type ServerProcess } from "../tests/helpers/server-process";
 import { uploadTinyModel } from "../tests/helpers/simulated-node";
 import type { Benchmark } from "./run";
@@ -24,7 +27,7 @@ import { CpuMeter, percentile, pool, round1, rssMb, sleep } from "./stats";
  */
 const STEPS = (process.env.SCHEDULER_BENCH_STEPS ?? "100,1000,3000,10000").split(",").map(Number).filter((n) => n > 0);
 /** The whole benchmark stays within this (seconds); a step that would not fit is skipped. */
-const BUDGET_S = Number(process.env.SCHEDULER_BENCH_BUDGET_S ?? 450);
+const BUDGET_S = Number(process.env.SCHEDULER_BENCH_BUDGET_S ?? 720);
 const HEARTBEAT_S = 10;
 const HEARTBEAT_WINDOW_S = 12;
 const LATENCY_JOBS = 60;
@@ -67,11 +70,8 @@ export const schedulerBenchmark: Benchmark = {
       const needed = 15 + HEARTBEAT_WINDOW_S + LATENCY_WINDOW_S + BURST_WINDOW_S + n / 100 + backlog;
       return left >= needed ? undefined : `time budget: ${Math.round(left)} s left of ${BUDGET_S} s, step needs ~${Math.round(needed)} s`;
     };
-    // As shipped; then, from the N where that collapsed, with the periodic dispatch sweep slowed
-    // to once an hour (a diagnostic: what the sweep costs).
-    let collapsedAt: number | undefined;
     for (const mode of MODES) {
-      const steps = mode.name === "default" ? STEPS : STEPS.filter((n) => collapsedAt !== undefined && n >= collapsedAt);
+      const steps = mode.instances === 1 ? STEPS : SCALE_OUT_STEPS;
       for (const n of steps) {
         const tooLong = fits(n);
         if (tooLong) {
@@ -84,7 +84,6 @@ export const schedulerBenchmark: Benchmark = {
         log(`[${mode.name}] N=${n}: ${JSON.stringify(summary(result))}`);
         if (result.collapsed) {
           log(`[${mode.name}] N=${n}: collapsed (${result.collapsed}); not trying more nodes`);
-          if (mode.name === "default") collapsedAt = n;
           break;
         }
       }
@@ -99,6 +98,7 @@ export const schedulerBenchmark: Benchmark = {
       ...(top ? summary(top) : {}),
       headline_from: top ? `the largest N run as shipped that did not collapse (${top.nodes})` : "no run",
       broke_at: broke ? { ...summary(broke), nodes: broke.nodes, nodes_connected: broke.nodes_connected, why: broke.collapsed } : undefined,
+      scale_out: runs.filter((r) => r.mode === "two-instances" && !r.skipped).map((r) => ({ instances: 2, ...summary(r), collapsed: r.collapsed })),
       targets: TARGETS,
       meets_targets: top
         ? {
@@ -115,7 +115,8 @@ export const schedulerBenchmark: Benchmark = {
         submit_to_assign: `up to ${LATENCY_JOBS} jobs one at a time (next after the previous was assigned) with every node idle; from the SubmitJob response (0 when the assignment arrived first) and from the call's start`,
         assignments: `the scheduler draining a backlog: every node is first given a job it holds (one SubmitJob per node), then ${BACKLOG_JOBS} more jobs are queued behind them (${SUBMIT_CONCURRENCY} SubmitJob calls at a time); then every node reports completion, and from then on completes each new assignment at once; rate = backlog jobs assigned / (last assignment - release), within ${BACKLOG_WINDOW_S} s; up to ${BACKLOG_MAX_NODES} nodes`,
         submit_and_assign: `a burst of ${BURST_JOBS} SubmitJob calls (${SUBMIT_CONCURRENCY} concurrent) against idle nodes that complete each job at once; rate = assignments received / (last assignment - first submit), within ${BURST_WINDOW_S} s: submission, assignment and completion together`,
-        memory: "server VmRSS with all nodes connected (after a heartbeat round) minus VmRSS before any node registered",
+        memory: "server VmRSS (all instances) with all nodes connected (after a heartbeat round) minus VmRSS before any node registered",
+        scale_out: "two-instances: two server processes on this machine, one PostgreSQL, one Redis (event bus, hot state, socket.io adapter), one artifact directory; node sessions alternate between them; jobs are submitted to the first",
         job: "mlp-digits template, dataset:mnist-digits, 1 epoch; completion names one tiny model uploaded once",
       },
       runs,
@@ -125,14 +126,21 @@ export const schedulerBenchmark: Benchmark = {
 };
 
 interface Mode {
-  name: "default" | "dispatch-sweep-hourly";
-  env: Record<string, string>;
+  name: "default" | "two-instances";
+  /** Server processes sharing the PostgreSQL database (and, when more than one, a Redis), nodes spread over them. */
+  instances: number;
 }
 
+/**
+ * As shipped, one server process; then scale-out on this same machine: two server processes on
+ * one PostgreSQL and one Redis, each holding half the nodes' connections, jobs submitted to the
+ * first (SCHEDULER_BENCH_SCALE_OUT_STEPS, default the largest N).
+ */
 const MODES: Mode[] = [
-  { name: "default", env: {} },
-  { name: "dispatch-sweep-hourly", env: { CYXWIZ_DISPATCH_INTERVAL_MS: "3600000" } },
+  { name: "default", instances: 1 },
+  { name: "two-instances", instances: 2 },
 ];
+const SCALE_OUT_STEPS = (process.env.SCHEDULER_BENCH_SCALE_OUT_STEPS ?? String(STEPS.at(-1) ?? "")).split(",").map(Number).filter((n) => n > 0);
 
 interface StepResult {
   mode: Mode["name"];
@@ -245,8 +253,13 @@ async function stopServer(server: ServerProcess): Promise<void> {
 async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, outer: (line: string) => void): Promise<StepResult> {
   const log = (line: string) => outer(`[${mode.name}] ${line}`);
   const db: TestDatabase | undefined = database === "postgres" ? await createPostgresDatabase() : undefined;
-  const server = await startServerProcess({ DATABASE_URL: db?.url ?? "pglite:memory", ...mode.env });
-  const pid = server.process.pid as number;
+  // Instances share the database, one Redis (bus and hot state, under a prefix of their own) and the artifact store.
+  const shared = { DATABASE_URL: db?.url ?? "pglite:memory", ...(mode.instances > 1 ? { REDIS_URL, CYXWIZ_REDIS_PREFIX: `bench-${process.pid}-${n}:` } : {}) };
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-bench-"));
+  const servers: ServerProcess[] = [];
+  for (let i = 0; i < mode.instances; i++) servers.push(await startServerProcess(shared, dataDir));
+  const server = servers[0] as ServerProcess;
+  const pids = servers.map((s) => s.process.pid as number);
   const stop = new AbortController();
   setMaxListeners(0, stop.signal);
   const errors: string[] = [];
@@ -255,7 +268,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
   };
   const result = { mode: mode.name, nodes: n, errors_sample: errors } as StepResult;
   const collectServerErrors = () => {
-    const logged = server.logs.filter((l) => Number(l.level) >= 50);
+    const logged = servers.flatMap((s) => s.logs).filter((l) => Number(l.level) >= 50);
     result.server_errors_logged = logged.length;
     const seen = new Set<string>();
     for (const l of logged) {
@@ -264,9 +277,9 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     }
     result.server_errors_sample = [...seen].slice(0, 5);
   };
-  const transports = Array.from({ length: Math.max(1, Math.ceil(n / NODES_PER_SESSION)) }, () =>
-    createGrpcTransport({ baseUrl: server.rpcUrl, idleConnectionTimeoutMs: 600_000 }),
-  );
+  // Sessions alternate between the instances, and nodes between sessions.
+  const sessionUrls = Array.from({ length: Math.max(mode.instances, Math.ceil(n / NODES_PER_SESSION)) }, (_, i) => (servers[i % servers.length] as ServerProcess).rpcUrl);
+  const transports = sessionUrls.map((baseUrl) => createGrpcTransport({ baseUrl, idleConnectionTimeoutMs: 600_000 }));
   const nodeClients = transports.map((t) => createClient(NodeService, t));
   const jobs = createClient(JobService, createGrpcTransport({ baseUrl: server.rpcUrl }));
   const closers: (() => void)[] = [];
@@ -275,7 +288,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     const rssSample = async (count: number) => {
       const samples: number[] = [];
       for (let i = 0; i < count; i++) {
-        samples.push(rssMb(pid));
+        samples.push(pids.reduce((sum, pid) => sum + rssMb(pid), 0));
         await sleep(250);
       }
       return percentile(samples, 50);
@@ -327,7 +340,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     let holding = false;
     const held: (() => Promise<void>)[] = [];
     const streamsStart = performance.now();
-    const openedBefore = () => server.logs.filter((l) => l.msg === "assignment stream opened").length;
+    const openedBefore = () => servers.reduce((sum, s) => sum + s.logs.filter((l) => l.msg === "assignment stream opened").length, 0);
     for (const node of nodes) {
       const headers = { authorization: `Bearer ${node.token}` };
       const complete = (jobId: string, jobToken: string) =>
@@ -373,7 +386,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     let hbPending = 0;
     const hbStart = performance.now();
     const timers: NodeJS.Timeout[] = [];
-    const wires = transports.map(() => new GrpcWire(server.rpcUrl));
+    const wires = sessionUrls.map((url) => new GrpcWire(url));
     closers.push(() => wires.forEach((w) => w.close()));
     nodes.forEach((node, i) => {
       const headers = { authorization: `Bearer ${node.token}` };
@@ -410,7 +423,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
         }, offset),
       );
     });
-    const hbCpu = new CpuMeter(pid);
+    const hbCpu = new CpuMeter(pids);
     const xactBefore = await dbTransactions(db?.url);
     await sleep(HEARTBEAT_WINDOW_S * 1000);
     const hbEnd = performance.now();
@@ -480,7 +493,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     // A burst of jobs: how fast do assignments reach the nodes?
     await sleep(1_000);
     const assignedBefore = assignments;
-    const burstCpu = new CpuMeter(pid);
+    const burstCpu = new CpuMeter(pids);
     const burstStart = performance.now();
     const burstDeadline = burstStart + BURST_WINDOW_S * 1000;
     let submitted = 0;
@@ -534,7 +547,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
         queueDeadline,
       );
       backlog.backlog_jobs_queued = queued;
-      const drainCpu = new CpuMeter(pid);
+      const drainCpu = new CpuMeter(pids);
       const assignedBeforeDrain = assignments;
       const release = performance.now();
       holding = false;
@@ -568,7 +581,8 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
   } finally {
     stop.abort();
     for (const close of closers) close();
-    await stopServer(server);
+    await Promise.all(servers.map(stopServer));
+    await rm(dataDir, { recursive: true, force: true });
     await db?.drop().catch(() => undefined);
   }
 }

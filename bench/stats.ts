@@ -78,8 +78,13 @@ export function machineCpu(): { busy: number; total: number } {
 export class CpuMeter {
   private readonly start = { wall: performance.now(), server: 0, postgres: postgresCpuSeconds(), machine: machineCpu(), self: process.cpuUsage() };
 
-  constructor(private readonly serverPid: number) {
-    this.start.server = cpuSeconds(serverPid);
+  /** The server's processes (one per instance). */
+  constructor(private readonly serverPids: number[]) {
+    this.start.server = this.serverSeconds();
+  }
+
+  private serverSeconds(): number {
+    return this.serverPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   }
 
   read(): { server_cpu_core_share: number; postgres_cpu_core_share: number; load_generator_cpu_core_share: number; machine_cpu_busy_share: number } {
@@ -87,8 +92,10 @@ export class CpuMeter {
     const machine = machineCpu();
     const self = process.cpuUsage(this.start.self);
     return {
-      server_cpu_core_share: round2((cpuSeconds(this.serverPid) - this.start.server) / seconds),
-      postgres_cpu_core_share: round2((postgresCpuSeconds() - this.start.postgres) / seconds),
+      server_cpu_core_share: round2((this.serverSeconds() - this.start.server) / seconds),
+      // Backends that exit (the pool closing idle connections) take their CPU time with them, so
+      // this is a lower bound, and 0 when more left than was spent.
+      postgres_cpu_core_share: Math.max(0, round2((postgresCpuSeconds() - this.start.postgres) / seconds)),
       load_generator_cpu_core_share: round2((self.user + self.system) / 1e6 / seconds),
       machine_cpu_busy_share: round2((machine.busy - this.start.machine.busy) / Math.max(1, machine.total - this.start.machine.total)),
     };
