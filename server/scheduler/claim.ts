@@ -5,8 +5,6 @@ import { pairJobs, takesPaidWork, type Candidate, type Pairing, type QueuedJob }
 /** What the round's reads need: the client or its transaction. */
 type Sql = Pick<Prisma, "$queryRaw">;
 
-/** How many more candidate nodes than jobs are scored (by speed first, in SQL) before matching picks. */
-const SHORTLIST_FACTOR = 4;
 /**
  * How many more jobs than nodes a round reads from the queue's head, so that a job none of these
  * nodes may take (one they failed; too big for all but one) does not leave the others idle.
@@ -29,20 +27,22 @@ export interface ClaimRound {
 /**
  * One dispatch round: up to `limit` jobs from the queue's head go to the best of the given nodes
  * (matching.ts pairs them), in one transaction of three statements however many jobs it moves.
+ * The caller bounds the nodes (the dispatcher offers a few per job, the fastest).
  *
  * The head is read in queue order — priority first; then fair share, the k-th queued job of an
  * owner with n jobs running ranking as n + k, so one owner's thousand queued jobs never starve
  * another's one (anonymous jobs count as one owner); then oldest — and locked with FOR UPDATE SKIP
  * LOCKED, so concurrent rounds (from any number of server instances) each get different jobs and
- * none waits for another. The claim marks each job ASSIGNED, records its attempt and logs it, and re-checks
- * that the node holds no job, so a node never holds two even when instances race for it. Nodes
- * offline, banned or holding a job are not candidates; nodes on probation take unpaid jobs only.
+ * none waits for another. The claim marks each job ASSIGNED, records its attempt and logs it, and
+ * re-checks that the node holds no job, so a node never holds two even when instances race for
+ * it. Nodes offline, banned or holding a job are not candidates; nodes on probation take unpaid
+ * jobs only.
  */
 export async function claimJobs(prisma: Prisma, nodeIds: string[], limit: number): Promise<ClaimRound> {
   if (nodeIds.length === 0 || limit <= 0) return { claims: [], queueEmpty: false };
   return prisma.$transaction(
     async (tx) => {
-      const nodes = await freeCandidates(tx, nodeIds, limit * SHORTLIST_FACTOR);
+      const nodes = await freeCandidates(tx, nodeIds);
       if (nodes.length === 0) return { claims: [], queueEmpty: false };
       const head = await queueHead(tx, Math.min(limit, nodes.length) * HEAD_FACTOR + HEAD_SLACK, {
         maxMemory: nodes.reduce((max, n) => (n.ramTotal > max ? n.ramTotal : max), 0n),
@@ -111,8 +111,8 @@ async function queueHead(tx: Sql, limit: number, fits: { maxMemory: bigint; paid
   return rows.map((r) => ({ id: r.id, estimatedMemory: r.estimated_memory, datasetSha256: r.dataset_sha256, paid: r.paid, failedOn: r.failed_on }));
 }
 
-/** Of these nodes, those that may take a job now (online, not banned, holding none), the fastest `limit`. */
-async function freeCandidates(tx: Sql, nodeIds: string[], limit: number): Promise<Candidate[]> {
+/** Of these nodes, those that may take a job now: online, not banned, holding none. */
+async function freeCandidates(tx: Sql, nodeIds: string[]): Promise<Candidate[]> {
   const rows = await tx.$queryRaw<
     { id: string; compute_score: number; reputation: number; ram_total: bigint; load: number; session_seconds: number; cached_datasets: string[] }[]
   >`
@@ -120,8 +120,7 @@ async function freeCandidates(tx: Sql, nodeIds: string[], limit: number): Promis
            EXTRACT(EPOCH FROM now() - session_started_at)::float8 AS session_seconds, cached_datasets
     FROM nodes n
     WHERE id = ANY(${nodeIds}::uuid[]) AND status <> 'OFFLINE' AND (banned_until IS NULL OR banned_until <= now())
-      AND NOT EXISTS (SELECT 1 FROM jobs held WHERE held.assigned_node = n.id AND held.status IN ('ASSIGNED', 'RUNNING'))
-    ORDER BY compute_score DESC LIMIT ${Math.max(limit, 32)}`;
+      AND NOT EXISTS (SELECT 1 FROM jobs held WHERE held.assigned_node = n.id AND held.status IN ('ASSIGNED', 'RUNNING'))`;
   return rows.map((r) => ({
     id: r.id,
     computeScore: r.compute_score,

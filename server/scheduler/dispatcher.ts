@@ -35,8 +35,8 @@ const MIN_CANDIDATES = 32;
 /**
  * Matches queued jobs to the nodes whose assignment streams this instance holds. Work is handed
  * out in rounds: one round claims as many queued jobs as there are idle nodes (up to a limit) in
- * one transaction, whatever the number, then delivers them. Claims go through the database, so instances never hand out the same job, and a node
- * never holds two.
+ * one transaction, whatever the number, then delivers them. Claims go through the database, so
+ * instances never hand out the same job, and a node never holds two.
  *
  * Wake-ups (a job queued, a node freed, the periodic sweep) during a round fold into one more
  * round; with an empty queue a freed node's wake-up costs nothing.
