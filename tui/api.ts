@@ -29,6 +29,8 @@ const nodeSchema = z.object({
   computeScore: z.number(),
   reputation: z.number(),
   lastSeen: z.string(),
+  /** The latest heartbeat sample of an online node (null when offline or none yet). */
+  live: z.object({ cpuUsage: z.number().nullable(), samplesPerSecond: z.number().nullable() }).nullable().default(null),
 });
 export type NodeInfo = z.infer<typeof nodeSchema>;
 

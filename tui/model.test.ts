@@ -39,6 +39,7 @@ const node = (id: string, name: string, online: boolean): NodeInfo => ({
   computeScore: 20,
   reputation: 50,
   lastSeen: new Date(0).toISOString(),
+  live: online ? { cpuUsage: 0.25, samplesPerSecond: 1200 } : null,
 });
 
 const overview = (at: number, queued = 0, running = 0, nodes: NodeInfo[] = [], jobs: Job[] = []): Overview => ({

@@ -1,5 +1,5 @@
 import type { NodeInfo } from "./api";
-import { ago, compactNumber, shortId } from "./format";
+import { ago, compactNumber, percent, shortId } from "./format";
 import { tableRowsFitting } from "./layout";
 import { innerWidth, Pane, Table, type Column } from "./pane";
 
@@ -25,6 +25,8 @@ export function NodesPane(props: {
     { header: "GFLOPS", width: 7, align: "right", text: (n) => compactNumber(n.computeScore) },
     { header: "STATUS", width: 7, text: nodeState, color: (n) => STATE_COLORS[nodeState(n)] },
     { header: "REP", width: 4, align: "right", text: (n) => n.reputation.toFixed(0) },
+    { header: "CPU", width: 4, align: "right", text: (n) => (n.live?.cpuUsage != null ? percent(n.live.cpuUsage) : "—") },
+    { header: "SMP/S", width: 6, align: "right", text: (n) => (n.live?.samplesPerSecond ? compactNumber(n.live.samplesPerSecond) : "—") },
     { header: "SEEN", width: 5, align: "right", text: (n) => ago(Date.parse(n.lastSeen), now) },
   ];
   return (

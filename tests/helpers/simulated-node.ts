@@ -21,12 +21,14 @@ export class SimulatedNode {
   readonly received: string[] = [];
   nodeId = "";
   private readonly stop = new AbortController();
+  private client?: Awaited<ReturnType<typeof connectAsNewNode>>["nodes"];
 
   constructor(private readonly serverUrl: string) {}
 
   async start(): Promise<void> {
     const node = await connectAsNewNode(this.serverUrl, { name: "simulated", runtime: "node", cpuCores: 1, ramTotal: 8_000_000_000n, computeScore: 1 });
     this.nodeId = node.nodeId;
+    this.client = node.nodes;
     const model = await uploadTinyModel(this.serverUrl, node.sessionToken);
     const stream = node.nodes.watchAssignments({ nodeId: this.nodeId }, { signal: this.stop.signal });
     void (async () => {
@@ -48,6 +50,11 @@ export class SimulatedNode {
         if (!this.stop.signal.aborted) throw error;
       }
     })();
+  }
+
+  /** One heartbeat, idle, with this machine sample. */
+  async heartbeat(sample: { cpuUsage: number; samplesPerSecond: number }): Promise<void> {
+    await this.client?.heartbeat({ nodeId: this.nodeId, metrics: { gpuUsage: 0, memoryUsed: 0n, ...sample } });
   }
 
   close(): void {

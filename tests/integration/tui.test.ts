@@ -51,6 +51,9 @@ describe("the terminal dashboard against a real server", () => {
     await node.start();
     await shows("simulated", "1/1 online", "completed", "100%", "assigned to node", "completed on unknown backend");
     expect(frame()).toContain("0 queued");
+    // Its heartbeat's sample shows in its row.
+    await node.heartbeat({ cpuUsage: 0.42, samplesPerSecond: 1234 });
+    await shows("42%", "1234");
     // The queue's sparkline remembers the job that waited: up, then down to the floor.
     expect(frame()).toMatch(/queued\s+[▁-█ ]*[▂-█][▁-█]*▁\s+0\s/);
 
