@@ -77,6 +77,7 @@ function hotState(store: ExpiringStore): HotState {
 
 export function memoryHotState(ttlSeconds: number, now: () => number = Date.now): HotState {
   const entries = new Map<string, { value: string; expiresAt: number }>();
+  let nextSweep = now() + ttlSeconds * 1000;
   return hotState({
     kind: "memory",
     async getMany(keys) {
@@ -88,8 +89,12 @@ export function memoryHotState(ttlSeconds: number, now: () => number = Date.now)
     },
     async set(key, value) {
       const at = now();
-      // Entries of jobs and nodes that went quiet are dropped here, since no timer looks for them.
-      if (entries.size > 10_000) for (const [k, e] of entries) if (e.expiresAt <= at) entries.delete(k);
+      // Entries of jobs and nodes that went quiet are dropped here, since no timer looks for them:
+      // once a time to live, not on every write (with every node live, that scan was the heartbeat's cost).
+      if (at >= nextSweep) {
+        nextSweep = at + ttlSeconds * 1000;
+        for (const [k, e] of entries) if (e.expiresAt <= at) entries.delete(k);
+      }
       entries.set(key, { value, expiresAt: at + ttlSeconds * 1000 });
     },
     async close() {
