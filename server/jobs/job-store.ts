@@ -289,7 +289,8 @@ export class JobStore {
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function holds(job: JobRow, holder: JobHolder): boolean {
+/** Whether the job is the holder's: its node, this attempt. */
+export function holds(job: JobRow, holder: JobHolder): boolean {
   return job.assignedNodeId === holder.nodeId && job.attempts === holder.attempt;
 }
 

@@ -21,7 +21,7 @@ import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-au
 import type { ServerContext } from "../context";
 import { inferenceChannel, NETWORK_CHANNEL, type InferenceEvent, type NetworkEvent } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
-import type { JobHolder, Refusal } from "../jobs/job-store";
+import { holds, type JobHolder, type Refusal } from "../jobs/job-store";
 import type { NodeCapabilities } from "../nodes/node-store";
 import { isBanned } from "../nodes/reputation";
 import { announceLostJobs } from "../scheduler/monitor";
@@ -167,7 +167,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       if (problem) {
         // A node that no longer holds the job learns that first, whatever it uploaded.
         const current = await jobs.get(jobId);
-        if (!current || current.assignedNodeId !== nodeId || current.attempts !== held.attempt) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+        if (!current || !holds(current, held)) throw permissionDenied(`job ${jobId} is not assigned to this node`);
         throw failedPrecondition(`model_weights_uri: ${problem}`);
       }
       const seconds = (Number(req.totalComputeTimeMs) / 1000).toFixed(1);
@@ -193,7 +193,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       if (!SHA256_HEX.test(sha256)) throw invalidArgument("checkpoint.sha256", "must be a hex SHA-256 digest");
       if (ref.uri !== artifactPath(sha256)) throw invalidArgument("checkpoint.uri", `must be ${artifactPath(sha256)}, the artifact the hash names`);
       const job = await jobs.get(jobId);
-      if (!job || job.assignedNodeId !== held.nodeId || job.attempts !== held.attempt) throw permissionDenied(`job ${jobId} is not assigned to this node`);
+      if (!job || !holds(job, held)) throw permissionDenied(`job ${jobId} is not assigned to this node`);
       if (ref.epoch < 1 || ref.epoch >= job.totalEpochs) throw invalidArgument("checkpoint.epoch", `must be between 1 and ${job.totalEpochs - 1} (a checkpoint after the last epoch is the model)`);
       const problem = await verifyCheckpointArtifact(ctx.artifacts, sha256, jobId, ref.epoch);
       if (problem) throw failedPrecondition(`checkpoint: ${problem}`);

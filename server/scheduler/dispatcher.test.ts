@@ -34,28 +34,29 @@ function dispatcherWith(queued: string[]) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
+/** The first round after one job is queued behind `count` idle nodes (node i has score i). */
+async function roundAmongIdle(count: number) {
+  const { dispatcher, rounds, queued } = dispatcherWith([]);
+  for (let i = 0; i < count; i++) dispatcher.attach(`n${i}`, () => true, i);
+  await settle();
+  queued.push("job");
+  rounds.length = 0;
+  await dispatcher.dispatch();
+  return rounds[0];
+}
+
 describe("Dispatcher", () => {
   it("offers a round among many idle nodes to the fastest ones only, four per job it may hand out", async () => {
-    const { dispatcher, rounds, queued } = dispatcherWith([]);
-    for (let i = 0; i < 3000; i++) dispatcher.attach(`n${i}`, () => true, i);
-    await settle();
-    queued.push("job");
-    rounds.length = 0;
-    await dispatcher.dispatch();
-    expect(rounds[0]?.limit).toBe(500);
-    expect(rounds[0]?.nodeIds).toHaveLength(2000);
-    expect(rounds[0]?.nodeIds.slice(0, 2)).toEqual(["n2999", "n2998"]);
-    expect(rounds[0]?.nodeIds).not.toContain("n999");
+    const round = await roundAmongIdle(3000);
+    expect(round?.limit).toBe(500);
+    expect(round?.nodeIds).toHaveLength(2000);
+    expect(round?.nodeIds.slice(0, 2)).toEqual(["n2999", "n2998"]);
+    expect(round?.nodeIds).not.toContain("n999");
   });
 
   it("offers a round among few idle nodes to all of them", async () => {
-    const { dispatcher, rounds, queued } = dispatcherWith([]);
-    for (let i = 0; i < 10; i++) dispatcher.attach(`n${i}`, () => true, i);
-    await settle();
-    queued.push("job");
-    rounds.length = 0;
-    await dispatcher.dispatch();
-    expect(rounds[0]?.nodeIds.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `n${i}`).sort());
+    const round = await roundAmongIdle(10);
+    expect(round?.nodeIds.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `n${i}`).sort());
   });
 
   it("hands a busy node nothing until it is nudged", async () => {
