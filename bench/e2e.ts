@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { JobStatus } from "../gen/cyxwiz/v1/job_pb";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
 import type { ModelGraph } from "../lib/graph/types";
-import type { Hyperparameters } from "../lib/train/hyperparameters";
+import type { Hyperparameters } from "../lib/job/hyperparameters";
 import { tf } from "../lib/train/runtime-tf";
 import { disposeModel, trainGraph } from "../lib/train/train-loop";
 import { decodeDataset } from "../lib/data/dataset-format";

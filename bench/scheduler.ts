@@ -11,7 +11,7 @@ import { HeartbeatRequestSchema, NodeService, NodeStatus } from "../gen/cyxwiz/v
 import { ephemeralIdentity } from "../lib/compute/identity";
 import { registerNode } from "../lib/compute/register";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
-import type { Hyperparameters } from "../lib/train/hyperparameters";
+import type { Hyperparameters } from "../lib/job/hyperparameters";
 import { createPostgresDatabase, POSTGRES_ADMIN_URL, REDIS_URL, type TestDatabase } from "../tests/helpers/databases";
 import { startServerProcess, type ServerProcess } from "../tests/helpers/server-process";
 import { uploadTinyModel } from "../tests/helpers/simulated-node";

@@ -1,7 +1,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import type { Dataset } from "../lib/data/dataset-format";
 import type { ModelGraph } from "../lib/graph/types";
-import type { Hyperparameters } from "../lib/train/hyperparameters";
+import type { Hyperparameters } from "../lib/job/hyperparameters";
 import { disposeModel, TrainingAborted, trainGraph } from "../lib/train/train-loop";
 
 /**

@@ -1,5 +1,5 @@
 import type { ModelTemplate } from "../lib/graph/templates";
-import type { Hyperparameters } from "../lib/train/hyperparameters";
+import type { Hyperparameters } from "../lib/job/hyperparameters";
 
 /** The training settings submit and train share, as given on the command line. */
 export interface TrainingFlags {

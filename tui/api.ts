@@ -1,23 +1,11 @@
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { z } from "zod";
 import { JobSchema, type Job } from "../gen/cyxwiz/v1/job_pb";
-import type { SchedulerStatus } from "../server/ops/scheduler-status";
+import { schedulerStatusSchema, type SchedulerStatus } from "../lib/wire/rest";
 
 /** How many of the newest jobs the dashboard asks for: more than a terminal shows, few enough to poll every 2 s. */
 export const JOBS_LISTED = 50;
 const REQUEST_TIMEOUT_MS = 5000;
-
-const count = z.number().int().nonnegative();
-// Typed against the server's own declaration, so the compiler notices when the two drift apart.
-const schedulerSchema: z.ZodType<SchedulerStatus> = z.object({
-  queued: z.object({ LOW: count, NORMAL: count, HIGH: count, CRITICAL: count }),
-  assigned: count,
-  running: count,
-  assignmentsLastMinute: count,
-  assignmentsPerSecond: z.number().nonnegative(),
-  meanWaitSeconds: z.number().nullable(),
-  nodes: z.object({ idle: count, busy: count, offline: count }),
-});
 
 const nodeSchema = z.object({
   id: z.string(),
@@ -63,7 +51,7 @@ export class ServerError extends Error {}
 
 export async function fetchOverview(server: string, signal: AbortSignal): Promise<Overview> {
   const [scheduler, nodes, jobs] = await Promise.all([
-    getJson(server, "/api/v1/scheduler", schedulerSchema, signal),
+    getJson(server, "/api/v1/scheduler", schedulerStatusSchema, signal),
     getJson(server, "/api/v1/nodes", nodesSchema, signal),
     getJson(server, `/api/v1/jobs?limit=${JOBS_LISTED}`, jobsSchema, signal),
   ]);

@@ -4,7 +4,7 @@ import { fetchWholeDataset } from "../../lib/compute/artifacts-client";
 import { formatMetrics } from "../../lib/train/progress";
 import { analyzeGraph } from "../../lib/graph/analyze";
 import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
-import { parseHyperparameters } from "../../lib/train/hyperparameters";
+import { parseHyperparameters } from "../../lib/job/hyperparameters";
 import { EXIT, exitCodeFor } from "../exit-codes";
 import { readGraphSource } from "../graph-source";
 import type { Output } from "../output";
@@ -17,7 +17,7 @@ export interface TrainOptions extends TrainingFlags {
 
 /** A built-in dataset by name, built here; any other is fetched from the server by its hash. */
 async function loadDataset(name: string, server: string): Promise<Dataset> {
-  const { buildBuiltinDatasets } = await import("../../server/datasets/builtin");
+  const { buildBuiltinDatasets } = await import("../../lib/data/builtin");
   const builtin = (await buildBuiltinDatasets()).find((d) => d.spec.name === name);
   if (builtin) return decodeDataset(encodeDataset(builtin));
   const response = await fetch(new URL("/api/v1/datasets", server));

@@ -1,7 +1,7 @@
 "use client";
 
 import { io, type Socket } from "socket.io-client";
-import { SOCKET_PATH, type NetworkEvent } from "../../server/events/channels";
+import { SOCKET_EVENTS, SOCKET_PATH, type NetworkEvent } from "../../lib/wire/socket";
 
 const shared = new Map<string, { socket: Socket; listeners: Set<(event: NetworkEvent) => void> }>();
 
@@ -15,7 +15,7 @@ export function onNetworkEvent(serverUrl: string, listener: (event: NetworkEvent
   if (!entry) {
     const socket = io(serverUrl, { path: SOCKET_PATH, transports: ["websocket"] });
     const listeners = new Set<(event: NetworkEvent) => void>();
-    socket.on("network", (event: NetworkEvent) => listeners.forEach((l) => l(event)));
+    socket.on(SOCKET_EVENTS.network, (event: NetworkEvent) => listeners.forEach((l) => l(event)));
     entry = { socket, listeners };
     shared.set(serverUrl, entry);
   }

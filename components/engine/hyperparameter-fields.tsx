@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import { hyperparametersSchema, type Hyperparameters } from "../../lib/train/hyperparameters";
+import { hyperparametersSchema, type Hyperparameters } from "../../lib/job/hyperparameters";
 
 type FieldName = "epochs" | "batchSize" | "learningRate" | "optimizer" | "validationSplit" | "earlyStoppingPatience" | "clipNorm";
 export type HyperparameterValues = Record<FieldName, string>;

@@ -1,7 +1,7 @@
 import type { ModelGraph } from "../../lib/graph/types";
 import type { DeploymentBundle, InferenceRequest, InferenceResult } from "../../lib/inference/served-model";
 import type { ProbeResult } from "../../lib/train/backend-probe";
-import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import type { TrainingProgress } from "../../lib/train/progress";
 import type { Predictions } from "../../lib/train/train-loop";
 

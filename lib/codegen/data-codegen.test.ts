@@ -10,7 +10,7 @@ import { seededRandom } from "../data/random";
 import { analyzeGraph } from "../graph/analyze";
 import { GRAPH_FORMAT, GRAPH_VERSION, type ModelGraph } from "../graph/types";
 import { prepareData } from "../train/data-pipeline";
-import { DEFAULT_HYPERPARAMETERS } from "../train/hyperparameters";
+import { DEFAULT_HYPERPARAMETERS } from "../job/hyperparameters";
 import { tf } from "../train/runtime-tf";
 import { generateCode } from "./index";
 

@@ -1,6 +1,6 @@
 import type { LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
-import { py, withPythonKeyword } from "./literals";
+import { py, withPythonKeyword } from "../graph/snippets/literals";
 import { pythonData } from "./data";
 import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining, type CodePlan } from "./plan";
 

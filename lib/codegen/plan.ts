@@ -2,7 +2,7 @@ import { analyzeGraph, type AnalyzedComponent, type AnalyzedNode } from "../grap
 import type { Codegen, CodegenArgs, Helper } from "../graph/layer";
 import type { LossName } from "../graph/layers/output";
 import type { ModelGraph, Shape } from "../graph/types";
-import type { Hyperparameters } from "../train/hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { Namer } from "./names";
 
 export class CodegenError extends Error {}

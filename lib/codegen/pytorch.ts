@@ -1,5 +1,5 @@
 import type { LossName } from "../graph/layers/output";
-import { py } from "./literals";
+import { py } from "../graph/snippets/literals";
 import { pythonData } from "./data";
 import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining, type CodePlan } from "./plan";
 import type { ModelGraph } from "../graph/types";

@@ -1,6 +1,6 @@
 import type { LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
-import { js, withJsConfig } from "./literals";
+import { js, withJsConfig } from "../graph/snippets/literals";
 import { jsData } from "./data";
 import { collectHelpers, header, planCode, requireCodegen, type CodegenTraining } from "./plan";
 

@@ -10,7 +10,7 @@ import type { TrainingExecutor } from "../train/executor";
 import { withWeightsPath } from "../train/export";
 import { GraphCompileError } from "../train/compile";
 import { isRetryable } from "./retry";
-import type { Hyperparameters } from "../train/hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";
 import { socketAssignments, SocketUnreachable } from "./assignment-socket";

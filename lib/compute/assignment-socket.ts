@@ -3,7 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromString } from "@connectrpc/connect/protocol-connect";
 import { io } from "socket.io-client";
 import { WatchAssignmentsResponseSchema, type WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
-import { ASSIGNMENT_EVENT, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignmentsAck } from "../../server/events/channels";
+import { ASSIGNMENT_EVENT, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignmentsAck } from "../wire/socket";
 
 /** socket.io could not connect at all (a proxy that blocks it, say): the node listens on the RPC stream instead. */
 export class SocketUnreachable extends Error {}

@@ -1,6 +1,6 @@
 import type { DatasetSpec } from "../data/dataset-format";
 import type { GraphAnalysis } from "../graph/analyze";
-import type { Hyperparameters } from "../train/hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { activationSize, estimateTrainingMemory, FLOAT_BYTES } from "../train/memory-estimate";
 
 /** What this node lets a job use. */

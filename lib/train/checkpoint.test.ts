@@ -3,7 +3,7 @@ import type { Dataset } from "../data/dataset-format";
 import { seededRandom } from "../data/random";
 import { chain } from "../graph/templates/template";
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { tf } from "./runtime-tf";
 import { disposeModel, trainGraph } from "./train-loop";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { templates } from "../graph/templates";
 import { compileGraph, GraphCompileError } from "./compile";
-import { DEFAULT_HYPERPARAMETERS } from "./hyperparameters";
+import { DEFAULT_HYPERPARAMETERS } from "../job/hyperparameters";
 import { tf } from "./runtime-tf";
 import { disposeModel } from "./train-loop";
 

@@ -3,7 +3,7 @@ import { analyzeGraph, type GraphAnalysis } from "../graph/analyze";
 import type { ScheduleContext } from "../graph/component";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import type { ModelGraph } from "../graph/types";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 
 /** The graph cannot become a model; named so that it survives crossing into a Web Worker and back. */
 export class GraphCompileError extends Error {

@@ -6,7 +6,7 @@ import type { FittedTransform, SplitFractions } from "../graph/component";
 import { ShapeError } from "../graph/layer";
 import type { LossName } from "../graph/layers/output";
 import { GraphCompileError } from "./compile";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { datasetTensors } from "./tensors";
 
 export interface DataPart {

@@ -4,7 +4,7 @@ import type { ModelGraph } from "../graph/types";
 import { ServedModel, type DeploymentBundle, type InferenceRequest, type InferenceResult } from "../inference/served-model";
 import { probeBackends, type AdapterInfo, type ProbeResult } from "./backend-probe";
 import { exportModel, type ExportedModel } from "./export";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import type { PauseController } from "./pause";
 import type { TrainingProgress } from "./progress";
 import { disposeModel, trainGraph, type Predictions, type TrainResult } from "./train-loop";

@@ -1,6 +1,6 @@
 import type { DatasetSpec } from "../data/dataset-format";
 import type { AnalyzedNode, GraphAnalysis } from "../graph/analyze";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 
 export const FLOAT_BYTES = 4;
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../data/dataset-format";
 import { blobs } from "../data/test-fixtures";
 import { chain } from "../graph/templates/template";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import type { TrainingProgress } from "./progress";
 import { tf } from "./runtime-tf";
 import { disposeModel, TrainingAborted, TrainingDiverged, trainGraph } from "./train-loop";

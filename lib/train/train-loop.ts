@@ -5,7 +5,7 @@ import type { ModelGraph } from "../graph/types";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
 import { compileGraph, setLearningRate } from "./compile";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
 import type { DataPart } from "./data-pipeline";

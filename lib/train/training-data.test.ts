@@ -3,7 +3,7 @@ import type { Dataset } from "../data/dataset-format";
 import { splitDataset } from "../data/dataset-manifest";
 import { blobs } from "../data/test-fixtures";
 import { chain } from "../graph/templates/template";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { tf } from "./runtime-tf";
 import { disposeModel, trainGraph } from "./train-loop";
 import { chunkedData, type ChunkedDataset } from "./training-data";

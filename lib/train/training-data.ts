@@ -7,7 +7,7 @@ import type { FittedTransform } from "../graph/component";
 import type { DataPipeline } from "../graph/analyze";
 import type { LossName } from "../graph/layers/output";
 import { fitSteps, gatherPart, planPipeline, prepareData, splitOrder, type DataPart } from "./data-pipeline";
-import type { Hyperparameters } from "./hyperparameters";
+import type { Hyperparameters } from "../job/hyperparameters";
 import { datasetTensors } from "./tensors";
 
 /** A dataset held as chunks: a node loads (fetches, verifies, decodes) one when training reaches it. */

@@ -3,7 +3,7 @@ import { decodeManifest, DEFAULT_CHUNK_BYTES, encodeManifest, splitDataset, type
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ArtifactStore, StoredArtifact } from "../artifacts/store";
 import type { Prisma } from "../db/database";
-import { buildBuiltinDatasets } from "./builtin";
+import { buildBuiltinDatasets } from "../../lib/data/builtin";
 
 
 export const CXDS_MEDIA_TYPE = "application/vnd.cyxwiz.dataset";

@@ -2,7 +2,8 @@ import type { JobLog, JobMetric } from "../db/generated/client";
 import { paceOf } from "../jobs/job-message";
 import type { JobSnapshot } from "../jobs/job-store";
 import type { EventBus } from "./bus";
-import { jobChannel, NETWORK_CHANNEL, QUEUE_CHANNEL, type JobEvent, type LogEvent, type MetricPointEvent, type NetworkEvent } from "./channels";
+import type { JobEvent, LogEvent, MetricPointEvent, NetworkEvent } from "../../lib/wire/socket";
+import { jobChannel, NETWORK_CHANNEL, QUEUE_CHANNEL } from "./channels";
 
 export function pointEvent(row: JobMetric): MetricPointEvent {
   return { id: row.id.toString(), step: row.step, epoch: row.epoch, values: row.values as Record<string, number>, time: row.createdAt.toISOString() };

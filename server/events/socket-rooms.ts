@@ -10,17 +10,15 @@ import { TokenError } from "../auth/tokens";
 import type { ServerContext } from "../context";
 import { UUID } from "../jobs/job-store";
 import { openAssignmentFeed, type AssignmentFeed } from "../rpc/assignment-feed";
-import { ASSIGNMENT_EVENT, NETWORK_CHANNEL, QUEUE_CHANNEL, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignmentsAck } from "./channels";
-
-/** Answer to "watch-job": the room is joined, or why not. */
-export type WatchAck = { ok: true; status: string } | { ok: false; error: string };
+import { ASSIGNMENT_EVENT, SOCKET_EVENTS, SOCKET_PATH, UNWATCH_JOB, WATCH_ASSIGNMENTS, WATCH_JOB, type WatchAssignmentsAck, type WatchJobAck } from "../../lib/wire/socket";
+import { NETWORK_CHANNEL, QUEUE_CHANNEL } from "./channels";
 
 /** Where an event published on a bus channel goes among the rooms, and under which socket event name. */
 export function roomFor(channel: string): { room: string; event: string } | undefined {
-  if (channel.startsWith("job:")) return { room: channel, event: "job" };
-  if (channel.startsWith("node:")) return { room: channel, event: "command" };
-  if (channel === NETWORK_CHANNEL) return { room: "network", event: "network" };
-  if (channel === QUEUE_CHANNEL) return { room: "network", event: "queue" };
+  if (channel.startsWith("job:")) return { room: channel, event: SOCKET_EVENTS.job };
+  if (channel.startsWith("node:")) return { room: channel, event: SOCKET_EVENTS.command };
+  if (channel === NETWORK_CHANNEL) return { room: "network", event: SOCKET_EVENTS.network };
+  if (channel === QUEUE_CHANNEL) return { room: "network", event: SOCKET_EVENTS.queue };
   return undefined;
 }
 
@@ -63,7 +61,7 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
     void socket.join("network");
     if (socket.data.nodeId) void socket.join(`node:${socket.data.nodeId as string}`);
     socket.on(WATCH_ASSIGNMENTS, (ack?: (answer: WatchAssignmentsAck) => void) => void feedAssignments(ctx, socket, typeof ack === "function" ? ack : () => undefined));
-    socket.on("watch-job", async (jobId: unknown, ack?: (answer: WatchAck) => void) => {
+    socket.on(WATCH_JOB, async (jobId: unknown, ack?: (answer: WatchJobAck) => void) => {
       const reply = typeof ack === "function" ? ack : () => undefined;
       if (typeof jobId !== "string" || !UUID.test(jobId)) return reply({ ok: false, error: "job_id: must be a UUID" });
       const job = await ctx.jobs.get(jobId).catch(() => undefined);
@@ -71,7 +69,7 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
       await socket.join(`job:${jobId}`);
       reply({ ok: true, status: job.status });
     });
-    socket.on("unwatch-job", (jobId: unknown) => {
+    socket.on(UNWATCH_JOB, (jobId: unknown) => {
       if (typeof jobId === "string") void socket.leave(`job:${jobId}`);
     });
   });

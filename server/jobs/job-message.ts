@@ -12,8 +12,8 @@ import {
   type LogLine,
   type MetricPoint,
 } from "../../gen/cyxwiz/v1/job_pb";
-import type { Hyperparameters } from "../../lib/train/hyperparameters";
-import type { LogEvent, MetricPointEvent } from "../events/channels";
+import type { Hyperparameters } from "../../lib/job/hyperparameters";
+import type { LogEvent, MetricPointEvent } from "../../lib/wire/socket";
 import type { JobRow } from "./job-store";
 
 export function jobStatusOf(name: string): JobStatus {

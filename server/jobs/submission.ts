@@ -3,7 +3,7 @@ import { analyzeGraph } from "../../lib/graph/analyze";
 import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import { parseGraph } from "../../lib/graph/parse";
 import type { GraphIssue } from "../../lib/graph/types";
-import { parseHyperparameters } from "../../lib/train/hyperparameters";
+import { parseHyperparameters } from "../../lib/job/hyperparameters";
 import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { NewJob } from "./job-store";

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { Prisma } from "../db/database";
-import { schedulerStatus, type SchedulerStatus } from "./scheduler-status";
+import type { SchedulerStatus } from "../../lib/wire/rest";
+import { schedulerStatus } from "./scheduler-status";
 
 /**
  * Prometheus metrics for GET /metrics. Counters are this instance's (Prometheus sums instances);

@@ -6,7 +6,8 @@ import { queueJob, registerNode } from "../../tests/helpers/fixtures";
 import { restRoutes } from "../http/rest";
 import type { HttpResult } from "../http/router";
 import { claimJobs } from "../scheduler/claim";
-import { schedulerStatus, type SchedulerStatus } from "./scheduler-status";
+import type { SchedulerStatus } from "../../lib/wire/rest";
+import { schedulerStatus } from "./scheduler-status";
 
 describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
   let t: TestContext;

@@ -1,21 +1,7 @@
+import type { PriorityName, SchedulerStatus } from "../../lib/wire/rest";
 import type { Prisma } from "../db/database";
 
-const PRIORITIES = { 1: "LOW", 2: "NORMAL", 3: "HIGH", 4: "CRITICAL" } as const;
-export type PriorityName = (typeof PRIORITIES)[keyof typeof PRIORITIES];
-
-export interface SchedulerStatus {
-  /** Queued jobs by priority. */
-  queued: Record<PriorityName, number>;
-  assigned: number;
-  running: number;
-  /** Jobs handed to nodes in the last minute, and that as a rate. */
-  assignmentsLastMinute: number;
-  assignmentsPerSecond: number;
-  /** Mean seconds from submission to first assignment, over jobs first assigned in the last 10 minutes (null when none were). */
-  meanWaitSeconds: number | null;
-  /** Registered nodes by state. */
-  nodes: { idle: number; busy: number; offline: number };
-}
+const PRIORITIES: Record<number, PriorityName> = { 1: "LOW", 2: "NORMAL", 3: "HIGH", 4: "CRITICAL" };
 
 /** The scheduler's state, read from PostgreSQL (the source of truth, whichever instance asks). */
 export async function schedulerStatus(prisma: Prisma): Promise<SchedulerStatus> {
@@ -31,7 +17,7 @@ export async function schedulerStatus(prisma: Prisma): Promise<SchedulerStatus> 
   ]);
   const byPriority: Record<PriorityName, number> = { LOW: 0, NORMAL: 0, HIGH: 0, CRITICAL: 0 };
   for (const row of queued) {
-    const name = PRIORITIES[row.priority as keyof typeof PRIORITIES];
+    const name = PRIORITIES[row.priority];
     if (name) byPriority[name] += Number(row.count);
   }
   const count = (rows: { status: string; count: bigint }[], status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { JobAssignmentSchema, WatchAssignmentsResponseSchema, type JobAssignment, type WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
-import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import { ARTIFACT_UPLOAD_PATH, artifactPath } from "../artifacts/artifact-urls";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";

@@ -15,7 +15,8 @@ import {
   type WatchJobResponse,
 } from "../../gen/cyxwiz/v1/job_service_pb";
 import type { ServerContext } from "../context";
-import { jobChannel, nodeChannel, type JobEvent, type NodeCommand } from "../events/channels";
+import type { JobEvent } from "../../lib/wire/socket";
+import { jobChannel, nodeChannel, type NodeCommand } from "../events/channels";
 import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
 import { jobMessage, logLineMessage, metricPointMessage, paceMessage, paceOf } from "../jobs/job-message";
 import { isTerminal } from "../jobs/job-status";

@@ -19,7 +19,8 @@ import {
 import { SHA256_HEX } from "../../lib/data/hash";
 import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-auth";
 import type { ServerContext } from "../context";
-import { inferenceChannel, NETWORK_CHANNEL, type InferenceEvent, type NetworkEvent } from "../events/channels";
+import type { NetworkEvent } from "../../lib/wire/socket";
+import { inferenceChannel, NETWORK_CHANNEL, type InferenceEvent } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { holds, type JobHolder, type Refusal } from "../jobs/job-store";
 import type { NodeCapabilities } from "../nodes/node-store";

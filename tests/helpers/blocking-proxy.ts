@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { SOCKET_PATH } from "../../server/events/channels";
+import { SOCKET_PATH } from "../../lib/wire/socket";
 
 /**
  * An HTTP proxy in front of a server that passes everything but socket.io: its polling requests

@@ -8,7 +8,7 @@ import { uploadArtifact } from "../../lib/compute/artifacts-client";
 import { decodeDataset } from "../../lib/data/dataset-format";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { encodeCheckpoint, type Checkpoint } from "../../lib/train/checkpoint";
-import type { Hyperparameters } from "../../lib/train/hyperparameters";
+import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import { tf } from "../../lib/train/runtime-tf";
 import { TrainingAborted, trainGraph } from "../../lib/train/train-loop";
 import type { NodeAgent } from "../../lib/compute/agent";

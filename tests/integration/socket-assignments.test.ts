@@ -7,7 +7,7 @@ import { WatchAssignmentsResponseSchema, type RegisterNodeResponse, type WatchAs
 import type { AgentOptions, NodeAgent } from "../../lib/compute/agent";
 import { socketAssignments } from "../../lib/compute/assignment-socket";
 import { TokenService } from "../../server/auth/tokens";
-import { ASSIGNMENT_EVENT, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignmentsAck } from "../../server/events/channels";
+import { ASSIGNMENT_EVENT, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignmentsAck } from "../../lib/wire/socket";
 import type { ServerContext } from "../../server/context";
 import { startAgent } from "../helpers/agent";
 import { startSocketBlockingProxy } from "../helpers/blocking-proxy";

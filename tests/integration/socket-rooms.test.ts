@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
-import { nodeChannel, SOCKET_PATH, type JobEvent, type NetworkEvent } from "../../server/events/channels";
-import type { WatchAck } from "../../server/events/socket-rooms";
+import { nodeChannel } from "../../server/events/channels";
+import { SOCKET_PATH, type JobEvent, type NetworkEvent, type WatchJobAck } from "../../lib/wire/socket";
 import type { ServerContext } from "../../server/context";
 import { connectAsNewNode, connectClients } from "../helpers/clients";
 import { startTestServer } from "../helpers/context";
@@ -25,7 +25,7 @@ async function open(httpUrl: string, token?: string): Promise<Socket> {
   return socket;
 }
 
-const watch = (socket: Socket, jobId: unknown) => socket.emitWithAck("watch-job", jobId) as Promise<WatchAck>;
+const watch = (socket: Socket, jobId: unknown) => socket.emitWithAck("watch-job", jobId) as Promise<WatchJobAck>;
 
 /** Every payload of one socket event, as it arrives. */
 function collect<T>(socket: Socket, event: string): T[] {

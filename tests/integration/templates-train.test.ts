@@ -5,7 +5,7 @@ import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
 import { findTemplate, templates } from "../../lib/graph/templates";
 import { tf } from "../../lib/train/runtime-tf";
 import { disposeModel, trainGraph } from "../../lib/train/train-loop";
-import { buildBuiltinDatasets } from "../../server/datasets/builtin";
+import { buildBuiltinDatasets } from "../../lib/data/builtin";
 
 /** The first n samples of a dataset (every built-in dataset is stored shuffled or balanced by position). */
 function head(dataset: Dataset, n: number): Dataset {

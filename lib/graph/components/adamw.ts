@@ -1,6 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { z } from "zod";
-import { pyCall } from "../../codegen/literals";
+import { pyCall } from "../snippets/literals";
 import type { Helper } from "../layer";
 import { defineComponent } from "../component";
 import { beta1Param, beta2Param, epsilonParam, learningRateParam, torchOptimizer } from "./common";

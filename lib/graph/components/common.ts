@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pyKwargs } from "../../codegen/literals";
+import { pyKwargs } from "../snippets/literals";
 
 export const learningRateParam = (fallback: number) => z.number().gt(0).max(10).default(fallback).describe("Step size of each update");
 export const epsilonParam = z.number().gt(0).max(1).default(1e-7).describe("Added to denominators for numerical stability");

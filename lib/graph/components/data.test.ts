@@ -3,7 +3,7 @@ import type { Dataset, DatasetSpec } from "../../data/dataset-format";
 import { seededRandom } from "../../data/random";
 import { GraphCompileError } from "../../train/compile";
 import { prepareData } from "../../train/data-pipeline";
-import { DEFAULT_HYPERPARAMETERS } from "../../train/hyperparameters";
+import { DEFAULT_HYPERPARAMETERS } from "../../job/hyperparameters";
 import { tf } from "../../train/runtime-tf";
 import { disposeModel, trainGraph } from "../../train/train-loop";
 import { analyzeGraph } from "../analyze";

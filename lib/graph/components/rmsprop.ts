@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pyCall } from "../../codegen/literals";
+import { pyCall } from "../snippets/literals";
 import { defineComponent } from "../component";
 import { epsilonParam, learningRateParam, torchOptimizer } from "./common";
 

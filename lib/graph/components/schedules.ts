@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pyKwargs } from "../../codegen/literals";
+import { pyKwargs } from "../snippets/literals";
 import type { ScheduleContext } from "../component";
 
 /** Keras: a LearningRateScheduler from a Python lambda of (epoch, lr) using the optimizer's base rate. */

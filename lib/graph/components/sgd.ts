@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { js, pyCall } from "../../codegen/literals";
+import { js, pyCall } from "../snippets/literals";
 import { defineComponent } from "../component";
 import { learningRateParam, torchOptimizer } from "./common";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, type LayerDefinition } from "../layer";
-import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, tfjsLayer } from "../snippets/literals";
 import { elementwiseFlops, pytorchActivation, type ActivationName } from "./common";
 
 /** An activation node: shape-preserving, no weights. Each parameterless activation type is one call of this. */

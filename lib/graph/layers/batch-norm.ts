@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, lastDim } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { CHANNELS_LAST } from "../../codegen/pytorch-helpers";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
+import { CHANNELS_LAST } from "../snippets/pytorch-helpers";
 import { elementwiseFlops } from "./common";
 
 export const batchNorm = defineLayer({

@@ -1,8 +1,8 @@
 import type { RNN } from "@tensorflow/tfjs";
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, type LayerDefinition } from "../layer";
-import { js, py } from "../../codegen/literals";
-import { BIDIRECTIONAL, KERAS_RECURRENT } from "../../codegen/pytorch-helpers";
+import { js, py } from "../snippets/literals";
+import { BIDIRECTIONAL, KERAS_RECURRENT } from "../snippets/pytorch-helpers";
 import { sequenceShape } from "./common";
 import { cellParams, kerasRecurrent, pytorchRecurrent, recurrentShape, returnSequencesParam, tfjsRecurrent, tfjsRecurrentCode, unitsParam, type Cell } from "./recurrent";
 

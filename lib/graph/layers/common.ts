@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Helper } from "../layer";
 import { ShapeError } from "../layer";
 import type { Shape } from "../types";
-import { CHANNELS_LAST, SAME_PADDED } from "../../codegen/pytorch-helpers";
-import { py } from "../../codegen/literals";
+import { CHANNELS_LAST, SAME_PADDED } from "../snippets/pytorch-helpers";
+import { py } from "../snippets/literals";
 
 /** Activations a layer can apply to its own output: tfjs and Keras share these names. */
 export const ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "mish", "softplus"] as const;

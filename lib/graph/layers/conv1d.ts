@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 import { activationArg, activationParam, filtersParam, paddingParam, pytorchActivation, pytorchSpatial, sequenceShape, size1dParam, useBiasParam, windowOutput } from "./common";
 
 export const conv1d = defineLayer({

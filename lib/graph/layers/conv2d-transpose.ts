@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { CHANNELS_LAST, CROP_2D } from "../../codegen/pytorch-helpers";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
+import { CHANNELS_LAST, CROP_2D } from "../snippets/pytorch-helpers";
 import { activationArg, activationParam, filtersParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, useBiasParam } from "./common";
 
 const transposedSize = (input: number, kernel: number, stride: number, padding: "valid" | "same") =>

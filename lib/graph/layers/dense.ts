@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER, lastDim } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 import { activationArg, activationParam, elementwiseFlops, pytorchActivation, useBiasParam } from "./common";
 
 export const dense = defineLayer({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 import { activationArg, activationParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, pytorchSpatial, useBiasParam, windowOutput } from "./common";
 
 export const depthwiseConv2d = defineLayer({

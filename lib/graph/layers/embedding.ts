@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, ShapeError } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 
 export const embedding = defineLayer({
   type: "Embedding",

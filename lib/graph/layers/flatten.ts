@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, ShapeError, volume } from "../layer";
 import { formatShape } from "../types";
-import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, tfjsLayer } from "../snippets/literals";
 
 export const flatten = defineLayer({
   type: "Flatten",

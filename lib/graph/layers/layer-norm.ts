@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, lastDim } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 import { elementwiseFlops } from "./common";
 
 export const layerNorm = defineLayer({

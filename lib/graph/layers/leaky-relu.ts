@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput } from "../layer";
-import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, tfjsLayer } from "../snippets/literals";
 import { elementwiseFlops } from "./common";
 
 export const leakyRelu = defineLayer({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, ShapeError, type LayerDefinition } from "../layer";
-import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, tfjsLayer } from "../snippets/literals";
 import { formatShape, type Shape } from "../types";
 import { elementwiseFlops } from "./common";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, lastDim, ShapeError } from "../layer";
-import { js, pyCall } from "../../codegen/literals";
+import { js, pyCall } from "../snippets/literals";
 import { formatShape, type Shape } from "../types";
 import { sequenceShape } from "./common";
 import { customLayers, TFJS_SOURCES } from "./custom-tfjs";

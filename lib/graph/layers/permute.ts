@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, ShapeError } from "../layer";
-import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, tfjsLayer } from "../snippets/literals";
 
 export const permute = defineLayer({
   type: "Permute",

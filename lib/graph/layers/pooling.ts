@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, ShapeError, type LayerDefinition } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 import type { Shape } from "../types";
 import { elementwiseFlops, imageShape, kernelParam, paddingParam, pair, pytorchSpatial, sequenceShape, size1dParam, windowOutput } from "./common";
 

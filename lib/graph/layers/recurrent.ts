@@ -1,8 +1,8 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, KERNEL_REGULARIZER, type BuildArgs, type LayerDefinition } from "../layer";
-import { kerasLayer, pyCall, tfjsLayer } from "../../codegen/literals";
-import { KERAS_RECURRENT } from "../../codegen/pytorch-helpers";
+import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
+import { KERAS_RECURRENT } from "../snippets/pytorch-helpers";
 import type { Shape } from "../types";
 import { sequenceShape } from "./common";
 

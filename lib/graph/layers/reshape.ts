@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, ShapeError, volume } from "../layer";
-import { kerasLayer, tfjsLayer } from "../../codegen/literals";
+import { kerasLayer, tfjsLayer } from "../snippets/literals";
 
 export const reshape = defineLayer({
   type: "Reshape",

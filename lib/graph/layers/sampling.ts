@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pyCall } from "../../codegen/literals";
+import { pyCall } from "../snippets/literals";
 import { applyLayer, defineLayer, firstInput, ShapeError, type Helper } from "../layer";
 import { formatShape } from "../types";
 import { elementwiseFlops } from "./common";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { applyLayer, defineLayer, firstInput, ShapeError } from "../layer";
-import { js, pyCall } from "../../codegen/literals";
+import { js, pyCall } from "../snippets/literals";
 import { sequenceShape } from "./common";
 import { customLayers, TFJS_SOURCES } from "./custom-tfjs";
 

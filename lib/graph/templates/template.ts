@@ -1,4 +1,4 @@
-import type { Hyperparameters } from "../../train/hyperparameters";
+import type { Hyperparameters } from "../../job/hyperparameters";
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphEdge, type GraphNode, type ModelGraph } from "../types";
 
 export interface ModelTemplate {

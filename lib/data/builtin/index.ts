@@ -1,4 +1,4 @@
-import type { Dataset } from "../../lib/data/dataset-format";
+import type { Dataset } from "../dataset-format";
 import { buildDigits } from "./digits";
 import { friedman1, tinyStories, tokenTopics, twoMoons } from "./synthetic";
 
