@@ -12,7 +12,7 @@ import { queueJob, registerNode } from "../../tests/helpers/fixtures";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 import { buildContext } from "../app";
 import type { ServerContext } from "../context";
-import type { JobRow, ProgressUpdate } from "../jobs/job-store";
+import type { JobRow, ProgressUpdate } from "../jobs/job-row";
 import { jobService } from "../rpc/job-service";
 import { nodeService } from "../rpc/node-service";
 import type { LiveProgress } from "./hot-state";

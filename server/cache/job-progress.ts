@@ -1,7 +1,8 @@
 import type { ServerContext } from "../context";
-import type { Prisma } from "../db/database";
 import type { JobLog, JobMetric } from "../db/generated/client";
-import type { JobHolder, JobRow, JobSnapshot, ProgressUpdate, Refusal } from "../jobs/job-store";
+import type { JobRow, JobSnapshot, ProgressUpdate, Refusal } from "../jobs/job-row";
+import type { JobHolder } from "../jobs/job-status";
+import { insertPointIfHeld } from "../jobs/sql/insert-point-if-held";
 import type { HotState, LiveProgress } from "./hot-state";
 
 export type ProgressResult = { ok: true; job: JobSnapshot; started: boolean; point?: JobMetric; log?: JobLog } | { ok: false; refusal: Refusal };
@@ -120,29 +121,4 @@ function liveProgressOf(row: JobRow, holder: JobHolder, now: number): LiveProgre
     reportedAt: now,
     persistedAt: now,
   };
-}
-
-/**
- * The report's curve point (when it has metrics), inserted only if the holder still holds the
- * running job: the check and the write are one statement, as for every job state change.
- * Undefined when it does not hold it.
- */
-async function insertPointIfHeld(prisma: Prisma, jobId: string, holder: JobHolder, update: ProgressUpdate): Promise<{ totalEpochs: number; point?: JobMetric } | undefined> {
-  const values = Object.keys(update.metrics).length > 0 ? JSON.stringify(update.metrics) : null;
-  const rows = await prisma.$queryRaw<{ total_epochs: number; point_id: bigint | null; created_at: Date | null }[]>`
-    WITH held AS (
-      SELECT id, attempts, total_epochs FROM jobs
-      WHERE id = ${jobId}::uuid AND assigned_node = ${holder.nodeId}::uuid AND attempts = ${holder.attempt} AND status = 'RUNNING'),
-    point AS (
-      INSERT INTO job_metrics (job_id, attempt, step, epoch, "values")
-      SELECT id, attempts, ${update.step}::float8, ${update.currentEpoch}::int, ${values}::jsonb FROM held WHERE ${values}::jsonb IS NOT NULL
-      RETURNING id, created_at)
-    SELECT held.total_epochs, point.id AS point_id, point.created_at FROM held LEFT JOIN point ON TRUE`;
-  const row = rows[0];
-  if (!row) return undefined;
-  const point: JobMetric | undefined =
-    row.point_id !== null && row.created_at !== null
-      ? { id: row.point_id, jobId, attempt: holder.attempt, step: update.step, epoch: update.currentEpoch, values: update.metrics, createdAt: row.created_at }
-      : undefined;
-  return { totalEpochs: row.total_epochs, point };
 }

@@ -1,6 +1,6 @@
 import type { JobLog, JobMetric } from "../db/generated/client";
 import { paceOf } from "../jobs/job-message";
-import type { JobSnapshot } from "../jobs/job-store";
+import type { JobSnapshot } from "../jobs/job-row";
 import type { EventBus } from "./bus";
 import type { JobEvent, LogEvent, MetricPointEvent, NetworkEvent } from "../../lib/wire/socket";
 import { jobChannel, NETWORK_CHANNEL, QUEUE_CHANNEL } from "./channels";

@@ -8,7 +8,7 @@ import { Server, type Socket } from "socket.io";
 import { WatchAssignmentsResponseSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { TokenError } from "../auth/tokens";
 import type { ServerContext } from "../context";
-import { UUID } from "../jobs/job-store";
+import { UUID } from "../jobs/job-row";
 import { openAssignmentFeed, type AssignmentFeed } from "../rpc/assignment-feed";
 import { ASSIGNMENT_EVENT, SOCKET_EVENTS, SOCKET_PATH, UNWATCH_JOB, WATCH_ASSIGNMENTS, WATCH_JOB, type WatchAssignmentsAck, type WatchJobAck } from "../../lib/wire/socket";
 import { NETWORK_CHANNEL, QUEUE_CHANNEL } from "./channels";

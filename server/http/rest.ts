@@ -15,8 +15,8 @@ import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
 import { liveJob, liveJobs } from "../cache/job-progress";
 import { liveSamples } from "../cache/node-live";
-import { JOB_STATUSES } from "../jobs/job-status";
-import { UUID } from "../jobs/job-store";
+import { isJobStatus, JOB_STATUSES } from "../jobs/job-status";
+import { UUID } from "../jobs/job-row";
 import { isOnline } from "../nodes/discovery";
 import type { NodeRow } from "../nodes/node-store";
 import { schedulerStatus } from "../ops/scheduler-status";
@@ -65,10 +65,8 @@ export function restRoutes(ctx: ServerContext): Router {
   });
 
   router.add("GET", "/api/v1/jobs", async (req) => {
-    const status = req.query.get("status")?.toUpperCase();
-    if (status && !(JOB_STATUSES as readonly string[]).includes(status)) {
-      return httpError(400, "invalid_argument", `status must be one of ${JOB_STATUSES.join(", ")}`);
-    }
+    const status = req.query.get("status")?.toUpperCase() || undefined;
+    if (status !== undefined && !isJobStatus(status)) return httpError(400, "invalid_argument", `status must be one of ${JOB_STATUSES.join(", ")}`);
     const limit = Number(req.query.get("limit") ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) return httpError(400, "invalid_argument", "limit must be an integer from 1 to 200");
     const page = await ctx.jobs.list({ statuses: status ? [status] : undefined, limit });

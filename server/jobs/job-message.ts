@@ -14,7 +14,7 @@ import {
 } from "../../gen/cyxwiz/v1/job_pb";
 import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import type { LogEvent, MetricPointEvent } from "../../lib/wire/socket";
-import type { JobRow } from "./job-store";
+import type { JobRow } from "./job-row";
 
 export function jobStatusOf(name: string): JobStatus {
   return JobStatus[name as keyof typeof JobStatus] ?? JobStatus.UNSPECIFIED;

@@ -3,9 +3,10 @@ import { Prisma as PrismaNamespace, type Node } from "../db/generated/client";
 import { applyReputationEvent, MAX_REPUTATION, REPUTATION_DELTAS, type ReputationEvent, type Standing } from "./reputation";
 import { groupCommit } from "../util/group-commit";
 import type { NodeLive } from "../cache/hot-state";
+import { statusIn } from "../jobs/job-status";
+import { takeBackJobs, type LostJob } from "../jobs/sql/take-back-jobs";
 
 const { sql } = PrismaNamespace;
-type Sql = PrismaNamespace.Sql;
 
 export type NodeRow = Node;
 
@@ -44,13 +45,6 @@ export interface MetricBucket {
   memory_used: number | null;
   samples_per_second: number | null;
   jobs_active: number | null;
-}
-
-export interface LostJob {
-  id: string;
-  status: string;
-  /** The node it was taken from. */
-  nodeId: string;
 }
 
 export class NodeStore {
@@ -195,7 +189,8 @@ export class NodeStore {
    * never move a job twice.
    */
   reapSilent(timeoutSeconds: number): Promise<LostJob[]> {
-    return this.takeBackJobs(
+    return takeBackJobs(
+      this.prisma,
       sql`UPDATE nodes SET status = 'OFFLINE'
           WHERE status <> 'OFFLINE' AND last_seen < now() - make_interval(secs => ${timeoutSeconds})
           RETURNING id`,
@@ -209,7 +204,7 @@ export class NodeStore {
    * earlier run held, other than those this run says it still trains, are lost with that run.
    */
   releaseEarlierRun(nodeId: string, stillHeld: string[]): Promise<LostJob[]> {
-    return this.takeBackJobs(sql`SELECT ${nodeId}::uuid AS id`, stillHeld, "node restarted and no longer holds the job");
+    return takeBackJobs(this.prisma, sql`SELECT ${nodeId}::uuid AS id`, stillHeld, "node restarted and no longer holds the job");
   }
 
   /**
@@ -217,8 +212,8 @@ export class NodeStore {
    * RUNNING) within the deadline go back to the queue: the stream may have broken just then.
    */
   requeueUnacknowledged(deadlineSeconds: number): Promise<LostJob[]> {
-    const stale = sql`j.status = 'ASSIGNED' AND j.assigned_at < now() - make_interval(secs => ${deadlineSeconds})`;
-    return this.takeBackJobs(sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${stale}`, [], `not acknowledged within ${deadlineSeconds} s`, stale);
+    const stale = sql`${statusIn(["ASSIGNED"], "j")} AND j.assigned_at < now() - make_interval(secs => ${deadlineSeconds})`;
+    return takeBackJobs(this.prisma, sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${stale}`, [], `not acknowledged within ${deadlineSeconds} s`, stale);
   }
 
   /**
@@ -229,30 +224,8 @@ export class NodeStore {
    * assignment may arrive after it.
    */
   releaseForgotten(graceSeconds: number): Promise<LostJob[]> {
-    const forgotten = sql`j.status = 'RUNNING' AND j.assigned_at < now() - make_interval(secs => ${graceSeconds})
+    const forgotten = sql`${statusIn(["RUNNING"], "j")} AND j.assigned_at < now() - make_interval(secs => ${graceSeconds})
       AND EXISTS (SELECT 1 FROM nodes n WHERE n.id = j.assigned_node AND n.status = 'IDLE' AND n.last_seen > j.updated_at)`;
-    return this.takeBackJobs(sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${forgotten}`, [], "node no longer holds the job", forgotten);
-  }
-
-  private takeBackJobs(lostNodes: Sql, keep: string[], reason: string, only: Sql = sql`TRUE`): Promise<LostJob[]> {
-    return this.prisma.$queryRaw<LostJob[]>`
-      WITH lost AS (${lostNodes}),
-      moved AS (
-        UPDATE jobs j SET
-          status = CASE WHEN j.attempts < j.max_attempts THEN 'QUEUED' ELSE 'FAILED' END,
-          assigned_node = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE j.assigned_node END,
-          completed_at = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE now() END,
-          error = CASE WHEN j.attempts < j.max_attempts THEN j.error
-                       ELSE format('attempt %s of %s lost: %s', j.attempts, j.max_attempts, ${reason}::text) END,
-          progress = CASE WHEN j.attempts < j.max_attempts THEN 0 ELSE j.progress END,
-          updated_at = now()
-        FROM lost
-        WHERE j.assigned_node = lost.id AND j.status IN ('ASSIGNED', 'RUNNING') AND ${only}
-          AND NOT (j.id::text = ANY(${keep}::text[]))
-        RETURNING j.id, j.attempts, j.status, lost.id AS node_id),
-      attempt AS (
-        UPDATE job_attempts a SET outcome = 'LOST', error = ${reason}, ended_at = now()
-        FROM moved WHERE a.job_id = moved.id AND a.attempt = moved.attempts)
-      SELECT id::text AS id, status, node_id::text AS "nodeId" FROM moved`;
+    return takeBackJobs(this.prisma, sql`SELECT DISTINCT j.assigned_node AS id FROM jobs j WHERE ${forgotten}`, [], "node no longer holds the job", forgotten);
   }
 }

@@ -1,5 +1,6 @@
 import type { PriorityName, SchedulerStatus } from "../../lib/wire/rest";
 import type { Prisma } from "../db/database";
+import { heldSql } from "../jobs/job-status";
 
 const PRIORITIES: Record<number, PriorityName> = { 1: "LOW", 2: "NORMAL", 3: "HIGH", 4: "CRITICAL" };
 
@@ -7,7 +8,7 @@ const PRIORITIES: Record<number, PriorityName> = { 1: "LOW", 2: "NORMAL", 3: "HI
 export async function schedulerStatus(prisma: Prisma): Promise<SchedulerStatus> {
   const [queued, active, recent, wait, nodes] = await Promise.all([
     prisma.$queryRaw<{ priority: number; count: bigint }[]>`SELECT priority, count(*) AS count FROM jobs WHERE status = 'QUEUED' GROUP BY priority`,
-    prisma.$queryRaw<{ status: string; count: bigint }[]>`SELECT status, count(*) AS count FROM jobs WHERE status IN ('ASSIGNED', 'RUNNING') GROUP BY status`,
+    prisma.$queryRaw<{ status: string; count: bigint }[]>`SELECT status, count(*) AS count FROM jobs WHERE ${heldSql()} GROUP BY status`,
     prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM job_attempts WHERE started_at > now() - interval '60 seconds'`,
     prisma.$queryRaw<{ mean: number | null }[]>`
       SELECT avg(extract(epoch FROM (a.started_at - j.created_at)))::float8 AS mean

@@ -5,7 +5,7 @@ import { ARTIFACT_UPLOAD_PATH, artifactPath } from "../artifacts/artifact-urls";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import { hyperparametersMessage } from "../jobs/job-message";
-import type { JobRow } from "../jobs/job-store";
+import type { JobRow } from "../jobs/job-row";
 import { AsyncQueue } from "../util/async-queue";
 import { notFound } from "./errors";
 

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { UUID } from "../jobs/job-store";
+import { UUID } from "../jobs/job-row";
 
 export const invalidArgument = (field: string, message: string) =>
   new ConnectError(message.startsWith(field) ? message : `${field}: ${message}`, Code.InvalidArgument);

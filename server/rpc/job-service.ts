@@ -19,7 +19,7 @@ import type { JobEvent } from "../../lib/wire/socket";
 import { jobChannel, nodeChannel, type NodeCommand } from "../events/channels";
 import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
 import { jobMessage, logLineMessage, metricPointMessage, paceMessage, paceOf } from "../jobs/job-message";
-import { isTerminal } from "../jobs/job-status";
+import { isJobStatus, isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
@@ -88,7 +88,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const after = req.pageToken ? requireUuid(req.pageToken, "page_token") : undefined;
       const statuses = req.statuses.map((s) => {
         const name = JobStatus[s];
-        if (s === JobStatus.UNSPECIFIED || name === undefined) throw invalidArgument("statuses", `unknown status ${s}`);
+        if (s === JobStatus.UNSPECIFIED || name === undefined || !isJobStatus(name)) throw invalidArgument("statuses", `unknown status ${s}`);
         return name;
       });
       const jobTypes = req.jobTypes.map((t) => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { createUser, queueJob, registerNode } from "../../tests/helpers/fixtures";
-import { claimJobs, releaseClaim } from "./claim";
+import { releaseClaim } from "../jobs/sql/release-claim";
+import { claimJobs } from "./claim";
 
 describe.each(DATABASE_KINDS)("claiming jobs on %s", (kind) => {
   let t: TestContext;

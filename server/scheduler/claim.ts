@@ -1,5 +1,7 @@
 import type { Prisma } from "../db/database";
 import type { JobLog } from "../db/generated/client";
+import { claimableSql, heldSql } from "../jobs/job-status";
+import { assignJobs } from "../jobs/sql/assign-jobs";
 import { pairJobs, takesPaidWork, type Candidate, type Pairing, type QueuedJob } from "./matching";
 
 /** What the round's reads need: the client or its transaction. */
@@ -33,9 +35,9 @@ export interface ClaimRound {
  * owner with n jobs running ranking as n + k, so one owner's thousand queued jobs never starve
  * another's one (anonymous jobs count as one owner); then oldest — and locked with FOR UPDATE SKIP
  * LOCKED, so concurrent rounds (from any number of server instances) each get different jobs and
- * none waits for another. The claim marks each job ASSIGNED, records its attempt and logs it, and
- * re-checks that the node holds no job, so a node never holds two even when instances race for
- * it. Nodes offline, banned or holding a job are not candidates; nodes on probation take unpaid
+ * none waits for another. The claim (jobs/sql/assign-jobs.ts) marks each job ASSIGNED, records its
+ * attempt and logs it, and re-checks that the node holds no job, so a node never holds two even
+ * when instances race for it. Nodes offline, banned or holding a job are not candidates; nodes on probation take unpaid
  * jobs only.
  */
 export async function claimJobs(prisma: Prisma, nodeIds: string[], limit: number): Promise<ClaimRound> {
@@ -50,36 +52,10 @@ export async function claimJobs(prisma: Prisma, nodeIds: string[], limit: number
       });
       const pairs = pairJobs(head, nodes).slice(0, limit);
       if (pairs.length === 0) return { claims: [], queueEmpty: head.length === 0 };
-      const claimed = await tx.$queryRaw<{ job_id: string; node_id: string; log_id: bigint; message: string; created_at: Date }[]>`
-        WITH pairs AS (
-          SELECT * FROM unnest(${pairs.map((p) => p.jobId)}::uuid[], ${pairs.map((p) => p.nodeId)}::uuid[]) AS p(job_id, node_id)),
-        claimed AS (
-          UPDATE jobs SET status = 'ASSIGNED', assigned_node = p.node_id, attempts = jobs.attempts + 1,
-            assigned_at = now(), updated_at = now(), progress = 0, current_epoch = 0
-          FROM pairs p
-          WHERE jobs.id = p.job_id AND jobs.status = 'QUEUED' AND NOT jobs.paused
-            AND NOT EXISTS (
-              SELECT 1 FROM jobs held WHERE held.assigned_node = p.node_id AND held.status IN ('ASSIGNED', 'RUNNING'))
-          RETURNING jobs.id, jobs.assigned_node, jobs.attempts),
-        attempt AS (
-          INSERT INTO job_attempts (job_id, node_id, attempt, outcome)
-          SELECT id, assigned_node, attempts, 'RUNNING' FROM claimed),
-        log AS (
-          INSERT INTO job_logs (job_id, level, message)
-          SELECT id, 'info', format('assigned to node %s (attempt %s)', assigned_node, attempts) FROM claimed
-          RETURNING id, job_id, message, created_at)
-        SELECT c.id::text AS job_id, c.assigned_node::text AS node_id, l.id AS log_id, l.message, l.created_at
-        FROM claimed c JOIN log l ON l.job_id = c.id`;
+      const claimed = await assignJobs(tx, pairs);
       const place = new Map(pairs.map((p, i) => [p.jobId, i]));
-      return {
-        // In queue order, so the head's jobs are delivered first.
-        claims: claimed.sort((a, b) => (place.get(a.job_id) ?? 0) - (place.get(b.job_id) ?? 0)).map((c) => ({
-          jobId: c.job_id,
-          nodeId: c.node_id,
-          log: { id: c.log_id, jobId: c.job_id, level: "info", message: c.message, createdAt: c.created_at },
-        })),
-        queueEmpty: false,
-      };
+      // In queue order, so the head's jobs are delivered first.
+      return { claims: claimed.sort((a, b) => (place.get(a.jobId) ?? 0) - (place.get(b.jobId) ?? 0)), queueEmpty: false };
     },
     // Under a burst the pool's connections are all busy for a moment; a round may wait its turn.
     { maxWait: 10_000, timeout: 10_000 },
@@ -94,17 +70,17 @@ export async function claimJobs(prisma: Prisma, nodeIds: string[], limit: number
 async function queueHead(tx: Sql, limit: number, fits: { maxMemory: bigint; paidWork: boolean }): Promise<QueuedJob[]> {
   const rows = await tx.$queryRaw<{ id: string; estimated_memory: bigint; dataset_sha256: string; paid: boolean; failed_on: string[] }[]>`
     WITH running AS (
-      SELECT user_id, count(*) AS n FROM jobs WHERE status IN ('ASSIGNED', 'RUNNING') GROUP BY user_id),
+      SELECT user_id, count(*) AS n FROM jobs WHERE ${heldSql()} GROUP BY user_id),
     ranked AS (
       SELECT j.id, j.priority, j.created_at,
         COALESCE(r.n, 0) + row_number() OVER (PARTITION BY j.user_id, j.priority ORDER BY j.created_at, j.id) AS share
       FROM jobs j LEFT JOIN running r ON r.user_id IS NOT DISTINCT FROM j.user_id
-      WHERE j.status = 'QUEUED' AND NOT j.paused
+      WHERE ${claimableSql("j")}
         AND j.estimated_memory <= ${fits.maxMemory} AND (${fits.paidWork} OR j.payment_amount = 0))
     SELECT j.id::text AS id, j.estimated_memory, j.dataset_sha256, j.payment_amount > 0 AS paid,
       ARRAY(SELECT a.node_id::text FROM job_attempts a WHERE a.job_id = j.id AND a.outcome = 'FAILED') AS failed_on
     FROM ranked k JOIN jobs j ON j.id = k.id
-    WHERE j.status = 'QUEUED' AND NOT j.paused
+    WHERE ${claimableSql("j")}
     ORDER BY k.priority DESC, k.share, k.created_at, k.id
     LIMIT ${limit}
     FOR UPDATE OF j SKIP LOCKED`;
@@ -120,7 +96,7 @@ async function freeCandidates(tx: Sql, nodeIds: string[]): Promise<Candidate[]> 
            EXTRACT(EPOCH FROM now() - session_started_at)::float8 AS session_seconds, cached_datasets
     FROM nodes n
     WHERE id = ANY(${nodeIds}::uuid[]) AND status <> 'OFFLINE' AND (banned_until IS NULL OR banned_until <= now())
-      AND NOT EXISTS (SELECT 1 FROM jobs held WHERE held.assigned_node = n.id AND held.status IN ('ASSIGNED', 'RUNNING'))`;
+      AND NOT EXISTS (SELECT 1 FROM jobs held WHERE held.assigned_node = n.id AND ${heldSql("held")})`;
   return rows.map((r) => ({
     id: r.id,
     computeScore: r.compute_score,
@@ -134,25 +110,6 @@ async function freeCandidates(tx: Sql, nodeIds: string[]): Promise<Candidate[]> 
 
 /** Whether any job waits to be handed out (an index lookup). */
 export async function anyQueued(prisma: Prisma): Promise<boolean> {
-  const [row] = await prisma.$queryRaw<{ queued: boolean }[]>`SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'QUEUED' AND NOT paused) AS queued`;
+  const [row] = await prisma.$queryRaw<{ queued: boolean }[]>`SELECT EXISTS (SELECT 1 FROM jobs WHERE ${claimableSql()}) AS queued`;
   return row?.queued ?? false;
-}
-
-/**
- * Puts a job that was claimed but could not be delivered (the node's stream closed at that
- * instant) back in the queue, without counting the attempt against it, and logs why.
- */
-export async function releaseClaim(prisma: Prisma, jobId: string, nodeId: string): Promise<boolean> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    WITH r AS (
-      UPDATE jobs SET status = 'QUEUED', assigned_node = NULL, assigned_at = NULL, attempts = attempts - 1, updated_at = now()
-      WHERE id = ${jobId}::uuid AND assigned_node = ${nodeId}::uuid AND status = 'ASSIGNED'
-      RETURNING id, attempts + 1 AS attempt),
-    attempt AS (
-      DELETE FROM job_attempts a USING r WHERE a.job_id = r.id AND a.attempt = r.attempt),
-    log AS (
-      INSERT INTO job_logs (job_id, level, message)
-      SELECT id, 'warn', format('not delivered: node %s went away as it was assigned; back in the queue', ${nodeId}::text) FROM r)
-    SELECT id::text AS id FROM r`;
-  return rows.length > 0;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobLog } from "../db/generated/client";
-import type { JobRow, JobStore } from "../jobs/job-store";
+import type { JobStore } from "../jobs/job-store";
+import type { JobRow } from "../jobs/job-row";
 import type { ClaimRound } from "./claim";
 import { Dispatcher, type DispatcherDeps } from "./dispatcher";
 

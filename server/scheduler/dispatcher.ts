@@ -1,5 +1,6 @@
 import type { JobLog } from "../db/generated/client";
-import type { JobRow, JobStore } from "../jobs/job-store";
+import type { JobStore } from "../jobs/job-store";
+import type { JobRow } from "../jobs/job-row";
 import type { ClaimRound } from "./claim";
 
 interface AttachedNode {

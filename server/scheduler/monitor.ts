@@ -1,5 +1,5 @@
 import type { ServerContext } from "../context";
-import type { LostJob } from "../nodes/node-store";
+import type { LostJob } from "../jobs/sql/take-back-jobs";
 import type { ReputationEvent } from "../nodes/reputation";
 import { publishJobEvent } from "../events/job-events";
 

@@ -1,0 +1,17 @@
+import { statusIn, TRANSITIONS } from "../job-status";
+import type { Sql } from "../job-row";
+
+/** Cancels a job that has not ended, with its running attempt; the node that held it (if any), or null when it had already ended. */
+export async function cancelJob(db: Sql, jobId: string, reason: string): Promise<{ nodeId: string | null } | null> {
+  const rows = await db.$queryRaw<{ id: string; assigned_node: string | null }[]>`
+    WITH c AS (
+      UPDATE jobs SET status = 'CANCELLED', completed_at = now(), updated_at = now(), error = ${reason}
+      WHERE id = ${jobId}::uuid AND ${statusIn(TRANSITIONS.cancel.from)}
+      RETURNING id, attempts, assigned_node),
+    a AS (
+      UPDATE job_attempts a SET outcome = 'CANCELLED', ended_at = now()
+      FROM c WHERE a.job_id = c.id AND a.attempt = c.attempts AND a.outcome = 'RUNNING')
+    SELECT id, assigned_node::text AS assigned_node FROM c`;
+  const row = rows[0];
+  return row ? { nodeId: row.assigned_node } : null;
+}
