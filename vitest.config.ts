@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "server/**/*.test.ts", "worker/**/*.test.ts", "bin/**/*.test.ts", "tui/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "server/**/*.test.ts", "worker/**/*.test.ts", "bin/**/*.test.ts", "tui/**/*.test.ts", "components/**/*.test.ts"],
           testTimeout: 30_000,
           // Opening a database (PGlite boots, migrations run) can take over 10 s on a busy 2-core machine.
           hookTimeout: 60_000,

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { EditorWorkspace } from "../../components/editor/editor-workspace";
+import { EditorWorkspace } from "../../components/workspace/editor-workspace";
 
 export const metadata: Metadata = { title: "Model editor · CyxWiz" };
 

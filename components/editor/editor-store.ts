@@ -4,7 +4,6 @@ import { create } from "zustand";
 import { emptyDocument, type EditorDocument, type Position } from "../../lib/editor/document";
 import { commit, redo, replace, settle, startHistory, undo, type History } from "../../lib/editor/history";
 import { moveNodes } from "../../lib/editor/commands";
-import { writeLog } from "../workspace/console-store";
 
 export interface Notice {
   kind: "info" | "error";
@@ -68,10 +67,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
     const moved = replace(history, moveNodes(history.present, positions));
     set(done ? { history: settle(moved, anchor), dragAnchor: undefined } : { history: moved, dragAnchor: anchor });
   },
-  notify: (kind, message) => {
-    writeLog("editor", kind, message);
-    set({ notice: { kind, message, at: Date.now() } });
-  },
+  notify: (kind, message) => set({ notice: { kind, message, at: Date.now() } }),
   setServer: (server) => set({ server }),
 }));
 

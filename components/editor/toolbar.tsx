@@ -1,14 +1,12 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import type { DockviewApi } from "dockview-react";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { rename } from "../../lib/editor/commands";
 import { emptyDocument, fromExecutionGraph, loadDocument, serializeDocument, type EditorDocument } from "../../lib/editor/document";
 import { autoLayout } from "../../lib/editor/layout";
 import { templates } from "../../lib/graph/templates";
 import { useApi } from "../api/server-url";
-import { defaultLayout, PANELS, showPanel, type PanelId } from "../workspace/layout";
 import { useDocument, useEditor } from "./editor-store";
 import { downloadText, pickTextFile } from "./files";
 import { OpenDialog } from "./open-dialog";
@@ -27,8 +25,8 @@ function saveToFile(doc: EditorDocument): void {
   downloadText(`${doc.name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase() || "model"}.cyxwiz.json`, serializeDocument(doc));
 }
 
-/** File, history and layout actions, the model's name, and the panels menu. */
-export function Toolbar({ dock }: { dock?: DockviewApi }) {
+/** File, history and layout actions and the model's name; `children` (the host's own controls) end it. */
+export function Toolbar({ children }: { children?: ReactNode }) {
   const doc = useDocument();
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
@@ -132,25 +130,7 @@ export function Toolbar({ dock }: { dock?: DockviewApi }) {
         Fit
       </button>
       <span className="spacer" />
-      <select
-        aria-label="Show a panel"
-        className="button small"
-        value=""
-        disabled={!dock}
-        onChange={(e) => {
-          if (!dock) return;
-          if (e.target.value === "reset") defaultLayout(dock);
-          else showPanel(dock, e.target.value as PanelId);
-        }}
-      >
-        <option value="">Panels…</option>
-        {PANELS.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.title}
-          </option>
-        ))}
-        <option value="reset">Reset the layout</option>
-      </select>
+      {children}
       {opening && <OpenDialog onClose={() => setOpening(false)} />}
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { create } from "zustand";
+import { useEditor } from "../editor/editor-store";
 
 export type LogSource = "editor" | "training" | "job" | "script";
 export type LogLevel = "log" | "info" | "warn" | "error" | "input" | "result";
@@ -32,3 +33,9 @@ export const useConsole = create<ConsoleState>()((set) => ({
 }));
 
 export const writeLog = (source: LogSource, level: LogLevel, text: string) => useConsole.getState().write(source, level, text);
+
+/** Keeps the editor's notices in the console (they pass as toasts); returns the way to stop. */
+export const logEditorNotices = () =>
+  useEditor.subscribe((state, previous) => {
+    if (state.notice && state.notice !== previous.notice) writeLog("editor", state.notice.kind, state.notice.message);
+  });

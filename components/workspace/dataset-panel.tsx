@@ -1,143 +1,37 @@
 "use client";
 
-import { useEffect, useId, useMemo, useRef, useState } from "react";
-import { encodeDataset, type Dataset } from "../../lib/data/dataset-format";
-import { parseCsv } from "../../lib/data/import/csv";
-import { imagesToDataset } from "../../lib/data/import/images";
-import { classBalance, previewRows, splitCounts, targetStats } from "../../lib/data/import/summary";
-import { jsonToTable, tableToDataset, type Table } from "../../lib/data/import/tabular";
-import { pointAtDataset } from "../../lib/editor/commands";
-import { fetchWholeDataset } from "../../lib/compute/artifacts-client";
+import { useEffect, useId, useRef } from "react";
+import type { Dataset } from "../../lib/data/dataset-format";
+import { classBalance, previewRows, targetStats } from "../../lib/data/import/summary";
 import { useApi } from "../api/server-url";
 import type { DatasetCatalog } from "../api/use-datasets";
 import { ProgressBar } from "../dashboard/status-badge";
-import { useEditor } from "../editor/editor-store";
-import { writeLog } from "./console-store";
-import { decodeImageFolder, type ImageImport } from "./decode-images";
-
-type Task = "auto" | "classification" | "regression";
-
-interface Loaded {
-  dataset: Dataset;
-  /** Column names of a tabular import (features then target). */
-  columns?: string[];
-  /** Where it came from: a server dataset is already there; a file can be uploaded. */
-  origin: "server" | "file";
-}
-
-const slug = (text: string) => text.toLowerCase().replace(/\.[a-z0-9]+$/, "").replace(/[^a-z0-9._-]+/g, "-").replace(/^[-._]+|-+$/g, "").slice(0, 64) || "my-dataset";
+import { splitCountsOf, useDatasetStore, type Loaded, type Task } from "./dataset-store";
 
 /**
  * Brings data in and looks at it: server datasets, CSV/JSON tables and image folders; preview as a
  * table or image grid; the train/validation/test split; class balance; upload to the server and
- * use in the model.
+ * use in the model (see dataset-store.ts).
  */
 export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
   const api = useApi();
-  const [loaded, setLoaded] = useState<Loaded>();
-  const [table, setTable] = useState<{ table: Table; file: string }>();
-  const [target, setTarget] = useState("");
-  const [task, setTask] = useState<Task>("auto");
-  const [imageSize, setImageSize] = useState<ImageImport>({ height: 28, width: 28, channels: 1 });
-  const [name, setName] = useState("");
-  const [split, setSplit] = useState({ validation: 0.1, test: 0.1 });
-  const [busy, setBusy] = useState<{ label: string; progress: number }>();
-  const [error, setError] = useState<string>();
+  const state = useDatasetStore();
+  const { loaded, table, target, task, imageSize, name, split, busy, error } = state;
+  const { openServer, openTable, openImages, chooseTarget, chooseTask, chooseImageSize, rename, chooseSplit, upload, applyToModel, reset } = state;
   const ids = { server: useId(), target: useId(), task: useId(), name: useId(), validation: useId(), test: useId() };
+  const counts = splitCountsOf(state);
 
-  const fail = (message: string) => {
-    setError(message);
-    setBusy(undefined);
-  };
-
-  const openServer = async (datasetName: string) => {
-    const record = catalog.datasets?.find((d) => d.name === datasetName);
-    if (!record) return;
-    setError(undefined);
-    setTable(undefined);
-    setBusy({ label: `downloading ${record.name}…`, progress: 0 });
-    try {
-      setLoaded({ dataset: await fetchWholeDataset(api.serverUrl, record.sha256), origin: "server" });
-      setName(record.name);
-      setBusy(undefined);
-    } catch (e) {
-      fail(`${record.name} could not be read: ${(e as Error).message}`);
-    }
-  };
-
-  const openTableFile = async (file: File) => {
-    setError(undefined);
-    setLoaded(undefined);
-    try {
-      const text = await file.text();
-      const parsed = /\.json$/i.test(file.name) ? jsonToTable(JSON.parse(text)) : parseCsv(text);
-      setTable({ table: parsed, file: file.name });
-      setTarget(parsed.header.at(-1) ?? "");
-      setName(slug(file.name));
-    } catch (e) {
-      fail(`${file.name} was not read: ${(e as Error).message}`);
-    }
-  };
-
-  // A table becomes a dataset as soon as its target column and task are chosen; errors name the column and row.
-  useEffect(() => {
-    if (!table || !target) return;
-    try {
-      const dataset = tableToDataset(table.table, { name: name || slug(table.file), target, task: task === "auto" ? undefined : task });
-      setLoaded({ dataset, origin: "file", columns: [...table.table.header.filter((h) => h !== target), target] });
-      setError(undefined);
-    } catch (e) {
-      setLoaded(undefined);
-      setError((e as Error).message);
-    }
-  }, [table, target, task]);
-
-  const openImages = async (files: File[]) => {
-    if (files.length === 0) return;
-    setError(undefined);
-    setTable(undefined);
-    setBusy({ label: "decoding images…", progress: 0 });
-    try {
-      const { images, skipped } = await decodeImageFolder(files, imageSize, (done, total) => setBusy({ label: `decoding images… ${done}/${total}`, progress: done / total }));
-      const folder = (files[0]?.webkitRelativePath ?? "").split("/")[0] || "images";
-      const dataset = imagesToDataset(images, { name: slug(folder), ...imageSize });
-      setLoaded({ dataset, origin: "file" });
-      setName(slug(folder));
-      setBusy(undefined);
-      if (skipped.length > 0) writeLog("editor", "warn", `skipped ${skipped.length} file(s) that are not images in a class folder: ${skipped.slice(0, 5).join(", ")}${skipped.length > 5 ? "…" : ""}`);
-    } catch (e) {
-      fail(`the images were not imported: ${(e as Error).message}`);
-    }
-  };
-
-  const upload = async () => {
-    if (!loaded) return;
-    setBusy({ label: `uploading ${name}…`, progress: 0 });
-    try {
-      await api.uploadDataset(name, encodeDataset(loaded.dataset));
-      setBusy(undefined);
-      setLoaded({ ...loaded, origin: "server" });
-      catalog.reload();
-      useEditor.getState().notify("info", `Uploaded “${name}” (${loaded.dataset.spec.count} samples): nodes can now train on it.`);
-    } catch (e) {
-      fail(`not uploaded: ${(e as Error).message}`);
-    }
-  };
-
-  const counts = useMemo(() => {
-    try {
-      return loaded ? splitCounts(loaded.dataset.spec.count, split.validation, split.test) : undefined;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }, [loaded, split]);
+  useEffect(() => reset, [reset]);
 
   return (
     <div className="dataset-panel">
       <section className="dataset-sources" aria-label="Open data">
         <div className="field">
           <label htmlFor={ids.server}>Datasets on the server</label>
-          <select id={ids.server} value="" onChange={(e) => void openServer(e.target.value)}>
+          <select id={ids.server} value="" onChange={(e) => {
+              const record = catalog.datasets?.find((d) => d.name === e.target.value);
+              if (record) void openServer(api, record);
+            }}>
             <option value="">{catalog.datasets ? "Open…" : (catalog.error ?? "loading…")}</option>
             {catalog.datasets?.map((d) => (
               <option key={d.name} value={d.name}>
@@ -146,13 +40,13 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
             ))}
           </select>
         </div>
-        <FilePicker label="CSV or JSON table" accept=".csv,.json,text/csv,application/json" onFiles={(files) => files[0] && void openTableFile(files[0])} />
+        <FilePicker label="CSV or JSON table" accept=".csv,.json,text/csv,application/json" onFiles={(files) => files[0] && void openTable(files[0])} />
         <div className="field">
           <span>Image folder (one sub-folder per class)</span>
           <div className="row">
             <select aria-label="Image size" value={`${imageSize.height}x${imageSize.channels}`} onChange={(e) => {
               const [side, channels] = e.target.value.split("x").map(Number);
-              setImageSize({ height: side as number, width: side as number, channels: channels === 3 ? 3 : 1 });
+              chooseImageSize({ height: side as number, width: side as number, channels: channels === 3 ? 3 : 1 });
             }}>
               <option value="28x1">28×28 grey</option>
               <option value="32x3">32×32 colour</option>
@@ -168,13 +62,13 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
       {table && (
         <div className="row">
           <label htmlFor={ids.target} className="small">Target column</label>
-          <select id={ids.target} value={target} onChange={(e) => setTarget(e.target.value)}>
+          <select id={ids.target} value={target} onChange={(e) => chooseTarget(e.target.value)}>
             {table.table.header.map((h) => (
               <option key={h}>{h}</option>
             ))}
           </select>
           <label htmlFor={ids.task} className="small">Task</label>
-          <select id={ids.task} value={task} onChange={(e) => setTask(e.target.value as Task)}>
+          <select id={ids.task} value={task} onChange={(e) => chooseTask(e.target.value as Task)}>
             <option value="auto">decide from the target</option>
             <option value="classification">classification</option>
             <option value="regression">regression</option>
@@ -186,9 +80,9 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
         <section className="dataset-actions" aria-label="Split and use">
           <div className="row">
             <label htmlFor={ids.validation} className="small">Validation {Math.round(split.validation * 100)} %</label>
-            <input id={ids.validation} type="range" min={0} max={0.5} step={0.05} value={split.validation} onChange={(e) => setSplit({ ...split, validation: Number(e.target.value) })} />
+            <input id={ids.validation} type="range" min={0} max={0.5} step={0.05} value={split.validation} onChange={(e) => chooseSplit({ ...split, validation: Number(e.target.value) })} />
             <label htmlFor={ids.test} className="small">Test {Math.round(split.test * 100)} %</label>
-            <input id={ids.test} type="range" min={0} max={0.5} step={0.05} value={split.test} onChange={(e) => setSplit({ ...split, test: Number(e.target.value) })} />
+            <input id={ids.test} type="range" min={0} max={0.5} step={0.05} value={split.test} onChange={(e) => chooseSplit({ ...split, test: Number(e.target.value) })} />
             <span className="small mono" data-testid="split-counts">
               {typeof counts === "string" ? counts : counts && `train ${counts.train} · validation ${counts.validation} · test ${counts.test}`}
             </span>
@@ -197,14 +91,14 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
             {loaded.origin === "file" && (
               <>
                 <label htmlFor={ids.name} className="small">Name</label>
-                <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} pattern="[a-z0-9][a-z0-9._\-]{0,63}" />
-                <button type="button" className="button small primary" disabled={!!busy || !name} onClick={() => void upload()}>
+                <input id={ids.name} value={name} onChange={(e) => rename(e.target.value)} pattern="[a-z0-9][a-z0-9._\-]{0,63}" />
+                <button type="button" className="button small primary" disabled={!!busy || !name} onClick={() => void upload(api, catalog)}>
                   Upload to the server
                 </button>
               </>
             )}
             {loaded.origin === "server" && (
-              <button type="button" className="button small primary" onClick={() => useEditor.getState().apply((d) => pointAtDataset(d, name, typeof counts === "object" ? split : undefined))}>
+              <button type="button" className="button small primary" onClick={applyToModel}>
                 Use “{name}” in the model
               </button>
             )}

@@ -48,7 +48,8 @@ export const useRuns = create<RunsState>()((set, get) => ({
   restore: () => {
     try {
       const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "[]") as Run[];
-      if (Array.isArray(saved)) set({ runs: saved.filter((r) => typeof r?.id === "string" && Array.isArray(r.points)) });
+      // Runs in progress are not saved yet, and the Train panel is drawing one of them.
+      if (Array.isArray(saved)) set((s) => ({ runs: [...saved.filter((r) => typeof r?.id === "string" && Array.isArray(r.points)), ...s.runs.filter((r) => r.status === "running")] }));
     } catch {
       set({ runs: [] });
     }

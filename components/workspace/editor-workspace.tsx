@@ -8,26 +8,27 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { emptyDocument, loadDocument, serializeDocument } from "../../lib/editor/document";
 import { useApi } from "../api/server-url";
 import { useDatasets, type DatasetCatalog } from "../api/use-datasets";
-import { ConsolePanel } from "../workspace/console-panel";
-import { restoreLayout, saveLayout, type PanelId } from "../workspace/layout";
-import { AssetsPanel } from "../workspace/assets-panel";
-import { DashboardPanel } from "../workspace/dashboard-panel";
-import { DatasetPanel } from "../workspace/dataset-panel";
-import { ScriptPanel } from "../workspace/script-panel";
-import { ToolsPanel } from "../workspace/tools-panel";
-import { ViewportPanel } from "../workspace/viewport-panel";
-import { Canvas } from "./canvas";
-import { CodePanel } from "./code-panel";
-import { useDocument, useEditor } from "./editor-store";
-import { Palette } from "./palette";
-import { ProblemsPanel } from "./problems-panel";
-import { PropertiesPanel } from "./properties-panel";
-import { persistServerLink, restoreServerLink, saveToServer } from "./server-graphs";
-import { templateDocument, Toolbar } from "./toolbar";
+import { Canvas } from "../editor/canvas";
+import { CodePanel } from "../editor/code-panel";
+import { useDocument, useEditor } from "../editor/editor-store";
+import { Palette } from "../editor/palette";
+import { ProblemsPanel } from "../editor/problems-panel";
+import { PropertiesPanel } from "../editor/properties-panel";
+import { persistServerLink, restoreServerLink, saveToServer } from "../editor/server-graphs";
+import { templateDocument, Toolbar } from "../editor/toolbar";
+import { useAnalysis, type DocumentAnalysis } from "../editor/use-analysis";
+import { useShortcuts } from "../editor/use-shortcuts";
+import "../editor/editor.css";
+import { AssetsPanel } from "./assets-panel";
+import { ConsolePanel } from "./console-panel";
+import { logEditorNotices } from "./console-store";
+import { DashboardPanel } from "./dashboard-panel";
+import { DatasetPanel } from "./dataset-panel";
+import { defaultLayout, PANELS, restoreLayout, saveLayout, showPanel, type PanelId } from "./layout";
+import { ScriptPanel } from "./script-panel";
+import { ToolsPanel } from "./tools-panel";
 import { TrainPanel } from "./train-panel";
-import { useAnalysis, type DocumentAnalysis } from "./use-analysis";
-import { useShortcuts } from "./use-shortcuts";
-import "./editor.css";
+import { ViewportPanel } from "./viewport-panel";
 
 const AUTOSAVE_KEY = "cyxwiz.editor.autosave";
 
@@ -96,6 +97,8 @@ function Workspace() {
   const [restored, setRestored] = useState(false);
   const [dock, setDock] = useState<DockviewApi>();
 
+  useEffect(logEditorNotices, []);
+
   const requested = useSearchParams().get("template");
   useEffect(() => {
     // A template asked for in the address wins; otherwise the last session's work comes back.
@@ -145,12 +148,39 @@ function Workspace() {
   const dark = usePrefersDark();
   return (
     <div className="workspace">
-      <Toolbar dock={dock} />
+      <Toolbar>
+        <PanelsMenu dock={dock} />
+      </Toolbar>
       <WorkspaceContext.Provider value={data}>
         <div className="dock">{restored && <DockviewReact components={COMPONENTS} onReady={onReady} theme={dark ? themeAbyss : themeLight} />}</div>
       </WorkspaceContext.Provider>
       {notice && <Toast key={notice.at} kind={notice.kind} message={notice.message} />}
     </div>
+  );
+}
+
+/** Reopens a closed panel where it belongs, or puts every panel back in its default place. */
+function PanelsMenu({ dock }: { dock?: DockviewApi }) {
+  return (
+    <select
+      aria-label="Show a panel"
+      className="button small"
+      value=""
+      disabled={!dock}
+      onChange={(e) => {
+        if (!dock) return;
+        if (e.target.value === "reset") defaultLayout(dock);
+        else showPanel(dock, e.target.value as PanelId);
+      }}
+    >
+      <option value="">Panels…</option>
+      {PANELS.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.title}
+        </option>
+      ))}
+      <option value="reset">Reset the layout</option>
+    </select>
   );
 }
 
