@@ -1,7 +1,7 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { backoffDelay, sleep } from "../lib/compute/backoff";
 import { fromBase64, toBase64, type NodeIdentity } from "../lib/compute/identity";
-import type { HostMetrics } from "../lib/compute/agent";
+import type { HostMetrics } from "../lib/compute/heartbeat";
 import { CHROMIUM_ARGS } from "./find-chromium";
 import { hostMetricsSampler } from "./host-metrics";
 

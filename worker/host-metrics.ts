@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import os from "node:os";
 import { promisify } from "node:util";
-import type { HostMetrics } from "../lib/compute/agent";
+import type { HostMetrics } from "../lib/compute/heartbeat";
 
 const run = promisify(execFile);
 

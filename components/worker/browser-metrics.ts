@@ -1,4 +1,4 @@
-import type { HostMetrics } from "../../lib/compute/agent";
+import type { HostMetrics } from "../../lib/compute/heartbeat";
 
 declare global {
   interface Window {

@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { progressReporter } from "./agent";
+import { progressReporter } from "./job-attempt";
 import { backoffDelay } from "./backoff";
 
 const report = (progress: number) => ({ jobId: "j", progress });

@@ -1,45 +1,21 @@
-import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { NodeService, NodeStatus, type DeploymentAssignment, type InferenceRequest, type JobAssignment, type WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
-import { decodeDataset, type DatasetSpec } from "../data/dataset-format";
-import { decodeManifest, isDatasetManifest, residentSpec, type DatasetManifest } from "../data/dataset-manifest";
-import { InferenceInputError, type DeploymentBundle, type InferenceRequest as InferenceJob } from "../inference/served-model";
-import { analyzeGraph } from "../graph/analyze";
-import { parseGraph } from "../graph/parse";
+import type { Client, Interceptor, Transport } from "@connectrpc/connect";
+import type { JobAssignment, NodeService, RegisterNodeResponse, WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
 import type { ProbeResult } from "../train/backend-probe";
 import type { TrainingExecutor } from "../train/executor";
-import { withWeightsPath } from "../train/export";
-import { GraphCompileError } from "../train/compile";
-import { isRetryable } from "./retry";
-import type { Hyperparameters } from "../job/hyperparameters";
-import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";
-import { TrainingAborted } from "../train/train-loop";
 import { socketAssignments, SocketUnreachable } from "./assignment-socket";
-import { chunkFetcher, fetchVerified, IntegrityError, SessionRefused, uploadArtifact } from "./artifacts-client";
-import { backoffDelay, retryWhileUnavailable, sleep } from "./backoff";
-import { fetchCached, type ContentStore } from "./content-cache";
-import { devicesFromProbe } from "./devices";
-import { fitProblem } from "./fit";
+import { backoffDelay, sleep } from "./backoff";
+import type { ContentStore } from "./content-cache";
+import { describeError } from "./describe-error";
+import { devicesFromProbe, selectedGflops } from "./devices";
+import { heartbeatRequest, type HostMetrics } from "./heartbeat";
 import type { NodeIdentity } from "./identity";
-import { DoesNotFit } from "./retry";
-import { MIN_SHARE, UsageControl } from "./usage";
+import { runJobAttempt, type AgentJob, type CurrentJob } from "./job-attempt";
+import { isSessionError, NodeSession } from "./node-session";
 import { registerNode } from "./register";
+import { ServingHost } from "./serving-host";
+import { MIN_SHARE, UsageControl } from "./usage";
 
 export type AgentPhase = "starting" | "probing" | "registering" | "idle" | "downloading" | "training" | "uploading" | "reconnecting" | "stopped";
-
-export interface AgentJob {
-  id: string;
-  name: string;
-  attempt: number;
-  epoch: number;
-  totalEpochs: number;
-  progress: number;
-  metrics: Record<string, number>;
-  samplesPerSecond: number;
-  etaSeconds: number;
-  memoryBytes: number;
-  /** Its owner paused it: it holds between batches until resumed. */
-  heldByOwner?: boolean;
-}
 
 export interface AgentState {
   phase: AgentPhase;
@@ -100,27 +76,9 @@ export interface AgentOptions {
   assignmentsVia?: "socket.io" | "stream";
 }
 
-/** A sample of the machine's load; usages are fractions from 0 to 1, memory in bytes. */
-export interface HostMetrics {
-  cpuUsage: number;
-  memoryUsed: number;
-  gpuUsage: number;
-  gpuMemoryUsed: number;
-  gpuMemoryTotal: number;
-}
-
 const DEFAULT_REPROBE_MS = 30 * 60_000;
-/** How long a finished job's result waits for an unreachable server before the node gives up. */
-const RESULT_RETRY_MS = 15 * 60_000;
 /** Below this a node could train nothing useful. */
 const MIN_MEMORY_BYTES = 256 * 1024 ** 2;
-
-/** The job the node trains, and the token that proves it holds this attempt of it. */
-interface CurrentJob {
-  id: string;
-  abort: AbortController;
-  token: string;
-}
 
 const LOG_LIMIT = 200;
 
@@ -132,14 +90,13 @@ const LOG_LIMIT = 200;
 export class NodeAgent {
   state: AgentState;
   private readonly listeners = new Set<(state: AgentState) => void>();
+  private readonly session: NodeSession;
   private readonly client: Client<typeof NodeService>;
+  private readonly serving: ServingHost;
   private readonly lifetime = new AbortController();
-  private token = "";
-  private heartbeatSeconds = 10;
   private current?: CurrentJob;
-  /** Deployments this node serves: id → model name. */
-  private readonly served = new Map<string, string>();
-  private session = new AbortController();
+  /** The assignment stream now held; aborted to close it (a pause, a session gone). */
+  private watching = new AbortController();
   private probedAt = 0;
   /** A new measurement the server has not heard of yet. */
   private probeToReport?: ProbeResult;
@@ -152,27 +109,26 @@ export class NodeAgent {
   private resumed?: { promise: Promise<void>; resolve: () => void };
   /** Set while backends are measured again; a job waits for it rather than train beside it. */
   private reprobing?: Promise<void>;
-  /** Set while an expired session is renewed. */
-  private renewing?: Promise<void>;
 
   constructor(private readonly options: AgentOptions) {
     const limits = { share: 1, memoryBytes: options.machine.ramTotal };
     this.state = { phase: "starting", paused: false, limits, memoryTotal: options.machine.ramTotal, completedJobs: 0, failedJobs: 0, computeSeconds: 0, deployments: [], inferences: 0, log: [] };
-    const auth: Interceptor = (next) => async (req) => {
-      const sent = this.token;
-      if (sent) req.header.set("authorization", `Bearer ${sent}`);
-      try {
-        return await next(req);
-      } catch (error) {
-        // The session ran out (say, mid-job, or just before the result is reported): register
-        // again, keeping the job, and send the call once more rather than lose the work.
-        if (req.stream || !sent || !(error instanceof ConnectError) || error.code !== Code.Unauthenticated) throw error;
-        await this.renewSession(sent);
-        req.header.set("authorization", `Bearer ${this.token}`);
-        return next(req);
-      }
-    };
-    this.client = createClient(NodeService, options.transport([auth]));
+    this.session = new NodeSession({
+      transport: options.transport,
+      register: (client) => this.register(client),
+      onRegistered: (response) => this.registered(response),
+      onExpired: () => this.note("info", "session expired; registering again"),
+    });
+    this.client = this.session.client;
+    this.serving = new ServingHost({
+      client: this.client,
+      executor: options.executor,
+      url: (path) => this.url(path),
+      nodeId: () => this.state.nodeId as string,
+      onServing: (deployments) => this.update({ deployments }),
+      onInference: () => this.update({ inferences: this.state.inferences + 1 }),
+      note: (level, message) => this.note(level, message),
+    });
   }
 
   onChange(listener: (state: AgentState) => void): () => void {
@@ -189,8 +145,8 @@ export class NodeAgent {
     try {
       probe = await this.options.executor.probe();
     } catch (error) {
-      this.note("error", `no compute backend works here: ${describe(error)}`);
-      this.update({ phase: "stopped", lastError: describe(error) });
+      this.note("error", `no compute backend works here: ${describeError(error)}`);
+      this.update({ phase: "stopped", lastError: describeError(error) });
       return;
     }
     this.useProbe(probe);
@@ -198,15 +154,15 @@ export class NodeAgent {
     for (let attempt = 0; !this.lifetime.signal.aborted; attempt++) {
       await this.resumed?.promise;
       try {
-        if (!this.state.nodeId) await this.register();
+        if (!this.state.nodeId) await this.session.register();
         await this.watchAssignments();
         attempt = 0;
       } catch (error) {
         if (this.lifetime.signal.aborted) break;
         if (this.state.paused) continue;
         if (isSessionError(error)) this.forgetSession();
-        this.note("warn", `connection to server lost: ${describe(error)}`);
-        this.update({ phase: "reconnecting", lastError: describe(error) });
+        this.note("warn", `connection to server lost: ${describeError(error)}`);
+        this.update({ phase: "reconnecting", lastError: describeError(error) });
         await sleep(backoffDelay(attempt), this.lifetime.signal);
       }
     }
@@ -224,7 +180,7 @@ export class NodeAgent {
     const promise = new Promise<void>((r) => (resolve = r));
     this.resumed = { promise, resolve };
     this.usage.setPaused(true);
-    this.session.abort();
+    this.watching.abort();
     this.update({ paused: true });
     this.note("info", this.current ? "paused: the job waits here until you resume" : "paused: taking no jobs until you resume");
   }
@@ -256,7 +212,7 @@ export class NodeAgent {
       await this.client.reportFailure({ nodeId: this.state.nodeId, jobId: job.id, jobToken: job.token, error: "the node was stopped", retryable: true }).catch(() => undefined);
     }
     this.lifetime.abort();
-    this.session.abort();
+    this.watching.abort();
     this.resumed?.resolve();
     this.options.executor.dispose();
   }
@@ -279,7 +235,7 @@ export class NodeAgent {
       this.probeToReport = this.state.probe;
     } catch (error) {
       this.probedAt = Date.now();
-      this.note("warn", `could not measure the backends again: ${describe(error)}`);
+      this.note("warn", `could not measure the backends again: ${describeError(error)}`);
     }
   }
 
@@ -288,12 +244,13 @@ export class NodeAgent {
     return every > 0 && !this.current && !this.reprobing && Date.now() - this.probedAt >= every;
   }
 
-  private async register(): Promise<void> {
+  /** Registration as the session asks for it: first, and again whenever the server refused the session. */
+  private async register(client: Client<typeof NodeService>): Promise<RegisterNodeResponse> {
     this.update({ phase: "registering" });
     const probe = this.state.probe as ProbeResult;
     const { machine } = this.options;
-    const response = await registerNode(
-      this.client,
+    return registerNode(
+      client,
       await this.options.identity(),
       {
         name: machine.name,
@@ -307,43 +264,24 @@ export class NodeAgent {
       this.current ? [this.current.id] : [],
       { signal: this.lifetime.signal },
     );
-    this.token = response.sessionToken;
-    this.heartbeatSeconds = response.heartbeatIntervalSeconds || 10;
+  }
+
+  private registered(response: RegisterNodeResponse): void {
     this.update({ nodeId: response.nodeId, phase: this.current ? this.state.phase : "idle" });
     this.note("info", `registered as node ${response.nodeId}`);
   }
 
-  /** Registers again once for every call that found `expired` refused (single flight). */
-  private renewSession(expired: string): Promise<void> {
-    if (this.token !== expired) return Promise.resolve();
-    this.note("info", "session expired; registering again");
-    this.renewing ??= this.register().finally(() => (this.renewing = undefined));
-    return this.renewing;
-  }
-
-  /** An upload with the session token, sent once more after registering again if the session had run out. */
-  private async withSession<T>(call: (token: string) => Promise<T>): Promise<T> {
-    const token = this.token;
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!(error instanceof SessionRefused)) throw error;
-      await this.renewSession(token);
-      return call(this.token);
-    }
-  }
-
   private forgetSession(): void {
-    this.token = "";
+    this.session.forget();
     this.update({ nodeId: undefined });
-    this.session.abort();
+    this.watching.abort();
   }
 
   private async watchAssignments(): Promise<void> {
-    this.session = new AbortController();
-    const signal = AbortSignal.any([this.lifetime.signal, this.session.signal]);
+    this.watching = new AbortController();
+    const signal = AbortSignal.any([this.lifetime.signal, this.watching.signal]);
     if (!this.current) this.update({ phase: "idle" });
-    if (this.state.paused) this.session.abort();
+    if (this.state.paused) this.watching.abort();
     for await (const message of this.assignmentMessages(signal)) {
       const event = message.event;
       if (event.case === "assignment") {
@@ -358,11 +296,11 @@ export class NodeAgent {
         this.setJob({ heldByOwner: held });
         this.note("info", `job ${event.value} ${held ? "paused by its owner: holding it here" : "resumed by its owner"}`);
       } else if (event.case === "deploy") {
-        void this.deploy(event.value);
+        void this.serving.deploy(event.value);
       } else if (event.case === "infer") {
-        void this.infer(event.value);
+        void this.serving.infer(event.value);
       } else if (event.case === "undeployId") {
-        this.undeploy(event.value);
+        this.serving.undeploy(event.value);
       }
     }
     if (!signal.aborted) throw new Error("assignment stream ended");
@@ -371,9 +309,12 @@ export class NodeAgent {
   /** The node's assignments and commands, over socket.io where chosen and reachable, else the WatchAssignments stream. */
   private async *assignmentMessages(signal: AbortSignal): AsyncGenerator<WatchAssignmentsResponse> {
     const stream = () => this.client.watchAssignments({ nodeId: this.state.nodeId }, { signal });
-    if ((this.options.assignmentsVia ?? defaultAssignmentsVia()) === "stream") return yield* stream();
+    if ((this.options.assignmentsVia ?? defaultAssignmentsVia()) === "stream") {
+      yield* stream();
+      return;
+    }
     try {
-      yield* socketAssignments(this.options.serverUrl, this.token, signal);
+      yield* socketAssignments(this.options.serverUrl, this.session.token, signal);
     } catch (error) {
       if (!(error instanceof SocketUnreachable)) throw error;
       this.note("warn", `socket.io unreachable (${error.message}): taking assignments over the WatchAssignments stream instead`);
@@ -388,7 +329,7 @@ export class NodeAgent {
         await sleep(250, this.lifetime.signal);
         continue;
       }
-      await sleep(this.heartbeatSeconds * 1000, this.lifetime.signal);
+      await sleep(this.session.heartbeatSeconds * 1000, this.lifetime.signal);
       if (!this.state.nodeId || this.lifetime.signal.aborted) continue;
       if (this.reprobeDue()) {
         this.reprobing = this.reprobe().finally(() => (this.reprobing = undefined));
@@ -396,27 +337,13 @@ export class NodeAgent {
       }
       try {
         const load = await this.options.hostMetrics?.().catch(() => undefined);
-        const reprobed = this.probeToReport;
-        const memory = this.memoryToReport;
+        const probe = this.probeToReport;
+        const memoryBytes = this.memoryToReport;
         const datasets = this.datasetsChanged ? [...this.datasets] : undefined;
-        const response = await this.client.heartbeat({
-          ...(datasets ? { cachedDatasets: datasets } : {}),
-          ...(memory ? { ramTotal: BigInt(Math.round(memory)) } : {}),
-          ...(reprobed ? { devices: devicesFromProbe(reprobed), computeScore: selectedGflops(reprobed) } : {}),
-          nodeId: this.state.nodeId,
-          currentStatus: this.current ? NodeStatus.BUSY : NodeStatus.IDLE,
-          activeJobs: this.current ? [this.current.id] : [],
-          metrics: {
-            samplesPerSecond: this.state.job?.samplesPerSecond ?? 0,
-            cpuUsage: load?.cpuUsage ?? 0,
-            gpuUsage: load?.gpuUsage ?? 0,
-            memoryUsed: BigInt(Math.round(load?.memoryUsed ?? 0)),
-            gpuMemoryUsed: BigInt(Math.round(load?.gpuMemoryUsed ?? 0)),
-            gpuMemoryTotal: BigInt(Math.round(load?.gpuMemoryTotal ?? 0)),
-          },
-        });
-        if (this.probeToReport === reprobed) this.probeToReport = undefined;
-        if (this.memoryToReport === memory) this.memoryToReport = undefined;
+        const job = this.current && { id: this.current.id, samplesPerSecond: this.state.job?.samplesPerSecond ?? 0 };
+        const response = await this.client.heartbeat(heartbeatRequest({ nodeId: this.state.nodeId, job, load, probe, memoryBytes, datasets }));
+        if (this.probeToReport === probe) this.probeToReport = undefined;
+        if (this.memoryToReport === memoryBytes) this.memoryToReport = undefined;
         if (datasets?.length === this.datasets.size) this.datasetsChanged = false;
         const renewed = this.current && response.jobTokens[this.current.id];
         if (this.current && renewed) this.current.token = renewed;
@@ -428,239 +355,59 @@ export class NodeAgent {
         }
       } catch (error) {
         if (isSessionError(error)) this.forgetSession();
-        this.note("warn", `heartbeat failed: ${describe(error)}`);
+        this.note("warn", `heartbeat failed: ${describeError(error)}`);
       }
     }
   }
 
   private async runJob(assignment: JobAssignment): Promise<void> {
     if (this.current) return;
-    const abort = new AbortController();
-    const jobId = assignment.jobId;
-    const job: CurrentJob = { id: jobId, abort, token: assignment.jobToken };
+    const job: CurrentJob = { id: assignment.jobId, abort: new AbortController(), token: assignment.jobToken };
     this.current = job;
     await this.reprobing;
-    const nodeId = this.state.nodeId as string;
-    const started = performance.now();
-    let trainingStarted = false;
-    const hp = toHyperparameters(assignment);
-    this.update({
-      phase: "downloading",
-      job: { id: jobId, name: "", attempt: assignment.attempt, epoch: 0, totalEpochs: hp.epochs, progress: 0, metrics: {}, samplesPerSecond: 0, etaSeconds: 0, memoryBytes: 0 },
-    });
-    this.note("info", `job ${jobId}: downloading dataset (${(Number(assignment.datasetSize) / 1e6).toFixed(1)} MB)`);
-    const reporter = progressReporter((report) => this.client.reportProgress({ ...report, jobToken: job.token }, { signal: this.lifetime.signal }), abort);
     try {
-      const parsed = parseGraph(assignment.modelDefinition);
-      if (!parsed.ok) throw new GraphCompileError(parsed.issues.map((i) => i.message).join("; "));
-      this.setJob({ name: parsed.graph.name ?? "" });
-      await reporter.send(
-        { nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: hp.epochs, backend: this.state.probe?.chosen ?? "", logMessage: "downloading dataset" },
-        true,
-      );
-      const { bytes: dataset, cached } = await fetchCached(this.options.store, this.url(assignment.datasetUrl), assignment.datasetSha256);
-      if (this.options.store && !this.datasets.has(assignment.datasetSha256)) {
-        this.datasets.add(assignment.datasetSha256);
-        this.datasetsChanged = true;
-      }
-      if (cached) this.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
-      const probe = this.state.probe;
-      const manifest = isDatasetManifest(dataset) ? decodeManifest(dataset) : undefined;
-      const problem = fitProblem(analyzeGraph(parsed.graph), manifest ? residentSpec(manifest) : decodeDataset(dataset).spec, hp, {
-        memoryBytes: this.state.limits.memoryBytes,
-        maxBufferBytes: probe?.chosen === "webgpu" ? probe.adapter?.maxBufferSize : undefined,
-      });
-      if (problem) throw new DoesNotFit(problem);
-      const from = assignment.resumeFrom;
-      const resume = from ? await fetchVerified(this.url(from.uri), from.sha256) : undefined;
-      if (from) {
-        const line = `resuming from the checkpoint after epoch ${from.epoch}`;
-        this.note("info", `job ${jobId}: ${line}`);
-        await reporter.send({ nodeId, jobId, progress: from.epoch / hp.epochs, currentEpoch: from.epoch, totalEpochs: hp.epochs, backend: this.state.probe?.chosen ?? "", logMessage: line }, true);
-      }
-      const upload = this.url(assignment.artifactUploadUrl || "/api/v1/artifacts");
-      const checkpoints = this.checkpointUploader(nodeId, job, upload);
-      this.update({ phase: "training" });
-      trainingStarted = true;
-      this.usage.trainingStarted();
-      const outcome = await this.options.executor.train(
-        { graph: parsed.graph, hyperparameters: hp, dataset, fetchChunk: manifest && this.chunkFetcher(manifest), jobId, resume, onCheckpoint: checkpoints.upload },
-        (p: TrainingProgress) => {
-          this.setJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds, memoryBytes: p.memoryBytes });
-          this.update({ computeSeconds: this.usage.trainingMs / 1000 });
-          if (p.epochEnd) this.note("info", `job ${jobId}: ${epochLine(p)}`);
-          void reporter.send(
-            {
-              nodeId,
-              jobId,
-              progress: p.progress,
-              currentEpoch: p.epoch,
-              totalEpochs: p.totalEpochs,
-              step: p.step,
-              metrics: p.metrics,
-              samplesPerSecond: p.samplesPerSecond,
-              etaSeconds: p.etaSeconds,
-              memoryBytes: BigInt(Math.round(p.memoryBytes)),
-              backend: this.state.probe?.chosen ?? "",
-              logMessage: p.epochEnd ? epochLine(p) : "",
-            },
-            p.epochEnd,
-          );
+      await runJobAttempt(
+        {
+          client: this.client,
+          session: this.session,
+          executor: this.options.executor,
+          store: this.options.store,
+          lifetime: this.lifetime.signal,
+          url: (path) => this.url(path),
+          nodeId: this.state.nodeId as string,
+          probe: this.state.probe,
+          memoryBytes: () => this.state.limits.memoryBytes,
+          pause: this.usage.pause,
+          onPhase: (phase, started) => this.update(started ? { phase, job: started } : { phase }),
+          onJob: (patch) => {
+            this.setJob(patch);
+            this.update({ computeSeconds: this.usage.trainingMs / 1000 });
+          },
+          onTraining: (running) => {
+            if (running) return this.usage.trainingStarted();
+            this.usage.trainingEnded();
+            this.update({ computeSeconds: this.usage.trainingMs / 1000 });
+          },
+          onDatasetHeld: (sha256) => {
+            if (this.datasets.has(sha256)) return;
+            this.datasets.add(sha256);
+            this.datasetsChanged = true;
+          },
+          onCompleted: () => this.update({ completedJobs: this.state.completedJobs + 1 }),
+          onFailed: (error) => this.update({ failedJobs: this.state.failedJobs + 1, lastError: error }),
+          note: (level, message) => this.note(level, message),
         },
-        abort.signal,
-        this.usage.pause,
+        job,
+        assignment,
       );
-      this.endTraining();
-      trainingStarted = false;
-      await reporter.flush();
-      await checkpoints.settled();
-      this.update({ phase: "uploading" });
-      // The trained model is not thrown away because the server is briefly gone: each step is
-      // retried until the server is back (or refuses).
-      const persist = <T>(step: () => Promise<T>) =>
-        retryWhileUnavailable(step, {
-          signal: this.lifetime.signal,
-          maxMs: RESULT_RETRY_MS,
-          onRetry: (error) => this.note("warn", `job ${jobId}: server unreachable, keeping the trained model and trying again (${describe(error)})`),
-        });
-      const weights = await persist(() => this.withSession((token) => uploadArtifact(upload, outcome.weights, token, "application/octet-stream")));
-      const modelJson = new TextEncoder().encode(JSON.stringify(withWeightsPath(outcome.modelJson, weights.sha256)));
-      const model = await persist(() => this.withSession((token) => uploadArtifact(upload, modelJson, token, "application/json")));
-      await persist(() =>
-        this.client.reportCompletion({
-          nodeId,
-          jobId,
-          jobToken: job.token,
-          modelWeightsUri: model.uri,
-          modelWeightsSha256: model.sha256,
-          finalMetrics: outcome.finalMetrics,
-          totalComputeTimeMs: BigInt(Math.round(performance.now() - started)),
-          backend: outcome.backend,
-        }),
-      );
-      this.update({ completedJobs: this.state.completedJobs + 1 });
-      const early = outcome.stoppedEarly;
-      if (early) this.note("info", `job ${jobId} stopped early after epoch ${early.epoch}: no improvement since epoch ${early.bestEpoch}, whose weights are kept`);
-      this.note("info", `job ${jobId} completed: ${formatMetrics(outcome.finalMetrics)}`);
-    } catch (error) {
-      if (trainingStarted) this.endTraining();
-      await this.handleJobError(job, nodeId, error);
     } finally {
       this.current = undefined;
       this.update({ phase: this.lifetime.signal.aborted ? "stopped" : "idle", job: undefined });
     }
   }
 
-  private async handleJobError({ id: jobId, abort, token }: CurrentJob, nodeId: string, error: unknown): Promise<void> {
-    if (abort.signal.aborted && error instanceof TrainingAborted) return;
-    this.update({ failedJobs: this.state.failedJobs + 1, lastError: describe(error) });
-    this.note("error", `job ${jobId} failed: ${describe(error)}`);
-    const retryable = isRetryable(error);
-    await this.client
-      .reportFailure({ nodeId, jobId, jobToken: token, error: describe(error), retryable })
-      .catch((e: unknown) => this.note("warn", `could not report the failure: ${describe(e)}`));
-  }
-
-  /** A chunked dataset's chunks through the node's store; an unreachable server is waited for, as for results. */
-  private chunkFetcher(manifest: DatasetManifest): (index: number) => Promise<Uint8Array> {
-    return chunkFetcher(manifest, async (chunk, index) => {
-      const fetched = await retryWhileUnavailable(() => fetchCached(this.options.store, this.url(`/artifacts/${chunk.sha256}`), chunk.sha256), {
-        signal: this.lifetime.signal,
-        maxMs: RESULT_RETRY_MS,
-        onRetry: (error) => this.note("warn", `dataset chunk ${index + 1}: server unreachable, trying again (${describe(error)})`),
-      });
-      return fetched.bytes;
-    });
-  }
-
-  /**
-   * Uploads checkpoints one after another without holding training up; a failed upload is noted
-   * and the next checkpoint tries again (the job simply resumes from an earlier one if it moves).
-   */
-  private checkpointUploader(nodeId: string, job: CurrentJob, uploadUrl: string) {
-    const jobId = job.id;
-    let chain = Promise.resolve();
-    const upload = (checkpoint: Uint8Array, epoch: number) => {
-      chain = chain.then(async () => {
-        try {
-          const stored = await this.withSession((token) => uploadArtifact(uploadUrl, checkpoint, token, "application/octet-stream"));
-          await this.client.uploadCheckpoint({ nodeId, jobId, jobToken: job.token, checkpoint: { epoch, uri: stored.uri, sha256: stored.sha256 } });
-        } catch (error) {
-          this.note("warn", `job ${jobId}: the checkpoint after epoch ${epoch} was not saved: ${describe(error)}`);
-        }
-      });
-    };
-    return { upload, settled: () => chain };
-  }
-
-  /** Loads a deployed model (the trained model's artifacts, verified by hash) and says so. */
-  private async deploy(deployment: DeploymentAssignment): Promise<void> {
-    const nodeId = this.state.nodeId as string;
-    try {
-      const modelJson = JSON.parse(new TextDecoder().decode(await fetchVerified(this.url(deployment.modelUrl), deployment.modelSha256))) as DeploymentBundle["modelJson"] & {
-        weightsManifest: { paths: string[] }[];
-      };
-      const weightsHash = modelJson.weightsManifest[0]?.paths[0] ?? "";
-      const weights = await fetchVerified(this.url(`/artifacts/${weightsHash}`), weightsHash);
-      await this.options.executor.serve({ deploymentId: deployment.deploymentId, modelJson, weights, dataset: JSON.parse(deployment.datasetSpec) as DatasetSpec });
-      this.served.set(deployment.deploymentId, deployment.name);
-      this.update({ deployments: [...this.served.values()] });
-      this.note("info", `serving model ${deployment.name}`);
-      await this.client.reportDeployment({ nodeId, deploymentId: deployment.deploymentId, ready: true });
-    } catch (error) {
-      this.note("error", `could not load model ${deployment.name}: ${describe(error)}`);
-      await this.client.reportDeployment({ nodeId, deploymentId: deployment.deploymentId, ready: false, error: describe(error) }).catch(() => undefined);
-    }
-  }
-
-  private undeploy(deploymentId: string): void {
-    this.options.executor.unserve(deploymentId);
-    const name = this.served.get(deploymentId);
-    this.served.delete(deploymentId);
-    this.update({ deployments: [...this.served.values()] });
-    if (name) this.note("info", `stopped serving model ${name}`);
-  }
-
-  /**
-   * Answers an inference request, streaming generated text back as it comes: while one report
-   * is in flight the next pieces gather, so a fast model is not held back by round trips.
-   */
-  private async infer(request: InferenceRequest): Promise<void> {
-    const nodeId = this.state.nodeId as string;
-    const report = (fields: { textDelta?: string; done?: boolean; resultJson?: string; error?: string; badInput?: boolean }) =>
-      this.client.reportInference({ nodeId, requestId: request.requestId, ...fields });
-    let pending = "";
-    let chain = Promise.resolve();
-    const flush = () => {
-      chain = chain.then(async () => {
-        if (!pending) return;
-        const textDelta = pending;
-        pending = "";
-        await report({ textDelta }).catch(() => undefined);
-      });
-    };
-    try {
-      const result = await this.options.executor.infer(request.deploymentId, JSON.parse(request.requestJson) as InferenceJob, (text) => {
-        pending += text;
-        flush();
-      });
-      flush();
-      await chain;
-      await report({ done: true, resultJson: JSON.stringify(result) });
-      this.update({ inferences: this.state.inferences + 1 });
-    } catch (error) {
-      await chain;
-      await report({ done: true, error: describe(error), badInput: error instanceof InferenceInputError }).catch(() => undefined);
-    }
-  }
-
   private url(path: string): string {
     return new URL(path, this.options.serverUrl).toString();
-  }
-
-  private endTraining(): void {
-    this.usage.trainingEnded();
-    this.update({ computeSeconds: this.usage.trainingMs / 1000 });
   }
 
   private setJob(patch: Partial<AgentJob>): void {
@@ -678,66 +425,7 @@ export class NodeAgent {
   }
 }
 
-type ProgressReport = Parameters<Client<typeof NodeService>["reportProgress"]>[0];
-
-/**
- * Sends progress in order, one call at a time. While one is in flight only the newest
- * intermediate report waits; epoch ends are never dropped. A "cancel" answer aborts training.
- */
-export function progressReporter(send: (report: ProgressReport) => Promise<{ cancel: boolean }>, abort: AbortController) {
-  let chain: Promise<void> = Promise.resolve();
-  let inFlight = 0;
-  return {
-    send(report: ProgressReport, mustArrive: boolean): Promise<void> {
-      if (!mustArrive && inFlight > 0) return chain;
-      inFlight++;
-      chain = chain.then(async () => {
-        try {
-          const response = await send(report);
-          if (response.cancel) abort.abort();
-        } catch (error) {
-          if (error instanceof ConnectError && (error.code === Code.PermissionDenied || error.code === Code.FailedPrecondition)) abort.abort();
-        } finally {
-          inFlight--;
-        }
-      });
-      return chain;
-    },
-    flush: () => chain,
-  };
-}
-
-function toHyperparameters(a: JobAssignment): Hyperparameters {
-  const hp = a.hyperparameters;
-  return {
-    epochs: hp?.epochs ?? 1,
-    batchSize: hp?.batchSize ?? 32,
-    learningRate: hp?.learningRate ?? 0.001,
-    optimizer: hp?.optimizer === "sgd" ? "sgd" : "adam",
-    validationSplit: hp?.validationSplit ?? 0,
-    seed: hp?.seed ?? 0,
-    earlyStoppingPatience: hp?.earlyStoppingPatience ?? 0,
-    clipNorm: hp?.clipNorm ?? 0,
-    checkpointEvery: hp?.checkpointEvery,
-  };
-}
-
 /** A page listens on socket.io (what browsers and proxies handle best); Node on the RPC stream. */
 function defaultAssignmentsVia(): "socket.io" | "stream" {
   return typeof window === "undefined" ? "stream" : "socket.io";
 }
-
-function selectedGflops(probe: ProbeResult): number {
-  return probe.measurements.find((m) => m.selected)?.gflops ?? 0;
-}
-
-function isSessionError(error: unknown): boolean {
-  return error instanceof ConnectError && [Code.Unauthenticated, Code.PermissionDenied, Code.NotFound].includes(error.code);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ConnectError) return `${Code[error.code]}: ${error.rawMessage}`;
-  if (error instanceof IntegrityError) return error.message;
-  return error instanceof Error ? error.message : String(error);
-}
-

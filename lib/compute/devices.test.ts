@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeviceType } from "../../gen/cyxwiz/v1/node_service_pb";
-import { devicesFromProbe } from "./devices";
+import { devicesFromProbe, selectedGflops } from "./devices";
 
 describe("devicesFromProbe", () => {
   it("reports each backend, with the WebGPU adapter's details on the WebGPU device only", () => {
@@ -17,5 +17,24 @@ describe("devicesFromProbe", () => {
       ["wasm", DeviceType.CPU, "", false, 0n, true],
     ]);
     expect(devices[0]?.name).toBe("SwiftShader");
+  });
+});
+
+describe("selectedGflops", () => {
+  it("is the score of the backend the node trains on", () => {
+    const measurement = { available: true, correct: true, note: "" };
+    expect(
+      selectedGflops({
+        chosen: "wasm",
+        measurements: [
+          { ...measurement, backend: "webgl", gflops: 80, selected: false },
+          { ...measurement, backend: "wasm", gflops: 30, selected: true },
+        ],
+      }),
+    ).toBe(30);
+  });
+
+  it("is 0 when no backend was selected", () => {
+    expect(selectedGflops({ chosen: "cpu", measurements: [] })).toBe(0);
   });
 });

@@ -22,3 +22,8 @@ export function devicesFromProbe(probe: ProbeResult): DeviceInfo[] {
     });
   });
 }
+
+/** What the scheduler ranks a node by: the GFLOPS of the backend it trains on. */
+export function selectedGflops(probe: ProbeResult): number {
+  return probe.measurements.find((m) => m.selected)?.gflops ?? 0;
+}

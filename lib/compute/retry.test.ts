@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GraphCompileError } from "../train/compile";
 import { TrainingDiverged } from "../train/train-loop";
-import { isRetryable } from "./retry";
+import { InvalidHyperparameters, isRetryable } from "./retry";
 
 describe("whether a failed job may be retried on another node", () => {
   it("does not retry a graph that cannot compile", () => {
@@ -10,6 +10,10 @@ describe("whether a failed job may be retried on another node", () => {
 
   it("does not retry a loss that diverged", () => {
     expect(isRetryable(new TrainingDiverged("the loss became NaN at epoch 2, batch 5 of 40"))).toBe(false);
+  });
+
+  it("does not retry training settings out of range", () => {
+    expect(isRetryable(new InvalidHyperparameters("hyperparameters.batch_size: Too small: expected number to be >=1"))).toBe(false);
   });
 
   it("retries anything else: crashes, lost connections, damaged downloads", () => {

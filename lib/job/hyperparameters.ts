@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Hyperparameters as HyperparametersMessage } from "../../gen/cyxwiz/v1/job_pb";
 
 /**
  * Training settings of a job. Epochs, batch size and learning rate are required; the rest
@@ -53,4 +54,26 @@ export function parseHyperparameters(input: Partial<Record<keyof Hyperparameters
   const key = issue.path[0] as keyof Hyperparameters;
   const field = `hyperparameters.${HYPERPARAMETER_FIELDS[key] ?? String(key)}`;
   return { ok: false, field, message: `${field}: ${issue.message}` };
+}
+
+/**
+ * A Hyperparameters message (a submission, an assignment) as the schema's input. proto3 sends an
+ * unset number as 0 and an unset string as "": only the optimizer has a default such a value
+ * stands for; the settings whose absence means something else than 0 (validation_split,
+ * checkpoint_every) carry presence, and the other zeros mean what they say (none, never, or
+ * invalid), so they are checked as sent.
+ */
+export function hyperparametersInput(message: HyperparametersMessage | undefined): Partial<Record<keyof Hyperparameters, unknown>> {
+  if (!message) return {};
+  return {
+    epochs: message.epochs,
+    batchSize: message.batchSize,
+    learningRate: message.learningRate,
+    optimizer: message.optimizer || undefined,
+    validationSplit: message.validationSplit,
+    seed: message.seed,
+    earlyStoppingPatience: message.earlyStoppingPatience,
+    clipNorm: message.clipNorm,
+    checkpointEvery: message.checkpointEvery,
+  };
 }

@@ -11,7 +11,8 @@ import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import { createLocalExecutor, type TrainingExecutor } from "../../lib/train/executor";
 import { tf } from "../../lib/train/runtime-tf";
-import type { AgentOptions, HostMetrics, NodeAgent } from "../../lib/compute/agent";
+import type { AgentOptions, NodeAgent } from "../../lib/compute/agent";
+import type { HostMetrics } from "../../lib/compute/heartbeat";
 
 const LOAD: HostMetrics = { cpuUsage: 0.42, memoryUsed: 3e9, gpuUsage: 0.5, gpuMemoryUsed: 1e9, gpuMemoryTotal: 8e9 };
 const GiB = 1024 ** 3;
