@@ -3,7 +3,7 @@ import { decodeDataset, encodeDataset, type Dataset } from "../../lib/data/datas
 import { fetchWholeDataset } from "../../lib/compute/artifacts-client";
 import { formatMetrics } from "../../lib/train/progress";
 import { analyzeGraph } from "../../lib/graph/analyze";
-import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
+import { fitDataset } from "../../lib/graph/dataset-fit";
 import { parseHyperparameters } from "../../lib/job/hyperparameters";
 import { EXIT, exitCodeFor } from "../exit-codes";
 import { readGraphSource } from "../graph-source";
@@ -59,7 +59,7 @@ export async function trainCommand(source: string | undefined, options: TrainOpt
     out.error((error as Error).message);
     return exitCodeFor(error);
   }
-  const misfit = checkGraphOnDataset(graph.graph, analysis, dataset.spec);
+  const misfit = fitDataset(analysis, { dataset: dataset.spec }).issues;
   if (misfit.length > 0) {
     for (const issue of misfit) out.error(`error: ${issue.message}`);
     return EXIT.invalid;

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { loadDocument, toExecutionGraph } from "../../lib/editor/document";
-import { analyzeGraph } from "../../lib/graph/analyze";
-import { parseGraph } from "../../lib/graph/parse";
+import { prepareGraph } from "../../lib/graph/prepare";
 import { formatShape } from "../../lib/graph/types";
 import { EXIT } from "../exit-codes";
 import type { Output } from "../output";
@@ -20,9 +19,7 @@ export async function validateCommand(file: string | undefined, out: Output): Pr
     return EXIT.invalid;
   }
   const document = loadDocument(text);
-  const parsed = document.ok ? parseGraph(toExecutionGraph(document.document)) : parseGraph(text);
-  const analysis = parsed.ok ? analyzeGraph(parsed.graph) : undefined;
-  const issues = parsed.ok ? (analysis?.issues ?? []) : parsed.issues;
+  const { analysis, issues } = prepareGraph(document.ok ? toExecutionGraph(document.document) : text);
   const layers = (analysis?.nodes ?? []).map((n) => ({ id: n.node.id, type: n.node.type, outputShape: n.outputShape ?? null, params: n.paramCount, flops: n.flops }));
   if (out.json) {
     out.print(JSON.stringify({ valid: issues.length === 0, issues, layers, totalParams: analysis?.totalParams ?? 0, totalFlops: analysis?.totalFlops ?? 0 }, null, 2));

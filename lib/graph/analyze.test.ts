@@ -96,6 +96,22 @@ describe("analyzeGraph", () => {
     expect(analyzeGraph(g).issues).toContainEqual(expect.objectContaining({ code: "duplicate_node", nodeId: "hidden" }));
   });
 
+  it("lists problems by pass: parameters, then wiring, then shapes", () => {
+    const g = chain("three problems", [
+      { id: "in", type: "Input", params: { shape: [12] } },
+      { id: "flat", type: "Flatten", params: {} },
+      { id: "hidden", type: "Dense", params: { units: 0 } },
+      { id: "out", type: "Output", params: {} },
+    ]);
+    g.nodes.push({ id: "stray", type: "ReLU", params: {} });
+    expect(analyzeGraph(g).issues.map((i) => [i.code, i.nodeId])).toEqual([
+      ["invalid_param", "hidden"],
+      ["arity", "stray"],
+      ["disconnected", "stray"],
+      ["shape", "flat"],
+    ]);
+  });
+
   it("explains a shape mismatch at the node where it happens", () => {
     const g = chain("conv on vectors", [
       { id: "in", type: "Input", params: { shape: [784] } },

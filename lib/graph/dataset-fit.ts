@@ -1,26 +1,54 @@
 import type { DatasetSpec } from "../data/dataset-format";
-import { analyzeGraph, type GraphAnalysis } from "./analyze";
+import type { AnalyzedComponent, GraphAnalysis } from "./analyze";
+import type { DatasetLookup } from "./component";
+import { nodeIssue } from "./issues";
+import { ShapeError } from "./layer";
 import { CLASSIFICATION_LOSSES, type LossName } from "./layers/output";
-import { formatShape, type GraphIssue, type ModelGraph, type Shape } from "./types";
+import { formatShape, type GraphIssue, type Shape } from "./types";
 
 /**
- * Checks a valid graph against the dataset a job trains on: through its data pipeline when it has
- * one (which must name this dataset, and whose steps may relabel it), else directly.
+ * What a graph is checked against: the dataset its job trains on (the server, the CLI), or a
+ * catalog its Dataset node picks from (the editor, with the server's datasets).
  */
-export function checkGraphOnDataset(graph: ModelGraph, analysis: GraphAnalysis, dataset: DatasetSpec): GraphIssue[] {
-  if (!analysis.data) return checkDatasetFit(analysis, dataset);
-  const source = analysis.data.steps[0];
-  if (source && analysis.data.dataset !== undefined && analysis.data.dataset !== dataset.name) {
-    return [
-      {
-        code: "dataset_mismatch",
-        nodeId: source.node.id,
-        field: "params.name",
-        message: `node "${source.node.id}" (Dataset): names "${analysis.data.dataset}" but the job trains on "${dataset.name}"`,
-      },
-    ];
+export type DatasetChoice = { dataset: DatasetSpec } | { catalog: DatasetLookup };
+
+export interface DatasetFit {
+  /** The samples as the Input receives them, when the dataset is known. */
+  spec?: DatasetSpec;
+  issues: GraphIssue[];
+}
+
+/**
+ * Whether a graph can train on the chosen dataset: its data pipeline, when it has one, must name
+ * the job's dataset, and each step must apply to the samples before it; the model must suit the
+ * samples that reach its Input. Data steps are checked on any graph (the editor shows their
+ * problems beside the others); the model only on a valid one, whose shapes are all known.
+ */
+export function fitDataset(analysis: GraphAnalysis, choice: DatasetChoice): DatasetFit {
+  const job = "dataset" in choice ? choice.dataset : undefined;
+  const pipeline = analysis.data;
+  if (job && pipeline?.dataset !== undefined && pipeline.dataset !== job.name) {
+    const source = pipeline.steps[0] as AnalyzedComponent;
+    return { issues: [nodeIssue(source.node, "dataset_mismatch", `names "${pipeline.dataset}" but the job trains on "${job.name}"`, "params.name")] };
   }
-  return analyzeGraph(graph, { datasets: (name) => (name === dataset.name ? dataset : undefined) }).issues;
+  const lookup: DatasetLookup = "catalog" in choice ? choice.catalog : (name) => (name === choice.dataset.name ? choice.dataset : undefined);
+  const fit: DatasetFit = pipeline ? followPipeline(pipeline.steps, lookup) : { spec: job, issues: [] };
+  if (analysis.ok && fit.spec) fit.issues.push(...checkDatasetFit(analysis, fit.spec));
+  return fit;
+}
+
+/** The samples after each step in turn; a step that cannot apply is reported on its node. */
+function followPipeline(steps: AnalyzedComponent[], datasets: DatasetLookup): DatasetFit {
+  let spec: DatasetSpec | undefined;
+  for (const step of steps) {
+    try {
+      spec = step.definition.data?.spec(spec, step.params, datasets);
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error;
+      return { issues: [nodeIssue(step.node, "shape", error.message)] };
+    }
+  }
+  return { spec, issues: [] };
 }
 
 /**

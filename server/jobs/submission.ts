@@ -1,7 +1,5 @@
 import { JobPriority, JobType, type JobConfig } from "../../gen/cyxwiz/v1/job_pb";
-import { analyzeGraph } from "../../lib/graph/analyze";
-import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
-import { parseGraph } from "../../lib/graph/parse";
+import { prepareGraph } from "../../lib/graph/prepare";
 import type { GraphIssue } from "../../lib/graph/types";
 import { parseHyperparameters } from "../../lib/job/hyperparameters";
 import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
@@ -16,8 +14,7 @@ const reject = (field: string, message: string, issues?: GraphIssue[]): Submissi
 export function requestedDatasetUri(config: JobConfig | undefined): string | undefined {
   if (!config) return undefined;
   if (config.datasetUri) return config.datasetUri;
-  const parsed = parseGraph(config.modelDefinition);
-  const named = parsed.ok ? analyzeGraph(parsed.graph).data?.dataset : undefined;
+  const named = prepareGraph(config.modelDefinition).analysis?.data?.dataset;
   return named ? `dataset:${named}` : undefined;
 }
 
@@ -34,16 +31,15 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
   if (!(config.priority in JobPriority)) return reject("config.priority", `unknown priority ${config.priority}`);
   if (config.name.length > 200) return reject("config.name", "must be at most 200 characters");
 
-  const parsed = parseGraph(config.modelDefinition);
-  if (!parsed.ok) return graphRejection(parsed.issues);
-  const analysis = analyzeGraph(parsed.graph);
+  const prepared = prepareGraph(config.modelDefinition, dataset && { dataset: dataset.spec });
+  if (!prepared.graph) return graphRejection(prepared.issues);
+  const { graph, analysis, fit } = prepared;
   if (!analysis.ok) return graphRejection(analysis.issues);
 
   const datasetUri = config.datasetUri || (analysis.data?.dataset ? `dataset:${analysis.data.dataset}` : "");
   if (!datasetUri) return reject("config.dataset_uri", "required (e.g. dataset:mnist-digits), or a Dataset node in the graph");
   if (!dataset) return reject("config.dataset_uri", `unknown dataset "${datasetUri}"`);
-  const misfit = checkGraphOnDataset(parsed.graph, analysis, dataset.spec);
-  if (misfit.length > 0) return graphRejection(misfit);
+  if (fit.issues.length > 0) return graphRejection(fit.issues);
 
   const hpIn = config.hyperparameters;
   if (!hpIn) return reject("config.hyperparameters", "required (epochs, batch_size, learning_rate)");
@@ -64,10 +60,10 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
   return {
     ok: true,
     job: {
-      name: config.name || parsed.graph.name || "untitled model",
+      name: config.name || graph.name || "untitled model",
       jobType: "TRAINING",
       priority: config.priority === JobPriority.UNSPECIFIED ? JobPriority.NORMAL : config.priority,
-      modelConfig: parsed.graph,
+      modelConfig: graph,
       hyperparameters,
       datasetUri,
       datasetId: dataset.id,

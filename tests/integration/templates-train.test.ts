@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../../lib/data/dataset-format";
-import { analyzeGraph } from "../../lib/graph/analyze";
-import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
+import { prepareParsedGraph } from "../../lib/graph/prepare";
 import { findTemplate, templates } from "../../lib/graph/templates";
 import { tf } from "../../lib/train/runtime-tf";
 import { disposeModel, trainGraph } from "../../lib/train/train-loop";
@@ -31,7 +30,7 @@ describe("the built-in templates", () => {
     const template = findTemplate(id);
     if (!template) throw new Error(id);
     const dataset = datasets.get(template.dataset) as Dataset;
-    expect(checkGraphOnDataset(template.graph, analyzeGraph(template.graph), dataset.spec)).toEqual([]);
+    expect(prepareParsedGraph(template.graph, { dataset: dataset.spec }).issues).toEqual([]);
     const result = await trainGraph({
       tf,
       graph: template.graph,

@@ -7,6 +7,7 @@ import { DEFAULT_HYPERPARAMETERS } from "../../job/hyperparameters";
 import { tf } from "../../train/runtime-tf";
 import { disposeModel, trainGraph } from "../../train/train-loop";
 import { analyzeGraph } from "../analyze";
+import { prepareParsedGraph } from "../prepare";
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphNode, type ModelGraph } from "../types";
 
 /** Images 4×4×1 with a class index from the mean brightness, or (numeric) a plain integer label. */
@@ -52,20 +53,20 @@ function pipelineGraph(steps: GraphNode[], dataset = "tiny-images", inputShape =
 
 describe("data pipelines in a graph", () => {
   it("follow the chain from the Dataset to the Input, in order", () => {
-    const a = analyzeGraph(pipelineGraph([{ id: "split", type: "Split", params: {} }, { id: "norm", type: "Normalize", params: {} }]), { datasets: lookup(images().spec) });
-    expect(a.issues).toEqual([]);
+    const { analysis: a, fit, issues } = prepareParsedGraph(pipelineGraph([{ id: "split", type: "Split", params: {} }, { id: "norm", type: "Normalize", params: {} }]), { catalog: lookup(images().spec) });
+    expect(issues).toEqual([]);
     expect(a.data?.steps.map((s) => s.node.id)).toEqual(["data", "split", "norm"]);
     expect(a.data?.dataset).toBe("tiny-images");
-    expect(a.data?.spec?.features.shape).toEqual([4, 4, 1]);
+    expect(fit.spec?.features.shape).toEqual([4, 4, 1]);
   });
 
   it("name the Input whose shape does not fit the dataset", () => {
-    const a = analyzeGraph(pipelineGraph([], "tiny-images", [2, 8, 1]), { datasets: lookup(images().spec) });
+    const a = prepareParsedGraph(pipelineGraph([], "tiny-images", [2, 8, 1]), { catalog: lookup(images().spec) });
     expect(a.issues).toContainEqual(expect.objectContaining({ nodeId: "in", code: "dataset_mismatch", message: expect.stringContaining("[4, 4, 1]") }));
   });
 
   it("name a Dataset node whose dataset does not exist", () => {
-    const a = analyzeGraph(pipelineGraph([], "cifar-1000"), { datasets: lookup(images().spec) });
+    const a = prepareParsedGraph(pipelineGraph([], "cifar-1000"), { catalog: lookup(images().spec) });
     expect(a.issues).toContainEqual(expect.objectContaining({ nodeId: "data", message: expect.stringContaining('no dataset named "cifar-1000"') }));
   });
 
@@ -89,16 +90,16 @@ describe("data pipelines in a graph", () => {
 
   it("refuse flips and shifts on samples that are not images", () => {
     const flat: DatasetSpec = { ...images().spec, name: "flat", features: { shape: [16], dtype: "float32", scale: 1 } };
-    const a = analyzeGraph(pipelineGraph([{ id: "aug", type: "Augmentation", params: {} }], "flat", [16]), { datasets: lookup(flat) });
+    const a = prepareParsedGraph(pipelineGraph([{ id: "aug", type: "Augmentation", params: {} }], "flat", [16]), { catalog: lookup(flat) });
     expect(a.issues).toContainEqual(expect.objectContaining({ nodeId: "aug", message: expect.stringContaining("need images") }));
   });
 
   it("turn numeric labels into classes with OneHot, so a classifier fits them", () => {
     const numeric = numericLabels().spec;
-    expect(analyzeGraph(pipelineGraph([], "numeric"), { datasets: lookup(numeric) }).issues).toContainEqual(expect.objectContaining({ nodeId: "out", code: "dataset_mismatch" }));
-    const a = analyzeGraph(pipelineGraph([{ id: "hot", type: "OneHot", params: { classes: 2 } }], "numeric"), { datasets: lookup(numeric) });
+    expect(prepareParsedGraph(pipelineGraph([], "numeric"), { catalog: lookup(numeric) }).issues).toContainEqual(expect.objectContaining({ nodeId: "out", code: "dataset_mismatch" }));
+    const a = prepareParsedGraph(pipelineGraph([{ id: "hot", type: "OneHot", params: { classes: 2 } }], "numeric"), { catalog: lookup(numeric) });
     expect(a.issues).toEqual([]);
-    expect(a.data?.spec?.targets.classes).toBe(2);
+    expect(a.fit.spec?.targets.classes).toBe(2);
   });
 
   it("refuse a split that leaves nothing to train on, naming the field", () => {
