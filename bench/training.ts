@@ -9,6 +9,7 @@ import { chromium } from "playwright-core";
 import { generateCode } from "../lib/codegen";
 import { encodeDataset, type Dataset } from "../lib/data/dataset-format";
 import { analyzeGraph } from "../lib/graph/analyze";
+import { prepareParsedGraph } from "../lib/graph/prepare";
 import type { ModelGraph } from "../lib/graph/types";
 import { cnnDigits } from "../lib/graph/templates/cnn-digits";
 import { mlpDigits } from "../lib/graph/templates/mlp-digits";
@@ -294,7 +295,7 @@ async function browserRuns(dataset: Dataset, log: (line: string) => void): Promi
  * a batch of real digits, per step, the heaviest first.
  */
 async function kernelProfile(dataset: Dataset, graph: ModelGraph, steps: number) {
-  const { model } = compileGraph(tf, graph, HYPERPARAMETERS);
+  const { model } = compileGraph(tf, prepareParsedGraph(graph), HYPERPARAMETERS);
   const { x, y } = datasetTensors(tf, firstSamples(dataset, HYPERPARAMETERS.batchSize), "categoricalCrossentropy");
   try {
     for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);

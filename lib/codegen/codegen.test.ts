@@ -7,6 +7,7 @@ import { pythonWithTorch } from "../../tests/helpers/python";
 import { REPO_ROOT } from "../../tests/helpers/server-process";
 import { analyzeGraph } from "../graph/analyze";
 import { exampleGraph, exampleLayers } from "../graph/examples";
+import { prepareParsedGraph } from "../graph/prepare";
 import { templates } from "../graph/templates";
 import { mlpDigits } from "../graph/templates/mlp-digits";
 import type { ModelGraph } from "../graph/types";
@@ -166,7 +167,7 @@ print(json.dumps({"loss": loss, "kl": float(module.added_losses())}))
       const file = path.join(OUT, `equivalence_${type}.mjs`);
       writeFileSync(file, generateCode(graph, "tfjs"));
       const generated = ((await import(pathToFileURL(file).href)) as { model: tf.LayersModel }).model;
-      const { model: runtime } = compileGraph(tf, graph, { epochs: 1, batchSize: 1, learningRate: 0.1, optimizer: "sgd", validationSplit: 0, seed: 1 });
+      const { model: runtime } = compileGraph(tf, prepareParsedGraph(graph), { epochs: 1, batchSize: 1, learningRate: 0.1, optimizer: "sgd", validationSplit: 0, seed: 1 });
       generated.setWeights(runtime.getWeights());
       const inputs = (layer.example?.inputs ?? []).map((input, i) => tf.randomNormal([2, ...input.shape], 0, 1, "float32", i + 1));
       const a = runtime.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;

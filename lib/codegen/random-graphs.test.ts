@@ -51,7 +51,7 @@ for entry in json.loads(sys.argv[1]):
     const analysis = analyzeGraph(graph);
     expect(analysis.issues).toEqual([]);
 
-    const { model } = compileGraph(tf, graph, { epochs: 1, batchSize: 4, learningRate: 0.01, optimizer: "adam", validationSplit: 0, seed });
+    const { model } = compileGraph(tf, { graph, analysis }, { epochs: 1, batchSize: 4, learningRate: 0.01, optimizer: "adam", validationSplit: 0, seed });
     const input = graph.nodes[0]?.params as { shape: number[]; dtype?: string };
     const x = input.dtype === "int32" ? tf.randomUniform([4, ...input.shape], 0, 12, "int32") : tf.randomNormal([4, ...input.shape]);
     const y = tf.randomNormal([4, ...(model.outputs[0]?.shape.slice(1) as number[])]);

@@ -4,6 +4,7 @@ import { compileGraph } from "../train/compile";
 import { disposeModel } from "../train/train-loop";
 import { analyzeGraph } from "./analyze";
 import { exampleGraph, exampleLayers } from "./examples";
+import { prepareParsedGraph } from "./prepare";
 import { nodeRegistry } from "./registry";
 
 const hp = { epochs: 1, batchSize: 4, learningRate: 0.01, optimizer: "adam" as const, validationSplit: 0, seed: 3 };
@@ -46,7 +47,7 @@ describe("the layer registry", () => {
       const analysis = analyzeGraph(graph);
       expect(analysis.issues).toEqual([]);
       const node = analysis.nodes.find((n) => n.node.id === "layer");
-      const { model } = compileGraph(tf, graph, hp);
+      const { model } = compileGraph(tf, { graph, analysis }, hp);
       expect(model.outputs[0]?.shape.slice(1)).toEqual(node?.outputShape);
       expect(trainableCount(model)).toBe(node?.paramCount);
       expect(node?.flops).toBeGreaterThanOrEqual(0);
@@ -55,7 +56,7 @@ describe("the layer registry", () => {
 
     it("trains a step on the wasm backend with a finite loss", async () => {
       const graph = exampleGraph(layer, { head: true });
-      const { model } = compileGraph(tf, graph, hp);
+      const { model } = compileGraph(tf, prepareParsedGraph(graph), hp);
       const xs = inputsFor(graph, 4);
       const ys = tf.randomNormal([4, ...(model.outputs[0]?.shape.slice(1) as number[])]);
       const loss = await model.trainOnBatch(xs.length === 1 ? (xs[0] as tf.Tensor) : xs, ys);

@@ -1,8 +1,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { analyzeGraph, type GraphAnalysis } from "../graph/analyze";
 import type { ScheduleContext } from "../graph/component";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
-import type { ModelGraph } from "../graph/types";
+import type { PreparedGraph } from "../graph/prepare";
 import type { Hyperparameters } from "../job/hyperparameters";
 
 /** The graph cannot become a model; named so that it survives crossing into a Web Worker and back. */
@@ -13,7 +12,6 @@ export class GraphCompileError extends Error {
 export interface CompiledModel {
   model: tfjs.LayersModel;
   loss: LossName;
-  analysis: GraphAnalysis;
   /** The optimizer's starting learning rate (from the graph's optimizer node, else the job's). */
   learningRate: number;
   /** The learning rate for an epoch, when a schedule node is attached. */
@@ -26,12 +24,11 @@ export function layerName(nodeId: string, index: number): string {
 }
 
 /**
- * Builds the tfjs model a graph describes and compiles it with the Output's loss and the attached
- * optimizer node (or the job's optimizer and learning rate when none is attached). Every layer,
- * optimizer and schedule comes from its registry entry; nothing here knows node types.
+ * Builds the tfjs model an analysed graph describes and compiles it with the Output's loss and the
+ * attached optimizer node (or the job's optimizer and learning rate when none is attached). Every
+ * layer, optimizer and schedule comes from its registry entry; nothing here knows node types.
  */
-export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparameters): CompiledModel {
-  const analysis = analyzeGraph(graph);
+export function compileGraph(tf: typeof tfjs, { graph, analysis }: Pick<PreparedGraph, "graph" | "analysis">, hp: Hyperparameters): CompiledModel {
   if (!analysis.ok) throw new GraphCompileError(analysis.issues.map((i) => i.message).join("; "));
   const tensors = new Map<string, tfjs.SymbolicTensor>();
   analysis.nodes.forEach((entry, index) => {
@@ -65,7 +62,6 @@ export function compileGraph(tf: typeof tfjs, graph: ModelGraph, hp: Hyperparame
   return {
     model,
     loss,
-    analysis,
     learningRate: behaviour ? behaviour.learningRate(optimizerNode.params) : hp.learningRate,
     schedule: schedule ? (context) => schedule.rate(scheduleNode.params, context) : undefined,
   };

@@ -1,6 +1,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset-format";
 import { concatenate } from "../data/typed-arrays";
+import { analyzeGraph } from "../graph/analyze";
 import type { ModelGraph } from "../graph/types";
 import { CLASSIFICATION_LOSSES, type LossName } from "../graph/layers/output";
 import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint";
@@ -80,7 +81,8 @@ const metricName = (name: string) => (name === "acc" ? "accuracy" : name);
 export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   const { tf, graph, hyperparameters: hp, dataset, signal } = options;
   const started = performance.now();
-  const { model, loss, learningRate, schedule, analysis } = compileGraph(tf, graph, hp);
+  const analysis = analyzeGraph(graph);
+  const { model, loss, learningRate, schedule } = compileGraph(tf, { graph, analysis }, hp);
   if (hp.clipNorm) clipGradientsByNorm(tf, model.optimizer, hp.clipNorm);
   const earlyStopping = hp.earlyStoppingPatience ? new EarlyStopping(tf, hp.earlyStoppingPatience) : undefined;
   const shouldReport = throttle(options.progressIntervalMs ?? 1000);
