@@ -25,20 +25,7 @@ import { requestContext, type Logger } from "./log";
 import { NodeStore } from "./nodes/node-store";
 import { UserStore } from "./users/user-store";
 import { DeploymentStore } from "./inference/deployment-store";
-import { authService } from "./rpc/auth-service";
-import { deploymentService } from "./rpc/deployment-service";
-import { discoveryService } from "./rpc/discovery-service";
-import { datasetService } from "./rpc/dataset-service";
-import { DatasetService } from "../gen/cyxwiz/v1/dataset_service_pb";
-import { NodeDiscoveryService } from "../gen/cyxwiz/v1/discovery_service_pb";
-import { DeploymentService } from "../gen/cyxwiz/v1/deployment_service_pb";
-import { AuthService } from "../gen/cyxwiz/v1/auth_service_pb";
-import { graphService } from "./rpc/graph-service";
-import { jobService } from "./rpc/job-service";
-import { nodeService } from "./rpc/node-service";
-import { GraphService } from "../gen/cyxwiz/v1/graph_service_pb";
-import { JobService } from "../gen/cyxwiz/v1/job_service_pb";
-import { NodeService } from "../gen/cyxwiz/v1/node_service_pb";
+import { rpcRouterOptions, rpcRoutes } from "./rpc/routes";
 import { ServerMetrics } from "./ops/metrics";
 import { Dispatcher } from "./scheduler/dispatcher";
 import { releaseClaim } from "./jobs/sql/release-claim";
@@ -90,7 +77,31 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
   const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
-  return { config, db, jobs, nodes, users, deployments, datasets, graphs, artifacts, bus, rateLimiter, hotState, tokens, dispatcher, log, metrics, startedAt: new Date() };
+  return {
+    config,
+    db,
+    jobs,
+    nodes,
+    users,
+    deployments,
+    datasets,
+    graphs,
+    artifacts,
+    bus,
+    rateLimiter,
+    hotState,
+    tokens,
+    dispatcher,
+    log,
+    metrics,
+    startedAt: new Date(),
+    async close() {
+      await bus.close();
+      await rateLimiter.close();
+      await hotState.close();
+      await db.close();
+    },
+  };
 }
 
 const MAX_MESSAGE_BYTES = 16 * 1024 ** 2;
@@ -99,7 +110,7 @@ const COMPRESS_MIN_BYTES = 64 * 1024;
 /** Composition root: config → context → scheduler loops → listeners. */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const context = await buildContext(config, log);
-  const { bus, dispatcher, db } = context;
+  const { bus, dispatcher } = context;
 
   const unsubscribeQueue = await bus.subscribe(QUEUE_CHANNEL, () => void dispatcher.dispatch());
   const dispatchTimer = setInterval(() => void dispatcher.dispatch(true), config.dispatchIntervalMs);
@@ -115,15 +126,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     // Gzip costs more CPU than it saves bandwidth on the kilobyte messages that make up nearly all
     // traffic (jobs with their graphs, assignments); only large ones (job lists, histories) pay.
     compressMinBytes: COMPRESS_MIN_BYTES,
-    routes: (router) => {
-      router.service(JobService, jobService(context));
-      router.service(NodeService, nodeService(context));
-      router.service(GraphService, graphService(context));
-      router.service(AuthService, authService(context));
-      router.service(DeploymentService, deploymentService(context));
-      router.service(NodeDiscoveryService, discoveryService(context));
-      router.service(DatasetService, datasetService(context));
-    },
+    routes: rpcRoutes(context),
+    ...rpcRouterOptions(context),
     fallback: serveRest,
   });
   // Every request gets an id (the caller's x-request-id if it sent a sane one), echoed in the
@@ -159,10 +163,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       unsubscribeQueue();
       await sockets.close();
       await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);
-      await bus.close();
-      await context.rateLimiter.close();
-      await context.hotState.close();
-      await db.close();
+      await context.close();
     },
   };
 }

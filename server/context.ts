@@ -36,4 +36,6 @@ export interface ServerContext {
   log: Logger;
   metrics: ServerMetrics;
   startedAt: Date;
+  /** Closes what the context opened (the bus, the hot state, the rate limiter's store, the database), after the listeners have stopped. */
+  close(): Promise<void>;
 }

@@ -1,31 +1,26 @@
-import type { HandlerContext } from "@connectrpc/connect";
 import { fromBase64, registrationMessage, verifySignature } from "../../lib/compute/identity";
 import { invalidArgument, permissionDenied, unauthenticated } from "../rpc/errors";
 import { TokenError, type JobGrant, type TokenService } from "./tokens";
 
 /**
- * The node a call comes from, proven by its session token. A call that names a node_id must
- * name the token's own node. Missing or expired token: UNAUTHENTICATED (the node registers again
- * and keeps its job); a bad or borrowed one: PERMISSION_DENIED.
+ * The node an "authorization: Bearer <session token>" header proves. Missing or expired token:
+ * UNAUTHENTICATED (the node registers again and keeps its job); a bad one: PERMISSION_DENIED.
  */
-export function authenticateNode(tokens: TokenService, hctx: HandlerContext, claimedNodeId: string): Promise<string> {
-  return nodeFromAuthorization(tokens, hctx.requestHeader.get("authorization"), claimedNodeId);
-}
-
-/** The same check for plain HTTP endpoints (artifact uploads), from the raw header. */
-export async function nodeFromAuthorization(tokens: TokenService, authorization: string | null | undefined, claimedNodeId = ""): Promise<string> {
-  const header = authorization ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
+export async function nodeFromAuthorization(tokens: Pick<TokenService, "verifyNodeToken">, authorization: string | null | undefined): Promise<string> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
   if (!match?.[1]) throw unauthenticated("missing session token (authorization: Bearer <session_token>)");
-  let nodeId: string;
   try {
-    nodeId = await tokens.verifyNodeToken(match[1]);
+    return await tokens.verifyNodeToken(match[1]);
   } catch (error) {
     // PERMISSION_DENIED on a report tells a node the job is no longer its own (it stops training):
     // a session that merely ran out must not, so an expired one is UNAUTHENTICATED.
     if (error instanceof TokenError) throw error.reason === "expired" ? unauthenticated(error.message) : permissionDenied(error.message);
     throw error;
   }
+}
+
+/** A call that names a node_id must name the session token's own node: a borrowed token is PERMISSION_DENIED. */
+export function requireClaimedNode(nodeId: string, claimedNodeId: string): string {
   if (claimedNodeId && claimedNodeId.toLowerCase() !== nodeId) throw permissionDenied("node_id does not match the session token");
   return nodeId;
 }

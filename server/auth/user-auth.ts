@@ -37,12 +37,6 @@ export async function callerFrom(ctx: Pick<ServerContext, "users" | "tokens">, a
   return { user, credential: "access_token" };
 }
 
-export async function requireCaller(ctx: Pick<ServerContext, "users" | "tokens">, authorization: string | null | undefined): Promise<Caller> {
-  const caller = await callerFrom(ctx, authorization);
-  if (!caller) throw unauthenticated("sign in first: send \"authorization: Bearer <access token or API key>\"");
-  return caller;
-}
-
 /**
  * The one rule for changing something a user owns: a resource with an owner is changed by its
  * owner only; one without (anonymous, the embedded default) by anyone. PERMISSION_DENIED names it.

@@ -1,11 +1,11 @@
-import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
-import { bearer } from "../../tests/helpers/clients";
+import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { EMBEDDED_ONLY, REDIS_URL } from "../../tests/helpers/databases";
 import { queueJob, registerNode } from "../../tests/helpers/fixtures";
@@ -13,8 +13,6 @@ import { codeOf } from "../../tests/helpers/rpc-errors";
 import { buildContext } from "../app";
 import type { ServerContext } from "../context";
 import type { JobRow, ProgressUpdate } from "../jobs/job-row";
-import { jobService } from "../rpc/job-service";
-import { nodeService } from "../rpc/node-service";
 import type { LiveProgress } from "./hot-state";
 import { mustPersist, withLiveProgress } from "./job-progress";
 
@@ -108,9 +106,9 @@ describe.each(variants)("progress through the services: $name", ({ kind, redis }
     await t?.close();
   });
 
-  const jobsOf = (ctx: ServerContext) => createClient(JobService, createRouterTransport((r) => r.service(JobService, jobService(ctx))));
+  const jobsOf = (ctx: ServerContext) => createClient(JobService, inProcessTransport(ctx));
   const nodesOf = (ctx: ServerContext, token: string) =>
-    createClient(NodeService, createRouterTransport((r) => r.service(NodeService, nodeService(ctx)), { transport: { interceptors: [bearer(() => token)] } }));
+    createClient(NodeService, inProcessTransport(ctx, () => token));
 
   /** A job assigned to a new node, and that node's client and report fields for it. */
   async function assignedJob(ctx: ServerContext = t.ctx) {
@@ -190,10 +188,7 @@ describe.each(variants)("progress through the services: $name", ({ kind, redis }
         other = await buildContext(t.ctx.config, pino({ level: "silent" }));
       });
       afterAll(async () => {
-        await other?.bus.close();
-        await other?.rateLimiter.close();
-        await other?.hotState.close();
-        await other?.db.close();
+        await other?.close();
       });
 
       it("progress reported through instance B is read from Redis by instance A", async () => {

@@ -1,13 +1,12 @@
-import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { createClient } from "@connectrpc/connect";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
-import { bearer } from "../../tests/helpers/clients";
+import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { EMBEDDED_ONLY, REDIS_URL } from "../../tests/helpers/databases";
 import { registerNode } from "../../tests/helpers/fixtures";
 import { restRoutes } from "../http/rest";
-import { nodeService } from "../rpc/node-service";
 import { memoryHotState } from "./hot-state";
 import { liveSamples } from "./node-live";
 
@@ -29,7 +28,7 @@ describe.each(variants)("nodes' live samples: $name", ({ kind, redis }) => {
   async function beatingNode() {
     const node = await registerNode(t.ctx);
     const token = (await t.ctx.tokens.issueNodeToken(node.id)).token;
-    const client = createClient(NodeService, createRouterTransport((r) => r.service(NodeService, nodeService(t.ctx)), { transport: { interceptors: [bearer(() => token)] } }));
+    const client = createClient(NodeService, inProcessTransport(t.ctx, () => token));
     await client.heartbeat({ nodeId: node.id, metrics: { cpuUsage: 0.5, gpuUsage: 0.25, memoryUsed: 2_000_000_000n, samplesPerSecond: 700 } });
     return node;
   }

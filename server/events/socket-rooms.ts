@@ -64,7 +64,13 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
     socket.on(WATCH_JOB, async (jobId: unknown, ack?: (answer: WatchJobAck) => void) => {
       const reply = typeof ack === "function" ? ack : () => undefined;
       if (typeof jobId !== "string" || !UUID.test(jobId)) return reply({ ok: false, error: "job_id: must be a UUID" });
-      const job = await ctx.jobs.get(jobId).catch(() => undefined);
+      let job;
+      try {
+        job = await ctx.jobs.get(jobId);
+      } catch (error) {
+        ctx.log.error({ err: error, jobId }, "watch-job: could not read the job");
+        return reply({ ok: false, error: "the server could not read the job just now; try again" });
+      }
       if (!job) return reply({ ok: false, error: `job ${jobId} not found` });
       await socket.join(`job:${jobId}`);
       reply({ ok: true, status: job.status });

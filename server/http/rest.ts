@@ -8,8 +8,7 @@ import { analyzeGraph } from "../../lib/graph/analyze";
 import { templates } from "../../lib/graph/templates";
 import { ArtifactError } from "../artifacts/store";
 import { modelZip } from "../artifacts/model-zip";
-import { nodeFromAuthorization } from "../auth/node-auth";
-import { callerFrom } from "../auth/user-auth";
+import { credentialsFrom, submitterOf } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
@@ -28,6 +27,17 @@ import { httpError, json, readBody, Router, type HttpRequest, type HttpResult } 
 const MAX_DATASET_UPLOAD_BYTES = 256 * 1024 ** 2;
 
 const CONNECT_TO_HTTP: Partial<Record<Code, number>> = { [Code.Unauthenticated]: 401, [Code.PermissionDenied]: 403 };
+
+/** The HTTP answer when an authorization check refuses the caller; undefined when it lets them in. */
+async function refusal(check: Promise<unknown>): Promise<HttpResult | undefined> {
+  try {
+    await check;
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConnectError) return httpError(CONNECT_TO_HTTP[error.code] ?? 403, Code[error.code], error.rawMessage);
+    throw error;
+  }
+}
 
 /** REST for dashboards and scripts (port 8080, and any non-RPC path on the RPC port). */
 export function restRoutes(ctx: ServerContext): Router {
@@ -98,8 +108,9 @@ export function restRoutes(ctx: ServerContext): Router {
 
   router.add("GET", "/api/v1/datasets", async () => json({ datasets: await ctx.datasets.list() }));
 
-  // Open to anyone who can reach the Engine, like SubmitJob, until sign-in brings user accounts.
   router.add("POST", "/api/v1/datasets", async (req) => {
+    const refused = await refusal(submitterOf(credentialsFrom(ctx, req.headers.authorization), ctx.config.requireAuth, "datasets"));
+    if (refused) return refused;
     const limit = Math.min(MAX_DATASET_UPLOAD_BYTES, ctx.config.maxArtifactBytes);
     const tooLarge = httpError(413, "too_large", `a dataset file may be at most ${limit} bytes`);
     if (Number(req.headers["content-length"]) > limit) return tooLarge;
@@ -147,15 +158,14 @@ export function restRoutes(ctx: ServerContext): Router {
   router.add("GET", "/artifacts/:sha256", (req) => artifact(req, req.params.sha256 ?? ""));
 
   router.add("POST", "/api/v1/artifacts", async (req) => {
-    try {
-      // Nodes upload models and checkpoints; signed-in users and API keys upload dataset files.
-      await nodeFromAuthorization(ctx.tokens, req.headers.authorization).catch(async (error: unknown) => {
-        if (!(await callerFrom(ctx, req.headers.authorization).catch(() => undefined))) throw error;
-      });
-    } catch (error) {
-      if (error instanceof ConnectError) return httpError(CONNECT_TO_HTTP[error.code] ?? 403, Code[error.code], error.rawMessage);
-      throw error;
-    }
+    // Nodes upload models and checkpoints; signed-in users and API keys upload dataset files.
+    const credentials = credentialsFrom(ctx, req.headers.authorization);
+    const refused = await refusal(
+      credentials.node().catch(async (error: unknown) => {
+        if (!(await credentials.user().catch(() => undefined))) throw error;
+      }),
+    );
+    if (refused) return refused;
     const declared = req.headers["x-content-sha256"];
     const expected = typeof declared === "string" ? declared.toLowerCase() : undefined;
     if (expected !== undefined && !SHA256_HEX.test(expected)) return httpError(400, "invalid_argument", "x-content-sha256 must be a hex SHA-256 digest");

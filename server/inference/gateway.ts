@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { InferenceRequest, InferenceResult } from "../../lib/inference/served-model";
-import { callerFrom } from "../auth/user-auth";
+import { credentialsFrom } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { json, readBody, type HttpRequest, type HttpResult, type Router } from "../http/router";
 import type { ApiKeyRow } from "../users/user-store";
@@ -39,7 +39,7 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
   /** The caller's API key, or the HTTP answer refusing the call. */
   const authorize = async (req: HttpRequest): Promise<ApiKeyRow | HttpResult> => {
     const header = req.headers.authorization;
-    const who = await callerFrom(ctx, header).catch(() => undefined);
+    const who = await credentialsFrom(ctx, header).user().catch(() => undefined);
     if (!who?.apiKey) return failure(401, "an API key is required: send \"Authorization: Bearer cwk_…\" (create one with AuthService.CreateApiKey)", "invalid_request_error", "invalid_api_key");
     const taken = await ctx.rateLimiter.take(who.apiKey.id, who.apiKey.rateLimitPerMinute);
     if (!taken.ok) {

@@ -4,11 +4,14 @@ import type { DeploymentRow } from "./deployment-store";
 import { isOnline } from "../nodes/discovery";
 import { chooseServingNode } from "./placement";
 
+/** What placing a deployment touches. */
+type PlacementContext = Pick<ServerContext, "bus" | "config" | "deployments" | "log" | "nodes">;
+
 /**
  * Puts the deployment on the best online node and tells the node; undefined when no node is
  * online (the deployment stays pending until one is asked again).
  */
-export async function placeDeployment(ctx: ServerContext, deployment: DeploymentRow): Promise<string | undefined> {
+export async function placeDeployment(ctx: PlacementContext, deployment: DeploymentRow): Promise<string | undefined> {
   const node = chooseServingNode(await ctx.nodes.list(), ctx.config.nodeTimeoutSeconds);
   if (!node) return undefined;
   await ctx.deployments.place(deployment.id, node.id);
@@ -21,7 +24,7 @@ export async function placeDeployment(ctx: ServerContext, deployment: Deployment
  * The node that serves the deployment now: its node if ready and alive; else it is placed again
  * (its node went away, or none was online) and this waits for the new node to load it.
  */
-export async function servingNode(ctx: ServerContext, deploymentId: string, waitMs = 30_000): Promise<{ nodeId: string } | { problem: string }> {
+export async function servingNode(ctx: PlacementContext, deploymentId: string, waitMs = 30_000): Promise<{ nodeId: string } | { problem: string }> {
   const deadline = Date.now() + waitMs;
   let placedHere = false;
   for (;;) {

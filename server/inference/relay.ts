@@ -22,7 +22,7 @@ export type RelayChunk = { textDelta: string } | { result: InferenceResult };
  * answer as it arrives (text deltas, then the result). Nodes behind NAT (browser tabs) can serve:
  * the server never connects to them.
  */
-export async function* relay(ctx: ServerContext, nodeId: string, deploymentId: string, request: InferenceRequest, timeoutMs = 60_000): AsyncGenerator<RelayChunk> {
+export async function* relay(ctx: Pick<ServerContext, "bus">, nodeId: string, deploymentId: string, request: InferenceRequest, timeoutMs = 60_000): AsyncGenerator<RelayChunk> {
   const requestId = randomUUID();
   const events = new AsyncQueue<InferenceEvent>();
   const unsubscribe = await ctx.bus.subscribe(inferenceChannel(requestId), (e) => events.push(e as InferenceEvent));

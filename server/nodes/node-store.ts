@@ -36,6 +36,12 @@ export interface HeartbeatSample {
   memoryUsed?: bigint;
   jobsActive: number;
   samplesPerSecond?: number;
+  /** What the heartbeat changes about the node when it says so: the datasets it holds now (for data locality), */
+  cachedDatasets?: string[];
+  /** its measured devices after a re-probe, */
+  capabilities?: NodeCapabilities;
+  /** the memory it offers jobs (its volunteer set a limit). */
+  ramTotal?: bigint;
 }
 
 export interface MetricBucket {
@@ -87,7 +93,8 @@ export class NodeStore {
   /**
    * Records that the node is alive, with a telemetry sample for its time series. Every node sends
    * one every 10 s, so heartbeats arriving together are written together (group commit): one
-   * statement for the lot. False for an unknown node.
+   * statement for the lot, which also applies what the heartbeat changes about the node. False
+   * for an unknown node.
    */
   heartbeat(id: string, sample: HeartbeatSample): Promise<boolean> {
     return this.recordHeartbeats({ id, sample });
@@ -101,10 +108,17 @@ export class NodeStore {
       WITH beat AS (
         SELECT * FROM unnest(${beats.map((b) => b.id)}::uuid[], ${column((s) => s.status)}::text[], ${column((s) => s.cpuUsage ?? null)}::real[],
           ${column((s) => s.gpuUsage ?? null)}::real[], ${column((s) => s.memoryUsed?.toString() ?? null)}::bigint[],
-          ${column((s) => s.jobsActive)}::int[], ${column((s) => s.samplesPerSecond ?? null)}::real[])
-          AS b(id, status, cpu_usage, gpu_usage, memory_used, jobs_active, samples_per_second)),
+          ${column((s) => s.jobsActive)}::int[], ${column((s) => s.samplesPerSecond ?? null)}::real[],
+          ${column((s) => (s.cachedDatasets ? JSON.stringify(s.cachedDatasets) : null))}::jsonb[],
+          ${column((s) => s.capabilities?.computeScore ?? null)}::float8[], ${column((s) => s.capabilities?.backend ?? null)}::text[],
+          ${column((s) => (s.capabilities ? JSON.stringify(s.capabilities.devices) : null))}::jsonb[], ${column((s) => s.ramTotal?.toString() ?? null)}::bigint[])
+          AS b(id, status, cpu_usage, gpu_usage, memory_used, jobs_active, samples_per_second, cached_datasets, compute_score, backend, devices, ram_total)),
       n AS (
-        UPDATE nodes SET last_seen = now(), status = beat.status, load = coalesce(beat.cpu_usage, 0)
+        UPDATE nodes SET last_seen = now(), status = beat.status, load = coalesce(beat.cpu_usage, 0),
+          cached_datasets = CASE WHEN beat.cached_datasets IS NULL THEN nodes.cached_datasets
+                                 ELSE ARRAY(SELECT jsonb_array_elements_text(beat.cached_datasets)) END,
+          compute_score = coalesce(beat.compute_score, nodes.compute_score), backend = coalesce(beat.backend, nodes.backend),
+          devices = coalesce(beat.devices, nodes.devices), ram_total = coalesce(beat.ram_total, nodes.ram_total)
         FROM beat WHERE nodes.id = beat.id RETURNING nodes.id)
       INSERT INTO metrics (node_id, cpu_usage, gpu_usage, memory_used, jobs_active, samples_per_second)
       SELECT beat.id, beat.cpu_usage, beat.gpu_usage, beat.memory_used, beat.jobs_active, beat.samples_per_second
@@ -112,15 +126,6 @@ export class NodeStore {
       RETURNING node_id::text`;
     const known = new Set(rows.map((r) => r.node_id));
     return beats.map((b) => known.has(b.id.toLowerCase()));
-  }
-
-  /** The datasets the node holds now (for data locality). */
-  async holdDatasets(id: string, sha256s: string[]): Promise<void> {
-    await this.prisma.node.update({ where: { id }, data: { cachedDatasets: sha256s } });
-  }
-
-  async updateCapabilities(id: string, capabilities: NodeCapabilities): Promise<void> {
-    await this.prisma.node.update({ where: { id }, data: capabilities });
   }
 
   /**
@@ -147,11 +152,6 @@ export class NodeStore {
       if (count > 0) return next;
     }
     return undefined;
-  }
-
-  /** The memory the node offers jobs changed (its volunteer set a limit). */
-  async offerMemory(id: string, ramTotal: bigint): Promise<void> {
-    await this.prisma.node.update({ where: { id }, data: { ramTotal } });
   }
 
   /** Any sign of life (an assignment stream opening, a progress report) keeps the node online. */

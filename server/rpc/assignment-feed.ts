@@ -9,6 +9,9 @@ import type { JobRow } from "../jobs/job-row";
 import { AsyncQueue } from "../util/async-queue";
 import { notFound } from "./errors";
 
+/** What a node's feed reads and listens to. */
+type FeedContext = Pick<ServerContext, "artifacts" | "bus" | "datasets" | "deployments" | "dispatcher" | "jobs" | "log" | "nodes" | "tokens" | "config">;
+
 /** How a node listens: the RPC stream, or its socket.io connection (browser tabs). */
 export type FeedTransport = "stream" | "socket.io";
 
@@ -25,7 +28,7 @@ export interface AssignmentFeed {
  * pause, deploy, inference…) in the order they were published, and the deployments it serves,
  * which a node that reconnects (or restarted) loads again. The node must have registered.
  */
-export async function openAssignmentFeed(ctx: ServerContext, nodeId: string, transport: FeedTransport): Promise<AssignmentFeed> {
+export async function openAssignmentFeed(ctx: FeedContext, nodeId: string, transport: FeedTransport): Promise<AssignmentFeed> {
   const node = await ctx.nodes.get(nodeId);
   if (!node) throw notFound("unknown node; register again");
   await ctx.nodes.touch(nodeId);
@@ -34,7 +37,12 @@ export async function openAssignmentFeed(ctx: ServerContext, nodeId: string, tra
   let commands = Promise.resolve();
   const unsubscribe = await ctx.bus.subscribe(nodeChannel(nodeId), (event) => {
     commands = commands.then(async () => {
-      const message = await commandEvent(ctx, event as NodeCommand).catch(() => undefined);
+      // A command that cannot be turned into a message (its deployment's row unreadable) is lost
+      // to this node: say so, and keep delivering the ones after it.
+      const message = await commandEvent(ctx, event as NodeCommand).catch((error: unknown) => {
+        ctx.log.error({ err: error, nodeId, command: (event as NodeCommand).type }, "could not deliver a command to the node");
+        return undefined;
+      });
       if (message) outbox.push(message);
     });
   });
@@ -69,7 +77,7 @@ export async function openAssignmentFeed(ctx: ServerContext, nodeId: string, tra
 }
 
 /** A job handed to its node: what to train, on what data, and the job token that proves this attempt is the node's. */
-async function assignmentMessage(ctx: ServerContext, job: JobRow): Promise<JobAssignment> {
+async function assignmentMessage(ctx: FeedContext, job: JobRow): Promise<JobAssignment> {
   return create(JobAssignmentSchema, {
     jobToken: await ctx.tokens.issueJobToken({ jobId: job.id, nodeId: job.assignedNodeId as string, attempt: job.attempts }),
     jobId: job.id,
@@ -89,7 +97,7 @@ async function assignmentMessage(ctx: ServerContext, job: JobRow): Promise<JobAs
 }
 
 /** What the node is sent for a deployment it should serve: where the model is and what it reads. */
-async function deployEvent(ctx: ServerContext, deploymentId: string): Promise<WatchAssignmentsResponse | undefined> {
+async function deployEvent(ctx: FeedContext, deploymentId: string): Promise<WatchAssignmentsResponse | undefined> {
   const deployment = await ctx.deployments.get(deploymentId);
   const job = deployment && (await ctx.jobs.get(deployment.jobId));
   const dataset = job && (await ctx.datasets.resolve(job.datasetUri));
@@ -102,7 +110,7 @@ async function deployEvent(ctx: ServerContext, deploymentId: string): Promise<Wa
   });
 }
 
-async function commandEvent(ctx: ServerContext, command: NodeCommand): Promise<WatchAssignmentsResponse | undefined> {
+async function commandEvent(ctx: FeedContext, command: NodeCommand): Promise<WatchAssignmentsResponse | undefined> {
   if (command.type === "cancel") return create(WatchAssignmentsResponseSchema, { event: { case: "cancelJobId", value: command.jobId } });
   if (command.type === "undeploy") return create(WatchAssignmentsResponseSchema, { event: { case: "undeployId", value: command.deploymentId } });
   if (command.type === "pause") return create(WatchAssignmentsResponseSchema, { event: { case: "pauseJobId", value: command.jobId } });

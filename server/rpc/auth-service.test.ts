@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toJsonString } from "@bufbuild/protobuf";
 import { AuthService, ListApiKeysResponseSchema } from "../../gen/cyxwiz/v1/auth_service_pb";
@@ -7,12 +7,10 @@ import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { generateKeyPair } from "../../lib/compute/identity";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { base58Encode } from "../auth/base58";
-import { bearer } from "../../tests/helpers/clients";
+import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
-import { authService } from "./auth-service";
-import { jobService } from "./job-service";
 
 const PASSWORD = "correct horse battery";
 const submit = { config: { name: "mine", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: { epochs: 1, batchSize: 64, learningRate: 0.001 } } };
@@ -28,13 +26,7 @@ async function wallet() {
 describe.each(DATABASE_KINDS)("AuthService on %s", (kind) => {
   let t: TestContext;
   const clients = (credential = "") => {
-    const transport = createRouterTransport(
-      (router) => {
-        router.service(AuthService, authService(t.ctx));
-        router.service(JobService, jobService(t.ctx));
-      },
-      { transport: { interceptors: [bearer(() => credential)] } },
-    );
+    const transport = inProcessTransport(t.ctx, () => credential);
     return { auth: createClient(AuthService, transport), jobs: createClient(JobService, transport) };
   };
   let anonymous: Client<typeof AuthService>;
@@ -172,14 +164,7 @@ describe("a server that takes jobs from signed-in users only", () => {
   it("refuses an anonymous submission and accepts an API key's", async () => {
     const t = await createTestContext("pglite", { requireAuth: true });
     try {
-      const make = (credential = "") =>
-        createRouterTransport(
-          (router) => {
-            router.service(AuthService, authService(t.ctx));
-            router.service(JobService, jobService(t.ctx));
-          },
-          { transport: { interceptors: [bearer(() => credential)] } },
-        );
+      const make = (credential = "") => inProcessTransport(t.ctx, () => credential);
       expect(await codeOf(createClient(JobService, make()).submitJob(submit))).toBe(Code.Unauthenticated);
       const session = (await createClient(AuthService, make()).signUp({ email: "only@example.com", password: PASSWORD })).session;
       const { apiKey } = await createClient(AuthService, make(session?.accessToken)).createApiKey({ name: "bot" });

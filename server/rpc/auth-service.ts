@@ -22,7 +22,7 @@ import { verifySignature } from "../../lib/compute/identity";
 import { base58Decode } from "../auth/base58";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import { TokenError } from "../auth/tokens";
-import { requireCaller } from "../auth/user-auth";
+import { signedInCallerOf } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { DEFAULT_RATE_LIMIT, type ApiKeyRow, type UserRow } from "../users/user-store";
 import { invalidArgument, notFound, permissionDenied, requireUuid, unauthenticated } from "./errors";
@@ -32,9 +32,8 @@ const MIN_PASSWORD = 10;
 // A sign-in for an unknown email still costs one hash, so response times do not say which emails exist.
 const DECOY_HASH = hashPassword("decoy password for unknown emails");
 
-export function authService(ctx: ServerContext): ServiceImpl<typeof AuthService> {
+export function authService(ctx: Pick<ServerContext, "users" | "tokens" | "config" | "log">): ServiceImpl<typeof AuthService> {
   const { users, tokens } = ctx;
-  const caller = (hctx: HandlerContext) => requireCaller(ctx, hctx.requestHeader.get("authorization"));
 
   const session = async (user: UserRow): Promise<Session> => {
     const access = await tokens.issueAccessToken(user.id);
@@ -124,12 +123,12 @@ export function authService(ctx: ServerContext): ServiceImpl<typeof AuthService>
     },
 
     async whoAmI(_req, hctx) {
-      const { user, credential } = await caller(hctx);
+      const { user, credential } = await signedInCallerOf(hctx);
       return create(WhoAmIResponseSchema, { user: userMessage(user), credential });
     },
 
     async createApiKey(req, hctx) {
-      const { user } = await caller(hctx);
+      const { user } = await signedInCallerOf(hctx);
       const name = req.name.trim();
       if (!name || name.length > 100) throw invalidArgument("name", "must be 1 to 100 characters");
       if (req.rateLimitPerMinute > 100_000) throw invalidArgument("rate_limit_per_minute", "must be at most 100000");
@@ -138,12 +137,12 @@ export function authService(ctx: ServerContext): ServiceImpl<typeof AuthService>
     },
 
     async listApiKeys(_req, hctx) {
-      const { user } = await caller(hctx);
+      const { user } = await signedInCallerOf(hctx);
       return create(ListApiKeysResponseSchema, { keys: (await users.listApiKeys(user.id)).map(apiKeyMessage) });
     },
 
     async revokeApiKey(req, hctx) {
-      const { user } = await caller(hctx);
+      const { user } = await signedInCallerOf(hctx);
       const keyId = requireUuid(req.keyId, "key_id");
       if (!(await users.revokeApiKey(user.id, keyId))) throw notFound(`key_id: you have no live API key ${keyId}`);
       return create(RevokeApiKeyResponseSchema, {});

@@ -1,4 +1,4 @@
-import { Code, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { Code, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatasetService } from "../../gen/cyxwiz/v1/dataset_service_pb";
 import { encodeDataset } from "../../lib/data/dataset-format";
@@ -6,14 +6,14 @@ import { labelledPairs } from "../../lib/data/test-fixtures";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
-import { datasetService } from "./dataset-service";
+import { inProcessTransport } from "../../tests/helpers/clients";
 
 describe.each(DATABASE_KINDS)("DatasetService on %s", (kind) => {
   let t: TestContext;
   let client: Client<typeof DatasetService>;
   beforeAll(async () => {
     t = await createTestContext(kind);
-    client = createClient(DatasetService, createRouterTransport((router) => router.service(DatasetService, datasetService(t.ctx))));
+    client = createClient(DatasetService, inProcessTransport(t.ctx));
   });
   afterAll(async () => {
     await t.close();

@@ -11,13 +11,15 @@ import { SHA256_HEX } from "../../lib/data/hash";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ServerContext } from "../context";
 import { registerDataset } from "../datasets/registration";
+import { credentialsOf, submitterOf } from "../auth/credentials";
 import { failedPrecondition, invalidArgument, notFound } from "./errors";
 
 const MAX_DATASET_BYTES = 256 * 1024 ** 2;
 
-export function datasetService(ctx: ServerContext): ServiceImpl<typeof DatasetService> {
+export function datasetService(ctx: Pick<ServerContext, "artifacts" | "config" | "datasets" | "users" | "tokens">): ServiceImpl<typeof DatasetService> {
   return {
-    async createDataset(req) {
+    async createDataset(req, hctx) {
+      await submitterOf(credentialsOf(hctx), ctx.config.requireAuth, "datasets");
       const sha256 = req.sha256.toLowerCase();
       if (!SHA256_HEX.test(sha256)) throw invalidArgument("sha256", "must be the hex SHA-256 of an uploaded artifact");
       const size = await ctx.artifacts.size(sha256);

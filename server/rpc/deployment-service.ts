@@ -8,7 +8,8 @@ import {
   DeploymentStatus,
   ListDeploymentsResponseSchema,
 } from "../../gen/cyxwiz/v1/deployment_service_pb";
-import { callerFrom, requireOwner } from "../auth/user-auth";
+import { callerOf } from "../auth/credentials";
+import { requireOwner } from "../auth/user-auth";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import type { DeploymentRow } from "../inference/deployment-store";
@@ -18,7 +19,6 @@ import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./er
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function deploymentService(ctx: ServerContext): ServiceImpl<typeof DeploymentService> {
-  const caller = (hctx: HandlerContext) => callerFrom(ctx, hctx.requestHeader.get("authorization"));
 
   const message = async (row: DeploymentRow) => {
     const job = await ctx.jobs.get(row.jobId);
@@ -38,7 +38,7 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
 
   return {
     async createDeployment(req, hctx) {
-      const who = await caller(hctx);
+      const who = await callerOf(hctx);
       const job = await ctx.jobs.get(requireUuid(req.jobId, "job_id"));
       if (!job) throw notFound(`job ${req.jobId} does not exist`);
       requireOwner(job.userId, who, `job ${job.id}`);
@@ -57,7 +57,7 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
     },
 
     async deleteDeployment(req, hctx) {
-      const who = await caller(hctx);
+      const who = await callerOf(hctx);
       const deployment = await ctx.deployments.get(requireUuid(req.deploymentId, "deployment_id"));
       if (!deployment) throw notFound(`deployment ${req.deploymentId} does not exist`);
       requireOwner(deployment.userId, who, `deployment ${deployment.id}`);

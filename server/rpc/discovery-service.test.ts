@@ -1,18 +1,18 @@
-import { Code, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { Code, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeDiscoveryService, NodeSort } from "../../gen/cyxwiz/v1/discovery_service_pb";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { registerNode } from "../../tests/helpers/fixtures";
 import { codeOf } from "../../tests/helpers/rpc-errors";
-import { discoveryService } from "./discovery-service";
+import { inProcessTransport } from "../../tests/helpers/clients";
 
 describe.each(DATABASE_KINDS)("NodeDiscoveryService on %s", (kind) => {
   let t: TestContext;
   let client: Client<typeof NodeDiscoveryService>;
   beforeAll(async () => {
     t = await createTestContext(kind);
-    client = createClient(NodeDiscoveryService, createRouterTransport((router) => router.service(NodeDiscoveryService, discoveryService(t.ctx))));
+    client = createClient(NodeDiscoveryService, inProcessTransport(t.ctx));
   });
   afterAll(async () => {
     await t.close();

@@ -25,7 +25,7 @@ const ORDER: Record<NodeSort, NodeOrder> = {
 const MAX_NODES = 500;
 const MAX_POINTS = 2000;
 
-export function discoveryService(ctx: ServerContext): ServiceImpl<typeof NodeDiscoveryService> {
+export function discoveryService(ctx: Pick<ServerContext, "nodes" | "config">): ServiceImpl<typeof NodeDiscoveryService> {
   const timeout = ctx.config.nodeTimeoutSeconds;
 
   const summary = (node: NodeRow, now: number) =>

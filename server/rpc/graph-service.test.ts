@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphService } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { fromExecutionGraph, serializeDocument } from "../../lib/editor/document";
@@ -6,7 +6,7 @@ import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
-import { graphService } from "./graph-service";
+import { inProcessTransport } from "../../tests/helpers/clients";
 
 const documentNamed = (name: string) => serializeDocument({ ...fromExecutionGraph(mlpDigits.graph), name });
 
@@ -15,7 +15,7 @@ describe.each(DATABASE_KINDS)("GraphService on %s", (kind) => {
   let client: Client<typeof GraphService>;
   beforeAll(async () => {
     t = await createTestContext(kind);
-    client = createClient(GraphService, createRouterTransport((router) => router.service(GraphService, graphService(t.ctx))));
+    client = createClient(GraphService, inProcessTransport(t.ctx));
   });
   afterAll(async () => {
     await t.close();

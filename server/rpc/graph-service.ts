@@ -17,7 +17,7 @@ import { invalidArgument, notFound, requireUuid } from "./errors";
 
 const MAX_PAGE = 200;
 
-export function graphService(ctx: ServerContext): ServiceImpl<typeof GraphService> {
+export function graphService(ctx: Pick<ServerContext, "graphs">): ServiceImpl<typeof GraphService> {
   const { graphs } = ctx;
   return {
     async saveGraph(req) {

@@ -23,7 +23,8 @@ import { isJobStatus, isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
-import { callerFrom, requireOwner } from "../auth/user-auth";
+import { callerOf, credentialsOf, submitterOf } from "../auth/credentials";
+import { requireOwner } from "../auth/user-auth";
 import { failedPrecondition, invalidArgument, notFound, requireUuid, unauthenticated } from "./errors";
 
 const MAX_PAGE = 200;
@@ -36,9 +37,8 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     if (!job) throw notFound(`job ${jobId} does not exist`);
     return job;
   };
-  const caller = (hctx: HandlerContext) => callerFrom(ctx, hctx.requestHeader.get("authorization"));
   const loadOwnJob = async (jobId: string, hctx: HandlerContext) => {
-    const [job, who] = await Promise.all([loadJob(jobId), caller(hctx)]);
+    const [job, who] = await Promise.all([loadJob(jobId), callerOf(hctx)]);
     requireOwner(job.userId, who, `job ${job.id}`);
     return job;
   };
@@ -59,8 +59,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
 
   return {
     async submitJob(req, hctx) {
-      const who = await caller(hctx);
-      if (!who && ctx.config.requireAuth) throw unauthenticated("this server takes jobs from signed-in users only: send \"authorization: Bearer <access token or API key>\"");
+      const who = await submitterOf(credentialsOf(hctx), ctx.config.requireAuth, "jobs");
       const uri = requestedDatasetUri(req.config);
       const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
       const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1));
@@ -98,7 +97,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       });
       let ownerId: string | undefined;
       if (req.ownerId === "me") {
-        const who = await caller(hctx);
+        const who = await callerOf(hctx);
         if (!who) throw unauthenticated("owner_id \"me\" needs a signed-in caller");
         ownerId = who.user.id;
       } else if (req.ownerId) {

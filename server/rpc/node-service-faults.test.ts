@@ -1,9 +1,9 @@
-import { Code, ConnectError, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NodeService, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
 import { ephemeralIdentity, type NodeIdentity } from "../../lib/compute/identity";
 import { registerNode } from "../../lib/compute/register";
-import { bearer } from "../../tests/helpers/clients";
+import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { queueJob } from "../../tests/helpers/fixtures";
@@ -12,7 +12,6 @@ import { waitFor } from "../../tests/helpers/wait";
 import { TokenService } from "../auth/tokens";
 import { startLivenessMonitor } from "../scheduler/monitor";
 import { artifactPath } from "../artifacts/artifact-urls";
-import { nodeService } from "./node-service";
 
 const INFO = { name: "test", runtime: "node", cpuCores: 2, ramTotal: 8_000_000_000n, computeScore: 10 };
 // The server signs with this key, so a test can mint a token exactly as the server would have.
@@ -26,7 +25,7 @@ const SECRET = "node-service-faults-test-signing-secret-0123456789";
  */
 function harness(t: () => TestContext) {
   const clientFor = (token: string): Client<typeof NodeService> =>
-    createClient(NodeService, createRouterTransport((router) => router.service(NodeService, nodeService(t().ctx)), { transport: { interceptors: [bearer(() => token)] } }));
+    createClient(NodeService, inProcessTransport(t().ctx, () => token));
 
   /** A new node, registered, and a client calling with its session token. */
   async function newNode(identity?: NodeIdentity) {

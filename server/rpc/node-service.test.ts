@@ -1,15 +1,14 @@
-import { Code, ConnectError, createClient, createRouterTransport, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NodeService, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
+import { DeviceType, NodeService, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
 import { ephemeralIdentity, registrationMessage, type NodeIdentity } from "../../lib/compute/identity";
 import { registerNode } from "../../lib/compute/register";
-import { bearer } from "../../tests/helpers/clients";
+import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 import { queueJob } from "../../tests/helpers/fixtures";
 import { paceOf } from "../jobs/job-message";
-import { nodeService } from "./node-service";
 
 const INFO = { name: "test", runtime: "node", cpuCores: 2, ramTotal: 8_000_000_000n, computeScore: 10 };
 
@@ -17,7 +16,7 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
   let t: TestContext;
   let anonymous: Client<typeof NodeService>;
   const clientFor = (token: string) =>
-    createClient(NodeService, createRouterTransport((router) => router.service(NodeService, nodeService(t.ctx)), { transport: { interceptors: [bearer(() => token)] } }));
+    createClient(NodeService, inProcessTransport(t.ctx, () => token));
 
   beforeAll(async () => {
     t = await createTestContext(kind);
@@ -185,5 +184,35 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     expect(error).toMatchObject({ code: Code.InvalidArgument });
     expect((error as ConnectError).rawMessage).toContain("metrics.cpu_usage");
     expect(await t.ctx.db.prisma.nodeMetric.count({ where: { nodeId: registered.nodeId } })).toBe(0);
+  });
+
+  it("refuses a heartbeat naming a malformed cached dataset before counting it as a sign of life", async () => {
+    const registered = await registerNode(anonymous, await ephemeralIdentity(), INFO);
+    await t.ctx.db.prisma.node.update({ where: { id: registered.nodeId }, data: { lastSeen: new Date(0) } });
+    const client = clientFor(registered.sessionToken);
+    const error = await client.heartbeat({ nodeId: registered.nodeId, metrics: { cpuUsage: 0.5 }, cachedDatasets: ["not-a-digest"] }).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.InvalidArgument });
+    expect((error as ConnectError).rawMessage).toContain("cached_datasets");
+    expect((await t.ctx.nodes.get(registered.nodeId))?.lastSeen).toEqual(new Date(0));
+    expect(await t.ctx.db.prisma.nodeMetric.count({ where: { nodeId: registered.nodeId } })).toBe(0);
+  });
+
+  it("refuses a heartbeat with a negative compute score for new devices, and keeps the node's capabilities", async () => {
+    const registered = await registerNode(anonymous, await ephemeralIdentity(), INFO);
+    const client = clientFor(registered.sessionToken);
+    const devices = [{ deviceType: DeviceType.CPU, backend: "wasm", name: "wasm", selected: true, gflops: 30 }];
+    expect(await codeOf(client.heartbeat({ nodeId: registered.nodeId, devices, computeScore: -1 }))).toBe(Code.InvalidArgument);
+    expect(await t.ctx.nodes.get(registered.nodeId)).toMatchObject({ computeScore: INFO.computeScore, ramTotal: INFO.ramTotal });
+  });
+
+  it("applies what a heartbeat changes about the node in the statement that records it", async () => {
+    const registered = await registerNode(anonymous, await ephemeralIdentity(), INFO);
+    const client = clientFor(registered.sessionToken);
+    const digest = "ab".repeat(32);
+    const devices = [{ deviceType: DeviceType.GPU, backend: "webgpu", name: "adapter", selected: true, gflops: 900 }];
+    await client.heartbeat({ nodeId: registered.nodeId, cachedDatasets: [digest], devices, computeScore: 900, ramTotal: 4_000_000_000n });
+    expect(await t.ctx.nodes.get(registered.nodeId)).toMatchObject({ cachedDatasets: [digest], computeScore: 900, backend: "webgpu", ramTotal: 4_000_000_000n });
+    await client.heartbeat({ nodeId: registered.nodeId });
+    expect(await t.ctx.nodes.get(registered.nodeId)).toMatchObject({ cachedDatasets: [digest], computeScore: 900, backend: "webgpu", ramTotal: 4_000_000_000n });
   });
 });

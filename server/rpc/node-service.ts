@@ -13,18 +13,20 @@ import {
   ReportProgressResponseSchema,
   UploadCheckpointResponseSchema,
   type DeviceInfo,
+  type HeartbeatRequest,
   type NodeInfo,
   type NodeMetrics,
 } from "../../gen/cyxwiz/v1/node_service_pb";
 import { SHA256_HEX } from "../../lib/data/hash";
-import { authenticateNode, proveIdentity, verifyJobToken } from "../auth/node-auth";
+import { nodeOf } from "../auth/credentials";
+import { proveIdentity, verifyJobToken } from "../auth/node-auth";
 import type { ServerContext } from "../context";
 import type { NetworkEvent } from "../../lib/wire/socket";
 import { inferenceChannel, NETWORK_CHANNEL, type InferenceEvent } from "../events/channels";
 import { publishJobEvent } from "../events/job-events";
 import { holds, type Refusal } from "../jobs/job-row";
 import type { JobHolder } from "../jobs/job-status";
-import type { NodeCapabilities } from "../nodes/node-store";
+import type { HeartbeatSample, NodeCapabilities } from "../nodes/node-store";
 import { isBanned } from "../nodes/reputation";
 import { announceLostJobs } from "../scheduler/monitor";
 import { artifactPath } from "../artifacts/artifact-urls";
@@ -36,10 +38,9 @@ import { failedPrecondition, invalidArgument, notFound, permissionDenied, requir
 
 export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService> {
   const { jobs, nodes, bus, tokens, dispatcher } = ctx;
-  const auth = (hctx: HandlerContext, nodeId: string) => authenticateNode(tokens, hctx, nodeId);
   /** The node a report comes from and the attempt of the job it holds, proven by both tokens. */
   const holder = async (hctx: HandlerContext, req: { nodeId: string; jobId: string; jobToken: string }): Promise<{ jobId: string } & JobHolder> => {
-    const nodeId = await auth(hctx, req.nodeId);
+    const nodeId = await nodeOf(hctx, req.nodeId);
     const jobId = requireUuid(req.jobId, "job_id");
     const { attempt } = await verifyJobToken(tokens, req.jobToken, jobId, nodeId);
     return { jobId, nodeId, attempt };
@@ -92,8 +93,9 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async heartbeat(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
-      const metrics = validMetrics(req.metrics);
+      const nodeId = await nodeOf(hctx, req.nodeId);
+      // Validated whole before anything is written: a refused heartbeat is no sign of life.
+      const { metrics, changes } = heartbeatReport(req);
       const held = await jobs.heldBy(nodeId, req.activeJobs);
       const known = await nodes.heartbeat(nodeId, {
         status: req.currentStatus === NodeStatus.BUSY || held.size > 0 ? "BUSY" : "IDLE",
@@ -102,6 +104,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         memoryUsed: metrics?.memoryUsed,
         samplesPerSecond: metrics?.samplesPerSecond,
         jobsActive: held.size,
+        ...changes,
       });
       if (!known) throw notFound("unknown node; register again");
       await ctx.hotState.saveLive(nodeId, {
@@ -113,22 +116,13 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
         at: Date.now(),
       });
       ctx.metrics.heartbeats.inc();
-      if (req.cachedDatasets.length > 0) {
-        if (req.cachedDatasets.length > 1000 || req.cachedDatasets.some((h) => !SHA256_HEX.test(h))) throw invalidArgument("cached_datasets", "must be at most 1000 hex SHA-256 digests");
-        await nodes.holdDatasets(nodeId, req.cachedDatasets);
-      }
-      if (req.devices.length > 0) {
-        if (!Number.isFinite(req.computeScore) || req.computeScore < 0) throw invalidArgument("compute_score", "must be a non-negative number");
-        await nodes.updateCapabilities(nodeId, capabilities(req.devices, req.computeScore));
-      }
-      if (req.ramTotal > 0n) await nodes.offerMemory(nodeId, req.ramTotal);
       const jobTokens: Record<string, string> = {};
       for (const [jobId, attempt] of held) jobTokens[jobId] = await tokens.issueJobToken({ jobId, nodeId, attempt });
       return create(HeartbeatResponseSchema, { jobsToCancel: req.activeJobs.filter((id) => !held.has(id.toLowerCase())), jobTokens });
     },
 
     async *watchAssignments(req, hctx) {
-      const feed = await openAssignmentFeed(ctx, await auth(hctx, req.nodeId), "stream");
+      const feed = await openAssignmentFeed(ctx, await nodeOf(hctx, req.nodeId), "stream");
       yield* feed.messages(hctx.signal);
     },
 
@@ -211,7 +205,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async reportDeployment(req, hctx) {
-      const nodeId = await auth(hctx, req.nodeId);
+      const nodeId = await nodeOf(hctx, req.nodeId);
       const deploymentId = requireUuid(req.deploymentId, "deployment_id");
       const settled = await ctx.deployments.settle(deploymentId, nodeId, req.ready ? { ready: true } : { ready: false, error: req.error.slice(0, 2000) || "the node gave no reason" });
       if (!settled) throw permissionDenied(`deployment ${deploymentId} is not this node's to serve`);
@@ -220,7 +214,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     },
 
     async reportInference(req, hctx) {
-      await auth(hctx, req.nodeId);
+      await nodeOf(hctx, req.nodeId);
       const requestId = requireUuid(req.requestId, "request_id");
       await bus.publish(inferenceChannel(requestId), {
         textDelta: req.textDelta,
@@ -279,6 +273,25 @@ function capabilities(devices: DeviceInfo[], computeScore: number): NodeCapabili
       selected: d.selected,
       note: d.note,
     })),
+  };
+}
+
+/**
+ * A heartbeat's telemetry and what it changes about the node, each field checked (the one at
+ * fault is named); empty lists and zeros mean "unchanged", as proto3 sends them.
+ */
+function heartbeatReport(req: HeartbeatRequest): { metrics?: NodeMetrics; changes: Pick<HeartbeatSample, "cachedDatasets" | "capabilities" | "ramTotal"> } {
+  const metrics = validMetrics(req.metrics);
+  if (req.cachedDatasets.length > 1000 || req.cachedDatasets.some((h) => !SHA256_HEX.test(h))) throw invalidArgument("cached_datasets", "must be at most 1000 hex SHA-256 digests");
+  if (req.devices.length > 0 && (!Number.isFinite(req.computeScore) || req.computeScore < 0)) throw invalidArgument("compute_score", "must be a non-negative number");
+  if (req.ramTotal < 0n) throw invalidArgument("ram_total", "must be a non-negative number of bytes");
+  return {
+    metrics,
+    changes: {
+      cachedDatasets: req.cachedDatasets.length > 0 ? req.cachedDatasets : undefined,
+      capabilities: req.devices.length > 0 ? capabilities(req.devices, req.computeScore) : undefined,
+      ramTotal: req.ramTotal > 0n ? req.ramTotal : undefined,
+    },
   };
 }
 

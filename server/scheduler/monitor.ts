@@ -3,12 +3,15 @@ import type { LostJob } from "../jobs/sql/take-back-jobs";
 import type { ReputationEvent } from "../nodes/reputation";
 import { publishJobEvent } from "../events/job-events";
 
+/** What the liveness monitor reads and changes. */
+type MonitorContext = Pick<ServerContext, "bus" | "config" | "jobs" | "log" | "nodes" | "metrics">;
+
 /**
  * Every few seconds: nodes silent past the timeout go offline and their jobs go back to the
  * queue (or fail once their attempts are spent), as do jobs a node never acknowledged. Safe to
  * run in every instance at once.
  */
-export function startLivenessMonitor(ctx: ServerContext): () => void {
+export function startLivenessMonitor(ctx: MonitorContext): () => void {
   const period = Math.max(1000, Math.floor((ctx.config.nodeTimeoutSeconds * 1000) / 6));
   // A server that was down (restarted, redeployed) must not blame nodes for its own silence: they
   // get one full timeout to reconnect before anyone is declared lost.
@@ -35,7 +38,7 @@ export function startLivenessMonitor(ctx: ServerContext): () => void {
  * Logs and publishes jobs taken back from a node (each went back to the queue or failed), and
  * marks down the node that lost them.
  */
-export async function announceLostJobs(ctx: ServerContext, lost: LostJob[], cause: string, event: ReputationEvent): Promise<void> {
+export async function announceLostJobs(ctx: MonitorContext, lost: LostJob[], cause: string, event: ReputationEvent): Promise<void> {
   for (const { id, nodeId } of lost) {
     await ctx.nodes.recordReputation(nodeId, event);
     const job = await ctx.jobs.get(id);

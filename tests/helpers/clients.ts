@@ -1,10 +1,12 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient, type Interceptor } from "@connectrpc/connect";
+import { createClient, createRouterTransport, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { NodeService, type NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { ephemeralIdentity } from "../../lib/compute/identity";
 import { registerNode } from "../../lib/compute/register";
+import type { ServerContext } from "../../server/context";
+import { rpcRouterOptions, rpcRoutes } from "../../server/rpc/routes";
 
 export function bearer(token: () => string): Interceptor {
   return (next) => (req) => {
@@ -12,6 +14,11 @@ export function bearer(token: () => string): Interceptor {
     if (value) req.header.set("authorization", `Bearer ${value}`);
     return next(req);
   };
+}
+
+/** Every RPC service of a server context in this process, behind the server's own interceptors: no network in between. */
+export function inProcessTransport(ctx: ServerContext, token: () => string = () => ""): Transport {
+  return createRouterTransport(rpcRoutes(ctx), { router: rpcRouterOptions(ctx), transport: { interceptors: [bearer(token)] } });
 }
 
 /** Clients over the Connect protocol (HTTP/1.1), as browsers and the agent use. */

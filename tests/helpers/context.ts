@@ -25,10 +25,7 @@ export async function createTestContext(kind: "pglite" | "postgres", overrides: 
     ctx,
     database,
     async close() {
-      await ctx.bus.close();
-      await ctx.rateLimiter.close();
-      await ctx.hotState.close();
-      await ctx.db.close();
+      await ctx.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
