@@ -2,8 +2,7 @@ import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import type { JobAssignment, NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
 import { decodeDataset } from "../data/dataset-format";
 import { decodeManifest, isDatasetManifest, residentSpec, type DatasetManifest } from "../data/dataset-manifest";
-import { analyzeGraph } from "../graph/analyze";
-import { parseGraph } from "../graph/parse";
+import { prepareGraph } from "../graph/prepare";
 import { hyperparametersInput, parseHyperparameters } from "../job/hyperparameters";
 import type { ProbeResult } from "../train/backend-probe";
 import { GraphCompileError } from "../train/compile";
@@ -108,15 +107,15 @@ export async function runJobAttempt(node: AttemptNode, job: CurrentJob, assignme
   try {
     if (!hp.ok) throw new InvalidHyperparameters(hp.message);
     const { epochs } = hp.value;
-    const parsed = parseGraph(assignment.modelDefinition);
-    if (!parsed.ok) throw new GraphCompileError(parsed.issues.map((i) => i.message).join("; "));
-    node.onJob({ name: parsed.graph.name ?? "" });
+    const prepared = prepareGraph(assignment.modelDefinition);
+    if (!prepared.graph) throw new GraphCompileError(prepared.issues.map((i) => i.message).join("; "));
+    node.onJob({ name: prepared.graph.name ?? "" });
     await reporter.send({ nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: epochs, backend, logMessage: "downloading dataset" }, true);
     const { bytes: dataset, cached } = await fetchCached(node.store, node.url(assignment.datasetUrl), assignment.datasetSha256);
     if (node.store) node.onDatasetHeld(assignment.datasetSha256);
     if (cached) node.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
     const manifest = isDatasetManifest(dataset) ? decodeManifest(dataset) : undefined;
-    const problem = fitProblem(analyzeGraph(parsed.graph), manifest ? residentSpec(manifest) : decodeDataset(dataset).spec, hp.value, {
+    const problem = fitProblem(prepared.analysis, manifest ? residentSpec(manifest) : decodeDataset(dataset).spec, hp.value, {
       memoryBytes: node.memoryBytes(),
       maxBufferBytes: node.probe?.chosen === "webgpu" ? node.probe.adapter?.maxBufferSize : undefined,
     });
@@ -134,7 +133,7 @@ export async function runJobAttempt(node: AttemptNode, job: CurrentJob, assignme
     training = true;
     node.onTraining(true);
     const outcome = await node.executor.train(
-      { graph: parsed.graph, hyperparameters: hp.value, dataset, fetchChunk: manifest && cachedChunks(node, manifest), jobId, resume, onCheckpoint: checkpoints.upload },
+      { graph: prepared.graph, hyperparameters: hp.value, dataset, fetchChunk: manifest && cachedChunks(node, manifest), jobId, resume, onCheckpoint: checkpoints.upload },
       (p: TrainingProgress) => {
         node.onJob({ epoch: p.epoch, progress: p.progress, metrics: p.metrics, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds, memoryBytes: p.memoryBytes });
         if (p.epochEnd) node.note("info", `job ${jobId}: ${epochLine(p)}`);
