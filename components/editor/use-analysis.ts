@@ -2,7 +2,8 @@
 
 import { useMemo, useRef } from "react";
 import type { DatasetSpec } from "../../lib/data/dataset-format";
-import { analyzeGraph, type AnalyzedNode, type GraphAnalysis } from "../../lib/graph/analyze";
+import type { AnalyzedNode, GraphAnalysis } from "../../lib/graph/analyze";
+import { prepareParsedGraph } from "../../lib/graph/prepare";
 import type { GraphIssue } from "../../lib/graph/types";
 import { toExecutionGraph, type EditorDocument } from "../../lib/editor/document";
 
@@ -24,7 +25,9 @@ export function useAnalysis(doc: EditorDocument, datasets?: readonly { spec: Dat
     const last = previous.current;
     if (last && last.datasets === datasets && sameStructure(last.doc, doc)) return last.result;
     const lookup = datasets && ((name: string) => datasets.find((d) => d.spec.name === name)?.spec);
-    const analysis = analyzeGraph(toExecutionGraph(doc), { datasets: lookup });
+    // The dataset's problems are shown, and block code and training, with the graph's own.
+    const prepared = prepareParsedGraph(toExecutionGraph(doc), lookup && { catalog: lookup });
+    const analysis: GraphAnalysis = { ...prepared.analysis, ok: prepared.ok, issues: prepared.issues };
     const issuesByNode = new Map<string, GraphIssue[]>();
     for (const issue of analysis.issues) {
       if (!issue.nodeId) continue;

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { toExecutionGraph } from "../../lib/editor/document";
-import { checkGraphOnDataset } from "../../lib/graph/dataset-fit";
+import { fitDataset } from "../../lib/graph/dataset-fit";
 import { zipModel } from "../../lib/train/model-zip";
 import { useApi } from "../api/server-url";
 import type { DatasetCatalog } from "../api/use-datasets";
@@ -38,7 +38,7 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
   const datasetName = fromGraph ?? chosen;
   const dataset = catalog.datasets?.find((d) => d.name === datasetName);
   const graph = toExecutionGraph(doc);
-  const misfit = analysis.analysis.ok && dataset ? checkGraphOnDataset(graph, analysis.analysis, dataset.spec) : [];
+  const misfit = analysis.analysis.ok && dataset ? fitDataset(analysis.analysis, { dataset: dataset.spec }).issues : [];
   const ready = analysis.analysis.ok && dataset !== undefined && misfit.length === 0;
   const busy = phase === "preparing" || phase === "training" || phase === "paused";
 

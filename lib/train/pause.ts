@@ -19,8 +19,18 @@ export class PauseController {
     this.listeners.forEach((l) => l(false));
   }
 
-  wait(): Promise<void> {
-    return this.paused ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
+  /** Resolves once resumed, or at once when not paused; also when `signal` aborts, so a paused run can still be stopped. */
+  wait(signal?: AbortSignal): Promise<void> {
+    if (!this.paused || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal?.removeEventListener("abort", done);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
   }
 
   onChange(listener: (paused: boolean) => void): () => void {

@@ -116,7 +116,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         b++;
         let out: number | number[];
         try {
-          if (options.pause?.paused) await options.pause.wait();
+          if (options.pause?.paused) await options.pause.wait(signal);
           if (signal?.aborted) throw new TrainingAborted();
           out = await model.trainOnBatch(batch.x, batch.y);
         } finally {

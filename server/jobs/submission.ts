@@ -1,5 +1,6 @@
 import { JobPriority, JobType, type JobConfig } from "../../gen/cyxwiz/v1/job_pb";
-import { prepareGraph } from "../../lib/graph/prepare";
+import { fitDataset } from "../../lib/graph/dataset-fit";
+import { prepareGraph, type PreparedGraph, type UnparsableGraph } from "../../lib/graph/prepare";
 import type { GraphIssue } from "../../lib/graph/types";
 import { parseHyperparameters } from "../../lib/job/hyperparameters";
 import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
@@ -10,11 +11,18 @@ export type Submission = { ok: true; job: NewJob } | { ok: false; field: string;
 
 const reject = (field: string, message: string, issues?: GraphIssue[]): Submission => ({ ok: false, field, message: `${field}: ${message}`, issues });
 
+type SubmittedGraph = PreparedGraph | UnparsableGraph;
+
+/** The submission's graph, parsed and analysed once: SubmitJob hands it to both functions below. */
+export function submittedGraph(config: JobConfig | undefined): SubmittedGraph {
+  return prepareGraph(config?.modelDefinition ?? "");
+}
+
 /** The dataset a submission asks for: the request's, else the one its graph's Dataset node names. */
-export function requestedDatasetUri(config: JobConfig | undefined): string | undefined {
+export function requestedDatasetUri(config: JobConfig | undefined, submitted: SubmittedGraph = submittedGraph(config)): string | undefined {
   if (!config) return undefined;
   if (config.datasetUri) return config.datasetUri;
-  const named = prepareGraph(config.modelDefinition).analysis?.data?.dataset;
+  const named = submitted.analysis?.data?.dataset;
   return named ? `dataset:${named}` : undefined;
 }
 
@@ -24,21 +32,26 @@ export function requestedDatasetUri(config: JobConfig | undefined): string | und
  * hyperparameters are in range. The first problem is named
  * by the request field (and graph node) at fault.
  */
-export function prepareSubmission(config: JobConfig | undefined, dataset: DatasetRecord | undefined, randomSeed: () => number): Submission {
+export function prepareSubmission(
+  config: JobConfig | undefined,
+  dataset: DatasetRecord | undefined,
+  randomSeed: () => number,
+  submitted: SubmittedGraph = submittedGraph(config),
+): Submission {
   if (!config) return reject("config", "required");
   const jobType = config.jobType === JobType.UNSPECIFIED ? JobType.TRAINING : config.jobType;
   if (jobType !== JobType.TRAINING) return reject("config.job_type", "only TRAINING jobs are supported so far");
   if (!(config.priority in JobPriority)) return reject("config.priority", `unknown priority ${config.priority}`);
   if (config.name.length > 200) return reject("config.name", "must be at most 200 characters");
 
-  const prepared = prepareGraph(config.modelDefinition, dataset && { dataset: dataset.spec });
-  if (!prepared.graph) return graphRejection(prepared.issues);
-  const { graph, analysis, fit } = prepared;
+  if (!submitted.graph) return graphRejection(submitted.issues);
+  const { graph, analysis } = submitted;
   if (!analysis.ok) return graphRejection(analysis.issues);
 
   const datasetUri = config.datasetUri || (analysis.data?.dataset ? `dataset:${analysis.data.dataset}` : "");
   if (!datasetUri) return reject("config.dataset_uri", "required (e.g. dataset:mnist-digits), or a Dataset node in the graph");
   if (!dataset) return reject("config.dataset_uri", `unknown dataset "${datasetUri}"`);
+  const fit = fitDataset(analysis, { dataset: dataset.spec });
   if (fit.issues.length > 0) return graphRejection(fit.issues);
 
   const hpIn = config.hyperparameters;

@@ -20,7 +20,7 @@ import { jobChannel, nodeChannel, type NodeCommand } from "../events/channels";
 import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
 import { jobMessage, logLineMessage, metricPointMessage, paceMessage, paceOf } from "../jobs/job-message";
 import { isJobStatus, isTerminal } from "../jobs/job-status";
-import { prepareSubmission, requestedDatasetUri } from "../jobs/submission";
+import { prepareSubmission, requestedDatasetUri, submittedGraph } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
 import { callerOf, credentialsOf, submitterOf } from "../auth/credentials";
@@ -60,9 +60,10 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
   return {
     async submitJob(req, hctx) {
       const who = await submitterOf(credentialsOf(hctx), ctx.config.requireAuth, "jobs");
-      const uri = requestedDatasetUri(req.config);
+      const submitted = submittedGraph(req.config);
+      const uri = requestedDatasetUri(req.config, submitted);
       const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
-      const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1));
+      const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1), submitted);
       if (!submission.ok) throw invalidArgument(submission.field, submission.message);
       const job = await jobs.create({ ...submission.job, userId: who?.user.id });
       ctx.metrics.submissions.inc();
