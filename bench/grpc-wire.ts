@@ -37,7 +37,7 @@ export class GrpcWire {
         message = (t["grpc-message"] as string | undefined) ?? message;
       });
       stream.on("data", () => undefined);
-      stream.on("error", (error) => {
+      stream.on("error", (error: Error) => {
         clearTimeout(timer);
         reject(error);
       });

@@ -1,5 +1,6 @@
 import { toJson } from "@bufbuild/protobuf";
-import { JobSchema, JobStatus, type Job } from "../gen/cyxwiz/v1/job_pb";
+import { JobSchema, type Job } from "../gen/cyxwiz/v1/job_pb";
+import { statusLabel } from "../lib/wire/job-status";
 
 export interface Output {
   json: boolean;
@@ -13,10 +14,6 @@ export function consoleOutput(json: boolean): Output {
 
 export function jobJson(job: Job): unknown {
   return toJson(JobSchema, job);
-}
-
-export function statusLabel(status: JobStatus): string {
-  return (JobStatus[status] ?? "UNSPECIFIED").toLowerCase();
 }
 
 export function metricsLine(metrics: Record<string, number>): string {

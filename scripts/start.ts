@@ -52,7 +52,7 @@ async function stop(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
+  await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once("exit", r))));
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());

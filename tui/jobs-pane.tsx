@@ -1,5 +1,5 @@
 import type { Job } from "../gen/cyxwiz/v1/job_pb";
-import { statusLabel } from "../cli/output";
+import { statusLabel } from "../lib/wire/job-status";
 import { JOBS_LISTED, type NodeInfo } from "./api";
 import { JOB_STATUS_COLORS, metricsLine, percent, progressBar, shortId } from "./format";
 import { tableRowsFitting } from "./layout";

@@ -3,7 +3,7 @@ import os from "node:os";
 import { NodeAgent } from "../lib/compute/agent";
 import type { ContentStore } from "../lib/compute/content-cache";
 import { ephemeralIdentity, type NodeIdentity } from "../lib/compute/identity";
-import { createLocalExecutor } from "../lib/train/executor";
+import { createLocalExecutor } from "../lib/compute/executor";
 import { tf } from "../lib/train/runtime-tf";
 import { hostMetricsSampler } from "./host-metrics";
 

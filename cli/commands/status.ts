@@ -1,7 +1,8 @@
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import { jobClient } from "../client";
 import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
-import { jobJson, jobLine, metricsLine, statusLabel, type Output } from "../output";
+import { statusLabel } from "../../lib/wire/job-status";
+import { jobJson, jobLine, metricsLine, type Output } from "../output";
 
 const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
 

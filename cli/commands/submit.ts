@@ -37,7 +37,7 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     });
     if (!job) throw new Error("server returned no job");
     out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : job.id);
-    return options.watch ? statusCommand(job.id, { server: options.server, watch: true }, { ...out, json: false, print: out.error }) : EXIT.ok;
+    return options.watch ? await statusCommand(job.id, { server: options.server, watch: true }, { ...out, json: false, print: out.error }) : EXIT.ok;
   } catch (error) {
     out.error(errorMessage(error));
     return exitCodeFor(error);

@@ -139,5 +139,5 @@ export function JobDashboard({ jobId }: { jobId: string }) {
 }
 
 function mergeLatest(values: Record<string, number>[]): Record<string, number> {
-  return Object.assign({}, ...values);
+  return Object.assign({}, ...values) as Record<string, number>;
 }

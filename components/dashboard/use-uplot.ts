@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type RefObject } from "react";
+import { useEffect, useEffectEvent, useRef, type RefObject } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
@@ -18,10 +18,11 @@ export function useUPlot(container: RefObject<HTMLDivElement | null>, options: (
   const latest = useRef(data);
   latest.current = data;
 
+  const build = useEffectEvent((el: HTMLDivElement) => new uPlot(options(el.clientWidth || 420), latest.current, el));
   useEffect(() => {
     const el = container.current;
     if (!el) return;
-    const chart = new uPlot(options(el.clientWidth || 420), latest.current, el);
+    const chart = build(el);
     plot.current = chart;
     const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height }));
     observer.observe(el);
@@ -30,7 +31,7 @@ export function useUPlot(container: RefObject<HTMLDivElement | null>, options: (
       chart.destroy();
       plot.current = null;
     };
-  }, [shape]);
+  }, [shape, container, height]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -20,6 +20,7 @@ import { attachmentHandles, checkConnection, inputHandles } from "../../lib/edit
 import type { EditorDocument, Position } from "../../lib/editor/document";
 import { collapsedView, groupBounds, groupPins, moveGroup, resolvePin } from "../../lib/editor/groups";
 import { formatShape } from "../../lib/graph/types";
+import { useStable } from "../ui/use-stable";
 import { useDocument, useEditor } from "./editor-store";
 import { useBlockLibrary } from "./block-library";
 import { BlockNode, FrameNode, type BlockFlowNode, type FrameFlowNode } from "./group-node";
@@ -58,14 +59,18 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
 
   // Flow nodes are reused while nothing about them changed, so a drag re-renders only what moves.
   const cache = useRef(new Map<string, { key: unknown[]; flow: LayerFlowNode }>());
+  const { nodes: docNodes, edges: docEdges, groups } = doc;
   // Handles depend on edges and on which nodes exist, not on positions: recomputed only then.
-  const nodeKeys = doc.nodes.map((n) => n.id).join("\n");
-  const handlesByNode = useMemo(() => new Map(doc.nodes.map((n) => [n.id, inputHandles(doc, n.id, n.type)])), [doc.edges, nodeKeys]);
-  const view = useMemo(() => collapsedView(doc), [doc.edges, doc.groups]);
-  const groupNodes = useMemo(() => groupFlowNodes(doc, analysis, selection.groups), [doc.nodes, doc.edges, doc.groups, analysis, selection.groups]);
+  const kinds = useStable(
+    docNodes.map((n) => ({ id: n.id, type: n.type })),
+    (a, b) => a.length === b.length && a.every((k, i) => k.id === b[i]?.id && k.type === b[i]?.type),
+  );
+  const handlesByNode = useMemo(() => new Map(kinds.map((k) => [k.id, inputHandles({ edges: docEdges }, k.id, k.type)])), [docEdges, kinds]);
+  const view = useMemo(() => collapsedView({ edges: docEdges, groups }), [docEdges, groups]);
+  const groupNodes = useMemo(() => groupFlowNodes({ nodes: docNodes, edges: docEdges, groups }, analysis, selection.groups), [docNodes, docEdges, groups, analysis, selection.groups]);
   const nodes: FlowNode[] = useMemo(() => {
     const next = new Map<string, { key: unknown[]; flow: LayerFlowNode }>();
-    const list = doc.nodes.filter((node) => !view.hidden.has(node.id)).map((node) => {
+    const list = docNodes.filter((node) => !view.hidden.has(node.id)).map((node) => {
       const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id)];
       const cached = cache.current.get(node.id);
       const flow =
@@ -89,7 +94,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
     });
     cache.current = next;
     return [...groupNodes, ...list];
-  }, [doc.nodes, analysis, selection.nodes, handlesByNode, view, groupNodes]);
+  }, [docNodes, analysis, selection.nodes, handlesByNode, view, groupNodes]);
 
   const edges: Edge[] = useMemo(
     () =>
@@ -245,7 +250,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
 }
 
 /** Blocks for collapsed groups and frames behind expanded ones, each with its members' totals. */
-function groupFlowNodes(doc: EditorDocument, analysis: DocumentAnalysis, selected: string[]): (BlockFlowNode | FrameFlowNode)[] {
+function groupFlowNodes(doc: Pick<EditorDocument, "nodes" | "edges" | "groups">, analysis: DocumentAnalysis, selected: string[]): (BlockFlowNode | FrameFlowNode)[] {
   return doc.groups.map((group) => {
     const bounds = groupBounds(doc, group);
     const data = {

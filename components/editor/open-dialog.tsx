@@ -2,7 +2,7 @@
 
 import { ConnectError } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import type { GraphSummary } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { useApi } from "../api/server-url";
 import { openFromServer } from "./server-graphs";
@@ -21,10 +21,12 @@ export function OpenDialog({ onClose }: { onClose: () => void }) {
       (e: unknown) => setError(ConnectError.from(e).rawMessage),
     );
 
-  useEffect(() => {
+  // Once, when the dialog opens (later lists come from the buttons that change them).
+  const open = useEffectEvent(() => {
     dialog.current?.showModal();
     void refresh();
-  }, []);
+  });
+  useEffect(() => open(), []);
 
   const remove = async (graph: GraphSummary) => {
     if (!window.confirm(`Delete "${graph.name}" and all ${graph.revision} of its revisions from the server?`)) return;

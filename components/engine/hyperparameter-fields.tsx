@@ -31,7 +31,7 @@ export function useHyperparameterForm(initial: HyperparameterValues) {
       clipNorm: Number(values.clipNorm || 0),
     });
     if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [i.path[0], i.message])));
+      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])) as Partial<Record<FieldName, string>>);
       return undefined;
     }
     setErrors({});

@@ -1,33 +1,37 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 
 /**
  * Calls load now and every intervalMs while mounted, and at once whenever `subscribe` signals a
- * change (a live event); keeps the last good value and the last error.
+ * change (a live event); keeps the last good value and the last error. Polling and the
+ * subscription start again when `source` changes (another server).
  */
 export function usePoll<T>(
   load: () => Promise<T>,
   intervalMs: number,
-  deps: unknown[] = [],
+  source: unknown,
   subscribe?: (changed: () => void) => () => void,
 ): { data?: T; error?: string } {
   const [state, setState] = useState<{ data?: T; error?: string }>({});
+  const loadLatest = useEffectEvent(load);
+  const subscribeLatest = useEffectEvent((changed: () => void) => subscribe?.(changed));
   useEffect(() => {
     let alive = true;
-    const tick = () =>
-      load().then(
+    const tick = () => {
+      loadLatest().then(
         (data) => alive && setState({ data }),
         (error: unknown) => alive && setState((s) => ({ data: s.data, error: (error as Error).message })),
       );
-    void tick();
+    };
+    tick();
     const timer = setInterval(tick, intervalMs);
-    const unsubscribe = subscribe?.(() => void tick());
+    const unsubscribe = subscribeLatest(tick);
     return () => {
       alive = false;
       clearInterval(timer);
       unsubscribe?.();
     };
-  }, deps);
+  }, [intervalMs, source]);
   return state;
 }

@@ -37,7 +37,7 @@ export async function browserIdentity(): Promise<NodeIdentity> {
   const slot = await claimFreeSlot();
   const db = await openDatabase();
   const key = `node-${slot}`;
-  const stored = await request<StoredIdentity | undefined>(db.transaction(STORE).objectStore(STORE).get(key));
+  const stored = await request(db.transaction(STORE).objectStore(STORE).get(key) as IDBRequest<StoredIdentity | undefined>);
   if (stored) return { publicKey: stored.publicKey, sign: async (message) => new Uint8Array(await crypto.subtle.sign("Ed25519", stored.privateKey, message)) };
   const keys = await generateKeyPair(false);
   const identity = await identityFromKeyPair(keys);

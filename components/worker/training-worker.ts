@@ -4,7 +4,7 @@
 import "@tensorflow/tfjs-backend-webgpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { webgpuAdapterInfo } from "../../lib/train/backend-probe";
-import { createLocalExecutor } from "../../lib/train/executor";
+import { createLocalExecutor } from "../../lib/compute/executor";
 import { PauseController } from "../../lib/train/pause";
 import { tf } from "../../lib/train/runtime-tf";
 import type { WorkerRequest, WorkerResponse } from "./worker-protocol";

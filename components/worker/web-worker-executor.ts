@@ -1,7 +1,7 @@
 import { InferenceInputError, type InferenceResult } from "../../lib/inference/served-model";
 import type { ProbeResult } from "../../lib/train/backend-probe";
 import { GraphCompileError } from "../../lib/train/compile";
-import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
+import type { TrainingExecutor, TrainingOutcome } from "../../lib/compute/executor";
 import type { TrainingProgress } from "../../lib/train/progress";
 import { TrainingAborted, TrainingDiverged } from "../../lib/train/train-loop";
 import type { WorkerRequest, WorkerResponse } from "./worker-protocol";

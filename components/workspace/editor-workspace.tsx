@@ -4,7 +4,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { DockviewReact, themeAbyss, themeLight, type DockviewApi, type DockviewReadyEvent, type IDockviewPanelProps } from "dockview-react";
 import "dockview-react/dist/styles/dockview.css";
 import { useSearchParams } from "next/navigation";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FunctionComponent } from "react";
+import { createContext, useCallback, useContext, useEffect, useEffectEvent, useMemo, useRef, useState, type FunctionComponent } from "react";
 import { emptyDocument, loadDocument, serializeDocument } from "../../lib/editor/document";
 import { useApi } from "../api/server-url";
 import { useDatasets, type DatasetCatalog } from "../api/use-datasets";
@@ -100,8 +100,9 @@ function Workspace() {
   useEffect(logEditorNotices, []);
 
   const requested = useSearchParams().get("template");
-  useEffect(() => {
-    // A template asked for in the address wins; otherwise the last session's work comes back.
+  // Once, when the workspace opens: a template asked for in the address wins; otherwise the last
+  // session's work comes back.
+  const restore = useEffectEvent(() => {
     const saved = localStorage.getItem(AUTOSAVE_KEY);
     const result = saved ? loadDocument(saved) : undefined;
     const template = requested ? templateDocument(requested) : undefined;
@@ -113,7 +114,8 @@ function Workspace() {
       useEditor.getState().load(template ?? templateDocument("mlp-digits") ?? doc);
     }
     setRestored(true);
-  }, []);
+  });
+  useEffect(() => restore(), []);
 
   useEffect(() => {
     if (!restored) return;

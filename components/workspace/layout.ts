@@ -1,6 +1,6 @@
 "use client";
 
-import type { AddPanelOptions, DockviewApi } from "dockview-react";
+import type { AddPanelOptions, DockviewApi, SerializedDockview } from "dockview-react";
 
 /**
  * The workspace's panels and where each goes by default. Dockview keeps the live arrangement;
@@ -54,7 +54,7 @@ export function restoreLayout(api: DockviewApi): void {
   const saved = localStorage.getItem(LAYOUT_KEY);
   if (saved) {
     try {
-      api.fromJSON(JSON.parse(saved));
+      api.fromJSON(JSON.parse(saved) as SerializedDockview);
       if (api.getPanel("editor")) return;
     } catch {
       // A layout from an older Engine: start again from the default.

@@ -22,7 +22,7 @@ function align(series: ChartSeries[]): uPlot.AlignedData {
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
   const columns = series.map((s) => {
-    const column: (number | null)[] = new Array(xs.length).fill(null);
+    const column = new Array<number | null>(xs.length).fill(null);
     for (const [x, y] of s.points) column[index.get(x) as number] = y;
     return column;
   });

@@ -125,7 +125,7 @@ export function ScriptPanel() {
           theme="vs-dark"
           value={script.code}
           onChange={(value) => edit(value ?? "")}
-          onMount={(editor, monaco) => {
+          onMount={(editor, monaco: typeof import("monaco-editor")) => {
             editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => document.querySelector<HTMLButtonElement>("[data-testid=run-script]")?.click());
           }}
           options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, tabSize: 2 }}

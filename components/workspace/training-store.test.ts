@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { blobs } from "../../lib/data/test-fixtures";
 import { chain } from "../../lib/graph/templates/template";
-import { createLocalExecutor, type TrainingExecutor } from "../../lib/train/executor";
+import { createLocalExecutor, type TrainingExecutor } from "../../lib/compute/executor";
 import { tf } from "../../lib/train/runtime-tf";
 import { createApi } from "../api/clients";
 import { useConsole } from "./console-store";

@@ -7,7 +7,7 @@ import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ModelGraph } from "../../lib/graph/types";
 import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import type { ProbeResult } from "../../lib/train/backend-probe";
-import type { TrainingExecutor, TrainingOutcome } from "../../lib/train/executor";
+import type { TrainingExecutor, TrainingOutcome } from "../../lib/compute/executor";
 import { PauseController } from "../../lib/train/pause";
 import { epochLine, formatMetrics } from "../../lib/train/progress";
 import type { Api } from "../api/clients";

@@ -1,7 +1,7 @@
 import type { Client, Interceptor, Transport } from "@connectrpc/connect";
 import type { JobAssignment, NodeService, RegisterNodeResponse, WatchAssignmentsResponse } from "../../gen/cyxwiz/v1/node_service_pb";
 import type { ProbeResult } from "../train/backend-probe";
-import type { TrainingExecutor } from "../train/executor";
+import type { TrainingExecutor } from "./executor";
 import { socketAssignments, SocketUnreachable } from "./assignment-socket";
 import { backoffDelay, sleep } from "./backoff";
 import type { ContentStore } from "./content-cache";

@@ -4,7 +4,7 @@ import { JobAssignmentSchema, type JobAssignment } from "../../gen/cyxwiz/v1/nod
 import { encodeDataset } from "../data/dataset-format";
 import { blobs } from "../data/test-fixtures";
 import { chain } from "../graph/templates/template";
-import type { TrainingExecutor, TrainingOutcome } from "../train/executor";
+import type { TrainingExecutor, TrainingOutcome } from "./executor";
 import { PauseController } from "../train/pause";
 import type { TrainingProgress } from "../train/progress";
 import { TrainingAborted } from "../train/train-loop";

@@ -6,7 +6,7 @@ import { prepareGraph } from "../graph/prepare";
 import { hyperparametersInput, parseHyperparameters } from "../job/hyperparameters";
 import type { ProbeResult } from "../train/backend-probe";
 import { GraphCompileError } from "../train/compile";
-import type { TrainingExecutor } from "../train/executor";
+import type { TrainingExecutor } from "./executor";
 import { withWeightsPath } from "../train/export";
 import type { PauseController } from "../train/pause";
 import { epochLine, formatMetrics, type TrainingProgress } from "../train/progress";

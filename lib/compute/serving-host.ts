@@ -2,7 +2,7 @@ import type { Client } from "@connectrpc/connect";
 import type { DeploymentAssignment, InferenceRequest, NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
 import type { DatasetSpec } from "../data/dataset-format";
 import { InferenceInputError, type DeploymentBundle, type InferenceRequest as InferenceJob } from "../inference/served-model";
-import type { TrainingExecutor } from "../train/executor";
+import type { TrainingExecutor } from "./executor";
 import { fetchVerified } from "./artifacts-client";
 import { describeError } from "./describe-error";
 

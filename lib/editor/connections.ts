@@ -50,7 +50,7 @@ export function attachmentHandles(type: string): AttachmentKind[] {
 }
 
 /** The input handles a node shows: one per connected input plus a free one, up to its maximum. */
-export function inputHandles(doc: EditorDocument, nodeId: string, type: string): string[] {
+export function inputHandles(doc: Pick<EditorDocument, "edges">, nodeId: string, type: string): string[] {
   const layer = getLayer(type);
   if (!layer || layer.inputs.max === 0) return [];
   if (layer.inputs.max === 1) return ["in0"];

@@ -66,7 +66,7 @@ const isTensorHandle = (handle: string) => /^in\d+$/.test(handle);
  * (so an unconnected block can still be wired up). Outputs: members whose output leaves the group,
  * or that feed nothing inside it (the block's end).
  */
-export function groupPins(doc: EditorDocument, group: EditorGroup): { inputs: Pin[]; outputs: Pin[] } {
+export function groupPins(doc: Pick<EditorDocument, "nodes" | "edges">, group: EditorGroup): { inputs: Pin[]; outputs: Pin[] } {
   const members = new Set(group.nodeIds);
   const label = (id: string) => doc.nodes.find((n) => n.id === id)?.label ?? id;
   const inputs: Pin[] = [];
@@ -108,7 +108,7 @@ export interface Bounds {
 const FRAME_PADDING = { side: 24, top: 40, bottom: 20 };
 
 /** The rectangle a group's frame covers: its members' boxes plus room for the title. */
-export function groupBounds(doc: EditorDocument, group: EditorGroup): Bounds {
+export function groupBounds(doc: Pick<EditorDocument, "nodes">, group: EditorGroup): Bounds {
   const members = doc.nodes.filter((n) => group.nodeIds.includes(n.id));
   const xs = members.map((n) => n.position.x);
   const ys = members.map((n) => n.position.y);
@@ -146,7 +146,7 @@ export interface ViewEdge extends EditorEdge {
  * What the canvas shows: members of collapsed groups are hidden, and edges crossing a collapsed
  * group's boundary are redrawn to the block's pins. Edges inside a collapsed group are hidden.
  */
-export function collapsedView(doc: EditorDocument): { hidden: Set<string>; blockOf: Map<string, string>; edges: ViewEdge[] } {
+export function collapsedView(doc: Pick<EditorDocument, "edges" | "groups">): { hidden: Set<string>; blockOf: Map<string, string>; edges: ViewEdge[] } {
   const blockOf = new Map<string, string>();
   for (const group of doc.groups) if (group.collapsed) for (const id of group.nodeIds) blockOf.set(id, group.id);
   const edges: ViewEdge[] = [];

@@ -54,10 +54,11 @@ export function parseFieldText(spec: FieldSpec, text: string): unknown {
   return spec.list || parts.length > 1 || trimmed.startsWith("[") ? numbers : numbers[0];
 }
 
+/** A parameter's value as its form field shows it (parameters are numbers, strings, booleans or lists of numbers). */
 export function formatFieldValue(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (Array.isArray(value)) return value.join(", ");
-  return String(value);
+  return typeof value === "object" ? JSON.stringify(value) : String(value as string | number | boolean);
 }
 
 /** Validates a whole parameter object with the node's schema; the first problem per field. */

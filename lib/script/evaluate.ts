@@ -4,7 +4,7 @@
  * script worker (never on the page), where the caller enforces a timeout by ending the worker.
  */
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => () => Promise<unknown>;
+const AsyncFunction = (Object.getPrototypeOf(async () => {}) as { constructor: new (...args: string[]) => () => Promise<unknown> }).constructor;
 
 /** Evaluates code in the global scope (so `var` and functions persist between console entries). */
 export async function evaluate(code: string): Promise<unknown> {

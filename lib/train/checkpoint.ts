@@ -101,7 +101,7 @@ export async function restoreCheckpoint(tf: typeof tfjs, model: tfjs.LayersModel
   if (weights.length !== checkpoint.weights.length) throw new CheckpointError(`the checkpoint has ${checkpoint.weights.length} weights; the model has ${weights.length}`);
   weights.forEach((w, i) => {
     const stored = checkpoint.weights[i] as StoredTensor;
-    if (stored.shape.join("x") !== w.shape.join("x")) throw new CheckpointError(`weight ${w.originalName} is [${w.shape}] in the model but [${stored.shape}] in the checkpoint`);
+    if (stored.shape.join("x") !== w.shape.join("x")) throw new CheckpointError(`weight ${w.originalName} is [${w.shape.join(",")}] in the model but [${stored.shape.join(",")}] in the checkpoint`);
   });
   const values = checkpoint.weights.map((s) => tf.tensor(s.values, s.shape, s.dtype));
   model.setWeights(values);

@@ -23,7 +23,7 @@ export async function verifyModelArtifact(store: ArtifactStore, sha256: string):
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of store.open(sha256)) chunks.push(chunk as Buffer);
-    json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    json = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof json;
   } catch {
     return "model.json is not valid JSON";
   }

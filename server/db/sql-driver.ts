@@ -1,5 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
+import { type PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
 
 /** A session on the raw driver, for what Prisma cannot do: multi-statement migration scripts. */
 export interface SqlSession {

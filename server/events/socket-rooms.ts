@@ -4,7 +4,7 @@ import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { createAdapter } from "@socket.io/redis-adapter";
 import type http from "node:http";
 import { Redis } from "ioredis";
-import { Server, type Socket } from "socket.io";
+import { Server, type DefaultEventsMap, type Socket } from "socket.io";
 import { WatchAssignmentsResponseSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { TokenError } from "../auth/tokens";
 import type { ServerContext } from "../context";
@@ -22,6 +22,13 @@ export function roomFor(channel: string): { room: string; event: string } | unde
   return undefined;
 }
 
+/** What a socket carries: the node its session token proved (none for a dashboard), and whether it takes its assignments. */
+interface SocketData {
+  nodeId?: string;
+  watchingAssignments?: boolean;
+}
+type RoomSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+
 /**
  * socket.io on the given HTTP servers (the RPC port's HTTP/1.1 side, which the Engine and
  * volunteer tabs talk to, and the REST port), for browsers: rooms per job ("job:<id>",
@@ -33,7 +40,7 @@ export function roomFor(channel: string): { room: string; event: string } | unde
  * here rather than on the WatchAssignments stream.
  */
 export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerContext): Promise<{ io: Server; close(): Promise<void> }> {
-  const io = new Server({ path: SOCKET_PATH, cors: { origin: true }, serveClient: false });
+  const io = new Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>({ path: SOCKET_PATH, cors: { origin: true }, serveClient: false });
   // One engine per HTTP server, all feeding this server's rooms (attach binds each as it goes).
   const engines = httpServers.map((server) => io.attach(server).engine);
   const redis = ctx.config.redisUrl
@@ -45,21 +52,24 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
     io.adapter(createAdapter(pub, sub, { key: `${ctx.config.redisPrefix}socket.io` }));
   }
 
-  io.use(async (socket, next) => {
+  io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (token === undefined || token === "") return next();
-    try {
-      socket.data.nodeId = await ctx.tokens.verifyNodeToken(String(token));
-      next();
-    } catch (error) {
-      // data.code is the Connect code, so that a node treats the refusal as it would the RPC's (renewing its session).
-      const refused = error instanceof TokenError;
-      next(Object.assign(new Error(refused ? `invalid node session token: ${error.message}` : "could not check the token"), { data: { code: refused ? "unauthenticated" : "unavailable" } }));
-    }
+    void (async () => {
+      if (typeof token !== "string") throw new TokenError("a session token is a string", "invalid");
+      socket.data.nodeId = await ctx.tokens.verifyNodeToken(token);
+    })().then(
+      () => next(),
+      (error: unknown) => {
+        // data.code is the Connect code, so that a node treats the refusal as it would the RPC's (renewing its session).
+        const refused = error instanceof TokenError;
+        next(Object.assign(new Error(refused ? `invalid node session token: ${error.message}` : "could not check the token"), { data: { code: refused ? "unauthenticated" : "unavailable" } }));
+      },
+    );
   });
-  io.on("connection", (socket: Socket) => {
+  io.on("connection", (socket: RoomSocket) => {
     void socket.join("network");
-    if (socket.data.nodeId) void socket.join(`node:${socket.data.nodeId as string}`);
+    if (socket.data.nodeId) void socket.join(`node:${socket.data.nodeId}`);
     socket.on(WATCH_ASSIGNMENTS, (ack?: (answer: WatchAssignmentsAck) => void) => void feedAssignments(ctx, socket, typeof ack === "function" ? ack : () => undefined));
     socket.on(WATCH_JOB, async (jobId: unknown, ack?: (answer: WatchJobAck) => void) => {
       const reply = typeof ack === "function" ? ack : () => undefined;
@@ -102,8 +112,8 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
  * same feed as the RPC stream (so the dispatcher's attach, redelivery and commands are one code
  * path), in protobuf JSON. One feed per socket; asking again while it runs changes nothing.
  */
-async function feedAssignments(ctx: ServerContext, socket: Socket, reply: (answer: WatchAssignmentsAck) => void): Promise<void> {
-  const nodeId = socket.data.nodeId as string | undefined;
+async function feedAssignments(ctx: ServerContext, socket: RoomSocket, reply: (answer: WatchAssignmentsAck) => void): Promise<void> {
+  const nodeId = socket.data.nodeId;
   if (!nodeId) return reply({ ok: false, code: "unauthenticated", error: `${WATCH_ASSIGNMENTS}: connect with the node's session token as auth.token` });
   if (socket.data.watchingAssignments) return reply({ ok: true });
   socket.data.watchingAssignments = true;

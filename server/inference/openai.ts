@@ -38,7 +38,7 @@ function generation(body: Body, prompt: string): Extract<InferenceRequest, { kin
 }
 
 export function completionRequest(body: Body): Extract<InferenceRequest, { kind: "complete" }> {
-  const prompt = Array.isArray(body.prompt) && body.prompt.length === 1 ? body.prompt[0] : (body.prompt ?? "");
+  const prompt: unknown = Array.isArray(body.prompt) && body.prompt.length === 1 ? (body.prompt as unknown[])[0] : (body.prompt ?? "");
   if (typeof prompt !== "string") throw new BadRequest("prompt", "must be a string (one prompt a request)");
   return generation(body, prompt);
 }
@@ -50,7 +50,7 @@ export function chatRequest(body: Body): Extract<InferenceRequest, { kind: "comp
   const texts = messages.map((m, i) => {
     const content = (m as { content?: unknown }).content;
     if (typeof content === "string") return content;
-    if (Array.isArray(content)) return content.map((part) => ((part as { type?: string }).type === "text" ? String((part as { text?: unknown }).text ?? "") : "")).join("");
+    if (Array.isArray(content)) return content.map((part) => ((part as { type?: string }).type === "text" ? textOf(part) : "")).join("");
     throw new BadRequest(`messages[${i}].content`, "must be a string or text parts");
   });
   return generation(body, `${texts.join(" ")} `);
@@ -101,4 +101,10 @@ export function chatChunk(id: string, model: string, created: number, delta: Rec
 
 export function errorBody(message: string, type: string, code: string | null, param: string | null = null) {
   return { error: { message, type, param, code } };
+}
+
+/** A text part's text; anything else in it reads as no text. */
+function textOf(part: unknown): string {
+  const text = (part as { text?: unknown }).text;
+  return typeof text === "string" ? text : "";
 }

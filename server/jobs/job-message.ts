@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
   HyperparametersSchema,
-  JobPriority,
+  type JobPriority,
   JobSchema,
   JobStatus,
   JobType,

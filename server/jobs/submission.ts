@@ -2,7 +2,7 @@ import { JobPriority, JobType, type JobConfig } from "../../gen/cyxwiz/v1/job_pb
 import { fitDataset } from "../../lib/graph/dataset-fit";
 import { prepareGraph, type PreparedGraph, type UnparsableGraph } from "../../lib/graph/prepare";
 import type { GraphIssue } from "../../lib/graph/types";
-import { parseHyperparameters } from "../../lib/job/hyperparameters";
+import { hyperparametersInput, parseHyperparameters } from "../../lib/job/hyperparameters";
 import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { NewJob } from "./job-store";
@@ -56,17 +56,7 @@ export function prepareSubmission(
 
   const hpIn = config.hyperparameters;
   if (!hpIn) return reject("config.hyperparameters", "required (epochs, batch_size, learning_rate)");
-  const hp = parseHyperparameters({
-    epochs: hpIn.epochs,
-    batchSize: hpIn.batchSize,
-    learningRate: hpIn.learningRate,
-    optimizer: hpIn.optimizer || undefined,
-    validationSplit: hpIn.validationSplit,
-    seed: hpIn.seed,
-    earlyStoppingPatience: hpIn.earlyStoppingPatience,
-    clipNorm: hpIn.clipNorm,
-    checkpointEvery: hpIn.checkpointEvery,
-  });
+  const hp = parseHyperparameters(hyperparametersInput(hpIn));
   if (!hp.ok) return reject(`config.${hp.field}`, hp.message.slice(hp.field.length + 2));
   const hyperparameters = { ...hp.value, seed: hp.value.seed || randomSeed() };
 

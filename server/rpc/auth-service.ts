@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
   ApiKeySchema,
-  AuthService,
+  type AuthService,
   CreateApiKeyResponseSchema,
   GetWalletChallengeResponseSchema,
   ListApiKeysResponseSchema,

@@ -3,7 +3,7 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
   CreateDatasetResponseSchema,
   DatasetInfoSchema,
-  DatasetService,
+  type DatasetService,
   GetDatasetResponseSchema,
   ListDatasetsResponseSchema,
 } from "../../gen/cyxwiz/v1/dataset_service_pb";

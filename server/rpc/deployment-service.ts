@@ -1,10 +1,10 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
   CreateDeploymentResponseSchema,
   DeleteDeploymentResponseSchema,
   DeploymentSchema,
-  DeploymentService,
+  type DeploymentService,
   DeploymentStatus,
   ListDeploymentsResponseSchema,
 } from "../../gen/cyxwiz/v1/deployment_service_pb";

@@ -5,7 +5,7 @@ import {
   GetNodeMetricsResponseSchema,
   GetNodeResponseSchema,
   ListNodesResponseSchema,
-  NodeDiscoveryService,
+  type NodeDiscoveryService,
   NodeSort,
   NodeSummarySchema,
 } from "../../gen/cyxwiz/v1/discovery_service_pb";

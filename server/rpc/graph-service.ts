@@ -4,7 +4,7 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
   DeleteGraphResponseSchema,
   GetGraphResponseSchema,
-  GraphService,
+  type GraphService,
   GraphSummarySchema,
   ListGraphsResponseSchema,
   SaveGraphResponseSchema,

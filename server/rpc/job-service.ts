@@ -8,7 +8,7 @@ import {
   PauseJobResponseSchema,
   ResumeJobResponseSchema,
   GetJobResponseSchema,
-  JobService,
+  type JobService,
   ListJobsResponseSchema,
   SubmitJobResponseSchema,
   WatchJobResponseSchema,

@@ -3,7 +3,7 @@ import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   GetRegistrationChallengeResponseSchema,
   HeartbeatResponseSchema,
-  NodeService,
+  type NodeService,
   NodeStatus,
   RegisterNodeResponseSchema,
   ReportDeploymentResponseSchema,

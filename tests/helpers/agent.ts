@@ -1,7 +1,7 @@
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { NodeAgent, type AgentOptions } from "../../lib/compute/agent";
 import { ephemeralIdentity } from "../../lib/compute/identity";
-import { createLocalExecutor } from "../../lib/train/executor";
+import { createLocalExecutor } from "../../lib/compute/executor";
 import { tf } from "../../lib/train/runtime-tf";
 import { waitFor } from "./wait";
 

@@ -27,6 +27,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
     throw new Error(
       `PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (${(error as Error).message}). Start it, point CYXWIZ_TEST_POSTGRES_URL at one, ` +
         "or set CYXWIZ_TEST_SERVICES=embedded to run only the embedded variants.",
+      { cause: error },
     );
   }
   await admin.query(`CREATE DATABASE ${name}`);

@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { type Code, ConnectError } from "@connectrpc/connect";
 
 /** The gRPC code a call failed with; undefined when it succeeded. */
 export async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {

@@ -9,7 +9,7 @@ import { startAgent } from "../helpers/agent";
 import { waitFor } from "../helpers/wait";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import type { ProbeResult } from "../../lib/train/backend-probe";
-import { createLocalExecutor, type TrainingExecutor } from "../../lib/train/executor";
+import { createLocalExecutor, type TrainingExecutor } from "../../lib/compute/executor";
 import { tf } from "../../lib/train/runtime-tf";
 import type { AgentOptions, NodeAgent } from "../../lib/compute/agent";
 import type { HostMetrics } from "../../lib/compute/heartbeat";

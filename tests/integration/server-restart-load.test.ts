@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { mlpMoons } from "../../lib/graph/templates/tabular";
-import { createLocalExecutor, type TrainingExecutor } from "../../lib/train/executor";
+import { createLocalExecutor, type TrainingExecutor } from "../../lib/compute/executor";
 import { tf } from "../../lib/train/runtime-tf";
 import { startAgent } from "../helpers/agent";
 import { connectClients } from "../helpers/clients";

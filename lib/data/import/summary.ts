@@ -15,7 +15,7 @@ export interface ClassShare {
 export function classBalance(dataset: Dataset): ClassShare[] {
   const { spec, targets } = dataset;
   if (spec.task !== "classification") throw new Error(`"${spec.name}" is a regression dataset; it has no classes`);
-  if (spec.targets.shape.length > 0) throw new Error(`"${spec.name}" has targets of shape [${spec.targets.shape}], not one class index per sample`);
+  if (spec.targets.shape.length > 0) throw new Error(`"${spec.name}" has targets of shape [${spec.targets.shape.join(",")}], not one class index per sample`);
   // Without a declared class count, the largest index seen sets it (the array grows with gaps).
   const counts = new Array<number>(spec.targets.classes ?? 0).fill(0);
   for (const t of targets) counts[t] = (counts[t] ?? 0) + 1;

@@ -1,14 +1,14 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
+import { decodeCheckpoint, encodeCheckpoint } from "../train/checkpoint";
 import type { ModelGraph } from "../graph/types";
 import { ServedModel, type DeploymentBundle, type InferenceRequest, type InferenceResult } from "../inference/served-model";
-import { probeBackends, type AdapterInfo, type ProbeResult } from "./backend-probe";
-import { exportModel, type ExportedModel } from "./export";
+import { probeBackends, type AdapterInfo, type ProbeResult } from "../train/backend-probe";
+import { exportModel, type ExportedModel } from "../train/export";
 import type { Hyperparameters } from "../job/hyperparameters";
-import type { PauseController } from "./pause";
-import type { TrainingProgress } from "./progress";
-import { disposeModel, trainGraph, type Predictions, type TrainResult } from "./train-loop";
-import { openDataset } from "./training-data";
+import type { PauseController } from "../train/pause";
+import type { TrainingProgress } from "../train/progress";
+import { disposeModel, trainGraph, type Predictions, type TrainResult } from "../train/train-loop";
+import { openDataset } from "../train/training-data";
 
 export interface TrainingJob {
   graph: ModelGraph;

@@ -1,0 +1,6 @@
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+
+/** A job's status as people read it, the same in the CLI and the TUI: "queued", "running"… */
+export function statusLabel(status: JobStatus): string {
+  return (JobStatus[status] ?? "UNSPECIFIED").toLowerCase();
+}
