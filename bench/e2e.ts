@@ -24,7 +24,6 @@ export interface PlatformRun {
   submit_to_completed_ms: number;
 }
 
-
 /**
  * The digits MLP through the real platform — a server process, a compute node, Connect over
  * HTTP — against the same training alone in this process (same backend, seed and settings).
@@ -89,7 +88,9 @@ export const e2eBenchmark: Benchmark = {
           platform_runs: browser.runs,
         };
       }
-      log(`result: ${JSON.stringify({ ...node.medians, pure_training_ms: pureMs, overhead_ratio: result.overhead_ratio, browser: result.browser ? ratio((result.browser as { submit_to_completed_ms: number } & Medians)) : "no chromium" })}`);
+      log(
+        `result: ${JSON.stringify({ ...node.medians, pure_training_ms: pureMs, overhead_ratio: result.overhead_ratio, browser: result.browser ? ratio(result.browser as { submit_to_completed_ms: number } & Medians) : "no chromium" })}`,
+      );
       return result;
     } finally {
       for (const child of children) child.kill("SIGTERM");
@@ -125,11 +126,7 @@ async function measurePlatform(clients: ReturnType<typeof connectClients>, log: 
 }
 
 /** Submits one job on the digits and follows it to completion; the timings are from submission. */
-export async function platformRun(
-  clients: ReturnType<typeof connectClients>,
-  graph: ModelGraph = mlpDigits.graph,
-  hyperparameters: Hyperparameters = HYPERPARAMETERS,
-): Promise<PlatformRun> {
+export async function platformRun(clients: ReturnType<typeof connectClients>, graph: ModelGraph = mlpDigits.graph, hyperparameters: Hyperparameters = HYPERPARAMETERS): Promise<PlatformRun> {
   const wallStart = Date.now();
   const start = performance.now();
   const { job } = await clients.jobs.submitJob({

@@ -16,7 +16,12 @@ export function residualGraph(n: number): ModelGraph {
   let tip = "input";
   for (let b = 0; nodes.length + 3 < n; b++) {
     nodes.push({ id: `dense${b}`, type: "Dense", params: { units: 64, activation: "relu" } }, { id: `norm${b}`, type: "LayerNorm", params: {} }, { id: `add${b}`, type: "Add", params: {} });
-    edges.push({ source: tip, target: `dense${b}` }, { source: `dense${b}`, target: `norm${b}` }, { source: `norm${b}`, target: `add${b}`, targetHandle: "in0" }, { source: tip, target: `add${b}`, targetHandle: "in1" });
+    edges.push(
+      { source: tip, target: `dense${b}` },
+      { source: `dense${b}`, target: `norm${b}` },
+      { source: `norm${b}`, target: `add${b}`, targetHandle: "in0" },
+      { source: tip, target: `add${b}`, targetHandle: "in1" },
+    );
     tip = `add${b}`;
   }
   nodes.push({ id: "output", type: "Output", params: { loss: "meanSquaredError" } });
@@ -66,7 +71,11 @@ async function dragFps(page: Page, seconds: number, nodeSelector?: string): Prom
 async function routeScriptKb(page: Page, url: string): Promise<number> {
   let bytes = 0;
   const counting = (response: import("playwright-core").Response) => {
-    if (response.request().resourceType() === "script") void response.body().then((b) => (bytes += b.length), () => undefined);
+    if (response.request().resourceType() === "script")
+      void response.body().then(
+        (b) => (bytes += b.length),
+        () => undefined,
+      );
   };
   page.on("response", counting);
   await page.goto(url, { waitUntil: "networkidle" });
@@ -87,12 +96,22 @@ export const editorBenchmark: Benchmark = {
     if (!chromiumPath) return { validate_500_nodes_ms: validate, reference_json_roundtrip_500_nodes_ms: copy, note: "no Chromium: browser measurements skipped" };
     ensureEngineBuild(log);
     const port = 3_400 + Math.floor(Math.random() * 500);
-    const engine = spawn(`${REPO_ROOT}/node_modules/.bin/next`, ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: REPO_ROOT, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const engine = spawn(`${REPO_ROOT}/node_modules/.bin/next`, ["start", "-p", String(port), "-H", "127.0.0.1"], {
+      cwd: REPO_ROOT,
+      stdio: "ignore",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS.filter((a) => a !== "--headless=new") });
     try {
       const base = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 60; i++) {
-        if (await fetch(base).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(base).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 500));
       }
       const measure = async (nodes: number) => {
@@ -101,7 +120,10 @@ export const editorBenchmark: Benchmark = {
         const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
         await page.addInitScript(`localStorage.setItem("cyxwiz.editor.autosave", ${JSON.stringify(serializeDocument(laid))})`);
         await page.goto(`${base}/editor`);
-        await page.locator(".react-flow__node").nth(laid.nodes.length - 1).waitFor({ state: "attached", timeout: 60_000 });
+        await page
+          .locator(".react-flow__node")
+          .nth(laid.nodes.length - 1)
+          .waitFor({ state: "attached", timeout: 60_000 });
         await page.waitForTimeout(1000);
         const pan = await dragFps(page, 4);
         const drag = await dragFps(page, 3, '[data-node-id="dense5"]');

@@ -25,7 +25,10 @@ import { CpuMeter, percentile, pool, round1, rssMb, sleep } from "./stats";
  * once, against a server process on PostgreSQL. Steps up through SCHEDULER_BENCH_STEPS (default
  * 100,1000,3000,10000) while the time budget lasts and the previous step did not collapse.
  */
-const STEPS = (process.env.SCHEDULER_BENCH_STEPS ?? "100,1000,3000,10000").split(",").map(Number).filter((n) => n > 0);
+const STEPS = (process.env.SCHEDULER_BENCH_STEPS ?? "100,1000,3000,10000")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 /** The whole benchmark stays within this (seconds); a step that would not fit is skipped. */
 const BUDGET_S = Number(process.env.SCHEDULER_BENCH_BUDGET_S ?? 720);
 const HEARTBEAT_S = 10;
@@ -121,7 +124,8 @@ export const schedulerBenchmark: Benchmark = {
         assignments: `the scheduler draining a backlog: every node is first given a job it holds (one SubmitJob per node), then ${BACKLOG_JOBS} more jobs are queued behind them (${SUBMIT_CONCURRENCY} SubmitJob calls at a time); then every node reports completion, and from then on completes each new assignment at once; rate = backlog jobs assigned / (last assignment - release), within ${BACKLOG_WINDOW_S} s; up to ${BACKLOG_MAX_NODES} nodes`,
         submit_and_assign: `a burst of ${BURST_JOBS} SubmitJob calls (${SUBMIT_CONCURRENCY} concurrent) against idle nodes that complete each job at once; rate = assignments received / (last assignment - first submit), within ${BURST_WINDOW_S} s: submission, assignment and completion together`,
         memory: "server VmRSS (all instances) with all nodes connected (after a heartbeat round) minus VmRSS before any node registered",
-        scale_out: "two-instances: two server processes on this machine, one PostgreSQL, one Redis (event bus, hot state, socket.io adapter), one artifact directory; node sessions alternate between them; jobs are submitted to the first",
+        scale_out:
+          "two-instances: two server processes on this machine, one PostgreSQL, one Redis (event bus, hot state, socket.io adapter), one artifact directory; node sessions alternate between them; jobs are submitted to the first",
         job: "mlp-digits template, dataset:mnist-digits, 1 epoch; completion names one tiny model uploaded once",
       },
       runs,
@@ -145,7 +149,10 @@ const MODES: Mode[] = [
   { name: "default", instances: 1 },
   { name: "two-instances", instances: 2 },
 ];
-const SCALE_OUT_STEPS = (process.env.SCHEDULER_BENCH_SCALE_OUT_STEPS ?? String(STEPS.at(-1) ?? "")).split(",").map(Number).filter((n) => n > 0);
+const SCALE_OUT_STEPS = (process.env.SCHEDULER_BENCH_SCALE_OUT_STEPS ?? String(STEPS.at(-1) ?? ""))
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 
 interface StepResult {
   mode: Mode["name"];
@@ -349,19 +356,14 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     for (const node of nodes) {
       const headers = { authorization: `Bearer ${node.token}` };
       const complete = (jobId: string, jobToken: string) =>
-        node.client
-          .reportCompletion(
-            { nodeId: node.nodeId, jobId, jobToken, modelWeightsUri: model.uri, modelWeightsSha256: model.sha256, finalMetrics: { accuracy: 1 } },
-            { headers },
-          )
-          .then(
-            () => undefined,
-            (error: unknown) => {
-              if (stop.signal.aborted) return;
-              completionErrors++;
-              noteError("reportCompletion", error);
-            },
-          );
+        node.client.reportCompletion({ nodeId: node.nodeId, jobId, jobToken, modelWeightsUri: model.uri, modelWeightsSha256: model.sha256, finalMetrics: { accuracy: 1 } }, { headers }).then(
+          () => undefined,
+          (error: unknown) => {
+            if (stop.signal.aborted) return;
+            completionErrors++;
+            noteError("reportCompletion", error);
+          },
+        );
       void (async () => {
         try {
           for await (const message of node.client.watchAssignments({ nodeId: node.nodeId }, { headers, signal: stop.signal })) {
@@ -439,9 +441,18 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     const inWindow = hb.filter((h) => h.at >= hbStart && h.at < hbEnd);
     result.heartbeats_per_s = round1(inWindow.length / ((hbEnd - hbStart) / 1000));
     result.heartbeats_expected_per_s = round1(nodes.length / HEARTBEAT_S);
-    result.heartbeat_p50_ms = percentile(inWindow.map((h) => h.ms), 50);
-    result.heartbeat_p99_ms = percentile(inWindow.map((h) => h.ms), 99);
-    result.heartbeat_max_ms = percentile(inWindow.map((h) => h.ms), 100);
+    result.heartbeat_p50_ms = percentile(
+      inWindow.map((h) => h.ms),
+      50,
+    );
+    result.heartbeat_p99_ms = percentile(
+      inWindow.map((h) => h.ms),
+      99,
+    );
+    result.heartbeat_max_ms = percentile(
+      inWindow.map((h) => h.ms),
+      100,
+    );
     result.heartbeat_errors = hbErrors;
     result.server_rss_connected_mb = await rssSample(4);
     result.server_rss_mb_per_1000_nodes = round1((result.server_rss_connected_mb - result.server_rss_base_mb) / (nodes.length / 1000));
@@ -472,10 +483,7 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
       }
       const t1 = performance.now();
       if (!assignedAt.has(jobId)) {
-        const arrived = await Promise.race([
-          new Promise<boolean>((resolve) => waiters.set(jobId, () => resolve(true))),
-          sleep(Math.max(1_000, latencyEnd - performance.now())).then(() => false),
-        ]);
+        const arrived = await Promise.race([new Promise<boolean>((resolve) => waiters.set(jobId, () => resolve(true))), sleep(Math.max(1_000, latencyEnd - performance.now())).then(() => false)]);
         waiters.delete(jobId);
         if (!arrived) {
           latencyTimeouts++;
@@ -493,7 +501,9 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
     result.submit_call_to_assign_p99_ms = percentile(fromCall, 99);
     result.submit_to_assign_samples = fromResponse.length;
     result.submit_to_assign_timeouts = latencyTimeouts;
-    log(`N=${n}: submit→assign p50 ${result.submit_to_assign_p50_ms} ms, p99 ${result.submit_to_assign_p99_ms} ms (${fromResponse.length} jobs; from the call: p50 ${result.submit_call_to_assign_p50_ms}, p99 ${result.submit_call_to_assign_p99_ms})`);
+    log(
+      `N=${n}: submit→assign p50 ${result.submit_to_assign_p50_ms} ms, p99 ${result.submit_to_assign_p99_ms} ms (${fromResponse.length} jobs; from the call: p50 ${result.submit_call_to_assign_p50_ms}, p99 ${result.submit_call_to_assign_p99_ms})`,
+    );
 
     // A burst of jobs: how fast do assignments reach the nodes?
     await sleep(1_000);
@@ -528,7 +538,6 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
       `N=${n}: burst ${submitted} submitted (${result.burst_submit_per_s}/s), ${result.burst_jobs_assigned} assigned → ${result.submit_and_assign_per_s} assignments/s; cpu ${JSON.stringify(result.burst_cpu)}; completion errors ${completionErrors}`,
     );
 
-
     // A backlog behind a busy fleet: how fast does the scheduler hand it out once nodes free up?
     if (nodes.length > BACKLOG_MAX_NODES) {
       result.backlog = { skipped: `more than ${BACKLOG_MAX_NODES} nodes: filling the fleet takes one SubmitJob per node` } as BacklogResult;
@@ -539,7 +548,16 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
       const fillStart = performance.now();
       const before = assignments;
       const fillDeadline = fillStart + 60_000;
-      await pool(Array.from({ length: nodes.length }, (_, i) => i), SUBMIT_CONCURRENCY, (i) => submit(`fill ${i}`, fillDeadline).then(() => undefined, (error: unknown) => noteError("submitJob (fill)", error)), fillDeadline);
+      await pool(
+        Array.from({ length: nodes.length }, (_, i) => i),
+        SUBMIT_CONCURRENCY,
+        (i) =>
+          submit(`fill ${i}`, fillDeadline).then(
+            () => undefined,
+            (error: unknown) => noteError("submitJob (fill)", error),
+          ),
+        fillDeadline,
+      );
       while (assignments - before < nodes.length && performance.now() < fillDeadline) await sleep(50);
       backlog.fill_jobs = assignments - before;
       backlog.fill_s = round1((performance.now() - fillStart) / 1000);
@@ -548,7 +566,11 @@ async function runStep(n: number, database: "postgres" | "pglite", mode: Mode, o
       await pool(
         Array.from({ length: BACKLOG_JOBS }, (_, i) => i),
         SUBMIT_CONCURRENCY,
-        (i) => submit(`backlog ${i}`, queueDeadline).then(() => void queued++, (error: unknown) => noteError("submitJob (backlog)", error)),
+        (i) =>
+          submit(`backlog ${i}`, queueDeadline).then(
+            () => void queued++,
+            (error: unknown) => noteError("submitJob (backlog)", error),
+          ),
         queueDeadline,
       );
       backlog.backlog_jobs_queued = queued;

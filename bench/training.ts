@@ -141,7 +141,9 @@ export const trainingBenchmark: Benchmark = {
     for (const r of reference) {
       const steady = r.epoch_ms.slice(1);
       if (Math.max(...steady) > 1.5 * Math.min(...steady)) {
-        notes.push(`PyTorch (${r.threads} threads) ${r.model} epochs took ${Math.min(...steady)}–${Math.max(...steady)} ms: disturbed by other processes, so its median understates PyTorch (compare cnn_ratio_vs_pytorch_fastest_epochs)`);
+        notes.push(
+          `PyTorch (${r.threads} threads) ${r.model} epochs took ${Math.min(...steady)}–${Math.max(...steady)} ms: disturbed by other processes, so its median understates PyTorch (compare cnn_ratio_vs_pytorch_fastest_epochs)`,
+        );
       }
     }
     const chosenCnn = runs.find((r) => r.runtime === "node" && r.backend === probe.chosen && r.model === cnnDigits.id) as Run;
@@ -273,7 +275,8 @@ async function browserRuns(dataset: Dataset, log: (line: string) => void): Promi
       for (const model of MODELS) {
         log(`chromium ${backend} ${model.id}`);
         const request: EpochRequest = { graph: model.graph, hyperparameters: HYPERPARAMETERS, ...plan(backend, model, dataset.spec.count) };
-        const result = (await page.evaluate(([b, r]) => (window as unknown as { cyxwizBench: (b: string, r: EpochRequest) => Promise<unknown> }).cyxwizBench(b, r), [backend, request] as const)) as EpochTimes | { unavailable: string };
+        const result = (await page.evaluate(([b, r]) => (window as unknown as { cyxwizBench: (b: string, r: EpochRequest) => Promise<unknown> }).cyxwizBench(b, r), [backend, request] as const)) as
+          EpochTimes | { unavailable: string };
         if ("unavailable" in result) {
           notes.push(`chromium ${backend}: ${result.unavailable}`);
           break;

@@ -85,19 +85,11 @@ export async function main(argv: string[]): Promise<number> {
     case "codegen":
       return codegenCommand(positionals[0], values.target, out);
     case "train":
-      return trainCommand(
-        positionals[0],
-        { ...trainingFlags(values), server, out: values.out },
-        out,
-      );
+      return trainCommand(positionals[0], { ...trainingFlags(values), server, out: values.out }, out);
     case "validate":
       return validateCommand(positionals[0], out);
     case "submit":
-      return submitCommand(
-        positionals[0],
-        { ...trainingFlags(values), server, name: values.name, watch: values.watch },
-        out,
-      );
+      return submitCommand(positionals[0], { ...trainingFlags(values), server, name: values.name, watch: values.watch }, out);
     case "status":
       return statusCommand(positionals[0], { server, watch: values.watch }, out);
     case undefined:

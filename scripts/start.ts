@@ -39,7 +39,7 @@ function pretty(line: string): string {
   if (!line.startsWith("{")) return line;
   try {
     const { msg, level, time: _t, pid: _p, name: _n, hostname: _h, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    const lvl = typeof level === "number" ? ({ 30: "", 40: "WARN ", 50: "ERROR ", 60: "FATAL " } as Record<number, string>)[level] ?? "" : level === "info" ? "" : `${String(level).toUpperCase()} `;
+    const lvl = typeof level === "number" ? (({ 30: "", 40: "WARN ", 50: "ERROR ", 60: "FATAL " } as Record<number, string>)[level] ?? "") : level === "info" ? "" : `${String(level).toUpperCase()} `;
     const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
     return [`${lvl}${String(msg)}`, ...extra].join("  ");
   } catch {

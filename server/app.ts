@@ -118,8 +118,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const stopRetention = startMetricsRetention(context);
 
   const rest = restRoutes(context);
-  const serveRest = (req: NodeRequest, res: NodeResponse) =>
-    void rest.serve(req, res, (error) => log.error({ err: error, url: req.url }, "request failed"));
+  const serveRest = (req: NodeRequest, res: NodeResponse) => void rest.serve(req, res, (error) => log.error({ err: error, url: req.url }, "request failed"));
   const rpc = connectNodeAdapter({
     // Larger messages (a graph is kilobytes; datasets travel as artifacts) are refused with RESOURCE_EXHAUSTED.
     readMaxBytes: MAX_MESSAGE_BYTES,

@@ -13,20 +13,44 @@ const schema = z.object({
   CYXWIZ_HTTP_PORT: port.default(8080),
   /** Signs node session tokens; when unset, a key is generated once and kept in the database. */
   CYXWIZ_TOKEN_SECRET: z.string().min(32).optional(),
-  CYXWIZ_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  CYXWIZ_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
   /** A job token is renewed with every heartbeat; it lapses this long after the last one. */
-  CYXWIZ_JOB_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
-  CYXWIZ_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(15 * 60),
-  CYXWIZ_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  CYXWIZ_JOB_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
+  CYXWIZ_ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(15 * 60),
+  CYXWIZ_REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 3600),
   /** "1": every job submission needs a signed-in user or an API key; unset: anonymous jobs allowed. */
   CYXWIZ_REQUIRE_AUTH: z.enum(["0", "1", "true", "false", ""]).default(""),
   /** A pushed job the node has not acknowledged (first progress report) this long goes back to the queue. */
   CYXWIZ_ACK_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(30),
-  CYXWIZ_METRICS_RETENTION_HOURS: z.coerce.number().int().min(1).default(7 * 24),
+  CYXWIZ_METRICS_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24),
   CYXWIZ_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
   CYXWIZ_NODE_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
   CYXWIZ_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
-  CYXWIZ_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1024).default(1024 ** 3),
+  CYXWIZ_MAX_ARTIFACT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 ** 3),
   /** Datasets larger than this are stored as chunks of about this size, which nodes stream through training. */
   CYXWIZ_DATASET_CHUNK_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_CHUNK_BYTES),
   CYXWIZ_REDIS_PREFIX: z.string().default("cyxwiz:"),

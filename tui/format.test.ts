@@ -64,9 +64,7 @@ describe("numbers and metrics", () => {
   });
 
   it("puts the usual curves first under short names", () => {
-    expect(metricsLine({ zeta: 1, val_accuracy: 0.9, loss: 0.25, accuracy: 0.8, val_loss: 0.3, alpha: 2 })).toBe(
-      "loss 0.250  acc 0.800  val_loss 0.300  val_acc 0.900  alpha 2.00  zeta 1.00",
-    );
+    expect(metricsLine({ zeta: 1, val_accuracy: 0.9, loss: 0.25, accuracy: 0.8, val_loss: 0.3, alpha: 2 })).toBe("loss 0.250  acc 0.800  val_loss 0.300  val_acc 0.900  alpha 2.00  zeta 1.00");
     expect(metricsLine({})).toBe("");
   });
 });

@@ -22,14 +22,20 @@ export function LogsPane(props: {
   const loading = followed !== undefined && !(props.lineJobIds.length === 1 && props.lineJobIds[0] === followed.id);
   // With one job's lines its id on every line is noise; with several, ids (as in the jobs table) tell apart jobs that share a name.
   const showJobIds = new Set(lines.map((l) => l.jobId)).size > 1;
-  const whose = followed ? `following ${[followed.name, shortId(followed.id)].filter(Boolean).join(" ")} (Esc: active and recent jobs)` : ["active and recent jobs", ...props.lineJobIds.map(shortId)].join(" ");
+  const whose = followed
+    ? `following ${[followed.name, shortId(followed.id)].filter(Boolean).join(" ")} (Esc: active and recent jobs)`
+    : ["active and recent jobs", ...props.lineJobIds.map(shortId)].join(" ");
   const title = `4 Logs · ${whose}${scroll > 0 ? ` · ${scroll} lines back (End: newest)` : ""}`;
   return (
     <Pane title={title} width={props.width} height={props.height} focused={props.focused}>
       {loading ? (
-        <Text dimColor wrap="truncate">loading…</Text>
+        <Text dimColor wrap="truncate">
+          loading…
+        </Text>
       ) : lines.length === 0 ? (
-        <Text dimColor wrap="truncate">no log lines yet</Text>
+        <Text dimColor wrap="truncate">
+          no log lines yet
+        </Text>
       ) : (
         shown.map((line) => (
           <Text key={line.id} wrap="truncate">

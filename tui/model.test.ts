@@ -3,21 +3,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { JobSchema, JobStatus, type Job } from "../gen/cyxwiz/v1/job_pb";
 import type { JobDetail, NodeInfo, Overview } from "./api";
-import {
-  AUTO_LOG_JOBS,
-  backoffMs,
-  countByStatus,
-  HISTORY_SAMPLES,
-  initialData,
-  LOG_LINES_KEPT,
-  logTargets,
-  mergeLogs,
-  nextPollDelay,
-  nodesInOrder,
-  sampleOf,
-  withFailure,
-  withPoll,
-} from "./model";
+import { AUTO_LOG_JOBS, backoffMs, countByStatus, HISTORY_SAMPLES, initialData, LOG_LINES_KEPT, logTargets, mergeLogs, nextPollDelay, nodesInOrder, sampleOf, withFailure, withPoll } from "./model";
 
 const job = (id: string, status: JobStatus, times: { created?: number; assigned?: number; completed?: number } = {}): Job =>
   create(JobSchema, {
@@ -80,7 +66,12 @@ describe("withPoll", () => {
   it("replaces the logs with those of the jobs just fetched", () => {
     const a = job("a", JobStatus.RUNNING);
     const first = withPoll(initialData, overview(0), [detail(a, [["1", "queued"]])]);
-    const second = withPoll(first, overview(1), [detail(a, [["1", "queued"], ["2", "assigned"]])]);
+    const second = withPoll(first, overview(1), [
+      detail(a, [
+        ["1", "queued"],
+        ["2", "assigned"],
+      ]),
+    ]);
     expect(second.logJobIds).toEqual(["a"]);
     expect(second.logs.map((l) => l.message)).toEqual(["queued", "assigned"]);
   });
@@ -130,7 +121,13 @@ describe("logTargets", () => {
 
 describe("mergeLogs", () => {
   it("interleaves jobs in the order the lines were written, with numeric ids beyond string order", () => {
-    const merged = mergeLogs([detail(job("a", JobStatus.RUNNING), [["9", "a1"], ["11", "a2"]]), detail(job("b", JobStatus.RUNNING), [["10", "b1"]])]);
+    const merged = mergeLogs([
+      detail(job("a", JobStatus.RUNNING), [
+        ["9", "a1"],
+        ["11", "a2"],
+      ]),
+      detail(job("b", JobStatus.RUNNING), [["10", "b1"]]),
+    ]);
     expect(merged.map((l) => `${l.jobId}:${l.message}`)).toEqual(["a:a1", "b:b1", "a:a2"]);
     expect(merged[0]).toMatchObject({ id: "9", level: "info", time: 9 });
   });

@@ -114,9 +114,7 @@ export function logTargets(jobs: readonly Job[], followedJobId: string | undefin
 
 /** The jobs' lines in the order they were written, newest last: log ids come from one database sequence. */
 export function mergeLogs(details: readonly JobDetail[]): LogLine[] {
-  const lines = details.flatMap(({ job, logs }) =>
-    logs.map((l) => ({ id: l.id, jobId: job.id, level: l.level, message: l.message, time: Date.parse(l.time) })),
-  );
+  const lines = details.flatMap(({ job, logs }) => logs.map((l) => ({ id: l.id, jobId: job.id, level: l.level, message: l.message, time: Date.parse(l.time) })));
   lines.sort((a, b) => compareIds(a.id, b.id));
   return lines.slice(-LOG_LINES_KEPT);
 }

@@ -33,7 +33,9 @@ export function OverviewPane({ data, width, height, focused }: { data: Dashboard
   if (!overview) {
     return (
       <Pane title="1 Overview" width={width} height={height} focused={focused}>
-        <Text dimColor wrap="truncate">waiting for the server's first answer…</Text>
+        <Text dimColor wrap="truncate">
+          waiting for the server's first answer…
+        </Text>
       </Pane>
     );
   }
@@ -52,8 +54,7 @@ export function OverviewPane({ data, width, height, focused }: { data: Dashboard
         <Text bold>Nodes </Text>
         <Text color="green">{online.length}</Text>/{nodes.length} online ({online.length - busy} idle · {busy} busy)
         <Text bold>{"   Jobs "}</Text>
-        <Text color="yellow">{sampleOf(overview).queued} queued</Text> · <Text color="cyan">{scheduler.assigned} assigned</Text> ·{" "}
-        <Text color="blue">{scheduler.running} running</Text>
+        <Text color="yellow">{sampleOf(overview).queued} queued</Text> · <Text color="cyan">{scheduler.assigned} assigned</Text> · <Text color="blue">{scheduler.running} running</Text>
         <Text dimColor>
           {"   "}of the {overview.jobs.length} listed: {recent.get(JobStatus.COMPLETED) ?? 0} completed · {recent.get(JobStatus.FAILED) ?? 0} failed · {recent.get(JobStatus.CANCELLED) ?? 0} cancelled
         </Text>

@@ -40,9 +40,15 @@ export function Table<T extends { id: string }>(props: {
   empty: string;
 }) {
   const { columns, rows, focused, width, visibleRows } = props;
-  const widths = columnWidths(columns.map((c) => c.width), width);
+  const widths = columnWidths(
+    columns.map((c) => c.width),
+    width,
+  );
   const cell = (column: Column<T>, index: number, text: string) => (index > 0 ? " " : "") + fit(text, widths[index] ?? 0, column.align);
-  const selected = selectedIndex(rows.map((r) => r.id), props.selectedId);
+  const selected = selectedIndex(
+    rows.map((r) => r.id),
+    props.selectedId,
+  );
   const start = scrollStart(selected, rows.length, visibleRows);
   return (
     <>

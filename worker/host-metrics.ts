@@ -5,7 +5,6 @@ import type { HostMetrics } from "../lib/compute/heartbeat";
 
 const run = promisify(execFile);
 
-
 export interface GpuSample {
   utilization: number;
   memoryUsedBytes: number;

@@ -13,10 +13,7 @@ import { hostMetricsSampler } from "./host-metrics";
  * is the fastest backend Node has without it). Without an identity (tests) the node is a new
  * one each time.
  */
-export function createNodeAgent(
-  serverUrl: string,
-  options: { name?: string; store?: ContentStore; identity?: NodeIdentity } = {},
-): NodeAgent {
+export function createNodeAgent(serverUrl: string, options: { name?: string; store?: ContentStore; identity?: NodeIdentity } = {}): NodeAgent {
   const identity = options.identity ? Promise.resolve(options.identity) : ephemeralIdentity();
   return new NodeAgent({
     store: options.store,

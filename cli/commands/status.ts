@@ -23,12 +23,24 @@ export async function statusCommand(jobId: string | undefined, options: { server
     for await (const update of client.watchJob({ jobId })) {
       last = update.status;
       if (out.json) {
-        out.print(JSON.stringify({ jobId, status: statusLabel(update.status), progress: update.progress, epoch: update.currentEpoch, totalEpochs: update.totalEpochs, metrics: update.liveMetrics.at(-1)?.values ?? {}, logs: update.logMessages.map((l) => l.message) }));
+        out.print(
+          JSON.stringify({
+            jobId,
+            status: statusLabel(update.status),
+            progress: update.progress,
+            epoch: update.currentEpoch,
+            totalEpochs: update.totalEpochs,
+            metrics: update.liveMetrics.at(-1)?.values ?? {},
+            logs: update.logMessages.map((l) => l.message),
+          }),
+        );
         continue;
       }
       for (const log of update.logMessages) out.print(`  ${log.message}`);
       const point = update.liveMetrics.at(-1);
-      out.print(`${statusLabel(update.status).padEnd(9)} ${(update.progress * 100).toFixed(1).padStart(5)}%  epoch ${update.currentEpoch}/${update.totalEpochs}  ${point ? metricsLine(point.values) : ""}`);
+      out.print(
+        `${statusLabel(update.status).padEnd(9)} ${(update.progress * 100).toFixed(1).padStart(5)}%  epoch ${update.currentEpoch}/${update.totalEpochs}  ${point ? metricsLine(point.values) : ""}`,
+      );
       if (update.job?.error && TERMINAL.includes(update.status)) out.error(`error: ${update.job.error}`);
     }
     return last === JobStatus.COMPLETED ? EXIT.ok : EXIT.invalid;

@@ -83,6 +83,10 @@ export async function trainCommand(source: string | undefined, options: TrainOpt
   disposeModel(result.model);
   const file = options.out ?? `${(graph.graph.name ?? "model").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}.zip`;
   await writeFile(file, zipModel(exported.modelJson, exported.weights));
-  out.print(out.json ? JSON.stringify({ model: file, finalMetrics: result.finalMetrics, durationMs: Math.round(result.durationMs), backend: result.backend }) : `saved ${file} (${formatMetrics(result.finalMetrics)}, ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend})`);
+  out.print(
+    out.json
+      ? JSON.stringify({ model: file, finalMetrics: result.finalMetrics, durationMs: Math.round(result.durationMs), backend: result.backend })
+      : `saved ${file} (${formatMetrics(result.finalMetrics)}, ${(result.durationMs / 1000).toFixed(1)} s on ${result.backend})`,
+  );
   return EXIT.ok;
 }

@@ -25,7 +25,9 @@ export async function validateCommand(file: string | undefined, out: Output): Pr
     out.print(JSON.stringify({ valid: issues.length === 0, issues, layers, totalParams: analysis?.totalParams ?? 0, totalFlops: analysis?.totalFlops ?? 0 }, null, 2));
   } else {
     for (const layer of layers) {
-      out.print(`${layer.id.padEnd(20)} ${layer.type.padEnd(18)} ${(layer.outputShape ? formatShape(layer.outputShape) : "?").padEnd(16)} ${String(layer.params).padStart(9)} params ${String(layer.flops).padStart(12)} FLOPs`);
+      out.print(
+        `${layer.id.padEnd(20)} ${layer.type.padEnd(18)} ${(layer.outputShape ? formatShape(layer.outputShape) : "?").padEnd(16)} ${String(layer.params).padStart(9)} params ${String(layer.flops).padStart(12)} FLOPs`,
+      );
     }
     if (analysis) out.print(`total: ${analysis.totalParams} trainable parameters, ${analysis.totalFlops} FLOPs per sample`);
     for (const issue of issues) out.error(`error: ${issue.message}`);

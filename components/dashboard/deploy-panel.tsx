@@ -81,7 +81,9 @@ export function DeployPanel({ api, jobId }: { api: Api; jobId: string }) {
               {d.error ? `: ${d.error}` : ""}
             </span>
           </div>
-          <pre className="mono" style={{ margin: 0, whiteSpace: "pre-wrap" }}>{usageExample(api.serverUrl, d)}</pre>
+          <pre className="mono" style={{ margin: 0, whiteSpace: "pre-wrap" }}>
+            {usageExample(api.serverUrl, d)}
+          </pre>
         </div>
       ))}
     </section>

@@ -11,8 +11,11 @@ import { ProgressBar, StatusBadge } from "./status-badge";
 export function JobList() {
   const api = useApi();
   // Status changes arrive over socket.io at once; the slower poll keeps progress figures fresh.
-  const { data, error } = usePoll(() => api.jobs.listJobs({ pageSize: 50 }), 5000, api, (changed) =>
-    onNetworkEvent(api.serverUrl, (e) => e.type === "job-status" && changed()),
+  const { data, error } = usePoll(
+    () => api.jobs.listJobs({ pageSize: 50 }),
+    5000,
+    api,
+    (changed) => onNetworkEvent(api.serverUrl, (e) => e.type === "job-status" && changed()),
   );
   if (error && !data) return <p className="notice error">Cannot reach the server: {error}</p>;
   if (!data) return <p className="muted">Loading…</p>;

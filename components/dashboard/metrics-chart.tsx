@@ -48,8 +48,7 @@ export function MetricsChart({ title, metric, points, format = (v) => v.toFixed(
     220,
   );
 
-  const summary =
-    latest === undefined ? `${title}: no data yet` : `${title}: latest ${metric} ${format(latest)}${latestVal === undefined ? "" : `, val_${metric} ${format(latestVal)}`}`;
+  const summary = latest === undefined ? `${title}: no data yet` : `${title}: latest ${metric} ${format(latest)}${latestVal === undefined ? "" : `, val_${metric} ${format(latestVal)}`}`;
   return (
     <figure className="card" style={{ margin: 0 }}>
       <figcaption className="row spread">
@@ -63,9 +62,5 @@ export function MetricsChart({ title, metric, points, format = (v) => v.toFixed(
 
 function toData(points: CurvePoint[], metric: string): [number[], (number | null)[], (number | null)[]] {
   const withMetric = points.filter((p) => p.values[metric] !== undefined || p.values[`val_${metric}`] !== undefined);
-  return [
-    withMetric.map((p) => p.step),
-    withMetric.map((p) => p.values[metric] ?? null),
-    withMetric.map((p) => p.values[`val_${metric}`] ?? null),
-  ];
+  return [withMetric.map((p) => p.step), withMetric.map((p) => p.values[metric] ?? null), withMetric.map((p) => p.values[`val_${metric}`] ?? null)];
 }

@@ -7,7 +7,10 @@ import "uplot/dist/uPlot.min.css";
 const AXIS = { stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" } };
 
 /** An x axis with a label and a y axis, in the app's colours. */
-export const chartAxes = (xLabel: string): uPlot.Axis[] => [{ label: xLabel, ...AXIS }, { ...AXIS, size: 60 }];
+export const chartAxes = (xLabel: string): uPlot.Axis[] => [
+  { label: xLabel, ...AXIS },
+  { ...AXIS, size: 60 },
+];
 
 /**
  * A uPlot chart in a container, as wide as the container: rebuilt when `shape` changes (its

@@ -1,17 +1,6 @@
 "use client";
 
-import {
-  Background,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  useReactFlow,
-  type Connection,
-  type Edge,
-  type EdgeChange,
-  type IsValidConnection,
-  type NodeChange,
-} from "@xyflow/react";
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type IsValidConnection, type NodeChange } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, type DragEvent } from "react";
 import { insertBlock } from "../../lib/editor/blocks";
@@ -70,28 +59,30 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const groupNodes = useMemo(() => groupFlowNodes({ nodes: docNodes, edges: docEdges, groups }, analysis, selection.groups), [docNodes, docEdges, groups, analysis, selection.groups]);
   const nodes: FlowNode[] = useMemo(() => {
     const next = new Map<string, { key: unknown[]; flow: LayerFlowNode }>();
-    const list = docNodes.filter((node) => !view.hidden.has(node.id)).map((node) => {
-      const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id)];
-      const cached = cache.current.get(node.id);
-      const flow =
-        cached && cached.key.every((k, i) => k === key[i])
-          ? cached.flow
-          : {
-              id: node.id,
-              type: "layer" as const,
-              position: node.position,
-              selected: key[4] as boolean,
-              data: {
-                node,
-                analyzed: analysis.byNode.get(node.id),
-                issues: analysis.issuesByNode.get(node.id) ?? [],
-                handles: handlesByNode.get(node.id) ?? [],
-                attachments: attachmentHandles(node.type),
-              },
-            };
-      next.set(node.id, { key, flow });
-      return flow;
-    });
+    const list = docNodes
+      .filter((node) => !view.hidden.has(node.id))
+      .map((node) => {
+        const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id)];
+        const cached = cache.current.get(node.id);
+        const flow =
+          cached && cached.key.every((k, i) => k === key[i])
+            ? cached.flow
+            : {
+                id: node.id,
+                type: "layer" as const,
+                position: node.position,
+                selected: key[4] as boolean,
+                data: {
+                  node,
+                  analyzed: analysis.byNode.get(node.id),
+                  issues: analysis.issuesByNode.get(node.id) ?? [],
+                  handles: handlesByNode.get(node.id) ?? [],
+                  attachments: attachmentHandles(node.type),
+                },
+              };
+        next.set(node.id, { key, flow });
+        return flow;
+      });
     cache.current = next;
     return [...groupNodes, ...list];
   }, [docNodes, analysis, selection.nodes, handlesByNode, view, groupNodes]);
@@ -260,8 +251,6 @@ function groupFlowNodes(doc: Pick<EditorDocument, "nodes" | "edges" | "groups">,
       problems: group.nodeIds.reduce((sum, id) => sum + (analysis.issuesByNode.get(id)?.length ?? 0), 0),
     };
     const common = { id: group.id, position: { x: bounds.x, y: bounds.y }, selected: selected.includes(group.id), data };
-    return group.collapsed
-      ? { ...common, type: "block" as const }
-      : { ...common, type: "frame" as const, width: bounds.width, height: bounds.height, zIndex: -1, dragHandle: ".group-frame-title" };
+    return group.collapsed ? { ...common, type: "block" as const } : { ...common, type: "frame" as const, width: bounds.width, height: bounds.height, zIndex: -1, dragHandle: ".group-frame-title" };
   });
 }

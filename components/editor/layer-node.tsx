@@ -48,11 +48,13 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
         <span className="layer-type">{node.type}</span>
       </div>
       {detailed && provides && <div className="layer-meta">{describeComponent(node.params)}</div>}
-      {detailed && !provides && <div className="layer-meta">
-        <span data-testid="node-shape">{analyzed?.outputShape ? formatShape(analyzed.outputShape) : "?"}</span>
-        {analyzed && analyzed.paramCount > 0 && <span className="badge-mini">{formatCount(analyzed.paramCount)} params</span>}
-        {analyzed && analyzed.flops > 0 && <span className="badge-mini">{formatCount(analyzed.flops)} FLOPs</span>}
-      </div>}
+      {detailed && !provides && (
+        <div className="layer-meta">
+          <span data-testid="node-shape">{analyzed?.outputShape ? formatShape(analyzed.outputShape) : "?"}</span>
+          {analyzed && analyzed.paramCount > 0 && <span className="badge-mini">{formatCount(analyzed.paramCount)} params</span>}
+          {analyzed && analyzed.flops > 0 && <span className="badge-mini">{formatCount(analyzed.flops)} FLOPs</span>}
+        </div>
+      )}
       {problem && detailed && (
         <div className="layer-error" role="alert" title={issues.map((i) => i.message).join("\n")}>
           ⚠ {problem.message.replace(/^node "[^"]+" \([^)]+\): /, "")}

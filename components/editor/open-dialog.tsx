@@ -63,7 +63,9 @@ export function OpenDialog({ onClose }: { onClose: () => void }) {
                 <td>
                   {g.name} {!g.valid && <span className="badge warn">has problems</span>}
                 </td>
-                <td className="small">{g.updatedAt ? timestampDate(g.updatedAt).toLocaleString() : ""} · rev {g.revision}</td>
+                <td className="small">
+                  {g.updatedAt ? timestampDate(g.updatedAt).toLocaleString() : ""} · rev {g.revision}
+                </td>
                 <td>{g.nodeCount}</td>
                 <td>{formatCount(Number(g.totalParams))}</td>
                 <td className="row">

@@ -10,7 +10,24 @@ import { useBlockLibrary } from "./block-library";
 import { BLOCK_MIME, PALETTE_MIME } from "./canvas";
 import { useEditor } from "./editor-store";
 
-const ORDER: string[] = ["data", "input", "core", "convolution", "pooling", "normalization", "regularization", "reshape", "recurrent", "attention", "activation", "merge", "output", "optimizer", "schedule", "regularizer"];
+const ORDER: string[] = [
+  "data",
+  "input",
+  "core",
+  "convolution",
+  "pooling",
+  "normalization",
+  "regularization",
+  "reshape",
+  "recurrent",
+  "attention",
+  "activation",
+  "merge",
+  "output",
+  "optimizer",
+  "schedule",
+  "regularizer",
+];
 
 /** Every node type, searchable by name and description; Enter or a click adds, dragging places. */
 export function Palette({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {

@@ -8,7 +8,12 @@ import type { DocumentAnalysis } from "./use-analysis";
 export function ProblemsPanel({ analysis }: { analysis: DocumentAnalysis }) {
   const flow = useReactFlow();
   const { issues } = analysis.analysis;
-  if (issues.length === 0) return <p className="muted" data-testid="problems">No problems: the model is ready to train.</p>;
+  if (issues.length === 0)
+    return (
+      <p className="muted" data-testid="problems">
+        No problems: the model is ready to train.
+      </p>
+    );
   const focus = (nodeId?: string) => {
     if (!nodeId) return;
     // A node inside a collapsed block is shown by its block.

@@ -50,17 +50,21 @@ export function PropertiesPanel({ analysis, suggestions }: { analysis: DocumentA
       </h2>
       <p className="muted small">{layer?.description}</p>
       <LabelField id={node.id} label={node.label ?? ""} />
-      {layer && <ParamForm key={node.id} nodeId={node.id} params={analyzed?.params ?? effectiveParams(node.type, node.params)} fields={describeParams(layer)} type={node.type} suggestions={suggestions} />}
-      {layer?.kind === "layer" && <dl className="facts">
-        <dt>Input</dt>
-        <dd>{analyzed?.inputShapes.map(formatShape).join(", ") || "–"}</dd>
-        <dt>Output</dt>
-        <dd>{analyzed?.outputShape ? formatShape(analyzed.outputShape) : "?"}</dd>
-        <dt>Parameters</dt>
-        <dd>{analyzed?.paramCount.toLocaleString("en-US") ?? 0}</dd>
-        <dt>FLOPs</dt>
-        <dd>{formatCount(analyzed?.flops ?? 0)}</dd>
-      </dl>}
+      {layer && (
+        <ParamForm key={node.id} nodeId={node.id} params={analyzed?.params ?? effectiveParams(node.type, node.params)} fields={describeParams(layer)} type={node.type} suggestions={suggestions} />
+      )}
+      {layer?.kind === "layer" && (
+        <dl className="facts">
+          <dt>Input</dt>
+          <dd>{analyzed?.inputShapes.map(formatShape).join(", ") || "–"}</dd>
+          <dt>Output</dt>
+          <dd>{analyzed?.outputShape ? formatShape(analyzed.outputShape) : "?"}</dd>
+          <dt>Parameters</dt>
+          <dd>{analyzed?.paramCount.toLocaleString("en-US") ?? 0}</dd>
+          <dt>FLOPs</dt>
+          <dd>{formatCount(analyzed?.flops ?? 0)}</dd>
+        </dl>
+      )}
       {issues.map((issue, i) => (
         <p key={i} className="notice error small" role="alert">
           {issue.message}

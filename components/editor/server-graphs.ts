@@ -20,12 +20,7 @@ export async function saveToServer(api: Api, asNew = false): Promise<void> {
     notify("info", `Saved "${graph.name}" to the server (revision ${graph.revision})${graph.valid ? "" : "; it still has problems to fix before it can train"}`);
   } catch (error) {
     const e = ConnectError.from(error);
-    notify(
-      "error",
-      e.code === Code.Aborted
-        ? `Not saved: ${e.rawMessage}.`
-        : `Not saved to the server: ${e.rawMessage}. Your work is kept in this browser, and "Save file" writes a copy.`,
-    );
+    notify("error", e.code === Code.Aborted ? `Not saved: ${e.rawMessage}.` : `Not saved to the server: ${e.rawMessage}. Your work is kept in this browser, and "Save file" writes a copy.`);
   }
 }
 

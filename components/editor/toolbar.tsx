@@ -38,7 +38,6 @@ export function Toolbar({ children }: { children?: ReactNode }) {
   useEffect(() => setName(doc.name), [doc.name]);
   const { load, apply, undo, redo, notify } = useEditor.getState();
 
-
   const open = async () => {
     const file = await pickTextFile();
     if (!file) return;

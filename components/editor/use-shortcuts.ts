@@ -7,8 +7,7 @@ import { groupNodes, ungroup } from "../../lib/editor/groups";
 import { autoLayout } from "../../lib/editor/layout";
 import { useEditor } from "./editor-store";
 
-const typing = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+const typing = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 /** The selected nodes, with the members of selected groups. */
 function selectedNodes(): string[] {

@@ -29,8 +29,6 @@ export function Architecture({ graph }: { graph: ModelGraph }) {
 
 function describeParams(params: Record<string, unknown>): string {
   const keys = ["units", "filters", "kernelSize", "rate", "activation", "loss"];
-  const shown = keys
-    .filter((k) => params[k] !== undefined && params[k] !== "linear")
-    .map((k) => `${k === "kernelSize" ? "k" : ""}${String(params[k])}`);
+  const shown = keys.filter((k) => params[k] !== undefined && params[k] !== "linear").map((k) => `${k === "kernelSize" ? "k" : ""}${String(params[k])}`);
   return shown.length > 0 ? ` (${shown.join(", ")})` : "";
 }

@@ -13,8 +13,11 @@ interface NodeSummary {
 export function NetworkStatus() {
   const api = useApi();
   // Nodes arriving show at once (a socket.io event); the poll catches nodes going quiet.
-  const { data, error } = usePoll(() => api.rest<{ nodes: NodeSummary[] }>("/api/v1/nodes"), 5000, api, (changed) =>
-    onNetworkEvent(api.serverUrl, (e) => e.type === "node-online" && changed()),
+  const { data, error } = usePoll(
+    () => api.rest<{ nodes: NodeSummary[] }>("/api/v1/nodes"),
+    5000,
+    api,
+    (changed) => onNetworkEvent(api.serverUrl, (e) => e.type === "node-online" && changed()),
   );
   if (error && !data) {
     return (

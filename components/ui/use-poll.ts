@@ -7,12 +7,7 @@ import { useEffect, useEffectEvent, useState } from "react";
  * change (a live event); keeps the last good value and the last error. Polling and the
  * subscription start again when `source` changes (another server).
  */
-export function usePoll<T>(
-  load: () => Promise<T>,
-  intervalMs: number,
-  source: unknown,
-  subscribe?: (changed: () => void) => () => void,
-): { data?: T; error?: string } {
+export function usePoll<T>(load: () => Promise<T>, intervalMs: number, source: unknown, subscribe?: (changed: () => void) => () => void): { data?: T; error?: string } {
   const [state, setState] = useState<{ data?: T; error?: string }>({});
   const loadLatest = useEffectEvent(load);
   const subscribeLatest = useEffectEvent((changed: () => void) => subscribe?.(changed));

@@ -42,9 +42,9 @@ export function WorkerConsole() {
         <section className="card stack" aria-labelledby="consent">
           <h2 id="consent">Lend your device to train models</h2>
           <p style={{ margin: 0 }}>
-            While this tab stays open it joins the CyxWiz network at <code>{serverUrl}</code>: it measures this device&apos;s GPU and CPU, downloads datasets,
-            trains neural networks in a background thread and uploads the results. It uses your processor (and GPU where the browser offers WebGPU) and
-            network; nothing leaves your device but the trained weights and progress reports. Close the tab or press Stop at any time.
+            While this tab stays open it joins the CyxWiz network at <code>{serverUrl}</code>: it measures this device&apos;s GPU and CPU, downloads datasets, trains neural networks in a background
+            thread and uploads the results. It uses your processor (and GPU where the browser offers WebGPU) and network; nothing leaves your device but the trained weights and progress reports. Close
+            the tab or press Stop at any time.
           </p>
           <div className="row">
             <button type="button" className="button primary" onClick={start}>

@@ -5,7 +5,13 @@ import { useServerUrl } from "../api/server-url";
 import { useConsole, writeLog, type LogSource } from "./console-store";
 import { runInSandbox, scriptRunner } from "./script-runner";
 
-const FILTERS: { label: string; source?: LogSource }[] = [{ label: "All" }, { label: "Training", source: "training" }, { label: "Jobs", source: "job" }, { label: "Scripts", source: "script" }, { label: "Editor", source: "editor" }];
+const FILTERS: { label: string; source?: LogSource }[] = [
+  { label: "All" },
+  { label: "Training", source: "training" },
+  { label: "Jobs", source: "job" },
+  { label: "Scripts", source: "script" },
+  { label: "Editor", source: "editor" },
+];
 
 /** Logs from training, jobs, the editor and scripts, and a JavaScript prompt with `tf` and `cyxwiz`. */
 export function ConsolePanel() {

@@ -41,18 +41,26 @@ export function DashboardPanel() {
       [metric, `val_${metric}`].flatMap((key) => {
         const points = run.points.filter((p) => p.values[key] !== undefined);
         if (points.length === 0) return [];
-        const smoothed = key === "lr" || key === "samples_per_s" ? points.map((p) => p.values[key] as number) : smooth(points.map((p) => p.values[key] as number), smoothing);
+        const smoothed =
+          key === "lr" || key === "samples_per_s"
+            ? points.map((p) => p.values[key] as number)
+            : smooth(
+                points.map((p) => p.values[key] as number),
+                smoothing,
+              );
         const ys = log ? logSafe(smoothed) : smoothed;
-        return [{ label: `${run.name}${key.startsWith("val_") ? " (validation)" : ""}`, color: color(run), dashed: key.startsWith("val_"), points: points.map((p, i) => [p.step, ys[i] ?? null] as [number, number | null]) }];
+        return [
+          {
+            label: `${run.name}${key.startsWith("val_") ? " (validation)" : ""}`,
+            color: color(run),
+            dashed: key.startsWith("val_"),
+            points: points.map((p, i) => [p.step, ys[i] ?? null] as [number, number | null]),
+          },
+        ];
       }),
     );
 
-  const exportCsv = () =>
-    downloadText(
-      "cyxwiz-runs.csv",
-      runsToCsv(chosen.map((run) => ({ name: run.name, points: run.points.map((p) => ({ step: p.step, ...p.values })) }))),
-      "text/csv",
-    );
+  const exportCsv = () => downloadText("cyxwiz-runs.csv", runsToCsv(chosen.map((run) => ({ name: run.name, points: run.points.map((p) => ({ step: p.step, ...p.values })) }))), "text/csv");
 
   if (runs.length === 0) return <p className="muted pad">No runs yet. Train in this browser or on the network from the Train panel, and their curves appear here.</p>;
   return (
@@ -60,15 +68,15 @@ export function DashboardPanel() {
       <aside className="run-list" aria-label="Runs">
         {[...runs].reverse().map((run) => (
           <label key={run.id} className="run-item">
-            <input
-              type="checkbox"
-              checked={selected.has(run.id)}
-              onChange={(e) => setSelected((s) => (e.target.checked ? new Set([...s, run.id]) : new Set([...s].filter((id) => id !== run.id))))}
-            />
+            <input type="checkbox" checked={selected.has(run.id)} onChange={(e) => setSelected((s) => (e.target.checked ? new Set([...s, run.id]) : new Set([...s].filter((id) => id !== run.id))))} />
             <span className="swatch" style={{ background: color(run) }} aria-hidden="true" />
             <span className="run-name">
               {run.name}
-              <span className="muted small"> · {run.source === "job" ? "network" : "local"} · {run.status}{run.note ? ` · ${run.note}` : ""}</span>
+              <span className="muted small">
+                {" "}
+                · {run.source === "job" ? "network" : "local"} · {run.status}
+                {run.note ? ` · ${run.note}` : ""}
+              </span>
             </span>
             <button type="button" className="icon-button" aria-label={`Forget run ${run.name}`} onClick={() => useRuns.getState().remove(run.id)}>
               ×
@@ -87,7 +95,13 @@ export function DashboardPanel() {
           </label>
           <span className="spacer" />
           {metrics.map((m) => (
-            <button key={m} type="button" className={`chip${hidden.has(m) ? "" : " active"}`} aria-pressed={!hidden.has(m)} onClick={() => setHidden((h) => (h.has(m) ? new Set([...h].filter((x) => x !== m)) : new Set([...h, m])))}>
+            <button
+              key={m}
+              type="button"
+              className={`chip${hidden.has(m) ? "" : " active"}`}
+              aria-pressed={!hidden.has(m)}
+              onClick={() => setHidden((h) => (h.has(m) ? new Set([...h].filter((x) => x !== m)) : new Set([...h, m])))}
+            >
               {m}
             </button>
           ))}

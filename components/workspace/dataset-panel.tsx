@@ -28,14 +28,19 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
       <section className="dataset-sources" aria-label="Open data">
         <div className="field">
           <label htmlFor={ids.server}>Datasets on the server</label>
-          <select id={ids.server} value="" onChange={(e) => {
+          <select
+            id={ids.server}
+            value=""
+            onChange={(e) => {
               const record = catalog.datasets?.find((d) => d.name === e.target.value);
               if (record) void openServer(api, record);
-            }}>
+            }}
+          >
             <option value="">{catalog.datasets ? "Open…" : (catalog.error ?? "loading…")}</option>
             {catalog.datasets?.map((d) => (
               <option key={d.name} value={d.name}>
-                {d.name} ({d.spec.count.toLocaleString("en-US")}{d.builtin ? ", built-in" : ""})
+                {d.name} ({d.spec.count.toLocaleString("en-US")}
+                {d.builtin ? ", built-in" : ""})
               </option>
             ))}
           </select>
@@ -44,10 +49,14 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
         <div className="field">
           <span>Image folder (one sub-folder per class)</span>
           <div className="row">
-            <select aria-label="Image size" value={`${imageSize.height}x${imageSize.channels}`} onChange={(e) => {
-              const [side, channels] = e.target.value.split("x").map(Number);
-              chooseImageSize({ height: side as number, width: side as number, channels: channels === 3 ? 3 : 1 });
-            }}>
+            <select
+              aria-label="Image size"
+              value={`${imageSize.height}x${imageSize.channels}`}
+              onChange={(e) => {
+                const [side, channels] = e.target.value.split("x").map(Number);
+                chooseImageSize({ height: side as number, width: side as number, channels: channels === 3 ? 3 : 1 });
+              }}
+            >
               <option value="28x1">28×28 grey</option>
               <option value="32x3">32×32 colour</option>
               <option value="64x3">64×64 colour</option>
@@ -57,17 +66,29 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
         </div>
       </section>
       {busy && <ProgressBar value={busy.progress} label={busy.label} />}
-      {busy && <p className="muted small" role="status">{busy.label}</p>}
-      {error && <p className="notice error small" role="alert" data-testid="dataset-error">{error}</p>}
+      {busy && (
+        <p className="muted small" role="status">
+          {busy.label}
+        </p>
+      )}
+      {error && (
+        <p className="notice error small" role="alert" data-testid="dataset-error">
+          {error}
+        </p>
+      )}
       {table && (
         <div className="row">
-          <label htmlFor={ids.target} className="small">Target column</label>
+          <label htmlFor={ids.target} className="small">
+            Target column
+          </label>
           <select id={ids.target} value={target} onChange={(e) => chooseTarget(e.target.value)}>
             {table.table.header.map((h) => (
               <option key={h}>{h}</option>
             ))}
           </select>
-          <label htmlFor={ids.task} className="small">Task</label>
+          <label htmlFor={ids.task} className="small">
+            Task
+          </label>
           <select id={ids.task} value={task} onChange={(e) => chooseTask(e.target.value as Task)}>
             <option value="auto">decide from the target</option>
             <option value="classification">classification</option>
@@ -79,9 +100,13 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
       {loaded && (
         <section className="dataset-actions" aria-label="Split and use">
           <div className="row">
-            <label htmlFor={ids.validation} className="small">Validation {Math.round(split.validation * 100)} %</label>
+            <label htmlFor={ids.validation} className="small">
+              Validation {Math.round(split.validation * 100)} %
+            </label>
             <input id={ids.validation} type="range" min={0} max={0.5} step={0.05} value={split.validation} onChange={(e) => chooseSplit({ ...split, validation: Number(e.target.value) })} />
-            <label htmlFor={ids.test} className="small">Test {Math.round(split.test * 100)} %</label>
+            <label htmlFor={ids.test} className="small">
+              Test {Math.round(split.test * 100)} %
+            </label>
             <input id={ids.test} type="range" min={0} max={0.5} step={0.05} value={split.test} onChange={(e) => chooseSplit({ ...split, test: Number(e.target.value) })} />
             <span className="small mono" data-testid="split-counts">
               {typeof counts === "string" ? counts : counts && `train ${counts.train} · validation ${counts.validation} · test ${counts.test}`}
@@ -90,7 +115,9 @@ export function DatasetPanel({ catalog }: { catalog: DatasetCatalog }) {
           <div className="row">
             {loaded.origin === "file" && (
               <>
-                <label htmlFor={ids.name} className="small">Name</label>
+                <label htmlFor={ids.name} className="small">
+                  Name
+                </label>
                 <input id={ids.name} value={name} onChange={(e) => rename(e.target.value)} pattern="[a-z0-9][a-z0-9._\-]{0,63}" />
                 <button type="button" className="button small primary" disabled={!!busy || !name} onClick={() => void upload(api, catalog)}>
                   Upload to the server
@@ -118,10 +145,16 @@ function FilePicker({ label, accept, folder, onFiles }: { label: string; accept?
   return (
     <label className="button small file-picker">
       {label}
-      <input ref={input} type="file" accept={accept} multiple={folder} onChange={(e) => {
-        onFiles([...(e.target.files ?? [])]);
-        e.target.value = "";
-      }} />
+      <input
+        ref={input}
+        type="file"
+        accept={accept}
+        multiple={folder}
+        onChange={(e) => {
+          onFiles([...(e.target.files ?? [])]);
+          e.target.value = "";
+        }}
+      />
     </label>
   );
 }

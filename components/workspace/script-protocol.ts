@@ -4,6 +4,4 @@ import type { ModelGraph } from "../../lib/graph/types";
 export type ScriptRequest = { kind: "run"; id: number; code: string; graph: ModelGraph; serverUrl: string };
 
 export type ScriptResponse =
-  | { kind: "log"; id: number; level: "log" | "info" | "warn" | "error"; text: string }
-  | { kind: "done"; id: number; value: string }
-  | { kind: "failed"; id: number; error: string };
+  { kind: "log"; id: number; level: "log" | "info" | "warn" | "error"; text: string } | { kind: "done"; id: number; value: string } | { kind: "failed"; id: number; error: string };

@@ -86,7 +86,12 @@ export function TrainPanel({ analysis, catalog }: { analysis: DocumentAnalysis; 
             Train on the network
           </button>
           {outcome && (
-            <button type="button" className="button" onClick={() => downloadText(`${doc.name.replace(/[^A-Za-z0-9]+/g, "_")}.zip`, zipModel(outcome.modelJson, outcome.weights), "application/zip")} data-testid="export-local-model">
+            <button
+              type="button"
+              className="button"
+              onClick={() => downloadText(`${doc.name.replace(/[^A-Za-z0-9]+/g, "_")}.zip`, zipModel(outcome.modelJson, outcome.weights), "application/zip")}
+              data-testid="export-local-model"
+            >
               Export trained model
             </button>
           )}

@@ -118,4 +118,3 @@ export function ViewportPanel({ analysis }: { analysis: DocumentAnalysis }) {
     </div>
   );
 }
-

@@ -157,24 +157,21 @@ print(json.dumps({"loss": loss, "kl": float(module.added_losses())}))
     disposeModel(model);
   });
 
-  it.each(["MultiHeadAttention", "TransformerEncoder", "PositionalEncoding", "Sampling"])(
-    "emits a %s class that computes what the runtime layer computes",
-    async (type) => {
-      await tf.setBackend("cpu");
-      const layer = exampleLayers().find((l) => l.type === type);
-      if (!layer) throw new Error(`no ${type}`);
-      const graph = exampleGraph(layer);
-      const file = path.join(OUT, `equivalence_${type}.mjs`);
-      writeFileSync(file, generateCode(graph, "tfjs"));
-      const generated = ((await import(pathToFileURL(file).href)) as { model: tf.LayersModel }).model;
-      const { model: runtime } = compileGraph(tf, prepareParsedGraph(graph), { epochs: 1, batchSize: 1, learningRate: 0.1, optimizer: "sgd", validationSplit: 0, seed: 1 });
-      generated.setWeights(runtime.getWeights());
-      const inputs = (layer.example?.inputs ?? []).map((input, i) => tf.randomNormal([2, ...input.shape], 0, 1, "float32", i + 1));
-      const a = runtime.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;
-      const b = generated.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;
-      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
-      disposeModel(runtime);
-      disposeModel(generated);
-    },
-  );
+  it.each(["MultiHeadAttention", "TransformerEncoder", "PositionalEncoding", "Sampling"])("emits a %s class that computes what the runtime layer computes", async (type) => {
+    await tf.setBackend("cpu");
+    const layer = exampleLayers().find((l) => l.type === type);
+    if (!layer) throw new Error(`no ${type}`);
+    const graph = exampleGraph(layer);
+    const file = path.join(OUT, `equivalence_${type}.mjs`);
+    writeFileSync(file, generateCode(graph, "tfjs"));
+    const generated = ((await import(pathToFileURL(file).href)) as { model: tf.LayersModel }).model;
+    const { model: runtime } = compileGraph(tf, prepareParsedGraph(graph), { epochs: 1, batchSize: 1, learningRate: 0.1, optimizer: "sgd", validationSplit: 0, seed: 1 });
+    generated.setWeights(runtime.getWeights());
+    const inputs = (layer.example?.inputs ?? []).map((input, i) => tf.randomNormal([2, ...input.shape], 0, 1, "float32", i + 1));
+    const a = runtime.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;
+    const b = generated.predict(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+    disposeModel(runtime);
+    disposeModel(generated);
+  });
 });

@@ -43,7 +43,9 @@ export function generateKeras(graph: ModelGraph, training?: CodegenTraining): st
   const inputs = plan.inputs.map((n) => n.name);
   const data = pythonData(plan);
   return [
-    `"""${header(graph, "").map((l) => l.trim()).join("\n")}\n"""`,
+    `"""${header(graph, "")
+      .map((l) => l.trim())
+      .join("\n")}\n"""`,
     ...(data.length ? ["import json"] : []),
     ...(schedule || data.length ? ["import math", ""] : []),
     ...(data.length ? ["import numpy as np"] : []),

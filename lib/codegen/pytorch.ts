@@ -41,7 +41,9 @@ export function generatePytorch(graph: ModelGraph, training?: CodegenTraining): 
   const data = pythonData(plan);
   const trains = data.length > 0 && plan.trainable;
   return [
-    `"""${header(graph, "").map((l) => l.trim()).join("\n")}\n"""`,
+    `"""${header(graph, "")
+      .map((l) => l.trim())
+      .join("\n")}\n"""`,
     "import json",
     "import math",
     "",
@@ -139,7 +141,13 @@ function trainingCode(plan: CodePlan, penalties: [string, Regularization][], add
     ? ["", "", "def regularization():", '    """The L1/L2 penalties of the regularizer nodes, added to the loss."""', `    return ${terms.filter(Boolean).join(" + ")}`]
     : [];
   const added = addedLosses
-    ? ["", "", "def added_losses():", '    """Losses the layers kept in this forward pass (a VAE\'s KL divergence)."""', '    return sum(m.added_loss for m in model.modules() if hasattr(m, "added_loss"))']
+    ? [
+        "",
+        "",
+        "def added_losses():",
+        '    """Losses the layers kept in this forward pass (a VAE\'s KL divergence)."""',
+        '    return sum(m.added_loss for m in model.modules() if hasattr(m, "added_loss"))',
+      ]
     : [];
   return [
     `optimizer = ${optimizerCode}`,

@@ -40,9 +40,7 @@ export function generateTfjs(graph: ModelGraph, training?: CodegenTraining): str
     "",
     `export const model = tf.model({ inputs: [${plan.inputs.map((n) => n.name).join(", ")}], outputs: ${plan.output.name} });`,
     `model.compile({ optimizer: ${optimizer}, loss: ${loss}${metrics} });`,
-    ...(schedule
-      ? ["", "/** The learning rate for an epoch (set model.optimizer.learningRate before each one). */", `export const learningRateAt = ${schedule};`]
-      : []),
+    ...(schedule ? ["", "/** The learning rate for an epoch (set model.optimizer.learningRate before each one). */", `export const learningRateAt = ${schedule};`] : []),
     ...(plan.data ? ["", ...jsData(plan)] : []),
     "",
   ].join("\n");

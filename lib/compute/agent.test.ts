@@ -11,17 +11,14 @@ describe("progressReporter", () => {
     let started: () => void = () => undefined;
     const firstStarted = new Promise<void>((resolve) => (started = resolve));
     let release: () => void = () => undefined;
-    const reporter = progressReporter(
-      async (r) => {
-        sent.push(r.progress as number);
-        if (sent.length === 1) {
-          started();
-          await new Promise<void>((resolve) => (release = resolve));
-        }
-        return { cancel: false };
-      },
-      new AbortController(),
-    );
+    const reporter = progressReporter(async (r) => {
+      sent.push(r.progress as number);
+      if (sent.length === 1) {
+        started();
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      return { cancel: false };
+    }, new AbortController());
     void reporter.send(report(0.1), false);
     await firstStarted;
     void reporter.send(report(0.2), false);

@@ -57,8 +57,7 @@ export function browserContentStore(name = "cyxwiz-artifacts", maxBytes = BROWSE
   const key = (sha256: string) => `/cyxwiz-cache/${sha256}`;
   const INDEX = "/cyxwiz-cache/index.json";
   const open = () => caches.open(name);
-  const readIndex = async (cache: Cache): Promise<Record<string, CachedFile>> =>
-    ((await (await cache.match(INDEX))?.json().catch(() => undefined)) as Record<string, CachedFile> | undefined) ?? {};
+  const readIndex = async (cache: Cache): Promise<Record<string, CachedFile>> => ((await (await cache.match(INDEX))?.json().catch(() => undefined)) as Record<string, CachedFile> | undefined) ?? {};
   const writeIndex = (cache: Cache, index: Record<string, CachedFile>) => cache.put(INDEX, new Response(JSON.stringify(index)));
   return {
     async read(sha256) {

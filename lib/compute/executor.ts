@@ -51,11 +51,7 @@ export interface TrainingExecutor {
 }
 
 /** Runs lib/train directly on the given tfjs instance. */
-export function createLocalExecutor(
-  tf: typeof tfjs,
-  candidates: readonly string[],
-  adapter?: () => Promise<AdapterInfo | undefined>,
-): TrainingExecutor {
+export function createLocalExecutor(tf: typeof tfjs, candidates: readonly string[], adapter?: () => Promise<AdapterInfo | undefined>): TrainingExecutor {
   const served = new Map<string, ServedModel>();
   return {
     probe: async () => probeBackends(tf, candidates, { adapter: await adapter?.() }),

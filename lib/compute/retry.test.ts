@@ -5,7 +5,7 @@ import { InvalidHyperparameters, isRetryable } from "./retry";
 
 describe("whether a failed job may be retried on another node", () => {
   it("does not retry a graph that cannot compile", () => {
-    expect(isRetryable(new GraphCompileError("node \"d\": units must be positive"))).toBe(false);
+    expect(isRetryable(new GraphCompileError('node "d": units must be positive'))).toBe(false);
   });
 
   it("does not retry a loss that diverged", () => {

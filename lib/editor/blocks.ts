@@ -38,7 +38,9 @@ const blockSchema = z.object({
   name: z.string().min(1).max(200),
   fragment: z.object({
     format: z.literal("cyxwiz.fragment"),
-    nodes: z.array(z.object({ id: z.string(), type: z.string(), params: z.record(z.string(), z.unknown()), position: z.object({ x: z.number(), y: z.number() }), label: z.string().optional() })).min(1),
+    nodes: z
+      .array(z.object({ id: z.string(), type: z.string(), params: z.record(z.string(), z.unknown()), position: z.object({ x: z.number(), y: z.number() }), label: z.string().optional() }))
+      .min(1),
     edges: z.array(z.object({ id: z.string(), source: z.string(), target: z.string(), targetHandle: z.string() })),
     groups: z.array(z.object({ id: z.string(), label: z.string(), nodeIds: z.array(z.string()), collapsed: z.boolean() })).length(1),
   }),

@@ -11,7 +11,10 @@ import { newNodeId } from "./ids";
 export function addNode(doc: EditorDocument, type: string, position: Position): { doc: EditorDocument; id: string } {
   const layer = getNodeDefinition(type);
   if (!layer) throw new Error(`unknown node type ${type}`);
-  const id = newNodeId(type, doc.nodes.map((n) => n.id));
+  const id = newNodeId(
+    type,
+    doc.nodes.map((n) => n.id),
+  );
   const params = layer.params.safeParse({});
   const node: EditorNode = { id, type, params: params.success ? (params.data as Record<string, unknown>) : {}, position };
   return { doc: { ...doc, nodes: [...doc.nodes, node] }, id };

@@ -130,7 +130,7 @@ describe("reusable blocks", () => {
   });
 
   it("drop damaged entries from a stored library", () => {
-    expect(parseBlocks("[{\"name\":\"x\"}]")).toEqual([]);
+    expect(parseBlocks('[{"name":"x"}]')).toEqual([]);
     expect(parseBlocks("not json")).toEqual([]);
     expect(parseBlocks(null)).toEqual([]);
   });

@@ -48,7 +48,10 @@ export function describeParams(node: Pick<NodeDefinition, "params">): FieldSpec[
 export function parseFieldText(spec: FieldSpec, text: string): unknown {
   const trimmed = text.trim();
   if (trimmed === "") return spec.nullable ? null : spec.list ? [] : text;
-  const parts = trimmed.replace(/^\[|\]$/g, "").split(/[\s,]+/).filter(Boolean);
+  const parts = trimmed
+    .replace(/^\[|\]$/g, "")
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const numbers = parts.map(Number);
   if (numbers.some((n) => Number.isNaN(n))) return text;
   return spec.list || parts.length > 1 || trimmed.startsWith("[") ? numbers : numbers[0];

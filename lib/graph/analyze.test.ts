@@ -60,7 +60,9 @@ describe("analyzeGraph", () => {
   it("reports every node of a cycle", () => {
     const g = mlp();
     g.edges.push({ source: "head", target: "hidden" });
-    const cyclic = analyzeGraph(g).issues.filter((i) => i.code === "cycle").map((i) => i.nodeId);
+    const cyclic = analyzeGraph(g)
+      .issues.filter((i) => i.code === "cycle")
+      .map((i) => i.nodeId);
     expect(cyclic.sort()).toEqual(["head", "hidden", "out"]);
   });
 

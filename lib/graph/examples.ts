@@ -27,7 +27,12 @@ export function exampleGraph(layer: LayerDefinition, options: { head?: boolean }
     ],
     edges: [
       ...inputs.map((n, i) => ({ source: n.id, target: "layer", targetHandle: `in${i}` })),
-      ...(options.head ? [{ source: "layer", target: "head" }, { source: "head", target: "out" }] : [{ source: "layer", target: "out" }]),
+      ...(options.head
+        ? [
+            { source: "layer", target: "head" },
+            { source: "head", target: "out" },
+          ]
+        : [{ source: "layer", target: "out" }]),
     ],
   };
 }

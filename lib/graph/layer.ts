@@ -2,19 +2,7 @@ import type * as tfjs from "@tensorflow/tfjs";
 import type { z } from "zod";
 import type { Shape } from "./types";
 
-export type LayerCategory =
-  | "input"
-  | "core"
-  | "convolution"
-  | "pooling"
-  | "normalization"
-  | "regularization"
-  | "reshape"
-  | "recurrent"
-  | "attention"
-  | "activation"
-  | "merge"
-  | "output";
+export type LayerCategory = "input" | "core" | "convolution" | "pooling" | "normalization" | "regularization" | "reshape" | "recurrent" | "attention" | "activation" | "merge" | "output";
 
 /** Thrown by shape inference; analysis turns it into an issue naming the node. */
 export class ShapeError extends Error {}

@@ -109,7 +109,24 @@ const definitions = [
   output,
 ] as unknown as LayerDefinition[];
 
-const components = [datasetNode, split, normalize, oneHot, augmentation, sgd, adam, adamW, rmsprop, adagrad, stepLr, exponentialLr, cosineLr, warmupLr, reduceOnPlateau, l1l2] as unknown as ComponentDefinition[];
+const components = [
+  datasetNode,
+  split,
+  normalize,
+  oneHot,
+  augmentation,
+  sgd,
+  adam,
+  adamW,
+  rmsprop,
+  adagrad,
+  stepLr,
+  exponentialLr,
+  cosineLr,
+  warmupLr,
+  reduceOnPlateau,
+  l1l2,
+] as unknown as ComponentDefinition[];
 
 export type NodeDefinition = LayerDefinition | ComponentDefinition;
 

@@ -24,12 +24,26 @@ describe("a served model", () => {
   beforeAll(async () => {
     await tf.setBackend("cpu");
     const pairs = labelledPairs();
-    classifier = await trainAndServe(chain("pairs", [node("in", "Input", { shape: [2] }), node("hidden", "Dense", { units: 4, activation: "relu" }), node("head", "Dense", { units: 2, activation: "softmax" }), node("out", "Output")]), pairs);
+    classifier = await trainAndServe(
+      chain("pairs", [
+        node("in", "Input", { shape: [2] }),
+        node("hidden", "Dense", { units: 4, activation: "relu" }),
+        node("head", "Dense", { units: 2, activation: "softmax" }),
+        node("out", "Output"),
+      ]),
+      pairs,
+    );
     writer = await trainAndServe(charGruStories.graph, tinyStories(12), { batchSize: 64 });
   });
 
   it("predicts class probabilities with the class names", async () => {
-    const result = await classifier.run({ kind: "predict", inputs: [[0, 1], [1, 0]] });
+    const result = await classifier.run({
+      kind: "predict",
+      inputs: [
+        [0, 1],
+        [1, 0],
+      ],
+    });
     expect(result).toMatchObject({ kind: "predict", labels: [expect.stringMatching(/^(no|yes)$/), expect.stringMatching(/^(no|yes)$/)] });
     if (result.kind !== "predict") throw new Error("not a prediction");
     for (const row of result.outputs) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);

@@ -138,7 +138,11 @@ export class ServedModel {
     const isIds = dtype === "int32" && scale === 1;
     const tensor = isIds
       ? this.tf.tensor(values, [samples.length, ...shape], "int32")
-      : this.tf.tensor(values.map((v) => v * scale), [samples.length, ...shape], "float32");
+      : this.tf.tensor(
+          values.map((v) => v * scale),
+          [samples.length, ...shape],
+          "float32",
+        );
     return { tensor, tokens };
   }
 }

@@ -26,7 +26,13 @@ describe("character text", () => {
   it("streams generated text and reports the prompt's length", async () => {
     const script = [2, 3, 4];
     const pieces: string[] = [];
-    const result = await generateText("cab", vocabulary, async () => oneHot(script.shift() ?? 0), { maxTokens: 3, temperature: 0, seed: 1, stop: [] }, (t) => pieces.push(t));
+    const result = await generateText(
+      "cab",
+      vocabulary,
+      async () => oneHot(script.shift() ?? 0),
+      { maxTokens: 3, temperature: 0, seed: 1, stop: [] },
+      (t) => pieces.push(t),
+    );
     expect(result).toEqual({ text: "abc", promptTokens: 3, finishReason: "length" });
     expect(pieces).toEqual(["a", "b", "c"]);
   });
@@ -34,7 +40,13 @@ describe("character text", () => {
   it("stops at a stop string without emitting it, holding back what might begin one", async () => {
     const script = [2, 1, 0, 3];
     const pieces: string[] = [];
-    const result = await generateText("", vocabulary, async () => oneHot(script.shift() ?? 4), { maxTokens: 10, temperature: 0, seed: 1, stop: [". "] }, (t) => pieces.push(t));
+    const result = await generateText(
+      "",
+      vocabulary,
+      async () => oneHot(script.shift() ?? 4),
+      { maxTokens: 10, temperature: 0, seed: 1, stop: [". "] },
+      (t) => pieces.push(t),
+    );
     expect(result).toMatchObject({ text: "a", finishReason: "stop" });
     expect(pieces.join("")).toBe("a");
   });

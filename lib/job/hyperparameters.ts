@@ -12,7 +12,12 @@ export const hyperparametersSchema = z.object({
   optimizer: z.enum(["adam", "sgd"]).default("adam"),
   validationSplit: z.number().min(0).max(0.5).default(0.1),
   /** 0 means "pick one"; the server fixes it at submission so that every attempt trains alike. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   /** Epochs without improvement before training stops (restoring the best epoch's weights); absent or 0 never stops early. */
   earlyStoppingPatience: z.number().int().min(0).max(1000).optional(),
   /** Largest global L2 norm of a step's gradients; absent or 0 leaves them alone. */

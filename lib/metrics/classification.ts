@@ -126,7 +126,11 @@ export function classReport(matrix: number[][]): ClassReport {
   }
   const average = (weight: (m: ClassMetrics) => number): AveragedMetrics => {
     const sum = perClass.reduce((s, m) => s + weight(m), 0);
-    const mean = (key: keyof AveragedMetrics) => ratio(perClass.reduce((s, m) => s + weight(m) * m[key], 0), sum);
+    const mean = (key: keyof AveragedMetrics) =>
+      ratio(
+        perClass.reduce((s, m) => s + weight(m) * m[key], 0),
+        sum,
+      );
     return { precision: mean("precision"), recall: mean("recall"), f1: mean("f1") };
   };
   return { perClass, accuracy: ratio(correct, total), macro: average(() => 1), weighted: average((m) => m.support), support: total };
@@ -220,12 +224,7 @@ export function precisionRecallCurve(scores: ArrayLike<number>, positives: Array
  * One class of a multi-class model as a binary problem: its probability column as scores, and
  * whether each sample belongs to it, ready for rocCurve and precisionRecallCurve.
  */
-export function oneVsRest(
-  probabilities: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  classes: number,
-  cls: number,
-): { scores: Float32Array; positives: Uint8Array } {
+export function oneVsRest(probabilities: ArrayLike<number>, labels: ArrayLike<number>, classes: number, cls: number): { scores: Float32Array; positives: Uint8Array } {
   checkClassCount(classes);
   if (!Number.isInteger(cls) || cls < 0 || cls >= classes) throw new Error(`class ${cls} is not a class index in 0..${classes - 1}`);
   if (probabilities.length !== labels.length * classes) {

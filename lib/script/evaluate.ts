@@ -44,9 +44,21 @@ export function formatValue(value: unknown, depth = 0): string {
     return `${value.constructor.name}(${array.length}) ${formatList(array.slice(0, MAX_ITEMS), array.length)}`;
   }
   if (depth > 2) return Array.isArray(value) ? "[…]" : "{…}";
-  if (Array.isArray(value)) return formatList(value.slice(0, MAX_ITEMS).map((v) => formatValue(v, depth + 1)), value.length);
-  if (value instanceof Map) return `Map(${value.size}) {${[...value].slice(0, MAX_ITEMS).map(([k, v]) => `${formatValue(k, depth + 1)} => ${formatValue(v, depth + 1)}`).join(", ")}}`;
-  if (value instanceof Set) return `Set(${value.size}) ${formatList([...value].slice(0, MAX_ITEMS).map((v) => formatValue(v, depth + 1)), value.size)}`;
+  if (Array.isArray(value))
+    return formatList(
+      value.slice(0, MAX_ITEMS).map((v) => formatValue(v, depth + 1)),
+      value.length,
+    );
+  if (value instanceof Map)
+    return `Map(${value.size}) {${[...value]
+      .slice(0, MAX_ITEMS)
+      .map(([k, v]) => `${formatValue(k, depth + 1)} => ${formatValue(v, depth + 1)}`)
+      .join(", ")}}`;
+  if (value instanceof Set)
+    return `Set(${value.size}) ${formatList(
+      [...value].slice(0, MAX_ITEMS).map((v) => formatValue(v, depth + 1)),
+      value.size,
+    )}`;
   const entries = Object.entries(value as Record<string, unknown>);
   const shown = entries.slice(0, MAX_ITEMS).map(([k, v]) => `${k}: ${formatValue(v, depth + 1)}`);
   return `{${shown.join(", ")}${entries.length > MAX_ITEMS ? `, … ${entries.length - MAX_ITEMS} more` : ""}}`;

@@ -106,11 +106,7 @@ async function measureGflops(tf: typeof tfjs, budgetMs: number): Promise<number>
  * Tries each candidate backend, keeps those that compute correctly, measures them and switches
  * tfjs to the fastest. A software WebGPU adapter therefore only wins where it really is fastest.
  */
-export async function probeBackends(
-  tf: typeof tfjs,
-  candidates: readonly string[],
-  options: { budgetMs?: number; adapter?: AdapterInfo } = {},
-): Promise<ProbeResult> {
+export async function probeBackends(tf: typeof tfjs, candidates: readonly string[], options: { budgetMs?: number; adapter?: AdapterInfo } = {}): Promise<ProbeResult> {
   const measurements: BackendMeasurement[] = [];
   for (const backend of candidates) {
     const m: BackendMeasurement = { backend, available: false, correct: false, gflops: 0, selected: false, note: "" };
@@ -139,9 +135,7 @@ export async function probeBackends(
   for (const m of measurements) {
     if (m.note) continue;
     const software = m.backend === "webgpu" && options.adapter?.isFallbackAdapter ? " on a software adapter" : "";
-    m.note = m.selected
-      ? `selected: fastest measured, ${m.gflops.toFixed(1)} GFLOPS${software}`
-      : `passed over: ${m.gflops.toFixed(1)} GFLOPS${software}, slower than ${best.backend}`;
+    m.note = m.selected ? `selected: fastest measured, ${m.gflops.toFixed(1)} GFLOPS${software}` : `passed over: ${m.gflops.toFixed(1)} GFLOPS${software}, slower than ${best.backend}`;
   }
   await tf.setBackend(best.backend);
   return { chosen: best.backend, measurements, adapter: options.adapter };

@@ -64,7 +64,12 @@ export async function captureCheckpoint(model: tfjs.LayersModel, jobId: string, 
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const entry = ({ name, shape, dtype }: StoredTensor): TensorEntry => ({ name, shape, dtype });
   const header: Header = { jobId: checkpoint.jobId, epoch: checkpoint.epoch, history: checkpoint.history, weights: checkpoint.weights.map(entry), optimizer: checkpoint.optimizer.map(entry) };
-  return encodeContainer(MAGIC, FORMAT_VERSION, header, [...checkpoint.weights, ...checkpoint.optimizer].map((t) => t.values));
+  return encodeContainer(
+    MAGIC,
+    FORMAT_VERSION,
+    header,
+    [...checkpoint.weights, ...checkpoint.optimizer].map((t) => t.values),
+  );
 }
 
 /** Reads a checkpoint file, refusing anything damaged with the reason. */

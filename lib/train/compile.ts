@@ -47,11 +47,7 @@ export function compileGraph(tf: typeof tfjs, { graph, analysis }: Pick<Prepared
   const loss = outputNode.params.loss as LossName;
   const { optimizer: optimizerNode, schedule: scheduleNode } = analysis.attachments;
   const behaviour = optimizerNode?.definition.optimizer;
-  const optimizer = behaviour
-    ? behaviour.build(tf, optimizerNode.params)
-    : hp.optimizer === "sgd"
-      ? tf.train.sgd(hp.learningRate)
-      : tf.train.adam(hp.learningRate);
+  const optimizer = behaviour ? behaviour.build(tf, optimizerNode.params) : hp.optimizer === "sgd" ? tf.train.sgd(hp.learningRate) : tf.train.adam(hp.learningRate);
   model.compile({
     optimizer,
     // tfjs-layers has no Huber loss by name; its loss functions do.

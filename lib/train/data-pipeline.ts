@@ -44,9 +44,7 @@ export function planPipeline(tf: typeof tfjs, spec: DatasetSpec, pipeline: DataP
     spec: relabelled(spec, steps, pipeline?.dataset),
     fractions: splitStep?.definition.data?.split?.(splitStep.params) ?? { validation: hp.validationSplit, test: 0 },
     fitting: steps.filter((s) => s.definition.data?.fit),
-    augment: augmenting.length
-      ? (x, seed) => tf.tidy(() => augmenting.reduce((batch, step, i) => step.definition.data?.augment?.(tf, batch, step.params, seed + i * 7919) ?? batch, x))
-      : undefined,
+    augment: augmenting.length ? (x, seed) => tf.tidy(() => augmenting.reduce((batch, step, i) => step.definition.data?.augment?.(tf, batch, step.params, seed + i * 7919) ?? batch, x)) : undefined,
   };
 }
 
@@ -63,11 +61,12 @@ export function fitSteps(tf: typeof tfjs, plan: PipelinePlan, trainX: tfjs.Tenso
   }
   if (x !== trainX) x.dispose();
   return {
-    apply: (input) => fitted.reduce((current, transform) => {
-      const next = transform.apply(current);
-      if (current !== input) current.dispose();
-      return next;
-    }, input),
+    apply: (input) =>
+      fitted.reduce((current, transform) => {
+        const next = transform.apply(current);
+        if (current !== input) current.dispose();
+        return next;
+      }, input),
     dispose: () => fitted.forEach((f) => f.dispose()),
   };
 }

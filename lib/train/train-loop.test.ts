@@ -50,7 +50,12 @@ describe("trainGraph", () => {
 
   it("hands back no predictions for a regression", async () => {
     const data = blobs(60);
-    const result = await trainGraph({ tf, graph: regression, hyperparameters: { ...hp, epochs: 1 }, dataset: { ...data, spec: { ...data.spec, task: "regression", targets: { shape: [], dtype: "uint8" } } } });
+    const result = await trainGraph({
+      tf,
+      graph: regression,
+      hyperparameters: { ...hp, epochs: 1 },
+      dataset: { ...data, spec: { ...data.spec, task: "regression", targets: { shape: [], dtype: "uint8" } } },
+    });
     disposeModel(result.model);
     expect(result.predictions).toBeUndefined();
   });

@@ -125,9 +125,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         const { size } = batch;
         const values = Array.isArray(out) ? out : [out];
         if (!Number.isFinite(values[0])) {
-          throw new TrainingDiverged(
-            `the loss became ${values[0]} at epoch ${epoch}, batch ${b + 1} of ${batches}: lower the learning rate, normalise the inputs, or look for NaN values in the data`,
-          );
+          throw new TrainingDiverged(`the loss became ${values[0]} at epoch ${epoch}, batch ${b + 1} of ${batches}: lower the learning rate, normalise the inputs, or look for NaN values in the data`);
         }
         model.metricsNames.forEach((name, i) => {
           sums[metricName(name)] = (sums[metricName(name)] ?? 0) + (values[i] ?? NaN) * size;

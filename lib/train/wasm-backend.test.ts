@@ -5,7 +5,12 @@ async function convGradients(backend: string, stride: number, padding: "same" | 
   await tf.setBackend(backend);
   const x = tf.randomUniform([3, 11, 9, 2], -1, 1, "float32", 1);
   const w = tf.randomUniform([kernel, kernel, 2, 4], -1, 1, "float32", 2);
-  const [gx, gw] = tf.grads((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, padding).square().sum())([x, w]);
+  const [gx, gw] = tf.grads((a, b) =>
+    tf
+      .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, padding)
+      .square()
+      .sum(),
+  )([x, w]);
   const out = [await (gx as tf.Tensor).data(), await (gw as tf.Tensor).data()] as const;
   tf.dispose([x, w, gx as tf.Tensor, gw as tf.Tensor]);
   return out;
@@ -41,7 +46,12 @@ describe("wasm backend completion", () => {
       await tf.setBackend(backend);
       // Rounded values make ties, which must go to the window's first maximum on both backends.
       const x = tf.randomUniform([2, 9, 7, 3], -2, 2, "float32", 3).round();
-      const gx = tf.grad((a) => tf.maxPool(a as tf.Tensor4D, pool, stride, padding).mul(tf.range(1, 4)).sum())(x);
+      const gx = tf.grad((a) =>
+        tf
+          .maxPool(a as tf.Tensor4D, pool, stride, padding)
+          .mul(tf.range(1, 4))
+          .sum(),
+      )(x);
       const values = await gx.data();
       tf.dispose([x, gx]);
       return values;

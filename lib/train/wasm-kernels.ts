@@ -89,7 +89,22 @@ function registerConvFilterGradient(tf: typeof tfjs): void {
         const [kh, kw, cin, cout] = a.filterShape;
         const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
         const { top, bottom, left, right } = info.padInfo;
-        const padded = top + bottom + left + right > 0 ? run("PadV2", { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
+        const padded =
+          top + bottom + left + right > 0
+            ? run(
+                "PadV2",
+                { x },
+                {
+                  paddings: [
+                    [0, 0],
+                    [top, bottom],
+                    [left, right],
+                    [0, 0],
+                  ],
+                  constantValue: 0,
+                },
+              )
+            : x;
         const xT = run("Transpose", { x: padded }, { perm: [3, 1, 2, 0] });
         const dyT = run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
         const z = run("Conv2D", { x: xT, filter: dyT }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [info.strideHeight, info.strideWidth] });
@@ -113,7 +128,12 @@ function registerConvInputGradient(tf: typeof tfjs): void {
     const [kh, kw] = filter.shape as [number, number, number, number];
     const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode);
     const { top, bottom, left, right } = info.padInfo;
-    const paddings = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
+    const paddings = [
+      [0, 0],
+      [kh - 1 - top, kh - 1 - bottom],
+      [kw - 1 - left, kw - 1 - right],
+      [0, 0],
+    ];
     const fast = a.dataFormat === "NHWC" && info.strideHeight === 1 && info.strideWidth === 1 && paddings.flat().every((p) => p >= 0);
     if (!fast) return original(args);
     return composite(tf, args.backend, (run) => {

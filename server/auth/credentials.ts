@@ -56,7 +56,7 @@ export function callerOf(hctx: HandlerContext): Promise<Caller | undefined> {
 /** The calling user or program; UNAUTHENTICATED when anonymous. */
 export async function signedInCallerOf(hctx: HandlerContext): Promise<Caller> {
   const caller = await callerOf(hctx);
-  if (!caller) throw unauthenticated("sign in first: send \"authorization: Bearer <access token or API key>\"");
+  if (!caller) throw unauthenticated('sign in first: send "authorization: Bearer <access token or API key>"');
   return caller;
 }
 

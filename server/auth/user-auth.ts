@@ -18,7 +18,7 @@ export interface Caller {
 export async function callerFrom(ctx: Pick<ServerContext, "users" | "tokens">, authorization: string | null | undefined): Promise<Caller | undefined> {
   if (!authorization) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!match?.[1]) throw unauthenticated("authorization must be \"Bearer <access token or API key>\"");
+  if (!match?.[1]) throw unauthenticated('authorization must be "Bearer <access token or API key>"');
   const credential = match[1];
   if (credential.startsWith("cwk_")) {
     const found = await ctx.users.useApiKey(credential);

@@ -110,10 +110,12 @@ export function memoryHotState(ttlSeconds: number, now: () => number = Date.now)
 export async function redisHotState(url: string, prefix: string, ttlSeconds: number, onError: (error: unknown) => void): Promise<HotState> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
-  const failed = <T>(fallback: T) => (error: unknown) => {
-    onError(error);
-    return fallback;
-  };
+  const failed =
+    <T>(fallback: T) =>
+    (error: unknown) => {
+      onError(error);
+      return fallback;
+    };
   return hotState({
     kind: "redis",
     getMany: (keys) => redis.mget(keys.map((k) => prefix + k)).catch(failed(keys.map(() => null))),

@@ -77,7 +77,14 @@ describe("a job row with its holder's live progress", () => {
   } as unknown as JobRow;
 
   it("takes the holder's fresher progress, pace and metrics", () => {
-    expect(withLiveProgress(row, CACHED)).toMatchObject({ progress: 0.3, latestMetrics: { loss: 1 }, samplesPerSecond: 900, etaSeconds: 20, memoryBytes: 1_000_000n, updatedAt: new Date(CACHED.reportedAt) });
+    expect(withLiveProgress(row, CACHED)).toMatchObject({
+      progress: 0.3,
+      latestMetrics: { loss: 1 },
+      samplesPerSecond: 900,
+      etaSeconds: 20,
+      memoryBytes: 1_000_000n,
+      updatedAt: new Date(CACHED.reportedAt),
+    });
   });
 
   it("ignores an entry of a node that no longer holds the job", () => {
@@ -90,10 +97,7 @@ describe("a job row with its holder's live progress", () => {
   });
 });
 
-const variants = [
-  { name: "embedded (PGlite, no Redis)", kind: "pglite" as const, redis: false },
-  ...(EMBEDDED_ONLY ? [] : [{ name: "PostgreSQL + Redis", kind: "postgres" as const, redis: true }]),
-];
+const variants = [{ name: "embedded (PGlite, no Redis)", kind: "pglite" as const, redis: false }, ...(EMBEDDED_ONLY ? [] : [{ name: "PostgreSQL + Redis", kind: "postgres" as const, redis: true }])];
 
 describe.each(variants)("progress through the services: $name", ({ kind, redis }) => {
   let t: TestContext;
@@ -108,7 +112,10 @@ describe.each(variants)("progress through the services: $name", ({ kind, redis }
 
   const jobsOf = (ctx: ServerContext) => createClient(JobService, inProcessTransport(ctx));
   const nodesOf = (ctx: ServerContext, token: string) =>
-    createClient(NodeService, inProcessTransport(ctx, () => token));
+    createClient(
+      NodeService,
+      inProcessTransport(ctx, () => token),
+    );
 
   /** A job assigned to a new node, and that node's client and report fields for it. */
   async function assignedJob(ctx: ServerContext = t.ctx) {

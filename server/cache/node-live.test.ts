@@ -10,10 +10,7 @@ import { restRoutes } from "../http/rest";
 import { memoryHotState } from "./hot-state";
 import { liveSamples } from "./node-live";
 
-const variants = [
-  { name: "embedded (PGlite, no Redis)", kind: "pglite" as const, redis: false },
-  ...(EMBEDDED_ONLY ? [] : [{ name: "PostgreSQL + Redis", kind: "postgres" as const, redis: true }]),
-];
+const variants = [{ name: "embedded (PGlite, no Redis)", kind: "pglite" as const, redis: false }, ...(EMBEDDED_ONLY ? [] : [{ name: "PostgreSQL + Redis", kind: "postgres" as const, redis: true }])];
 
 describe.each(variants)("nodes' live samples: $name", ({ kind, redis }) => {
   let t: TestContext;
@@ -28,7 +25,10 @@ describe.each(variants)("nodes' live samples: $name", ({ kind, redis }) => {
   async function beatingNode() {
     const node = await registerNode(t.ctx);
     const token = (await t.ctx.tokens.issueNodeToken(node.id)).token;
-    const client = createClient(NodeService, inProcessTransport(t.ctx, () => token));
+    const client = createClient(
+      NodeService,
+      inProcessTransport(t.ctx, () => token),
+    );
     await client.heartbeat({ nodeId: node.id, metrics: { cpuUsage: 0.5, gpuUsage: 0.25, memoryUsed: 2_000_000_000n, samplesPerSecond: 700 } });
     return node;
   }

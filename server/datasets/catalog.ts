@@ -5,7 +5,6 @@ import type { ArtifactStore, StoredArtifact } from "../artifacts/store";
 import type { Prisma } from "../db/database";
 import { buildBuiltinDatasets } from "../../lib/data/builtin";
 
-
 export const CXDS_MEDIA_TYPE = "application/vnd.cyxwiz.dataset";
 export const CXDM_MEDIA_TYPE = "application/vnd.cyxwiz.dataset-manifest";
 

@@ -6,9 +6,7 @@ import type { DatasetCatalog } from "./catalog";
 export const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const MAX_DESCRIPTION = 1000;
 
-export type Registration =
-  | { ok: true; record: DatasetRecord }
-  | { ok: false; problem: "invalid_argument" | "already_exists"; field: "name" | "description" | "file"; message: string };
+export type Registration = { ok: true; record: DatasetRecord } | { ok: false; problem: "invalid_argument" | "already_exists"; field: "name" | "description" | "file"; message: string };
 
 /**
  * Registers a CXDS file's bytes under a new name (REST upload and DatasetService alike): the

@@ -13,7 +13,10 @@ export class MigrationError extends Error {}
 
 /** prisma/migrations/<timestamp>_<name>/migration.sql, in name order (Prisma's own layout). */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     entries.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -38,9 +41,7 @@ export async function applyMigrations(driver: SqlDriver, migrations: Migration[]
       "checksum" TEXT NOT NULL,
       "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now()
     )`);
-    const applied = new Map(
-      (await db.rows<{ name: string; checksum: string }>(`SELECT name, checksum FROM "_cyxwiz_migrations"`)).map((r) => [r.name, r.checksum]),
-    );
+    const applied = new Map((await db.rows<{ name: string; checksum: string }>(`SELECT name, checksum FROM "_cyxwiz_migrations"`)).map((r) => [r.name, r.checksum]));
     const done: string[] = [];
     for (const migration of migrations) {
       const checksum = applied.get(migration.name);

@@ -14,11 +14,7 @@ export function logEvent(row: JobLog): LogEvent {
 }
 
 /** Publishes what happened to a job, for WatchJob streams in every instance. */
-export async function publishJobEvent(
-  bus: EventBus,
-  job: JobSnapshot,
-  change: { statusChanged: boolean; points?: JobMetric[]; logs?: JobLog[] },
-): Promise<void> {
+export async function publishJobEvent(bus: EventBus, job: JobSnapshot, change: { statusChanged: boolean; points?: JobMetric[]; logs?: JobLog[] }): Promise<void> {
   const event: JobEvent = {
     jobId: job.id,
     statusChanged: change.statusChanged,

@@ -43,9 +43,7 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
   const io = new Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>({ path: SOCKET_PATH, cors: { origin: true }, serveClient: false });
   // One engine per HTTP server, all feeding this server's rooms (attach binds each as it goes).
   const engines = httpServers.map((server) => io.attach(server).engine);
-  const redis = ctx.config.redisUrl
-    ? [new Redis(ctx.config.redisUrl, { lazyConnect: true }), new Redis(ctx.config.redisUrl, { lazyConnect: true })]
-    : undefined;
+  const redis = ctx.config.redisUrl ? [new Redis(ctx.config.redisUrl, { lazyConnect: true }), new Redis(ctx.config.redisUrl, { lazyConnect: true })] : undefined;
   if (redis) {
     const [pub, sub] = redis as [Redis, Redis];
     await Promise.all([pub.connect(), sub.connect()]);

@@ -111,7 +111,7 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
   describe("dataset upload", () => {
     const upload: Dataset = labelledPairs("uploaded", "two labelled points");
     const names = async () => (await t.ctx.datasets.list()).map((d) => d.name);
-    const download = async (name: string) => Buffer.concat(await (body<Readable>(await call("GET", `/api/v1/datasets/${name}/file`)).toArray()));
+    const download = async (name: string) => Buffer.concat(await body<Readable>(await call("GET", `/api/v1/datasets/${name}/file`)).toArray());
 
     it("registers the file, lists it and serves the same bytes back", async () => {
       const bytes = encodeDataset(upload);
@@ -176,9 +176,11 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
     it("refuses a body that grows past 256 MiB with 413, storing nothing", async () => {
       const before = await names();
       const mebibyte = new Uint8Array(1024 ** 2);
-      const endless = Readable.from((function* () {
-        for (let i = 0; i <= 256; i++) yield mebibyte;
-      })());
+      const endless = Readable.from(
+        (function* () {
+          for (let i = 0; i <= 256; i++) yield mebibyte;
+        })(),
+      );
       expect((await call("POST", "/api/v1/datasets?name=huge", { body: endless })).status).toBe(413);
       expect(await names()).toEqual(before);
     });

@@ -102,9 +102,7 @@ export function restRoutes(ctx: ServerContext): Router {
     };
   });
 
-  router.add("GET", "/api/v1/templates", async () =>
-    json({ templates: templates.map((t) => ({ ...t, totalParams: analyzeGraph(t.graph).totalParams })) }),
-  );
+  router.add("GET", "/api/v1/templates", async () => json({ templates: templates.map((t) => ({ ...t, totalParams: analyzeGraph(t.graph).totalParams })) }));
 
   router.add("GET", "/api/v1/datasets", async () => json({ datasets: await ctx.datasets.list() }));
 
@@ -190,7 +188,6 @@ export function restRoutes(ctx: ServerContext): Router {
   addInferenceRoutes(ctx, router);
   return router;
 }
-
 
 function nodeJson(node: NodeRow, timeoutSeconds: number) {
   return {

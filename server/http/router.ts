@@ -63,7 +63,7 @@ export class Router {
       const params: Record<string, string> = {};
       const ok = route.segments.every((seg, i) => {
         const part = parts[i] as string;
-        if (seg.startsWith(":")) return (params[seg.slice(1)] = decodeURIComponent(part)), true;
+        if (seg.startsWith(":")) return ((params[seg.slice(1)] = decodeURIComponent(part)), true);
         return seg === part;
       });
       if (!ok) continue;

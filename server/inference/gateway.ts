@@ -5,19 +5,7 @@ import { credentialsFrom } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { json, readBody, type HttpRequest, type HttpResult, type Router } from "../http/router";
 import type { ApiKeyRow } from "../users/user-store";
-import {
-  BadRequest,
-  chatChunk,
-  chatObject,
-  chatRequest,
-  completionObject,
-  completionRequest,
-  embeddingRequest,
-  errorBody,
-  modelOf,
-  predictRequest,
-  usage,
-} from "./openai";
+import { BadRequest, chatChunk, chatObject, chatRequest, completionObject, completionRequest, embeddingRequest, errorBody, modelOf, predictRequest, usage } from "./openai";
 import { relay, RelayError, type RelayChunk } from "./relay";
 import { servingNode } from "./placement-actions";
 
@@ -35,15 +23,19 @@ const failure = (status: number, message: string, type: string, code: string | n
  * requests and tokens are counted. Requests travel to the node serving the model (relay.ts).
  */
 export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
-
   /** The caller's API key, or the HTTP answer refusing the call. */
   const authorize = async (req: HttpRequest): Promise<ApiKeyRow | HttpResult> => {
     const header = req.headers.authorization;
-    const who = await credentialsFrom(ctx, header).user().catch(() => undefined);
-    if (!who?.apiKey) return failure(401, "an API key is required: send \"Authorization: Bearer cwk_…\" (create one with AuthService.CreateApiKey)", "invalid_request_error", "invalid_api_key");
+    const who = await credentialsFrom(ctx, header)
+      .user()
+      .catch(() => undefined);
+    if (!who?.apiKey) return failure(401, 'an API key is required: send "Authorization: Bearer cwk_…" (create one with AuthService.CreateApiKey)', "invalid_request_error", "invalid_api_key");
     const taken = await ctx.rateLimiter.take(who.apiKey.id, who.apiKey.rateLimitPerMinute);
     if (!taken.ok) {
-      return { ...failure(429, `rate limit of ${who.apiKey.rateLimitPerMinute} requests a minute reached for this key`, "rate_limit_exceeded", "rate_limit_exceeded"), headers: { "retry-after": String(taken.retryAfterSeconds) } };
+      return {
+        ...failure(429, `rate limit of ${who.apiKey.rateLimitPerMinute} requests a minute reached for this key`, "rate_limit_exceeded", "rate_limit_exceeded"),
+        headers: { "retry-after": String(taken.retryAfterSeconds) },
+      };
     }
     return who.apiKey;
   };
@@ -61,7 +53,11 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
   };
 
   /** Runs one inference call: authorize, parse, find the serving node, relay, answer. */
-  const endpoint = (answer: (model: string, request: InferenceRequest, chunks: AsyncGenerator<RelayChunk>, body: Record<string, unknown>, key: ApiKeyRow) => Promise<HttpResult>, parse: (body: Record<string, unknown>) => InferenceRequest) =>
+  const endpoint =
+    (
+      answer: (model: string, request: InferenceRequest, chunks: AsyncGenerator<RelayChunk>, body: Record<string, unknown>, key: ApiKeyRow) => Promise<HttpResult>,
+      parse: (body: Record<string, unknown>) => InferenceRequest,
+    ) =>
     async (req: HttpRequest): Promise<HttpResult> => {
       const key = await authorize(req);
       if ("status" in key) return key;
@@ -138,17 +134,21 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
   );
 
   const generate = (chat: boolean) =>
-    endpoint(async (model, _request, chunks, body, key) => {
-      const id = `${chat ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
-      const created = Math.floor(Date.now() / 1000);
-      if (body.stream === true) return { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache" }, body: Readable.from(stream(id, created, model, chat, chunks, key)) };
-      const result = await resultOf(chunks);
-      if ("status" in result) return result;
-      if (result.kind !== "complete") return failure(502, "unexpected answer from the node", "server_error", "node_error");
-      const tokens = usage(result.promptTokens, result.completionTokens);
-      await count(key, tokens.total_tokens);
-      return json(chat ? chatObject(id, model, created, result.text, result.finishReason, tokens) : completionObject(id, model, created, result.text, result.finishReason, tokens));
-    }, chat ? chatRequest : completionRequest);
+    endpoint(
+      async (model, _request, chunks, body, key) => {
+        const id = `${chat ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
+        const created = Math.floor(Date.now() / 1000);
+        if (body.stream === true)
+          return { status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache" }, body: Readable.from(stream(id, created, model, chat, chunks, key)) };
+        const result = await resultOf(chunks);
+        if ("status" in result) return result;
+        if (result.kind !== "complete") return failure(502, "unexpected answer from the node", "server_error", "node_error");
+        const tokens = usage(result.promptTokens, result.completionTokens);
+        await count(key, tokens.total_tokens);
+        return json(chat ? chatObject(id, model, created, result.text, result.finishReason, tokens) : completionObject(id, model, created, result.text, result.finishReason, tokens));
+      },
+      chat ? chatRequest : completionRequest,
+    );
 
   /** Server-sent events as OpenAI streams them: a chunk per piece of text, the finish, then [DONE]. */
   async function* stream(id: string, created: number, model: string, chat: boolean, chunks: AsyncGenerator<RelayChunk>, key: ApiKeyRow): AsyncGenerator<string> {

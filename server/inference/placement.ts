@@ -11,4 +11,3 @@ export function chooseServingNode(nodes: NodeRow[], timeoutSeconds: number, now 
   const online = nodes.filter((n) => isOnline(n, timeoutSeconds, now) && !isBanned(n, new Date(now)));
   return online.sort((a, b) => Number(a.status !== "IDLE") - Number(b.status !== "IDLE") || b.computeScore - a.computeScore)[0];
 }
-

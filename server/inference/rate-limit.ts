@@ -48,7 +48,11 @@ export async function redisRateLimiter(url: string, prefix: string, now: () => n
     async take(key, perMinute) {
       const at = now();
       const counter = `${prefix}rate:${key}:${windowStart(at)}`;
-      const [[, count]] = (await redis.multi().incr(counter).pexpire(counter, WINDOW_MS * 2).exec()) as [[Error | null, number]];
+      const [[, count]] = (await redis
+        .multi()
+        .incr(counter)
+        .pexpire(counter, WINDOW_MS * 2)
+        .exec()) as [[Error | null, number]];
       return decide(count, perMinute, at);
     },
     async close() {

@@ -1,17 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import {
-  HyperparametersSchema,
-  type JobPriority,
-  JobSchema,
-  JobStatus,
-  JobType,
-  LogLineSchema,
-  MetricPointSchema,
-  type Job,
-  type LogLine,
-  type MetricPoint,
-} from "../../gen/cyxwiz/v1/job_pb";
+import { HyperparametersSchema, type JobPriority, JobSchema, JobStatus, JobType, LogLineSchema, MetricPointSchema, type Job, type LogLine, type MetricPoint } from "../../gen/cyxwiz/v1/job_pb";
 import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import type { LogEvent, MetricPointEvent } from "../../lib/wire/socket";
 import type { JobRow } from "./job-row";

@@ -4,7 +4,10 @@ import { claimableSql, heldBySql, heldSql, JOB_STATUSES, TERMINAL_STATUSES, TRAN
 describe("the job state machine", () => {
   it("never moves a job out of a terminal state", () => {
     for (const [operation, { from }] of Object.entries(TRANSITIONS)) {
-      expect(from.filter((s) => (TERMINAL_STATUSES as readonly string[]).includes(s)), operation).toEqual([]);
+      expect(
+        from.filter((s) => (TERMINAL_STATUSES as readonly string[]).includes(s)),
+        operation,
+      ).toEqual([]);
     }
   });
 

@@ -32,12 +32,7 @@ export function requestedDatasetUri(config: JobConfig | undefined, submitted: Su
  * hyperparameters are in range. The first problem is named
  * by the request field (and graph node) at fault.
  */
-export function prepareSubmission(
-  config: JobConfig | undefined,
-  dataset: DatasetRecord | undefined,
-  randomSeed: () => number,
-  submitted: SubmittedGraph = submittedGraph(config),
-): Submission {
+export function prepareSubmission(config: JobConfig | undefined, dataset: DatasetRecord | undefined, randomSeed: () => number, submitted: SubmittedGraph = submittedGraph(config)): Submission {
   if (!config) return reject("config", "required");
   const jobType = config.jobType === JobType.UNSPECIFIED ? JobType.TRAINING : config.jobType;
   if (jobType !== JobType.TRAINING) return reject("config.job_type", "only TRAINING jobs are supported so far");

@@ -46,8 +46,7 @@ export function findNodes(nodes: NodeRow[], filter: NodeFilter, order: NodeOrder
   const compare: Record<NodeOrder, (a: NodeRow, b: NodeRow) => number> = {
     performance: (a, b) => b.computeScore - a.computeScore || b.reputation - a.reputation,
     reputation: (a, b) => b.reputation - a.reputation || b.computeScore - a.computeScore,
-    availability: (a, b) =>
-      online(b) - online(a) || Number(a.status !== "IDLE") - Number(b.status !== "IDLE") || b.lastSeen.getTime() - a.lastSeen.getTime(),
+    availability: (a, b) => online(b) - online(a) || Number(a.status !== "IDLE") - Number(b.status !== "IDLE") || b.lastSeen.getTime() - a.lastSeen.getTime(),
   };
   return matching.sort(compare[order]);
 }

@@ -35,7 +35,12 @@ describe.each(DATABASE_KINDS)("NodeStore heartbeats on %s", (kind) => {
 
   it("moves reputation as reputation.ts decides, rises capped at the maximum", async () => {
     const node = await registerNode(t.ctx);
-    for (const [from, event] of [[50, "job_completed"], [99, "job_completed"], [27, "heartbeat_timeout"], [60, "job_failed"]] as const) {
+    for (const [from, event] of [
+      [50, "job_completed"],
+      [99, "job_completed"],
+      [27, "heartbeat_timeout"],
+      [60, "job_failed"],
+    ] as const) {
       const before = { reputation: from, strikes: 0, bannedUntil: null };
       await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: before });
       const after = await t.ctx.nodes.recordReputation(node.id, event);

@@ -89,10 +89,7 @@ async function assignmentMessage(ctx: FeedContext, job: JobRow): Promise<JobAssi
     datasetSize: BigInt((await ctx.artifacts.size(job.datasetSha256)) ?? 0),
     artifactUploadUrl: ARTIFACT_UPLOAD_PATH,
     attempt: job.attempts,
-    resumeFrom:
-      job.checkpointSha256 && job.checkpointEpoch
-        ? { epoch: job.checkpointEpoch, uri: artifactPath(job.checkpointSha256), sha256: job.checkpointSha256 }
-        : undefined,
+    resumeFrom: job.checkpointSha256 && job.checkpointEpoch ? { epoch: job.checkpointEpoch, uri: artifactPath(job.checkpointSha256), sha256: job.checkpointSha256 } : undefined,
   });
 }
 

@@ -1,12 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import {
-  CreateDatasetResponseSchema,
-  DatasetInfoSchema,
-  type DatasetService,
-  GetDatasetResponseSchema,
-  ListDatasetsResponseSchema,
-} from "../../gen/cyxwiz/v1/dataset_service_pb";
+import { CreateDatasetResponseSchema, DatasetInfoSchema, type DatasetService, GetDatasetResponseSchema, ListDatasetsResponseSchema } from "../../gen/cyxwiz/v1/dataset_service_pb";
 import { SHA256_HEX } from "../../lib/data/hash";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { ServerContext } from "../context";

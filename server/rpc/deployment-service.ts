@@ -19,7 +19,6 @@ import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./er
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function deploymentService(ctx: ServerContext): ServiceImpl<typeof DeploymentService> {
-
   const message = async (row: DeploymentRow) => {
     const job = await ctx.jobs.get(row.jobId);
     const dataset = job ? await ctx.datasets.resolve(job.datasetUri) : undefined;
@@ -43,7 +42,15 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
       if (!job) throw notFound(`job ${req.jobId} does not exist`);
       requireOwner(job.userId, who, `job ${job.id}`);
       if (job.status !== "COMPLETED" || !job.modelWeightsSha256) throw failedPrecondition(`job ${job.id} is ${job.status}: only a completed job's model can be deployed`);
-      const name = req.name.trim() || `${job.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "model"}-${job.id.slice(0, 8)}`;
+      const name =
+        req.name.trim() ||
+        `${
+          job.name
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, "-")
+            .replace(/^-+|-+$/g, "")
+            .slice(0, 40) || "model"
+        }-${job.id.slice(0, 8)}`;
       if (!NAME.test(name)) throw invalidArgument("name", "must be 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
       const deployment = await ctx.deployments.create({ name, jobId: job.id, userId: job.userId ?? undefined });
       if (!deployment) throw new ConnectError(`name: a deployment named ${name} already exists`, Code.AlreadyExists);

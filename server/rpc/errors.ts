@@ -1,8 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { UUID } from "../jobs/job-row";
 
-export const invalidArgument = (field: string, message: string) =>
-  new ConnectError(message.startsWith(field) ? message : `${field}: ${message}`, Code.InvalidArgument);
+export const invalidArgument = (field: string, message: string) => new ConnectError(message.startsWith(field) ? message : `${field}: ${message}`, Code.InvalidArgument);
 
 export const notFound = (message: string) => new ConnectError(message, Code.NotFound);
 export const permissionDenied = (message: string) => new ConnectError(message, Code.PermissionDenied);

@@ -47,9 +47,7 @@ describe.each(DATABASE_KINDS)("GraphService on %s", (kind) => {
 
   it("lets exactly one of two simultaneous saves from the same revision win", async () => {
     const { graph } = await client.saveGraph({ document: documentNamed("base") });
-    const results = await Promise.all(
-      ["left", "right"].map((name) => codeOf(client.saveGraph({ graphId: graph?.graphId, expectedRevision: 1, document: documentNamed(name) }))),
-    );
+    const results = await Promise.all(["left", "right"].map((name) => codeOf(client.saveGraph({ graphId: graph?.graphId, expectedRevision: 1, document: documentNamed(name) }))));
     expect(results.sort()).toEqual([Code.Aborted, undefined].sort());
     expect((await client.getGraph({ graphId: graph?.graphId })).graph?.revision).toBe(2);
   });

@@ -99,7 +99,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       let ownerId: string | undefined;
       if (req.ownerId === "me") {
         const who = await callerOf(hctx);
-        if (!who) throw unauthenticated("owner_id \"me\" needs a signed-in caller");
+        if (!who) throw unauthenticated('owner_id "me" needs a signed-in caller');
         ownerId = who.user.id;
       } else if (req.ownerId) {
         ownerId = requireUuid(req.ownerId, "owner_id");

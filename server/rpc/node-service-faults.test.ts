@@ -25,7 +25,10 @@ const SECRET = "node-service-faults-test-signing-secret-0123456789";
  */
 function harness(t: () => TestContext) {
   const clientFor = (token: string): Client<typeof NodeService> =>
-    createClient(NodeService, inProcessTransport(t().ctx, () => token));
+    createClient(
+      NodeService,
+      inProcessTransport(t().ctx, () => token),
+    );
 
   /** A new node, registered, and a client calling with its session token. */
   async function newNode(identity?: NodeIdentity) {
@@ -123,7 +126,9 @@ describe.each(DATABASE_KINDS)("reports from a node declared offline on %s", (kin
     await declareOffline(jobId, nodeId);
     const before = await h.snapshot(jobId);
     expect(before.job).toMatchObject({ status: "QUEUED", assignedNodeId: null, attempts: 1, progress: 0 });
-    const error = await client.reportProgress({ nodeId, jobId, jobToken, progress: 0.9, currentEpoch: 2, metrics: { loss: 0.1 }, logMessage: "still here" }).catch((e: unknown) => ConnectError.from(e));
+    const error = await client
+      .reportProgress({ nodeId, jobId, jobToken, progress: 0.9, currentEpoch: 2, metrics: { loss: 0.1 }, logMessage: "still here" })
+      .catch((e: unknown) => ConnectError.from(e));
     expect(error).toMatchObject({ code: Code.PermissionDenied });
     expect((error as ConnectError).rawMessage).toContain("not assigned to this node");
     expect(await h.snapshot(jobId)).toEqual(before);

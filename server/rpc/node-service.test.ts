@@ -16,7 +16,10 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
   let t: TestContext;
   let anonymous: Client<typeof NodeService>;
   const clientFor = (token: string) =>
-    createClient(NodeService, inProcessTransport(t.ctx, () => token));
+    createClient(
+      NodeService,
+      inProcessTransport(t.ctx, () => token),
+    );
 
   beforeAll(async () => {
     t = await createTestContext(kind);

@@ -89,9 +89,7 @@ async function queueHead(tx: Sql, limit: number, fits: { maxMemory: bigint; paid
 
 /** Of these nodes, those that may take a job now: online, not banned, holding none. */
 async function freeCandidates(tx: Sql, nodeIds: string[]): Promise<Candidate[]> {
-  const rows = await tx.$queryRaw<
-    { id: string; compute_score: number; reputation: number; ram_total: bigint; load: number; session_seconds: number; cached_datasets: string[] }[]
-  >`
+  const rows = await tx.$queryRaw<{ id: string; compute_score: number; reputation: number; ram_total: bigint; load: number; session_seconds: number; cached_datasets: string[] }[]>`
     SELECT id::text AS id, compute_score, reputation, ram_total, load,
            EXTRACT(EPOCH FROM now() - session_started_at)::float8 AS session_seconds, cached_datasets
     FROM nodes n

@@ -95,9 +95,7 @@ interface Scored {
  */
 export function pairJobs(jobs: QueuedJob[], nodes: Candidate[]): Pairing[] {
   const best = nodes.reduce((max, n) => Math.max(max, n.computeScore), 0);
-  const order: Scored[] = nodes
-    .map((node) => ({ node, standing: standing(node, best), taken: false }))
-    .sort((a, b) => b.standing - a.standing || a.node.id.localeCompare(b.node.id));
+  const order: Scored[] = nodes.map((node) => ({ node, standing: standing(node, best), taken: false })).sort((a, b) => b.standing - a.standing || a.node.id.localeCompare(b.node.id));
   const holders = new Map<string, Scored[]>();
   for (const s of order) {
     for (const sha of s.node.cachedDatasets) {
@@ -113,9 +111,7 @@ export function pairJobs(jobs: QueuedJob[], nodes: Candidate[]): Pairing[] {
     const scoreOf = (s: Scored) => s.standing + (s.node.cachedDatasets.includes(job.datasetSha256) ? WEIGHTS.locality : 0);
     const anywhere = order.find(able);
     const local = holders.get(job.datasetSha256)?.find(able);
-    const pick = [anywhere, local]
-      .filter((s): s is Scored => s !== undefined)
-      .sort((a, b) => scoreOf(b) - scoreOf(a) || a.node.id.localeCompare(b.node.id))[0];
+    const pick = [anywhere, local].filter((s): s is Scored => s !== undefined).sort((a, b) => scoreOf(b) - scoreOf(a) || a.node.id.localeCompare(b.node.id))[0];
     if (!pick) continue;
     pick.taken = true;
     pairs.push({ jobId: job.id, nodeId: pick.node.id });

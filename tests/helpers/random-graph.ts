@@ -62,7 +62,12 @@ export function randomGraph(seed: number, length = 5): ModelGraph {
       const width = shape[shape.length - 1] as number;
       const branch = add("Dense", { units: width, activation: "relu" }, [tip]);
       tip = random() < 0.5 ? add("Add", {}, [tip, branch]) : add("Concatenate", { axis: -1 }, [tip, branch]);
-      shape = analyzeGraph({ format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [...nodes, { id: "o", type: "Output", params: { loss: "meanSquaredError" } }], edges: [...edges, { source: tip, target: "o" }] }).nodes.find((n) => n.node.id === tip)?.outputShape as Shape;
+      shape = analyzeGraph({
+        format: GRAPH_FORMAT,
+        version: GRAPH_VERSION,
+        nodes: [...nodes, { id: "o", type: "Output", params: { loss: "meanSquaredError" } }],
+        edges: [...edges, { source: tip, target: "o" }],
+      }).nodes.find((n) => n.node.id === tip)?.outputShape as Shape;
       continue;
     }
     for (let tries = 0; tries < 40; tries++) {

@@ -24,7 +24,9 @@ describe("request ids", () => {
     const response = await fetch(`${server.rpcUrl}/cyxwiz.v1.JobService/SubmitJob`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-request-id": "trace-42" },
-      body: JSON.stringify({ config: { name: "traced", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: { epochs: 1, batchSize: 64, learningRate: 0.001 } } }),
+      body: JSON.stringify({
+        config: { name: "traced", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: { epochs: 1, batchSize: 64, learningRate: 0.001 } },
+      }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toBe("trace-42");

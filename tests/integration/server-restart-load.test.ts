@@ -88,8 +88,14 @@ describe.each(DATABASE_KINDS)("a server killed under load and restarted, on %s",
       const { job, logs } = await after.jobs.getJob({ jobId });
       // One attempt, never taken back from its node, handed in once.
       expect(job?.attempts, jobId).toBe(1);
-      expect(logs.filter((l) => l.message.includes("back in the queue")), jobId).toEqual([]);
-      expect(logs.filter((l) => l.message.startsWith("completed on")), jobId).toHaveLength(1);
+      expect(
+        logs.filter((l) => l.message.includes("back in the queue")),
+        jobId,
+      ).toEqual([]);
+      expect(
+        logs.filter((l) => l.message.startsWith("completed on")),
+        jobId,
+      ).toHaveLength(1);
       // And trained to the end exactly once, across all the nodes.
       expect(finished.get(jobId), jobId).toBe(1);
     }

@@ -102,7 +102,10 @@ describe("assignments over socket.io", () => {
   ])("refuses %s session token at connect, as UNAUTHENTICATED", async (_, token) => {
     const refusal = await socketAssignments(server.rpcUrl, await token(), new AbortController().signal)
       .next()
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(refusal).toBeInstanceOf(ConnectError);
     expect(refusal).toMatchObject({ code: Code.Unauthenticated, rawMessage: expect.stringMatching(/^invalid node session token/) });
   });

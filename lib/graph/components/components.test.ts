@@ -20,7 +20,12 @@ function mlp(extraNodes: GraphNode[] = [], extraEdges: GraphEdge[] = []): ModelG
   return {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
-    nodes: [{ id: "in", type: "Input", params: { shape: [4] } }, { id: "dense", type: "Dense", params: { units: 3 } }, { id: "out", type: "Output", params: { loss: "meanSquaredError" } }, ...extraNodes],
+    nodes: [
+      { id: "in", type: "Input", params: { shape: [4] } },
+      { id: "dense", type: "Dense", params: { units: 3 } },
+      { id: "out", type: "Output", params: { loss: "meanSquaredError" } },
+      ...extraNodes,
+    ],
     edges: [{ source: "in", target: "dense" }, { source: "dense", target: "out" }, ...extraEdges],
   };
 }
@@ -108,7 +113,15 @@ describe("configuration nodes in a graph", () => {
   });
 
   it("refuse tensors into a configuration node", () => {
-    const a = analyzeGraph(mlp([{ id: "opt", type: "Adam", params: {} }], [{ source: "dense", target: "opt" }, { source: "opt", target: "out", targetHandle: "optimizer" }]));
+    const a = analyzeGraph(
+      mlp(
+        [{ id: "opt", type: "Adam", params: {} }],
+        [
+          { source: "dense", target: "opt" },
+          { source: "opt", target: "out", targetHandle: "optimizer" },
+        ],
+      ),
+    );
     expect(a.issues).toContainEqual(expect.objectContaining({ nodeId: "opt", message: expect.stringContaining("carries no tensors") }));
   });
 });
@@ -155,7 +168,10 @@ describe("training with configuration nodes", () => {
       return Array.from(v.dataSync());
     };
     const decayed = step(new AdamW(0.1, 0.9, 0.999, 1e-7, 0.5), w0);
-    const reference = step(tf.train.adam(0.1, 0.9, 0.999, 1e-7), w0.map((w) => w * (1 - 0.1 * 0.5)));
+    const reference = step(
+      tf.train.adam(0.1, 0.9, 0.999, 1e-7),
+      w0.map((w) => w * (1 - 0.1 * 0.5)),
+    );
     decayed.forEach((v, i) => expect(v).toBeCloseTo(reference[i] as number, 6));
   });
 });

@@ -27,7 +27,10 @@ const numericLabels = (): Dataset => {
   return { ...d, spec: { ...d.spec, task: "regression", targets: { shape: [], dtype: "int32" } } };
 };
 
-const lookup = (...specs: DatasetSpec[]) => (name: string) => specs.find((s) => s.name === name);
+const lookup =
+  (...specs: DatasetSpec[]) =>
+  (name: string) =>
+    specs.find((s) => s.name === name);
 
 /** Dataset → steps… → Input [4,4,1] → Flatten → Dense(2, softmax) → Output. */
 function pipelineGraph(steps: GraphNode[], dataset = "tiny-images", inputShape = [4, 4, 1]): ModelGraph {
@@ -53,7 +56,17 @@ function pipelineGraph(steps: GraphNode[], dataset = "tiny-images", inputShape =
 
 describe("data pipelines in a graph", () => {
   it("follow the chain from the Dataset to the Input, in order", () => {
-    const { analysis: a, fit, issues } = prepareParsedGraph(pipelineGraph([{ id: "split", type: "Split", params: {} }, { id: "norm", type: "Normalize", params: {} }]), { catalog: lookup(images().spec) });
+    const {
+      analysis: a,
+      fit,
+      issues,
+    } = prepareParsedGraph(
+      pipelineGraph([
+        { id: "split", type: "Split", params: {} },
+        { id: "norm", type: "Normalize", params: {} },
+      ]),
+      { catalog: lookup(images().spec) },
+    );
     expect(issues).toEqual([]);
     expect(a.data?.steps.map((s) => s.node.id)).toEqual(["data", "split", "norm"]);
     expect(a.data?.dataset).toBe("tiny-images");
@@ -170,8 +183,7 @@ describe("preparing data for training", () => {
     const out = data.augment?.(x, 3) as ReturnType<typeof tf.tensor>;
     const images = x.arraySync() as number[][][][];
     const shifted = out.arraySync() as number[][][][];
-    const shiftOf = (a: number[][][], b: number[][][], dy: number, dx: number) =>
-      b.every((row, i) => row.every((px, j) => (px[0] as number) === (a[i + dy]?.[j + dx]?.[0] ?? 0)));
+    const shiftOf = (a: number[][][], b: number[][][], dy: number, dx: number) => b.every((row, i) => row.every((px, j) => (px[0] as number) === (a[i + dy]?.[j + dx]?.[0] ?? 0)));
     const offsets = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx] as const));
     shifted.forEach((image, n) => expect(offsets.some(([dy, dx]) => shiftOf(images[n] as number[][][], image, dy, dx))).toBe(true));
     tf.dispose([x, out]);
@@ -197,14 +209,23 @@ describe("preparing data for training", () => {
   });
 
   it("train with OneHot on numeric labels", async () => {
-    const result = await trainGraph({ tf, graph: pipelineGraph([{ id: "hot", type: "OneHot", params: { classes: 2 } }], "numeric"), hyperparameters: { ...DEFAULT_HYPERPARAMETERS, epochs: 1 }, dataset: numericLabels() });
+    const result = await trainGraph({
+      tf,
+      graph: pipelineGraph([{ id: "hot", type: "OneHot", params: { classes: 2 } }], "numeric"),
+      hyperparameters: { ...DEFAULT_HYPERPARAMETERS, epochs: 1 },
+      dataset: numericLabels(),
+    });
     disposeModel(result.model);
     expect(result.finalMetrics.accuracy).toBeGreaterThan(0);
   });
 
   it("frees every tensor it made", async () => {
     const before = tf.memory().numTensors;
-    const data = prepared([{ id: "split", type: "Split", params: { test: 0.1 } }, { id: "norm", type: "Normalize", params: {} }, { id: "aug", type: "Augmentation", params: { maxShift: 2, noise: 0.1 } }]);
+    const data = prepared([
+      { id: "split", type: "Split", params: { test: 0.1 } },
+      { id: "norm", type: "Normalize", params: {} },
+      { id: "aug", type: "Augmentation", params: { maxShift: 2, noise: 0.1 } },
+    ]);
     tf.dispose(data.augment?.(data.train.x, 1));
     data.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -8,8 +8,7 @@ export const datasetNode = defineComponent({
   category: "data",
   description: "The samples to train on, by name (built-in or uploaded). Chain data steps after it and end at the Input.",
   params: z.strictObject({
-    name: z.string().trim().min(1).max(100).default("mnist-digits").describe("Name of a registered dataset, e.g. mnist-digits")
-      .meta({ suggest: "datasets" }),
+    name: z.string().trim().min(1).max(100).default("mnist-digits").describe("Name of a registered dataset, e.g. mnist-digits").meta({ suggest: "datasets" }),
   }),
   provides: "data",
   data: {

@@ -18,7 +18,8 @@ export const reduceOnPlateau = defineComponent({
   schedule: {
     rate: plateauRate,
     codegen: {
-      pytorch: (p) => `${torchScheduler("ReduceLROnPlateau", { mode: "min", factor: p.factor, patience: p.patience, min_lr: p.minLearningRate })}  # step with the monitored value: scheduler.step(val_loss)`,
+      pytorch: (p) =>
+        `${torchScheduler("ReduceLROnPlateau", { mode: "min", factor: p.factor, patience: p.patience, min_lr: p.minLearningRate })}  # step with the monitored value: scheduler.step(val_loss)`,
       keras: (p) => pyCall("keras.callbacks.ReduceLROnPlateau", [], { monitor: p.monitor, factor: p.factor, patience: p.patience, min_lr: p.minLearningRate }),
       tfjs: (p) => `(epoch, base, history) => {
   // Replays the history: a cut whenever ${p.monitor} has not improved for more than ${p.patience} epochs.

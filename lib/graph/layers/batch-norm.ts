@@ -26,9 +26,7 @@ export const batchNorm = defineLayer({
       const rank = Math.min(3, Math.max(1, shape.length - 1));
       // PyTorch's momentum weighs the new batch; Keras's weighs the running value.
       const norm = pyCall(`nn.BatchNorm${rank}d`, [channels], { eps: params.epsilon, momentum: Number((1 - params.momentum).toFixed(6)) });
-      return shape.length === 1
-        ? { module: norm, forward: ([x], self) => `${self}(${x})` }
-        : { module: `ChannelsLast(${norm})`, helpers: [CHANNELS_LAST], forward: ([x], self) => `${self}(${x})` };
+      return shape.length === 1 ? { module: norm, forward: ([x], self) => `${self}(${x})` } : { module: `ChannelsLast(${norm})`, helpers: [CHANNELS_LAST], forward: ([x], self) => `${self}(${x})` };
     },
     keras: ({ params }) => ({ layer: kerasLayer("BatchNormalization", [], { momentum: params.momentum, epsilon: params.epsilon }) }),
     tfjs: ({ params }) => ({ layer: tfjsLayer("batchNormalization", { axis: -1, momentum: params.momentum, epsilon: params.epsilon }) }),

@@ -40,10 +40,7 @@ export const filtersParam = z.number().int().min(1).max(8192).default(32).descri
 /** Whether a weight layer adds a bias, described for where it goes ("per filter", "to each unit"). */
 export const useBiasParam = (where: string) => z.boolean().default(true).describe(`Add a learned bias ${where}`);
 
-export const paddingParam = z
-  .enum(["valid", "same"])
-  .default("valid")
-  .describe('"valid" drops the border; "same" pads so that output size = input size / stride');
+export const paddingParam = z.enum(["valid", "same"]).default("valid").describe('"valid" drops the border; "same" pads so that output size = input size / stride');
 
 const size2d = z.union([z.number().int().min(1).max(1024), z.tuple([z.number().int().min(1).max(1024), z.number().int().min(1).max(1024)])]);
 
@@ -91,10 +88,7 @@ export interface SpatialCode {
  * Wraps a channels-first PyTorch conv/pool module for channels-last tensors, adding TensorFlow's
  * "same" padding where PyTorch's own cannot express it (strides > 1, pooling).
  */
-export function pytorchSpatial(
-  module: string,
-  options: { kernel: number[]; stride: number[]; padding: "valid" | "same"; padValue?: number; averaging?: boolean; nativeSame?: boolean },
-): SpatialCode {
+export function pytorchSpatial(module: string, options: { kernel: number[]; stride: number[]; padding: "valid" | "same"; padValue?: number; averaging?: boolean; nativeSame?: boolean }): SpatialCode {
   const { kernel, stride, padding } = options;
   if (padding === "valid" || options.nativeSame) return { module: `ChannelsLast(${module})`, helpers: [CHANNELS_LAST] };
   const extra = [options.padValue !== undefined ? `value=${py(options.padValue)}` : "", options.averaging ? "mask=True" : ""].filter(Boolean);

@@ -10,7 +10,14 @@ export const concatenate = defineLayer({
   category: "merge",
   description: "Joins its inputs along one axis (the channels by default), e.g. the skip connections of a U-Net.",
   params: z.strictObject({
-    axis: z.number().int().min(-4).max(4).refine((a) => a !== 0, "axis 0 is the batch").default(-1).describe("Axis to join along: -1 is the last; 1 the first after the batch"),
+    axis: z
+      .number()
+      .int()
+      .min(-4)
+      .max(4)
+      .refine((a) => a !== 0, "axis 0 is the batch")
+      .default(-1)
+      .describe("Axis to join along: -1 is the last; 1 the first after the batch"),
   }),
   inputs: MERGE_INPUTS,
   inferShape: (shapes, p) => {

@@ -51,7 +51,14 @@ export const conv1d = defineLayer({
       layer: kerasLayer("Conv1D", [p.filters, p.kernelSize], { strides: p.strides, padding: p.padding, activation: activationArg(p.activation), use_bias: p.useBias ? undefined : false }),
     }),
     tfjs: ({ params: p }) => ({
-      layer: tfjsLayer("conv1d", { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, activation: activationArg(p.activation), useBias: p.useBias ? undefined : false }),
+      layer: tfjsLayer("conv1d", {
+        filters: p.filters,
+        kernelSize: p.kernelSize,
+        strides: p.strides,
+        padding: p.padding,
+        activation: activationArg(p.activation),
+        useBias: p.useBias ? undefined : false,
+      }),
     }),
   },
   example: { inputs: [{ shape: [10, 3] }], params: { filters: 4, kernelSize: 3, strides: 2, padding: "same" } },

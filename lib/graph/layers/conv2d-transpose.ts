@@ -4,14 +4,13 @@ import { kerasLayer, pyCall, tfjsLayer } from "../snippets/literals";
 import { CHANNELS_LAST, CROP_2D } from "../snippets/pytorch-helpers";
 import { activationArg, activationParam, filtersParam, imageShape, kernelParam, paddingParam, pair, pytorchActivation, useBiasParam } from "./common";
 
-const transposedSize = (input: number, kernel: number, stride: number, padding: "valid" | "same") =>
-  padding === "same" ? input * stride : (input - 1) * stride + kernel;
+const transposedSize = (input: number, kernel: number, stride: number, padding: "valid" | "same") => (padding === "same" ? input * stride : (input - 1) * stride + kernel);
 
 export const conv2dTranspose = defineLayer({
   type: "Conv2DTranspose",
   label: "Conv2DTranspose",
   category: "convolution",
-  description: "Transposed (\"de-\") convolution: upsamples [height, width, channels] maps, as in decoders and U-Nets.",
+  description: 'Transposed ("de-") convolution: upsamples [height, width, channels] maps, as in decoders and U-Nets.',
   params: z.strictObject({
     filters: filtersParam,
     kernelSize: kernelParam(3, "Filter size: n or [height, width]"),

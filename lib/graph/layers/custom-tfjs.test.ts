@@ -52,7 +52,10 @@ describe("custom tfjs layers", () => {
     const layer = new (customLayers(tf).CyxMultiHeadAttention)({ numHeads: 2 });
     const input = x();
     layer.apply(input);
-    const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(input) as tf.Tensor)) as tf.Scalar, layer.trainableWeights.map((w) => w.read() as tf.Variable));
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.square(layer.apply(input) as tf.Tensor)) as tf.Scalar,
+      layer.trainableWeights.map((w) => w.read() as tf.Variable),
+    );
     expect(Object.keys(grads)).toHaveLength(8);
     for (const g of Object.values(grads)) expect(tf.sum(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
   });
@@ -77,8 +80,16 @@ describe("custom tfjs layers", () => {
   });
 
   describe("Sampling (VAE)", () => {
-    const mean = () => tf.tensor2d([[0.5, -1], [2, 0]]);
-    const logVar = () => tf.tensor2d([[0, 1], [-1, 0.5]]);
+    const mean = () =>
+      tf.tensor2d([
+        [0.5, -1],
+        [2, 0],
+      ]);
+    const logVar = () =>
+      tf.tensor2d([
+        [0, 1],
+        [-1, 0.5],
+      ]);
 
     it("passes the mean through outside training", () => {
       const layer = new (customLayers(tf).CyxSampling)({});
@@ -97,10 +108,7 @@ describe("custom tfjs layers", () => {
 
     it("computes the KL divergence to N(0, 1) in closed form", () => {
       // Per sample: -0.5 · Σ(1 + logVar − mean² − exp(logVar)), then the batch mean.
-      const perSample = [
-        -0.5 * (1 + 0 - 0.25 - 1 + (1 + 1 - 1 - Math.E)),
-        -0.5 * (1 - 1 - 4 - Math.exp(-1) + (1 + 0.5 - 0 - Math.exp(0.5))),
-      ];
+      const perSample = [-0.5 * (1 + 0 - 0.25 - 1 + (1 + 1 - 1 - Math.E)), -0.5 * (1 - 1 - 4 - Math.exp(-1) + (1 + 0.5 - 0 - Math.exp(0.5)))];
       expect(klDivergence(tf, mean(), logVar()).dataSync()[0]).toBeCloseTo((perSample[0]! + perSample[1]!) / 2, 5);
     });
 
@@ -108,8 +116,12 @@ describe("custom tfjs layers", () => {
       expect(numericGradientCheck((m) => klDivergence(tf, m, logVar()), mean(), 4)).toBeLessThan(0.02);
       expect(numericGradientCheck((v) => klDivergence(tf, mean(), v), logVar(), 4)).toBeLessThan(0.02);
       // d/dmean = mean / batch; d/dlogVar = (exp(logVar) − 1) / (2 · batch).
-      const dMean = tf.grad((m: tf.Tensor) => klDivergence(tf, m, logVar()))(mean()).arraySync() as number[][];
-      const dLogVar = tf.grad((v: tf.Tensor) => klDivergence(tf, mean(), v))(logVar()).arraySync() as number[][];
+      const dMean = tf
+        .grad((m: tf.Tensor) => klDivergence(tf, m, logVar()))(mean())
+        .arraySync() as number[][];
+      const dLogVar = tf
+        .grad((v: tf.Tensor) => klDivergence(tf, mean(), v))(logVar())
+        .arraySync() as number[][];
       expect(dMean[1]?.[0]).toBeCloseTo(2 / 2, 5);
       expect(dLogVar[0]?.[1]).toBeCloseTo((Math.E - 1) / 4, 5);
     });
@@ -122,7 +134,10 @@ describe("custom tfjs layers", () => {
         const z = new (customLayers(tf).CyxSampling)({ klWeight, seed: 9 }).apply([m, v]) as tf.SymbolicTensor;
         const model = tf.model({ inputs: input, outputs: z });
         model.compile({ optimizer: tf.train.sgd(0), loss: "meanSquaredError" });
-        const x = tf.tensor2d([[1, 0, -1], [0.5, 2, 0]]);
+        const x = tf.tensor2d([
+          [1, 0, -1],
+          [0.5, 2, 0],
+        ]);
         const [means, logVars] = tf.model({ inputs: input, outputs: [m, v] }).predict(x) as tf.Tensor[];
         const loss = (await model.trainOnBatch(x, tf.zeros([2, 2]))) as number;
         return { loss, kl: klDivergence(tf, means as tf.Tensor, logVars as tf.Tensor).dataSync()[0] as number };

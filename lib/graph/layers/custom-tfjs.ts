@@ -53,8 +53,7 @@ function attend(tf: typeof tfjs, query: Tensor, value: Tensor, w: AttentionWeigh
   const [batch, steps, depth] = query.shape as [number, number, number];
   const sourceSteps = value.shape[1] as number;
   const head = depth / numHeads;
-  const project = (x: Tensor, k: tfjs.LayerVariable, b: tfjs.LayerVariable, length: number) =>
-    tf.transpose(tf.reshape(linear(tf, x, k, b), [batch, length, numHeads, head]), [0, 2, 1, 3]);
+  const project = (x: Tensor, k: tfjs.LayerVariable, b: tfjs.LayerVariable, length: number) => tf.transpose(tf.reshape(linear(tf, x, k, b), [batch, length, numHeads, head]), [0, 2, 1, 3]);
   const q = project(query, w.wq, w.bq, steps);
   const k = project(value, w.wk, w.bk, sourceSteps);
   const v = project(value, w.wv, w.bv, sourceSteps);
@@ -289,9 +288,11 @@ const CORE: Helper = { name: "cyxAttentionCore", source: SHARED_SOURCE };
 
 /** The custom classes as JavaScript, for generated tfjs code (each entry lists what it needs). */
 export const TFJS_SOURCES: Record<"attention" | "transformer" | "positional" | "sampling", Helper[]> = {
-  attention: [CORE, {
-    name: "CyxMultiHeadAttention",
-    source: `class CyxMultiHeadAttention extends tf.layers.Layer {
+  attention: [
+    CORE,
+    {
+      name: "CyxMultiHeadAttention",
+      source: `class CyxMultiHeadAttention extends tf.layers.Layer {
   static className = "CyxMultiHeadAttention";
   constructor(config) {
     super(config);
@@ -317,10 +318,13 @@ export const TFJS_SOURCES: Record<"attention" | "transformer" | "positional" | "
   }
 }
 tf.serialization.registerClass(CyxMultiHeadAttention);`,
-  }],
-  transformer: [CORE, {
-    name: "CyxTransformerEncoder",
-    source: `class CyxTransformerEncoder extends tf.layers.Layer {
+    },
+  ],
+  transformer: [
+    CORE,
+    {
+      name: "CyxTransformerEncoder",
+      source: `class CyxTransformerEncoder extends tf.layers.Layer {
   static className = "CyxTransformerEncoder";
   constructor(config) {
     super(config);
@@ -366,10 +370,12 @@ tf.serialization.registerClass(CyxMultiHeadAttention);`,
   }
 }
 tf.serialization.registerClass(CyxTransformerEncoder);`,
-  }],
-  positional: [{
-    name: "CyxPositionalEncoding",
-    source: `class CyxPositionalEncoding extends tf.layers.Layer {
+    },
+  ],
+  positional: [
+    {
+      name: "CyxPositionalEncoding",
+      source: `class CyxPositionalEncoding extends tf.layers.Layer {
   static className = "CyxPositionalEncoding";
   computeOutputShape(inputShape) {
     return Array.isArray(inputShape[0]) ? inputShape[0] : inputShape;
@@ -390,10 +396,12 @@ tf.serialization.registerClass(CyxTransformerEncoder);`,
   }
 }
 tf.serialization.registerClass(CyxPositionalEncoding);`,
-  }],
-  sampling: [{
-    name: "CyxSampling",
-    source: `class CyxSampling extends tf.layers.Layer {
+    },
+  ],
+  sampling: [
+    {
+      name: "CyxSampling",
+      source: `class CyxSampling extends tf.layers.Layer {
   static className = "CyxSampling";
   constructor(config) {
     super(config);
@@ -418,5 +426,6 @@ tf.serialization.registerClass(CyxPositionalEncoding);`,
   }
 }
 tf.serialization.registerClass(CyxSampling);`,
-  }],
+    },
+  ],
 };

@@ -14,11 +14,7 @@ export const LOSSES = {
 export type LossName = keyof typeof LOSSES;
 
 /** Losses whose targets are class labels, so that accuracy is meaningful. */
-export const CLASSIFICATION_LOSSES: readonly LossName[] = [
-  "categoricalCrossentropy",
-  "sparseCategoricalCrossentropy",
-  "binaryCrossentropy",
-];
+export const CLASSIFICATION_LOSSES: readonly LossName[] = ["categoricalCrossentropy", "sparseCategoricalCrossentropy", "binaryCrossentropy"];
 
 export const output = defineLayer({
   type: "Output",

@@ -23,11 +23,7 @@ export function recurrentShape(shape: Shape, units: number, returnSequences: boo
 }
 
 /** The tfjs layer for a cell with the Keras defaults we generate code for (sigmoid gates; GRU reset_after=False). */
-export function tfjsRecurrent(
-  tf: typeof tfjs,
-  cell: Cell,
-  config: { units: number; returnSequences: boolean; name?: string; seed: number; regularizer?: BuildArgs<unknown>["regularizer"] },
-) {
+export function tfjsRecurrent(tf: typeof tfjs, cell: Cell, config: { units: number; returnSequences: boolean; name?: string; seed: number; regularizer?: BuildArgs<unknown>["regularizer"] }) {
   const common = {
     units: config.units,
     returnSequences: config.returnSequences,

@@ -8,12 +8,7 @@ export const reshape = defineLayer({
   category: "reshape",
   description: "Rearranges the values of each sample into a new shape with the same number of elements.",
   params: z.strictObject({
-    targetShape: z
-      .array(z.number().int().min(1).max(1_000_000))
-      .min(1)
-      .max(4)
-      .default([28, 28, 1])
-      .describe("Shape of one sample after reshaping, without the batch dimension"),
+    targetShape: z.array(z.number().int().min(1).max(1_000_000)).min(1).max(4).default([28, 28, 1]).describe("Shape of one sample after reshaping, without the batch dimension"),
   }),
   inputs: { min: 1, max: 1 },
   inferShape: (shapes, p) => {

@@ -64,14 +64,7 @@ export const attentionText: ModelTemplate = {
   name: "Self-attention classifier",
   description: "Multi-head self-attention over the embeddings, LayerNorm, then max-pooling over the sequence.",
   hyperparameters: settings,
-  graph: chain("Self-attention classifier", [
-    input,
-    embedding,
-    node("attention", "MultiHeadAttention", { numHeads: 4 }),
-    node("norm", "LayerNorm"),
-    node("pool", "GlobalMaxPool"),
-    ...head,
-  ]),
+  graph: chain("Self-attention classifier", [input, embedding, node("attention", "MultiHeadAttention", { numHeads: 4 }), node("norm", "LayerNorm"), node("pool", "GlobalMaxPool"), ...head]),
 };
 
 export const conv1dText: ModelTemplate = {

@@ -25,9 +25,7 @@ export async function recordProgress(prisma: Prisma, jobId: string, holder: JobH
   const previous = updated[0]?.previous;
   if (previous === undefined) return { ok: false, refusal: await refusalOf(prisma, jobId, holder) };
   const job = (await prisma.job.findUnique({ where: { id: jobId } })) as JobRow;
-  const point = metrics
-    ? await prisma.jobMetric.create({ data: { jobId, attempt: job.attempts, step: update.step, epoch: update.currentEpoch, values: update.metrics } })
-    : undefined;
+  const point = metrics ? await prisma.jobMetric.create({ data: { jobId, attempt: job.attempts, step: update.step, epoch: update.currentEpoch, values: update.metrics } }) : undefined;
   const log = update.logMessage ? await prisma.jobLog.create({ data: { jobId, level: "info", message: update.logMessage } }) : undefined;
   return { ok: true, job, started: previous === "ASSIGNED", point, log };
 }
