@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { findTemplate } from "../../lib/graph/templates";
+import { submitJobOnce } from "../../lib/wire/submit-job";
 import { jobClient } from "../client";
 import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
 import { jobJson, type Output } from "../output";
@@ -27,7 +28,7 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     return EXIT.invalid;
   }
   try {
-    const { job } = await jobClient(options.server).submitJob({
+    const { job } = await submitJobOnce(jobClient(options.server), {
       config: {
         name: options.name ?? template?.name ?? "",
         modelDefinition,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { blobs } from "../../lib/data/test-fixtures";
-import { chain } from "../../lib/graph/templates/template";
+import { blobsClassifier as graph } from "../../lib/graph/examples";
 import { createLocalExecutor, type TrainingExecutor } from "../../lib/compute/executor";
 import { tf } from "../../lib/train/runtime-tf";
 import { createApi } from "../api/clients";
@@ -8,14 +8,6 @@ import { useConsole } from "./console-store";
 import { useRuns } from "./runs-store";
 import { startDatasetServer, installMemoryStorage, type DatasetServer } from "./test-support";
 import { createTrainingStore, type TrainingRequest } from "./training-store";
-
-const graph = chain("blobs", [
-  { id: "in", type: "Input", params: { shape: [2] } },
-  { id: "hidden", type: "Dense", params: { units: 8, activation: "relu" } },
-  { id: "head", type: "Dense", params: { units: 3 } },
-  { id: "softmax", type: "Softmax", params: {} },
-  { id: "out", type: "Output", params: {} },
-]);
 
 let server: DatasetServer;
 let request: TrainingRequest;

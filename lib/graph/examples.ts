@@ -1,6 +1,16 @@
 import type { LayerDefinition } from "./layer";
 import { layerRegistry } from "./registry";
+import { chain } from "./templates/template";
 import { GRAPH_FORMAT, GRAPH_VERSION, type ModelGraph } from "./types";
+
+/** A small classifier of 2-D points into 3 classes (lib/data/test-fixtures.ts' blobs): trains in moments, for tests. */
+export const blobsClassifier: ModelGraph = chain("blobs", [
+  { id: "in", type: "Input", params: { shape: [2] } },
+  { id: "hidden", type: "Dense", params: { units: 8, activation: "relu" } },
+  { id: "head", type: "Dense", params: { units: 3 } },
+  { id: "softmax", type: "Softmax", params: {} },
+  { id: "out", type: "Output", params: {} },
+]);
 
 /**
  * The smallest graph using a layer: its example inputs feeding it, feeding an MSE Output —

@@ -1,19 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../data/dataset-format";
 import { blobs } from "../data/test-fixtures";
+import { blobsClassifier as graph } from "../graph/examples";
 import { chain } from "../graph/templates/template";
 import type { Hyperparameters } from "../job/hyperparameters";
 import type { TrainingProgress } from "./progress";
 import { tf } from "./runtime-tf";
 import { disposeModel, TrainingAborted, TrainingDiverged, trainGraph } from "./train-loop";
-
-const graph = chain("blobs", [
-  { id: "in", type: "Input", params: { shape: [2] } },
-  { id: "hidden", type: "Dense", params: { units: 8, activation: "relu" } },
-  { id: "head", type: "Dense", params: { units: 3 } },
-  { id: "softmax", type: "Softmax", params: {} },
-  { id: "out", type: "Output", params: {} },
-]);
 
 const regression = chain("line", [
   { id: "in", type: "Input", params: { shape: [2] } },

@@ -1,8 +1,9 @@
 import { cors } from "@connectrpc/connect";
 import type { ServerResponse } from "node:http";
+import { IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
 import type { NodeRequest, NodeResponse } from "./router";
 
-const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", "X-Content-SHA256"].join(", ");
+const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", "X-Content-SHA256", IDEMPOTENCY_HEADER].join(", ");
 const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Content-SHA256", "Content-Disposition", "X-Request-Id"].join(", ");
 const ALLOW_METHODS = [...new Set([...cors.allowedMethods, "GET", "HEAD", "POST", "OPTIONS"])].join(", ");
 

@@ -3,25 +3,11 @@ import type { JobLog, JobMetric } from "../db/generated/client";
 import { HELD_STATUSES, TERMINAL_STATUSES, UNFINISHED_STATUSES, type JobHolder, type JobStatusName } from "./job-status";
 import { UUID, type Completion, type JobRow, type JobSnapshot, type ProgressUpdate, type Refusal } from "./job-row";
 import { cancelJob } from "./sql/cancel-job";
+import { createJob, type Created, type Idempotency, type NewJob } from "./sql/create-job";
 import { completeJob } from "./sql/complete-job";
 import { failJob } from "./sql/fail-job";
 import { recordProgress, type ProgressRecorded } from "./sql/record-progress";
 import { saveCheckpoint } from "./sql/save-checkpoint";
-
-export interface NewJob {
-  name: string;
-  /** The submitting user; undefined for an anonymous job. */
-  userId?: string;
-  jobType: string;
-  priority: number;
-  modelConfig: object;
-  hyperparameters: object;
-  datasetUri: string;
-  datasetId: string;
-  datasetSha256: string;
-  estimatedMemory: bigint;
-  totalEpochs: number;
-}
 
 /**
  * The jobs table: reads, and every state change (one file per operation under sql/, each a single
@@ -33,8 +19,9 @@ export interface NewJob {
 export class JobStore {
   constructor(private readonly prisma: Prisma) {}
 
-  async create(job: NewJob): Promise<JobRow> {
-    return (await this.prisma.job.create({ data: { ...job, status: "QUEUED" } })) as JobRow;
+  /** Queues a job; with an idempotency key, a retry finds the job its first request stored (see sql/create-job.ts). */
+  create(job: NewJob, idempotency?: Idempotency): Promise<Created> {
+    return createJob(this.prisma, job, idempotency);
   }
 
   async get(id: string): Promise<JobRow | null> {

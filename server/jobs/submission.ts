@@ -5,7 +5,7 @@ import type { GraphIssue } from "../../lib/graph/types";
 import { hyperparametersInput, parseHyperparameters } from "../../lib/job/hyperparameters";
 import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
-import type { NewJob } from "./job-store";
+import type { NewJob } from "./sql/create-job";
 
 export type Submission = { ok: true; job: NewJob } | { ok: false; field: string; message: string; issues?: GraphIssue[] };
 

@@ -10,6 +10,7 @@ import {
   GetJobResponseSchema,
   type JobService,
   ListJobsResponseSchema,
+  SubmitJobRequestSchema,
   SubmitJobResponseSchema,
   WatchJobResponseSchema,
   type WatchJobResponse,
@@ -25,6 +26,8 @@ import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
 import { callerOf, credentialsOf, submitterOf } from "../auth/credentials";
 import { requireOwner } from "../auth/user-auth";
+import { IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
+import { idempotencyOf } from "./idempotency";
 import { failedPrecondition, invalidArgument, notFound, requireUuid, unauthenticated } from "./errors";
 
 const MAX_PAGE = 200;
@@ -65,7 +68,11 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
       const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1), submitted);
       if (!submission.ok) throw invalidArgument(submission.field, submission.message);
-      const job = await jobs.create({ ...submission.job, userId: who?.user.id });
+      const stored = await jobs.create({ ...submission.job, userId: who?.user.id }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
+      if ("conflict" in stored) throw invalidArgument(IDEMPOTENCY_HEADER, `already used for another submission (job ${stored.job.id}): send a new key with a new request`);
+      const { job } = stored;
+      // A retry of a submission whose answer was lost: the job it stored, announced already.
+      if (!stored.created) return create(SubmitJobResponseSchema, { job: jobMessage(await liveJob(ctx.hotState, job)) });
       ctx.metrics.submissions.inc();
       const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
       ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import type { ServerContext } from "../../server/context";
-import type { NewJob } from "../../server/jobs/job-store";
+import type { NewJob } from "../../server/jobs/sql/create-job";
 import type { NewNode } from "../../server/nodes/node-store";
 
 /** A queued MLP job on the built-in digits, with whatever the test wants to differ. */
 export async function queueJob(ctx: ServerContext, overrides: Partial<NewJob> = {}) {
   const dataset = await ctx.datasets.resolve("dataset:mnist-digits");
   if (!dataset) throw new Error("built-in digits are missing");
-  return ctx.jobs.create({
+  const { job } = await ctx.jobs.create({
     name: "test job",
     jobType: "TRAINING",
     priority: 2,
@@ -21,6 +21,7 @@ export async function queueJob(ctx: ServerContext, overrides: Partial<NewJob> = 
     totalEpochs: 1,
     ...overrides,
   });
+  return job;
 }
 
 /** A node registered the way RegisterNode does, under a fresh (random) public key. */

@@ -1,0 +1,61 @@
+import type { Prisma } from "../../db/database";
+import type { JobRow } from "../job-row";
+
+export interface NewJob {
+  name: string;
+  /** The submitting user; undefined for an anonymous job. */
+  userId?: string;
+  jobType: string;
+  priority: number;
+  modelConfig: object;
+  hyperparameters: object;
+  datasetUri: string;
+  datasetId: string;
+  datasetSha256: string;
+  estimatedMemory: bigint;
+  totalEpochs: number;
+}
+
+/** The submitter's Idempotency-Key, and the SHA-256 of the request it came with. */
+export interface Idempotency {
+  key: string;
+  requestSha256: string;
+}
+
+export type Created = { job: JobRow; created: boolean } | { conflict: "other_request"; job: JobRow };
+
+/**
+ * Queues a job (submit → QUEUED). With an idempotency key the insert and the check for an earlier
+ * submission under the same key are one statement: a retry finds the job the first request stored
+ * (created false), and the key reused for a different request finds a conflict. Two concurrent
+ * submissions with one key store one job.
+ */
+export async function createJob(prisma: Prisma, job: NewJob, idempotency?: Idempotency): Promise<Created> {
+  if (!idempotency) return { job: (await prisma.job.create({ data: { ...job, status: "QUEUED" } })) as JobRow, created: true };
+  const [row] = await prisma.$queryRaw<{ id: string; created: boolean; request_sha256: string }[]>`
+    WITH inserted AS (
+      INSERT INTO jobs (name, user_id, job_type, status, priority, model_config, hyperparameters, dataset_uri, dataset_id, dataset_sha256,
+                        estimated_memory, total_epochs, idempotency_key, request_sha256)
+      VALUES (${job.name}, ${job.userId ?? null}::uuid, ${job.jobType}, 'QUEUED', ${job.priority}, ${JSON.stringify(job.modelConfig)}::jsonb,
+              ${JSON.stringify(job.hyperparameters)}::jsonb, ${job.datasetUri}, ${job.datasetId}::uuid, ${job.datasetSha256},
+              ${job.estimatedMemory}, ${job.totalEpochs}, ${idempotency.key}, ${idempotency.requestSha256})
+      ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+      RETURNING id, request_sha256)
+    SELECT id::text AS id, TRUE AS created, request_sha256 FROM inserted
+    UNION ALL
+    SELECT id::text, FALSE, request_sha256 FROM jobs
+    WHERE user_id IS NOT DISTINCT FROM ${job.userId ?? null}::uuid AND idempotency_key = ${idempotency.key} AND NOT EXISTS (SELECT 1 FROM inserted)`;
+  // Nothing when a concurrent submission with the key committed while this statement waited for
+  // it: its row is outside this statement's snapshot, and visible to the next one.
+  const earlier = row ?? { ...(await submittedUnder(prisma, job.userId, idempotency.key)), created: false };
+  const stored = (await prisma.job.findUnique({ where: { id: earlier.id } })) as JobRow;
+  if (earlier.created || earlier.request_sha256 === idempotency.requestSha256) return { job: stored, created: earlier.created };
+  return { conflict: "other_request", job: stored };
+}
+
+async function submittedUnder(prisma: Prisma, userId: string | undefined, key: string): Promise<{ id: string; request_sha256: string }> {
+  const [row] = await prisma.$queryRaw<{ id: string; request_sha256: string }[]>`
+    SELECT id::text AS id, request_sha256 FROM jobs WHERE user_id IS NOT DISTINCT FROM ${userId ?? null}::uuid AND idempotency_key = ${key}`;
+  if (!row) throw new Error(`no job stored or found under idempotency key ${key}`);
+  return row;
+}
