@@ -66,12 +66,8 @@ export function splitDataset(dataset: Dataset, chunkBytes: number): Dataset[] {
   const { spec } = dataset;
   const featureSize = elements(spec.features.shape);
   const targetSize = elements(spec.targets.shape);
-  const sampleBytes = featureSize * dataset.features.BYTES_PER_ELEMENT + targetSize * dataset.targets.BYTES_PER_ELEMENT;
-  const perChunk = Math.max(1, Math.floor(chunkBytes / sampleBytes));
-  const order = shuffledIndices(spec.count, seededRandom(0x5eed));
   const chunks: Dataset[] = [];
-  for (let start = 0; start < spec.count; start += perChunk) {
-    const picked = order.subarray(start, start + perChunk);
+  for (const picked of chunkPlan(spec, chunkBytes)) {
     const features = new (dataset.features.constructor as Float32ArrayConstructor)(picked.length * featureSize);
     const targets = new (dataset.targets.constructor as Float32ArrayConstructor)(picked.length * targetSize);
     picked.forEach((sample, i) => {
@@ -81,6 +77,16 @@ export function splitDataset(dataset: Dataset, chunkBytes: number): Dataset[] {
     chunks.push({ spec: { ...spec, count: picked.length }, features, targets } as Dataset);
   }
   return chunks;
+}
+
+/** The samples each chunk holds, in the order it holds them (splitDataset's, and the server's for a file it cuts on disk). */
+export function chunkPlan(spec: DatasetSpec, chunkBytes: number): Int32Array[] {
+  const sampleBytes = elements(spec.features.shape) * bytesPer(spec.features.dtype) + elements(spec.targets.shape) * bytesPer(spec.targets.dtype);
+  const perChunk = Math.max(1, Math.floor(chunkBytes / sampleBytes));
+  const order = shuffledIndices(spec.count, seededRandom(0x5eed));
+  const plan: Int32Array[] = [];
+  for (let start = 0; start < spec.count; start += perChunk) plan.push(order.subarray(start, start + perChunk));
+  return plan;
 }
 
 /** The chunks back as one dataset, for consumers that want it whole (the Engine's preview, the CLI). */

@@ -60,26 +60,7 @@ export class ArtifactStore {
 
   /** Stores a stream; when expectedSha256 is given, content that does not match is discarded. */
   async put(source: Readable | Uint8Array, expectedSha256?: string): Promise<StoredArtifact> {
-    await mkdir(path.join(this.dir, "tmp"), { recursive: true });
-    const temp = path.join(this.dir, "tmp", randomUUID());
-    const hash = createHash("sha256");
-    let size = 0;
-    const maxBytes = this.maxBytes;
-    try {
-      const chunks: Readable = source instanceof Uint8Array ? Readable.from([source]) : source;
-      await pipeline(
-        chunks,
-        async function* (stream: AsyncIterable<Uint8Array>) {
-          for await (const chunk of stream) {
-            size += chunk.length;
-            if (size > maxBytes) throw new ArtifactError(`artifact exceeds the ${maxBytes}-byte limit`, "too_large");
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(temp),
-      );
-      const sha256 = hash.digest("hex");
+    return this.receive(source instanceof Uint8Array ? Readable.from([source]) : source, this.maxBytes, async (temp, size, sha256) => {
       if (expectedSha256 !== undefined && expectedSha256 !== sha256) {
         throw new ArtifactError(`content hashes to ${sha256}, not the declared ${expectedSha256}`, "hash_mismatch");
       }
@@ -87,6 +68,30 @@ export class ArtifactStore {
       await mkdir(path.dirname(target), { recursive: true });
       await rename(temp, target);
       return { sha256, size };
+    });
+  }
+
+  /**
+   * Writes a stream to a temporary file under the store as it arrives, hashing it, and hands the
+   * file to `use`; the file is removed afterwards, whatever happens. Past maxBytes it stops
+   * reading (without destroying the source, so an HTTP request can still be answered) and
+   * throws "too_large".
+   */
+  async receive<T>(source: Readable, maxBytes: number, use: (file: string, size: number, sha256: string) => Promise<T>): Promise<T> {
+    await mkdir(path.join(this.dir, "tmp"), { recursive: true });
+    const temp = path.join(this.dir, "tmp", randomUUID());
+    const hash = createHash("sha256");
+    let size = 0;
+    try {
+      await pipeline(async function* () {
+        for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) {
+          size += chunk.length;
+          if (size > maxBytes) throw new ArtifactError(`artifact exceeds the ${maxBytes}-byte limit`, "too_large");
+          hash.update(chunk);
+          yield chunk;
+        }
+      }, createWriteStream(temp));
+      return await use(temp, size, hash.digest("hex"));
     } finally {
       await rm(temp, { force: true });
     }

@@ -54,8 +54,13 @@ export function callerOf(hctx: HandlerContext): Promise<Caller | undefined> {
 }
 
 /** The calling user or program; UNAUTHENTICATED when anonymous. */
-export async function signedInCallerOf(hctx: HandlerContext): Promise<Caller> {
-  const caller = await callerOf(hctx);
+export function signedInCallerOf(hctx: HandlerContext): Promise<Caller> {
+  return signedIn(credentialsOf(hctx));
+}
+
+/** The user or program the credentials name; UNAUTHENTICATED when anonymous (REST handlers' signedInCallerOf). */
+export async function signedIn(credentials: Credentials): Promise<Caller> {
+  const caller = await credentials.user();
   if (!caller) throw unauthenticated('sign in first: send "authorization: Bearer <access token or API key>"');
   return caller;
 }

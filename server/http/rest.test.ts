@@ -6,7 +6,9 @@ import type { DatasetRecord } from "../../lib/data/dataset-record";
 import { labelledPairs } from "../../lib/data/test-fixtures";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
-import { queueJob } from "../../tests/helpers/fixtures";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { createUser, queueJob } from "../../tests/helpers/fixtures";
 import { templates as builtinTemplates } from "../../lib/graph/templates";
 import { restRoutes } from "./rest";
 import type { HttpResult, Router } from "./router";
@@ -183,6 +185,104 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
       );
       expect((await call("POST", "/api/v1/datasets?name=huge", { body: endless })).status).toBe(413);
       expect(await names()).toEqual(before);
+    });
+
+    const temporaryFiles = () => readdir(path.join(t.ctx.artifacts.dir, "tmp")).catch(() => []);
+
+    it("writes the upload to a temporary file in the data directory as it arrives, and removes it once registered", async () => {
+      const bytes = encodeDataset(labelledPairs("spooled"));
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const arriving = Readable.from(
+        (async function* () {
+          yield bytes.subarray(0, 16);
+          await held;
+          yield bytes.subarray(16);
+        })(),
+      );
+      const upload = call("POST", "/api/v1/datasets?name=spooled", { body: arriving });
+      await expect.poll(async () => (await temporaryFiles()).length).toBe(1);
+      release();
+      expect((await upload).status).toBe(201);
+      expect(await temporaryFiles()).toEqual([]);
+    });
+
+    it("stops reading a body the moment it passes the limit, and removes what it wrote", async () => {
+      const mebibyte = new Uint8Array(1024 ** 2);
+      let sent = 0;
+      const endless = Readable.from(
+        (function* () {
+          for (;;) yield ((sent += 1), mebibyte);
+        })(),
+      );
+      expect((await call("POST", "/api/v1/datasets?name=endless", { body: endless })).status).toBe(413);
+      expect(sent).toBeLessThanOrEqual(256 + 2);
+      expect(await temporaryFiles()).toEqual([]);
+    });
+  });
+
+  describe("dataset deletion", () => {
+    const exists = async (name: string) => (await t.ctx.datasets.resolve(name)) !== undefined;
+    async function signedInUser(name: string) {
+      const user = await createUser(t.ctx, name);
+      return { id: user.id, headers: { authorization: `Bearer ${(await t.ctx.tokens.issueAccessToken(user.id)).token}` } };
+    }
+    async function uploadAs(headers: Record<string, string>, name: string) {
+      const result = await call("POST", `/api/v1/datasets?name=${name}`, { headers, body: encodeDataset(labelledPairs()) });
+      expect(result.status).toBe(201);
+    }
+
+    it("lets the signed-in uploader delete their dataset", async () => {
+      const owner = await signedInUser("owner");
+      await uploadAs(owner.headers, "mine");
+      expect((await call("DELETE", "/api/v1/datasets/mine", { headers: owner.headers })).status).toBe(204);
+      expect(await exists("mine")).toBe(false);
+    });
+
+    it("refuses an anonymous caller with 401, deleting nothing", async () => {
+      const owner = await signedInUser("owner");
+      await uploadAs(owner.headers, "kept-from-anonymous");
+      expect((await call("DELETE", "/api/v1/datasets/kept-from-anonymous")).status).toBe(401);
+      expect(await exists("kept-from-anonymous")).toBe(true);
+    });
+
+    it("refuses another user's dataset with 403, deleting nothing", async () => {
+      const owner = await signedInUser("owner");
+      const stranger = await signedInUser("stranger");
+      await uploadAs(owner.headers, "not-yours");
+      const result = await call("DELETE", "/api/v1/datasets/not-yours", { headers: stranger.headers });
+      expect(result).toMatchObject({ status: 403, body: { error: { code: "not_owner" } } });
+      expect(await exists("not-yours")).toBe(true);
+    });
+
+    it("refuses an anonymous upload with 403: it has no owner", async () => {
+      const someone = await signedInUser("someone");
+      await uploadAs({}, "anonymous-upload");
+      const result = await call("DELETE", "/api/v1/datasets/anonymous-upload", { headers: someone.headers });
+      expect(result).toMatchObject({ status: 403, body: { error: { message: expect.stringContaining("uploaded anonymously") } } });
+      expect(await exists("anonymous-upload")).toBe(true);
+    });
+
+    it("refuses a built-in dataset with 409, saying it is built in", async () => {
+      const someone = await signedInUser("someone");
+      const result = await call("DELETE", "/api/v1/datasets/mnist-digits", { headers: someone.headers });
+      expect(result).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining("built in") } } });
+      expect(await exists("mnist-digits")).toBe(true);
+    });
+
+    it("refuses a dataset an unfinished job uses with 409 naming the count, deleting nothing", async () => {
+      const owner = await signedInUser("owner");
+      await uploadAs(owner.headers, "in-use");
+      const dataset = await t.ctx.datasets.resolve("in-use");
+      await queueJob(t.ctx, { datasetUri: "dataset:in-use", datasetId: dataset?.id, datasetSha256: dataset?.sha256 });
+      const result = await call("DELETE", "/api/v1/datasets/in-use", { headers: owner.headers });
+      expect(result).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining("1 unfinished job") } } });
+      expect(await exists("in-use")).toBe(true);
+    });
+
+    it("answers 404 for a dataset that does not exist", async () => {
+      const someone = await signedInUser("someone");
+      expect((await call("DELETE", "/api/v1/datasets/never-uploaded", { headers: someone.headers })).status).toBe(404);
     });
   });
 

@@ -8,7 +8,7 @@ import { analyzeGraph } from "../../lib/graph/analyze";
 import { templates } from "../../lib/graph/templates";
 import { ArtifactError } from "../artifacts/store";
 import { modelZip } from "../artifacts/model-zip";
-import { credentialsFrom, submitterOf } from "../auth/credentials";
+import { credentialsFrom, signedIn, submitterOf } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
@@ -21,10 +21,13 @@ import type { NodeRow } from "../nodes/node-store";
 import { schedulerStatus } from "../ops/scheduler-status";
 import { artifactPath } from "../artifacts/artifact-urls";
 import { addInferenceRoutes } from "../inference/gateway";
-import { registerDataset } from "../datasets/registration";
-import { httpError, json, readBody, Router, type HttpRequest, type HttpResult } from "./router";
+import { registerDatasetFile } from "../datasets/registration";
+import { deletionRefusal, type DeletionRefusal } from "../datasets/deletion";
+import { httpError, json, Router, type HttpRequest, type HttpResult } from "./router";
 
 const MAX_DATASET_UPLOAD_BYTES = 256 * 1024 ** 2;
+
+const DELETION_STATUS: Record<DeletionRefusal["problem"], number> = { not_found: 404, builtin: 409, no_owner: 403, not_owner: 403, in_use: 409 };
 
 const CONNECT_TO_HTTP: Partial<Record<Code, number>> = { [Code.Unauthenticated]: 401, [Code.PermissionDenied]: 403 };
 
@@ -107,16 +110,32 @@ export function restRoutes(ctx: ServerContext): Router {
   router.add("GET", "/api/v1/datasets", async () => json({ datasets: await ctx.datasets.list() }));
 
   router.add("POST", "/api/v1/datasets", async (req) => {
-    const refused = await refusal(submitterOf(credentialsFrom(ctx, req.headers.authorization), ctx.config.requireAuth, "datasets"));
+    const submitter = submitterOf(credentialsFrom(ctx, req.headers.authorization), ctx.config.requireAuth, "datasets");
+    const refused = await refusal(submitter);
     if (refused) return refused;
     const limit = Math.min(MAX_DATASET_UPLOAD_BYTES, ctx.config.maxArtifactBytes);
     const tooLarge = httpError(413, "too_large", `a dataset file may be at most ${limit} bytes`);
     if (Number(req.headers["content-length"]) > limit) return tooLarge;
-    const bytes = await readBody(req.body, limit);
-    if (!bytes) return tooLarge;
-    const result = await registerDataset(ctx.datasets, req.query.get("name") ?? "", req.query.get("description") ?? undefined, bytes);
-    if (result.ok) return json(result.record, 201);
-    return httpError(result.problem === "already_exists" ? 409 : 400, result.problem, result.message);
+    const request = { name: req.query.get("name") ?? "", description: req.query.get("description") ?? undefined, ownerId: (await submitter)?.user.id ?? null };
+    try {
+      const result = await ctx.artifacts.receive(req.body, limit, (file) => registerDatasetFile(ctx.datasets, request, file));
+      if (result.ok) return json(result.record, 201);
+      return httpError(result.problem === "already_exists" ? 409 : 400, result.problem, result.message);
+    } catch (error) {
+      if (error instanceof ArtifactError && error.reason === "too_large") return tooLarge;
+      throw error;
+    }
+  });
+
+  router.add("DELETE", "/api/v1/datasets/:name", async (req) => {
+    const caller = signedIn(credentialsFrom(ctx, req.headers.authorization));
+    const refused = await refusal(caller);
+    if (refused) return refused;
+    const { id } = (await caller).user;
+    const name = req.params.name ?? "";
+    const refusedDeletion = deletionRefusal(name, id, await ctx.datasets.delete(name, id));
+    if (!refusedDeletion) return { status: 204 };
+    return httpError(DELETION_STATUS[refusedDeletion.problem], refusedDeletion.problem, refusedDeletion.message);
   });
 
   /** An artifact's bytes, cacheable forever (its name is its hash). */

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/dataset_service.proto.
  */
 export const file_cyxwiz_v1_dataset_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jeXh3aXovdjEvZGF0YXNldF9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEiqQEKC0RhdGFzZXRJbmZvEhIKCmRhdGFzZXRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIOCgZzaGEyNTYYBCABKAkSEgoKc2l6ZV9ieXRlcxgFIAEoBBIMCgR0YXNrGAYgASgJEg0KBWNvdW50GAcgASgEEhEKCXNwZWNfanNvbhgIIAEoCRIPCgdidWlsdGluGAkgASgIIkkKFENyZWF0ZURhdGFzZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSDgoGc2hhMjU2GAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJIkAKFUNyZWF0ZURhdGFzZXRSZXNwb25zZRInCgdkYXRhc2V0GAEgASgLMhYuY3l4d2l6LnYxLkRhdGFzZXRJbmZvIhUKE0xpc3REYXRhc2V0c1JlcXVlc3QiQAoUTGlzdERhdGFzZXRzUmVzcG9uc2USKAoIZGF0YXNldHMYASADKAsyFi5jeXh3aXoudjEuRGF0YXNldEluZm8iIAoRR2V0RGF0YXNldFJlcXVlc3QSCwoDdXJpGAEgASgJIj0KEkdldERhdGFzZXRSZXNwb25zZRInCgdkYXRhc2V0GAEgASgLMhYuY3l4d2l6LnYxLkRhdGFzZXRJbmZvMoACCg5EYXRhc2V0U2VydmljZRJSCg1DcmVhdGVEYXRhc2V0Eh8uY3l4d2l6LnYxLkNyZWF0ZURhdGFzZXRSZXF1ZXN0GiAuY3l4d2l6LnYxLkNyZWF0ZURhdGFzZXRSZXNwb25zZRJPCgxMaXN0RGF0YXNldHMSHi5jeXh3aXoudjEuTGlzdERhdGFzZXRzUmVxdWVzdBofLmN5eHdpei52MS5MaXN0RGF0YXNldHNSZXNwb25zZRJJCgpHZXREYXRhc2V0EhwuY3l4d2l6LnYxLkdldERhdGFzZXRSZXF1ZXN0Gh0uY3l4d2l6LnYxLkdldERhdGFzZXRSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("Ch9jeXh3aXovdjEvZGF0YXNldF9zZXJ2aWNlLnByb3RvEgljeXh3aXoudjEiqQEKC0RhdGFzZXRJbmZvEhIKCmRhdGFzZXRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIOCgZzaGEyNTYYBCABKAkSEgoKc2l6ZV9ieXRlcxgFIAEoBBIMCgR0YXNrGAYgASgJEg0KBWNvdW50GAcgASgEEhEKCXNwZWNfanNvbhgIIAEoCRIPCgdidWlsdGluGAkgASgIIkkKFENyZWF0ZURhdGFzZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSDgoGc2hhMjU2GAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJIkAKFUNyZWF0ZURhdGFzZXRSZXNwb25zZRInCgdkYXRhc2V0GAEgASgLMhYuY3l4d2l6LnYxLkRhdGFzZXRJbmZvIhUKE0xpc3REYXRhc2V0c1JlcXVlc3QiQAoUTGlzdERhdGFzZXRzUmVzcG9uc2USKAoIZGF0YXNldHMYASADKAsyFi5jeXh3aXoudjEuRGF0YXNldEluZm8iIAoRR2V0RGF0YXNldFJlcXVlc3QSCwoDdXJpGAEgASgJIj0KEkdldERhdGFzZXRSZXNwb25zZRInCgdkYXRhc2V0GAEgASgLMhYuY3l4d2l6LnYxLkRhdGFzZXRJbmZvIiQKFERlbGV0ZURhdGFzZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkiFwoVRGVsZXRlRGF0YXNldFJlc3BvbnNlMtQCCg5EYXRhc2V0U2VydmljZRJSCg1DcmVhdGVEYXRhc2V0Eh8uY3l4d2l6LnYxLkNyZWF0ZURhdGFzZXRSZXF1ZXN0GiAuY3l4d2l6LnYxLkNyZWF0ZURhdGFzZXRSZXNwb25zZRJPCgxMaXN0RGF0YXNldHMSHi5jeXh3aXoudjEuTGlzdERhdGFzZXRzUmVxdWVzdBofLmN5eHdpei52MS5MaXN0RGF0YXNldHNSZXNwb25zZRJJCgpHZXREYXRhc2V0EhwuY3l4d2l6LnYxLkdldERhdGFzZXRSZXF1ZXN0Gh0uY3l4d2l6LnYxLkdldERhdGFzZXRSZXNwb25zZRJSCg1EZWxldGVEYXRhc2V0Eh8uY3l4d2l6LnYxLkRlbGV0ZURhdGFzZXRSZXF1ZXN0GiAuY3l4d2l6LnYxLkRlbGV0ZURhdGFzZXRSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message cyxwiz.v1.DatasetInfo
@@ -190,6 +190,38 @@ export const GetDatasetResponseSchema: GenMessage<GetDatasetResponse> = /*@__PUR
   messageDesc(file_cyxwiz_v1_dataset_service, 6);
 
 /**
+ * @generated from message cyxwiz.v1.DeleteDatasetRequest
+ */
+export type DeleteDatasetRequest = Message<"cyxwiz.v1.DeleteDatasetRequest"> & {
+  /**
+   * The dataset's name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message cyxwiz.v1.DeleteDatasetRequest.
+ * Use `create(DeleteDatasetRequestSchema)` to create a new message.
+ */
+export const DeleteDatasetRequestSchema: GenMessage<DeleteDatasetRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_dataset_service, 7);
+
+/**
+ * @generated from message cyxwiz.v1.DeleteDatasetResponse
+ */
+export type DeleteDatasetResponse = Message<"cyxwiz.v1.DeleteDatasetResponse"> & {
+};
+
+/**
+ * Describes the message cyxwiz.v1.DeleteDatasetResponse.
+ * Use `create(DeleteDatasetResponseSchema)` to create a new message.
+ */
+export const DeleteDatasetResponseSchema: GenMessage<DeleteDatasetResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_dataset_service, 8);
+
+/**
  * Datasets by name and content hash. The bytes travel over HTTP as a content-addressed
  * artifact (POST /api/v1/artifacts with "x-content-sha256"); this service carries the metadata.
  *
@@ -221,6 +253,18 @@ export const DatasetService: GenService<{
     methodKind: "unary";
     input: typeof GetDatasetRequestSchema;
     output: typeof GetDatasetResponseSchema;
+  },
+  /**
+   * Removes an uploaded dataset from the catalog; only its owner (the signed-in uploader) may.
+   * Built-in datasets, anonymous uploads and datasets an unfinished job uses are refused.
+   * The files stay in the artifact store: jobs and other datasets may share them.
+   *
+   * @generated from rpc cyxwiz.v1.DatasetService.DeleteDataset
+   */
+  deleteDataset: {
+    methodKind: "unary";
+    input: typeof DeleteDatasetRequestSchema;
+    output: typeof DeleteDatasetResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cyxwiz_v1_dataset_service, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DatasetFormatError, encodeDataset, type Dataset, type DatasetSpec } from "../dataset-format";
 import { labelledPairs } from "../test-fixtures";
-import { readDatasetFile } from "./cxds";
+import { openDatasetFile, readDatasetFile } from "./cxds";
 
 const good: Dataset = labelledPairs();
 
@@ -69,5 +69,35 @@ describe("readDatasetFile", () => {
   it("refuses a class index outside the declared classes, naming the sample", () => {
     const bytes = encodeDataset({ ...good, targets: Int32Array.from([1, 2]) });
     expect(() => readDatasetFile(bytes)).toThrow("invalid CXDS file: sample 1 has target 2, not a class index below 2");
+  });
+});
+
+describe("openDatasetFile", () => {
+  const read = (bytes: Uint8Array) => openDatasetFile({ size: bytes.length, read: async (at, length) => bytes.slice(at, at + length) });
+  const whole = encodeDataset(good);
+
+  it("finds the spec and where each array starts", async () => {
+    const layout = await read(whole);
+    expect(layout.spec).toEqual(good.spec);
+    expect(new Float32Array(whole.slice(layout.featuresAt, layout.featuresAt + 16).buffer)).toEqual(good.features);
+    expect(new Int32Array(whole.slice(layout.targetsAt, layout.targetsAt + 8).buffer)).toEqual(good.targets);
+  });
+
+  it.each([
+    ["bytes that are not CXDS", new TextEncoder().encode("name,value\n1,2\n")],
+    ["a truncated file", whole.subarray(0, whole.length - 4)],
+    ["a header cut short", whole.subarray(0, 20)],
+    ["a header that is not JSON", headerOnly("{not json")],
+    ["an unknown task", patched({ task: "ranking" })],
+    ["a class index outside the declared classes", encodeDataset({ ...good, targets: Int32Array.from([1, 2]) })],
+  ])("refuses %s with readDatasetFile's reason", async (_what, bytes) => {
+    const reason = (() => {
+      try {
+        readDatasetFile(bytes);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    await expect(read(bytes)).rejects.toThrow(new DatasetFormatError(reason));
   });
 });

@@ -1,4 +1,6 @@
-import { DatasetFormatError, decodeDataset, type Dataset, type DatasetSpec, type StoredDtype } from "../dataset-format";
+import { bytesPer, ContainerError, openContainer } from "../container";
+import { CXDS_MAGIC, CXDS_VERSION, DatasetFormatError, decodeDataset, type Dataset, type DatasetSpec, type StoredDtype } from "../dataset-format";
+import { FILE_WINDOW_BYTES, typedArrayOf, type DatasetFileLayout, type DatasetFileReader } from "../dataset-file";
 
 const DTYPES: readonly StoredDtype[] = ["uint8", "int32", "float32"];
 
@@ -18,9 +20,44 @@ export function readDatasetFile(bytes: Uint8Array): Dataset {
     throw new DatasetFormatError(`the CXDS header is malformed (${(error as Error).message})`);
   }
   const spec = checkedSpec(dataset.spec as unknown);
-  checkClassIndices(spec, dataset.targets);
+  if (holdsClassIndices(spec)) checkClassIndices(spec, dataset.targets);
   return { ...dataset, spec };
 }
+
+/**
+ * readDatasetFile for a file too large to read whole: the same checks (header, length, class
+ * indices), reading the head and then the targets a window at a time. The features are never
+ * read here; splitDatasetFile reads them chunk by chunk.
+ */
+export async function openDatasetFile(file: DatasetFileReader): Promise<DatasetFileLayout> {
+  const prefix = await file.read(0, Math.min(file.size, 12));
+  const headerLength = prefix.length === 12 ? new DataView(prefix.buffer, prefix.byteOffset, 12).getUint32(8, true) : 0;
+  const head = await file.read(0, Math.min(file.size, 12 + headerLength));
+  let header: unknown;
+  try {
+    header = openContainer(head, CXDS_MAGIC, CXDS_VERSION).header;
+  } catch (error) {
+    // decodeDataset words the container's problems for people, and the head alone has the same ones.
+    if (error instanceof ContainerError) decodeDataset(head);
+    throw error;
+  }
+  const spec = checkedSpec(header);
+  const featuresAt = align8(head.length);
+  const targetsAt = align8(featuresAt + spec.count * elements(spec.features.shape) * bytesPer(spec.features.dtype));
+  const targetBytes = bytesPer(spec.targets.dtype);
+  if (targetsAt + spec.count * elements(spec.targets.shape) * targetBytes > file.size) throw new DatasetFormatError("dataset file is truncated");
+  if (holdsClassIndices(spec)) {
+    const perWindow = Math.floor(FILE_WINDOW_BYTES / targetBytes);
+    for (let first = 0; first < spec.count; first += perWindow) {
+      const count = Math.min(perWindow, spec.count - first);
+      checkClassIndices(spec, typedArrayOf(await file.read(targetsAt + first * targetBytes, count * targetBytes), spec.targets.dtype), first);
+    }
+  }
+  return { spec, featuresAt, targetsAt };
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 function checkedSpec(raw: unknown): DatasetSpec {
   const spec = raw as Partial<Record<keyof DatasetSpec, unknown>>;
@@ -56,12 +93,13 @@ function checkedSpec(raw: unknown): DatasetSpec {
   };
 }
 
-/** Training one-hot encodes class indices: one outside 0…classes-1 would be silently wrong. */
-function checkClassIndices(spec: DatasetSpec, targets: Dataset["targets"]) {
-  const { classes, shape } = spec.targets;
-  if (spec.task !== "classification" || classes === undefined || shape.length > 0) return;
+const holdsClassIndices = (spec: DatasetSpec) => spec.task === "classification" && spec.targets.classes !== undefined && spec.targets.shape.length === 0;
+
+/** Training one-hot encodes class indices: one outside 0…classes-1 would be silently wrong. `first` numbers the targets' first sample. */
+function checkClassIndices(spec: DatasetSpec, targets: Dataset["targets"], first = 0) {
+  const classes = spec.targets.classes as number;
   const bad = targets.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= classes);
-  check(bad < 0, `sample ${bad} has target ${targets[bad]}, not a class index below ${classes}`);
+  check(bad < 0, `sample ${first + bad} has target ${targets[bad]}, not a class index below ${classes}`);
 }
 
 function check(ok: boolean, reason: string): asserts ok {
