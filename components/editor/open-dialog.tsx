@@ -5,7 +5,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { useEffect, useEffectEvent, useRef, useState } from "react";
 import type { GraphSummary } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { useApi } from "../api/server-url";
-import { openFromServer } from "./server-graphs";
+import { deleteFromServer, listFromServer, openFromServer } from "./server-graphs";
 import { formatCount } from "./use-analysis";
 
 /** The graphs saved on the server, newest first: open one, or delete it. A modal dialog (Escape closes it). */
@@ -15,11 +15,7 @@ export function OpenDialog({ onClose }: { onClose: () => void }) {
   const [graphs, setGraphs] = useState<GraphSummary[]>();
   const [error, setError] = useState<string>();
 
-  const refresh = () =>
-    api.graphs.listGraphs({ pageSize: 200 }).then(
-      (r) => setGraphs(r.graphs),
-      (e: unknown) => setError(ConnectError.from(e).rawMessage),
-    );
+  const refresh = () => listFromServer(api).then(setGraphs, (e: unknown) => setError(ConnectError.from(e).rawMessage));
 
   // Once, when the dialog opens (later lists come from the buttons that change them).
   const open = useEffectEvent(() => {
@@ -31,7 +27,7 @@ export function OpenDialog({ onClose }: { onClose: () => void }) {
   const remove = async (graph: GraphSummary) => {
     if (!window.confirm(`Delete "${graph.name}" and all ${graph.revision} of its revisions from the server?`)) return;
     try {
-      await api.graphs.deleteGraph({ graphId: graph.graphId });
+      await deleteFromServer(api, graph.graphId);
       await refresh();
     } catch (e) {
       setError(ConnectError.from(e).rawMessage);

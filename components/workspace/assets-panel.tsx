@@ -10,7 +10,7 @@ import { pointAtDataset } from "../../lib/editor/commands";
 import { useApi } from "../api/server-url";
 import type { DatasetCatalog } from "../api/use-datasets";
 import { useEditor } from "../editor/editor-store";
-import { openFromServer } from "../editor/server-graphs";
+import { listFromServer, openFromServer } from "../editor/server-graphs";
 import { formatCount } from "../editor/use-analysis";
 
 const when = (date: Date | undefined) => (date ? date.toLocaleString() : "–");
@@ -26,10 +26,10 @@ export function AssetsPanel({ catalog }: { catalog: DatasetCatalog }) {
 
   useEffect(() => {
     let live = true;
-    Promise.all([api.graphs.listGraphs({ pageSize: 200 }), api.jobs.listJobs({ statuses: [JobStatus.COMPLETED], pageSize: 100 })]).then(
+    Promise.all([listFromServer(api), api.jobs.listJobs({ statuses: [JobStatus.COMPLETED], pageSize: 100 })]).then(
       ([g, j]) => {
         if (!live) return;
-        setGraphs(g.graphs);
+        setGraphs(g);
         setModels(j.jobs.filter((job) => job.modelWeightsSha256));
         setError(undefined);
       },

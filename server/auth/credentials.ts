@@ -1,12 +1,14 @@
 import { createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import type { ServerContext } from "../context";
 import { unauthenticated } from "../rpc/errors";
+import { capabilityHashes, capabilityHeader, type Access, type CapabilityKind } from "./capability";
 import { nodeFromAuthorization, requireClaimedNode } from "./node-auth";
 import { callerFrom, type Caller } from "./user-auth";
 
 /**
  * Who a request comes from, as its authorization header proves: a user (access token or API
- * key), a node (session token), or no one. Each is resolved at most once per request, and only
+ * key), a node (session token), or no one; and the capability tokens it holds (a graph's token
+ * header), which stand for no one but open what they were handed out for. Each is resolved at most once per request, and only
  * when a handler asks — most calls carry one kind of credential and need only that one — and a
  * credential that does not verify fails the handler that asks for it, never the request as a whole.
  */
@@ -15,12 +17,17 @@ export interface Credentials {
   user(): Promise<Caller | undefined>;
   /** The node the session token was issued to, which must be `claimedNodeId` when one is named (see node-auth.ts for the codes). */
   node(claimedNodeId?: string): Promise<string>;
+  /** The hashes of the capability tokens of this kind sent (see capability.ts); UNAUTHENTICATED when one is not of that kind. */
+  capabilities(kind: CapabilityKind): string[];
 }
 
 type AuthContext = Pick<ServerContext, "users" | "tokens">;
 
-/** The credentials an authorization header carries (REST handlers build them per request too). */
-export function credentialsFrom(ctx: AuthContext, authorization: string | null | undefined): Credentials {
+/**
+ * The credentials an authorization header carries, and the capability headers `header` reads
+ * (REST handlers build them per request too; no REST route takes capabilities yet).
+ */
+export function credentialsFrom(ctx: AuthContext, authorization: string | null | undefined, header: (name: string) => string | null = () => null): Credentials {
   let user: Promise<Caller | undefined> | undefined;
   let node: Promise<string> | undefined;
   return {
@@ -28,6 +35,7 @@ export function credentialsFrom(ctx: AuthContext, authorization: string | null |
     async node(claimedNodeId = "") {
       return requireClaimedNode(await (node ??= nodeFromAuthorization(ctx.tokens, authorization)), claimedNodeId);
     },
+    capabilities: (kind) => capabilityHashes(kind, header(capabilityHeader(kind))),
   };
 }
 
@@ -36,7 +44,10 @@ const credentialsKey = createContextKey<Credentials | undefined>(undefined, { de
 /** The one place RPCs learn who calls: every service is registered behind it (rpc/routes.ts). */
 export function authInterceptor(ctx: AuthContext): Interceptor {
   return (next) => (req) => {
-    req.contextValues.set(credentialsKey, credentialsFrom(ctx, req.header.get("authorization")));
+    req.contextValues.set(
+      credentialsKey,
+      credentialsFrom(ctx, req.header.get("authorization"), (name) => req.header.get(name)),
+    );
     return next(req);
   };
 }
@@ -63,6 +74,25 @@ export async function signedIn(credentials: Credentials): Promise<Caller> {
   const caller = await credentials.user();
   if (!caller) throw unauthenticated('sign in first: send "authorization: Bearer <access token or API key>"');
   return caller;
+}
+
+/**
+ * What a request may reach of a kind of thing: the signed-in caller's own, and the ownerless
+ * ones whose capability tokens it sent. Stores match it in the statement that reads or writes.
+ */
+export async function accessOf(hctx: HandlerContext, kind: CapabilityKind): Promise<Access> {
+  const credentials = credentialsOf(hctx);
+  const tokenHashes = credentials.capabilities(kind);
+  const caller = await credentials.user();
+  return { userId: caller?.user.id, tokenHashes };
+}
+
+/** accessOf for a call on one thing: UNAUTHENTICATED when the request carries neither credential, since it could reach nothing. */
+export async function requiredAccessOf(hctx: HandlerContext, kind: CapabilityKind): Promise<Access> {
+  const access = await accessOf(hctx, kind);
+  if (!access.userId && access.tokenHashes.length === 0)
+    throw unauthenticated(`sign in ("authorization: Bearer <access token or API key>"), or send the ${kind}'s token in "${capabilityHeader(kind)}"`);
+  return access;
 }
 
 /**

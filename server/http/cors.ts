@@ -1,15 +1,16 @@
 import { cors } from "@connectrpc/connect";
 import type { ServerResponse } from "node:http";
-import { IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
+import { GRAPH_TOKEN_HEADER, IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
 import type { NodeRequest, NodeResponse } from "./router";
 
-const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", "X-Content-SHA256", IDEMPOTENCY_HEADER].join(", ");
+const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", GRAPH_TOKEN_HEADER, "X-Content-SHA256", IDEMPOTENCY_HEADER].join(", ");
 const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Content-SHA256", "Content-Disposition", "X-Request-Id"].join(", ");
 const ALLOW_METHODS = [...new Set([...cors.allowedMethods, "GET", "HEAD", "POST", "OPTIONS"])].join(", ");
 
 /**
  * Lets the Engine (another origin, port 3000) and volunteer tabs on any origin call the API.
- * Credentials travel in the Authorization header, never in cookies, so any origin is safe.
+ * Credentials travel in the Authorization header (and capability tokens in their own), never in
+ * cookies, so any origin is safe.
  * Returns true when the request was a preflight and has been answered.
  */
 export function applyCors(req: NodeRequest, res: NodeResponse): boolean {

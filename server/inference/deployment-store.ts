@@ -23,8 +23,14 @@ export class DeploymentStore {
     return this.prisma.deployment.findUnique({ where: { name } });
   }
 
-  list(userId?: string): Promise<DeploymentRow[]> {
-    return this.prisma.deployment.findMany({ where: userId ? { userId } : {}, orderBy: { createdAt: "asc" } });
+  /** Every deployment, whoever made it: for the gateway, which serves them all. */
+  all(): Promise<DeploymentRow[]> {
+    return this.prisma.deployment.findMany({ orderBy: { createdAt: "asc" } });
+  }
+
+  /** The user's deployments; null: those made anonymously (of anonymous jobs), and never a user's. */
+  ownedBy(userId: string | null): Promise<DeploymentRow[]> {
+    return this.prisma.deployment.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
   }
 
   /** The deployments a node serves (or was asked to): re-sent when its stream reconnects. */
@@ -46,7 +52,13 @@ export class DeploymentStore {
     return count > 0 ? ((await this.get(id)) ?? undefined) : undefined;
   }
 
-  async delete(id: string): Promise<void> {
-    await this.prisma.deployment.deleteMany({ where: { id } });
+  /**
+   * Removes the deployment if it is the user's (null: made anonymously), checked in the same
+   * statement; what it was, for telling its node, or undefined when there was none of theirs.
+   */
+  async deleteOwned(id: string, userId: string | null): Promise<{ nodeId: string | null } | undefined> {
+    const rows = await this.prisma.$queryRaw<{ node_id: string | null }[]>`
+      DELETE FROM deployments WHERE id = ${id}::uuid AND user_id IS NOT DISTINCT FROM ${userId}::uuid RETURNING node_id::text AS node_id`;
+    return rows[0] ? { nodeId: rows[0].node_id } : undefined;
   }
 }

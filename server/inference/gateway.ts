@@ -95,7 +95,7 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
   router.add("GET", "/v1/models", async (req) => {
     const key = await authorize(req);
     if ("status" in key) return key;
-    const rows = await ctx.deployments.list();
+    const rows = await ctx.deployments.all();
     return json({
       object: "list",
       data: rows.filter((d) => d.status !== "FAILED").map((d) => ({ id: d.name, object: "model", created: Math.floor(d.createdAt.getTime() / 1000), owned_by: d.userId ?? "cyxwiz" })),

@@ -52,24 +52,25 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
             .slice(0, 40) || "model"
         }-${job.id.slice(0, 8)}`;
       if (!NAME.test(name)) throw invalidArgument("name", "must be 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
-      const deployment = await ctx.deployments.create({ name, jobId: job.id, userId: job.userId ?? undefined });
+      // Its deployer's, so that a signed-in user deploying an anonymous job's model owns the deployment.
+      const deployment = await ctx.deployments.create({ name, jobId: job.id, userId: who?.user.id });
       if (!deployment) throw new ConnectError(`name: a deployment named ${name} already exists`, Code.AlreadyExists);
       await placeDeployment(ctx, deployment);
       return create(CreateDeploymentResponseSchema, { deployment: await message((await ctx.deployments.get(deployment.id)) ?? deployment) });
     },
 
-    async listDeployments() {
-      const rows = await ctx.deployments.list();
+    // Anonymous callers see the deployments made anonymously: they serve anonymous jobs, which anyone may read, cancel and deploy.
+    async listDeployments(_req, hctx) {
+      const rows = await ctx.deployments.ownedBy((await callerOf(hctx))?.user.id ?? null);
       return create(ListDeploymentsResponseSchema, { deployments: await Promise.all(rows.map(message)) });
     },
 
     async deleteDeployment(req, hctx) {
-      const who = await callerOf(hctx);
-      const deployment = await ctx.deployments.get(requireUuid(req.deploymentId, "deployment_id"));
-      if (!deployment) throw notFound(`deployment ${req.deploymentId} does not exist`);
-      requireOwner(deployment.userId, who, `deployment ${deployment.id}`);
-      await ctx.deployments.delete(deployment.id);
-      if (deployment.nodeId) await ctx.bus.publish(nodeChannel(deployment.nodeId), { type: "undeploy", deploymentId: deployment.id } satisfies NodeCommand);
+      const id = requireUuid(req.deploymentId, "deployment_id");
+      const deleted = await ctx.deployments.deleteOwned(id, (await callerOf(hctx))?.user.id ?? null);
+      // The same answer for none and someone else's: telling them apart would confirm the id.
+      if (!deleted) throw notFound(`deployment ${id} does not exist, or is not yours`);
+      if (deleted.nodeId) await ctx.bus.publish(nodeChannel(deleted.nodeId), { type: "undeploy", deploymentId: id } satisfies NodeCommand);
       return create(DeleteDeploymentResponseSchema, {});
     },
   };

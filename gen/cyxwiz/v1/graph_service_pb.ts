@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/graph_service.proto.
  */
 export const file_cyxwiz_v1_graph_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch1jeXh3aXovdjEvZ3JhcGhfc2VydmljZS5wcm90bxIJY3l4d2l6LnYxItkBCgxHcmFwaFN1bW1hcnkSEAoIZ3JhcGhfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghyZXZpc2lvbhgDIAEoDRISCgpub2RlX2NvdW50GAQgASgNEhQKDHRvdGFsX3BhcmFtcxgFIAEoBBINCgV2YWxpZBgGIAEoCBIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJRChBTYXZlR3JhcGhSZXF1ZXN0EhAKCGdyYXBoX2lkGAEgASgJEhAKCGRvY3VtZW50GAIgASgJEhkKEWV4cGVjdGVkX3JldmlzaW9uGAMgASgNIjsKEVNhdmVHcmFwaFJlc3BvbnNlEiYKBWdyYXBoGAEgASgLMhcuY3l4d2l6LnYxLkdyYXBoU3VtbWFyeSI1Cg9HZXRHcmFwaFJlcXVlc3QSEAoIZ3JhcGhfaWQYASABKAkSEAoIcmV2aXNpb24YAiABKA0iXgoQR2V0R3JhcGhSZXNwb25zZRImCgVncmFwaBgBIAEoCzIXLmN5eHdpei52MS5HcmFwaFN1bW1hcnkSEAoIZG9jdW1lbnQYAiABKAkSEAoIcmV2aXNpb24YAyABKA0iOgoRTGlzdEdyYXBoc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgNEhIKCnBhZ2VfdG9rZW4YAiABKAkiVgoSTGlzdEdyYXBoc1Jlc3BvbnNlEicKBmdyYXBocxgBIAMoCzIXLmN5eHdpei52MS5HcmFwaFN1bW1hcnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiYKEkRlbGV0ZUdyYXBoUmVxdWVzdBIQCghncmFwaF9pZBgBIAEoCSIVChNEZWxldGVHcmFwaFJlc3BvbnNlMrQCCgxHcmFwaFNlcnZpY2USRgoJU2F2ZUdyYXBoEhsuY3l4d2l6LnYxLlNhdmVHcmFwaFJlcXVlc3QaHC5jeXh3aXoudjEuU2F2ZUdyYXBoUmVzcG9uc2USQwoIR2V0R3JhcGgSGi5jeXh3aXoudjEuR2V0R3JhcGhSZXF1ZXN0GhsuY3l4d2l6LnYxLkdldEdyYXBoUmVzcG9uc2USSQoKTGlzdEdyYXBocxIcLmN5eHdpei52MS5MaXN0R3JhcGhzUmVxdWVzdBodLmN5eHdpei52MS5MaXN0R3JhcGhzUmVzcG9uc2USTAoLRGVsZXRlR3JhcGgSHS5jeXh3aXoudjEuRGVsZXRlR3JhcGhSZXF1ZXN0Gh4uY3l4d2l6LnYxLkRlbGV0ZUdyYXBoUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Ch1jeXh3aXovdjEvZ3JhcGhfc2VydmljZS5wcm90bxIJY3l4d2l6LnYxItkBCgxHcmFwaFN1bW1hcnkSEAoIZ3JhcGhfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghyZXZpc2lvbhgDIAEoDRISCgpub2RlX2NvdW50GAQgASgNEhQKDHRvdGFsX3BhcmFtcxgFIAEoBBINCgV2YWxpZBgGIAEoCBIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJRChBTYXZlR3JhcGhSZXF1ZXN0EhAKCGdyYXBoX2lkGAEgASgJEhAKCGRvY3VtZW50GAIgASgJEhkKEWV4cGVjdGVkX3JldmlzaW9uGAMgASgNIlAKEVNhdmVHcmFwaFJlc3BvbnNlEiYKBWdyYXBoGAEgASgLMhcuY3l4d2l6LnYxLkdyYXBoU3VtbWFyeRITCgtncmFwaF90b2tlbhgCIAEoCSI1Cg9HZXRHcmFwaFJlcXVlc3QSEAoIZ3JhcGhfaWQYASABKAkSEAoIcmV2aXNpb24YAiABKA0iXgoQR2V0R3JhcGhSZXNwb25zZRImCgVncmFwaBgBIAEoCzIXLmN5eHdpei52MS5HcmFwaFN1bW1hcnkSEAoIZG9jdW1lbnQYAiABKAkSEAoIcmV2aXNpb24YAyABKA0iOgoRTGlzdEdyYXBoc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgNEhIKCnBhZ2VfdG9rZW4YAiABKAkiVgoSTGlzdEdyYXBoc1Jlc3BvbnNlEicKBmdyYXBocxgBIAMoCzIXLmN5eHdpei52MS5HcmFwaFN1bW1hcnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiYKEkRlbGV0ZUdyYXBoUmVxdWVzdBIQCghncmFwaF9pZBgBIAEoCSIVChNEZWxldGVHcmFwaFJlc3BvbnNlMrQCCgxHcmFwaFNlcnZpY2USRgoJU2F2ZUdyYXBoEhsuY3l4d2l6LnYxLlNhdmVHcmFwaFJlcXVlc3QaHC5jeXh3aXoudjEuU2F2ZUdyYXBoUmVzcG9uc2USQwoIR2V0R3JhcGgSGi5jeXh3aXoudjEuR2V0R3JhcGhSZXF1ZXN0GhsuY3l4d2l6LnYxLkdldEdyYXBoUmVzcG9uc2USSQoKTGlzdEdyYXBocxIcLmN5eHdpei52MS5MaXN0R3JhcGhzUmVxdWVzdBodLmN5eHdpei52MS5MaXN0R3JhcGhzUmVzcG9uc2USTAoLRGVsZXRlR3JhcGgSHS5jeXh3aXoudjEuRGVsZXRlR3JhcGhSZXF1ZXN0Gh4uY3l4d2l6LnYxLkRlbGV0ZUdyYXBoUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message cyxwiz.v1.GraphSummary
@@ -109,6 +109,14 @@ export type SaveGraphResponse = Message<"cyxwiz.v1.SaveGraphResponse"> & {
    * @generated from field: cyxwiz.v1.GraphSummary graph = 1;
    */
   graph?: GraphSummary | undefined;
+
+  /**
+   * Set only when an anonymous save created the graph: the token every later call on it must
+   * send. It is shown this once; the server keeps only its SHA-256.
+   *
+   * @generated from field: string graph_token = 2;
+   */
+  graphToken: string;
 };
 
 /**
@@ -250,6 +258,12 @@ export const DeleteGraphResponseSchema: GenMessage<DeleteGraphResponse> = /*@__P
 /**
  * Model graphs saved from the Engine, with every earlier revision kept.
  *
+ * A graph saved by a signed-in caller belongs to that user: only they read, list, save and delete
+ * it. A graph saved anonymously belongs to no one: its first save answers with a graph token, and
+ * every later call on it must send that token in the "x-cyxwiz-graph-token" header. Another
+ * user's graph, or a wrong token, is NOT_FOUND, as an unknown id is; no credential at all where
+ * one is needed, or one that does not verify, is UNAUTHENTICATED.
+ *
  * @generated from service cyxwiz.v1.GraphService
  */
 export const GraphService: GenService<{
@@ -273,7 +287,7 @@ export const GraphService: GenService<{
     output: typeof GetGraphResponseSchema;
   },
   /**
-   * Most recently saved first.
+   * The caller's own graphs, and those of the graph tokens sent; most recently saved first.
    *
    * @generated from rpc cyxwiz.v1.GraphService.ListGraphs
    */
