@@ -26,10 +26,9 @@ export type NodeCommand =
   | { type: "undeploy"; deploymentId: string }
   | { type: "infer"; requestId: string; deploymentId: string; requestJson: string };
 
-export interface InferenceEvent {
-  textDelta: string;
-  done: boolean;
-  resultJson: string;
-  error: string;
-  badInput: boolean;
-}
+/**
+ * What a relay hears of one inference request: the node's answer, in parts (ReportInference); or,
+ * from the instance holding the node's assignment feed, that the request went down it, or that the
+ * feed closed before the node answered (the node went away).
+ */
+export type InferenceEvent = { kind: "answer"; textDelta: string; done: boolean; resultJson: string; error: string; badInput: boolean } | { kind: "delivered" } | { kind: "lost"; reason: string };

@@ -43,6 +43,11 @@ export class DeploymentStore {
     await this.prisma.deployment.update({ where: { id }, data: { nodeId, status: "PENDING", error: null, updatedAt: new Date() } });
   }
 
+  /** The node went away: the deployment waits to be placed again, unless another node already has it. */
+  async release(id: string, nodeId: string): Promise<void> {
+    await this.prisma.deployment.updateMany({ where: { id, nodeId }, data: { nodeId: null, status: "PENDING", updatedAt: new Date() } });
+  }
+
   /** The node's answer; ignored unless that node is still the one asked. */
   async settle(id: string, nodeId: string, outcome: { ready: true } | { ready: false; error: string }): Promise<DeploymentRow | undefined> {
     const { count } = await this.prisma.deployment.updateMany({

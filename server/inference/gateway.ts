@@ -6,8 +6,8 @@ import type { ServerContext } from "../context";
 import { json, readBody, type HttpRequest, type HttpResult, type Router } from "../http/router";
 import type { ApiKeyRow } from "../users/user-store";
 import { BadRequest, chatChunk, chatObject, chatRequest, completionObject, completionRequest, embeddingRequest, errorBody, modelOf, predictRequest, usage } from "./openai";
-import { relay, RelayError, type RelayChunk } from "./relay";
-import { servingNode } from "./placement-actions";
+import { RelayError, type RelayChunk } from "./relay";
+import { serveRequest, UnavailableError } from "./placement-actions";
 
 const MAX_BODY = 4 * 1024 ** 2;
 
@@ -15,6 +15,21 @@ const failure = (status: number, message: string, type: string, code: string | n
   status,
   body: errorBody(message, type, code, param),
 });
+
+/** When a client told no node can serve its model should ask again: about the time a node takes to load one. */
+const RETRY_AFTER_SECONDS = 5;
+
+const relayFailure = (error: RelayError): HttpResult => (error.badInput ? failure(400, error.message, "invalid_request_error", null) : failure(502, error.message, "server_error", "node_error"));
+
+/** The same chunks, the first already read (so that its failure is known before anything is answered). */
+async function primed<T>(chunks: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await chunks.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* chunks;
+  })();
+}
 
 /**
  * The inference gateway, in OpenAI's format (the official client works with baseURL pointed
@@ -74,9 +89,18 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
       }
       const deployment = await ctx.deployments.byName(model);
       if (!deployment) return failure(404, `model: no deployment named ${model}`, "invalid_request_error", "model_not_found", "model");
-      const serving = await servingNode(ctx, deployment.id);
-      if ("problem" in serving) return failure(503, `model ${model}: ${serving.problem}`, "server_error", "model_unavailable");
-      return answer(model, request, relay(ctx, serving.nodeId, deployment.id, request), body, key);
+      let chunks: AsyncGenerator<RelayChunk>;
+      try {
+        // The first part of the answer decides the status line, before a stream's headers go out.
+        chunks = await primed(serveRequest(ctx, deployment.id, request));
+      } catch (error) {
+        if (error instanceof UnavailableError) {
+          return { ...failure(503, `model ${model}: ${error.message}`, "server_error", "model_unavailable"), headers: { "retry-after": String(RETRY_AFTER_SECONDS) } };
+        }
+        if (error instanceof RelayError) return relayFailure(error);
+        throw error;
+      }
+      return answer(model, request, chunks, body, key);
     };
 
   /** Drains the relay to its result (non-streaming answers); node errors become HTTP errors. */
@@ -85,7 +109,7 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
       for await (const chunk of chunks) if ("result" in chunk) return chunk.result;
       return failure(502, "the serving node gave no result", "server_error", "node_error");
     } catch (error) {
-      if (error instanceof RelayError) return error.badInput ? failure(400, error.message, "invalid_request_error", null) : failure(502, error.message, "server_error", "node_error");
+      if (error instanceof RelayError) return relayFailure(error);
       throw error;
     }
   };

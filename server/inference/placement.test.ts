@@ -17,4 +17,9 @@ describe("chooseServingNode", () => {
     expect(chooseServingNode(nodes, 30, NOW)?.name).toBe("fine");
     expect(chooseServingNode(nodes.slice(0, 2), 30, NOW)).toBeUndefined();
   });
+
+  it("never places a deployment on a node that holds no assignment feed: requests could not reach it", () => {
+    const nodes = [nodeRow({ name: "closed", feedOpen: false, computeScore: 900 }), nodeRow({ name: "connected", computeScore: 5 })];
+    expect(chooseServingNode(nodes, 30, NOW)?.name).toBe("connected");
+  });
 });

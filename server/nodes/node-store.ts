@@ -154,9 +154,20 @@ export class NodeStore {
     return undefined;
   }
 
-  /** Any sign of life (an assignment stream opening, a progress report) keeps the node online. */
-  async touch(id: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE nodes SET last_seen = now(), status = CASE WHEN status = 'OFFLINE' THEN 'IDLE' ELSE status END WHERE id = ${id}::uuid`;
+  /**
+   * The node opened an assignment feed: a sign of life, and it can be sent requests now. The feed's
+   * generation, for closing it (feedClosed).
+   */
+  async feedOpened(id: string): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ feed_generation: number }[]>`
+      UPDATE nodes SET last_seen = now(), status = CASE WHEN status = 'OFFLINE' THEN 'IDLE' ELSE status END, feed_open = TRUE, feed_generation = feed_generation + 1
+      WHERE id = ${id}::uuid RETURNING feed_generation`;
+    return row?.feed_generation ?? 0;
+  }
+
+  /** The node's feed of that generation closed: unless it opened a newer one meanwhile (elsewhere), it cannot be reached now. */
+  async feedClosed(id: string, generation: number): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE nodes SET feed_open = FALSE WHERE id = ${id}::uuid AND feed_generation = ${generation}`;
   }
 
   /**

@@ -3,7 +3,8 @@ import { JobAssignmentSchema, WatchAssignmentsResponseSchema, type JobAssignment
 import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import { ARTIFACT_UPLOAD_PATH, artifactPath } from "../artifacts/artifact-urls";
 import type { ServerContext } from "../context";
-import { nodeChannel, type NodeCommand } from "../events/channels";
+import { inferenceChannel, nodeChannel, type InferenceEvent, type NodeCommand } from "../events/channels";
+import { RELAY_TIMEOUT_MS } from "../inference/relay";
 import { hyperparametersMessage } from "../jobs/job-message";
 import type { JobRow } from "../jobs/job-row";
 import { AsyncQueue } from "../util/async-queue";
@@ -31,8 +32,9 @@ export interface AssignmentFeed {
 export async function openAssignmentFeed(ctx: FeedContext, nodeId: string, transport: FeedTransport): Promise<AssignmentFeed> {
   const node = await ctx.nodes.get(nodeId);
   if (!node) throw notFound("unknown node; register again");
-  await ctx.nodes.touch(nodeId);
+  const generation = await ctx.nodes.feedOpened(nodeId);
   const outbox = new AsyncQueue<WatchAssignmentsResponse | JobRow>();
+  const requests = new InFlightRequests(ctx.bus);
   // Commands reach the node in the order they were published (a deploy before its first request).
   let commands = Promise.resolve();
   const unsubscribe = await ctx.bus.subscribe(nodeChannel(nodeId), (event) => {
@@ -43,7 +45,9 @@ export async function openAssignmentFeed(ctx: FeedContext, nodeId: string, trans
         ctx.log.error({ err: error, nodeId, command: (event as NodeCommand).type }, "could not deliver a command to the node");
         return undefined;
       });
-      if (message) outbox.push(message);
+      if (!message) return;
+      outbox.push(message);
+      if (message.event.case === "infer") await requests.delivered(message.event.value.requestId);
     });
   });
   const detach = ctx.dispatcher.attach(nodeId, (job) => outbox.push(job), node.computeScore);
@@ -60,6 +64,8 @@ export async function openAssignmentFeed(ctx: FeedContext, nodeId: string, trans
     outbox.close();
     detach();
     unsubscribe();
+    void requests.lost("the serving node went away before it answered");
+    void ctx.nodes.feedClosed(nodeId, generation).catch((error: unknown) => ctx.log.error({ err: error, nodeId }, "could not mark the node disconnected"));
     ctx.log.info({ nodeId, transport }, "assignment stream closed");
   };
   return {
@@ -116,4 +122,29 @@ async function commandEvent(ctx: FeedContext, command: NodeCommand): Promise<Wat
   return create(WatchAssignmentsResponseSchema, {
     event: { case: "infer", value: { requestId: command.requestId, deploymentId: command.deploymentId, requestJson: command.requestJson } },
   });
+}
+
+/**
+ * The inference requests this feed sent down its node's stream and that may still be waited for.
+ * Their relays hear that each was delivered, and, when the feed closes (the node went away), that
+ * no answer will come: they fail over at once instead of waiting out their time limit.
+ */
+class InFlightRequests {
+  private readonly sent = new Map<string, number>();
+
+  constructor(private readonly bus: FeedContext["bus"]) {}
+
+  async delivered(requestId: string): Promise<void> {
+    const now = Date.now();
+    // Older requests' relays have given up waiting.
+    for (const [id, at] of this.sent) if (now - at > RELAY_TIMEOUT_MS) this.sent.delete(id);
+    this.sent.set(requestId, now);
+    await this.bus.publish(inferenceChannel(requestId), { kind: "delivered" } satisfies InferenceEvent);
+  }
+
+  async lost(reason: string): Promise<void> {
+    const ids = [...this.sent.keys()];
+    this.sent.clear();
+    await Promise.all(ids.map((id) => this.bus.publish(inferenceChannel(id), { kind: "lost", reason } satisfies InferenceEvent)));
+  }
 }

@@ -217,6 +217,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
       await nodeOf(hctx, req.nodeId);
       const requestId = requireUuid(req.requestId, "request_id");
       await bus.publish(inferenceChannel(requestId), {
+        kind: "answer",
         textDelta: req.textDelta,
         done: req.done,
         resultJson: req.resultJson,

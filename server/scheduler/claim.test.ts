@@ -124,7 +124,7 @@ describe.each(DATABASE_KINDS)("claiming jobs on %s", (kind) => {
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { status: "OFFLINE" } });
     await queueJob(t.ctx);
     expect(await claimJob(node.id)).toBeUndefined();
-    await t.ctx.nodes.touch(node.id);
+    await t.ctx.nodes.feedOpened(node.id);
     expect(await claimJob(node.id)).toBeDefined();
   });
 

@@ -5,7 +5,7 @@ export const NOW = Date.parse("2026-11-27T12:00:00Z");
 
 let count = 0;
 
-/** A node row as the database would hold it (online, idle, wasm, mid reputation), with `over` applied. */
+/** A node row as the database would hold it (online and connected, idle, wasm, mid reputation), with `over` applied. */
 export function nodeRow(over: Partial<NodeRow>): NodeRow {
   count++;
   return {
@@ -20,6 +20,7 @@ export function nodeRow(over: Partial<NodeRow>): NodeRow {
     reputation: 50,
     region: null,
     bannedUntil: null,
+    feedOpen: true,
     ...over,
   } as NodeRow;
 }
