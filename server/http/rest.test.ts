@@ -167,6 +167,14 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
       expect(result).toMatchObject({ status: 400, body: { error: { message: "dataset file is truncated" } } });
     });
 
+    it("refuses a file with bytes after the end of the dataset with 400 and the reason, storing nothing", async () => {
+      const before = await names();
+      const bytes = encodeDataset(upload);
+      const result = await call("POST", "/api/v1/datasets?name=tailed", { body: Uint8Array.from([...bytes, 1, 2, 3]) });
+      expect(result).toMatchObject({ status: 400, body: { error: { code: "invalid_argument", message: "dataset file has 3 bytes after the end of the dataset" } } });
+      expect(await names()).toEqual(before);
+    });
+
     it("refuses a declared length over 256 MiB with 413 before reading the body", async () => {
       const headers = { "content-length": String(256 * 1024 ** 2 + 1) };
       const result = await call("POST", "/api/v1/datasets?name=huge", { headers, body: encodeDataset(upload) });
