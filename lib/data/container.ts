@@ -58,6 +58,8 @@ export interface OpenedContainer {
   header: unknown;
   /** The next array, of count elements. */
   next(count: number, dtype: StoredDtype): StoredArray;
+  /** How many bytes follow the last array read: a whole file has none. */
+  trailing(): number;
 }
 
 export function openContainer(bytes: Uint8Array, magic: string, version: number): OpenedContainer {
@@ -87,5 +89,6 @@ export function openContainer(bytes: Uint8Array, magic: string, version: number)
       if (dtype === "int32") return new Int32Array(base.buffer, offset, count);
       return new Float32Array(base.buffer, offset, count);
     },
+    trailing: () => base.length - at,
   };
 }

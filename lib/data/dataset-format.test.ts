@@ -42,6 +42,13 @@ describe("CXDS dataset format", () => {
     expect(() => decodeDataset(bytes.subarray(0, bytes.length - 2))).toThrow(/truncated/);
   });
 
+  it("rejects bytes after the end of the dataset, saying how many", () => {
+    const bytes = encodeDataset(sample);
+    const tailed = new Uint8Array(bytes.length + 5);
+    tailed.set(bytes);
+    expect(() => decodeDataset(tailed)).toThrow(new DatasetFormatError("dataset file has 5 bytes after the end of the dataset"));
+  });
+
   it("refuses to encode arrays whose length disagrees with the spec", () => {
     expect(() => encodeDataset({ ...sample, targets: Uint8Array.from([0, 1]) })).toThrow(/targets/);
   });

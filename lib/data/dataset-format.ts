@@ -63,6 +63,9 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
     const spec = file.header as DatasetSpec;
     const features = file.next(spec.count * elements(spec.features.shape), spec.features.dtype);
     const targets = file.next(spec.count * elements(spec.targets.shape), spec.targets.dtype);
+    // Bytes the arrays do not account for would be dropped unseen when the dataset is re-encoded.
+    const trailing = file.trailing();
+    if (trailing > 0) throw new DatasetFormatError(`dataset file has ${trailing} bytes after the end of the dataset`);
     return { spec, features, targets };
   } catch (error) {
     if (!(error instanceof ContainerError)) throw error;

@@ -50,6 +50,19 @@ describe("a request's credentials", () => {
     expect(await codeOf(credentials.node("00000000-0000-4000-8000-000000000002"))).toBe(Code.PermissionDenied);
   });
 
+  it("refuse a forged session token as UNAUTHENTICATED: it proves no node", async () => {
+    expect(await codeOf(credentialsFrom(t.ctx, "Bearer forged").node())).toBe(Code.Unauthenticated);
+  });
+
+  it("refuse a job token presented as a session token as UNAUTHENTICATED", async () => {
+    const jobToken = await t.ctx.tokens.issueJobToken({ jobId: "00000000-0000-4000-8000-00000000000a", nodeId: NODE_ID, attempt: 1 });
+    expect(await codeOf(credentialsFrom(t.ctx, `Bearer ${jobToken}`).node())).toBe(Code.Unauthenticated);
+  });
+
+  it("refuse an access token presented as a session token as UNAUTHENTICATED", async () => {
+    expect(await codeOf(credentialsFrom(t.ctx, `Bearer ${accessToken}`).node())).toBe(Code.Unauthenticated);
+  });
+
   it("never pass a node's session token for a user", async () => {
     expect(await codeOf(credentialsFrom(t.ctx, `Bearer ${nodeToken}`).user())).toBe(Code.Unauthenticated);
   });

@@ -3,8 +3,10 @@ import { invalidArgument, permissionDenied, unauthenticated } from "../rpc/error
 import { TokenError, type JobGrant, type TokenService } from "./tokens";
 
 /**
- * The node an "authorization: Bearer <session token>" header proves. Missing or expired token:
- * UNAUTHENTICATED (the node registers again and keeps its job); a bad one: PERMISSION_DENIED.
+ * The node an "authorization: Bearer <session token>" header proves. A token that proves no node
+ * (missing, malformed, forged, expired, another kind of token) is UNAUTHENTICATED: the node
+ * registers again, which gives it a valid one, and keeps its job. PERMISSION_DENIED is kept for
+ * a proven node asking for what is not its own, which tells a node to stop a job.
  */
 export async function nodeFromAuthorization(tokens: Pick<TokenService, "verifyNodeToken">, authorization: string | null | undefined): Promise<string> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
@@ -12,9 +14,7 @@ export async function nodeFromAuthorization(tokens: Pick<TokenService, "verifyNo
   try {
     return await tokens.verifyNodeToken(match[1]);
   } catch (error) {
-    // PERMISSION_DENIED on a report tells a node the job is no longer its own (it stops training):
-    // a session that merely ran out must not, so an expired one is UNAUTHENTICATED.
-    if (error instanceof TokenError) throw error.reason === "expired" ? unauthenticated(error.message) : permissionDenied(error.message);
+    if (error instanceof TokenError) throw unauthenticated(error.message);
     throw error;
   }
 }
@@ -47,13 +47,17 @@ export async function proveIdentity(tokens: TokenService, challenge: string, pub
   return issuedMs;
 }
 
-/** The attempt a job token grants this node on this job; PERMISSION_DENIED when it grants none. */
+/**
+ * The attempt a job token grants this node on this job. A token that proves nothing (missing,
+ * forged, expired) is UNAUTHENTICATED, which leaves the node its job (a heartbeat renews the
+ * token); a genuine one for another job or node is PERMISSION_DENIED.
+ */
 export async function verifyJobToken(tokens: TokenService, token: string, jobId: string, nodeId: string): Promise<JobGrant> {
   if (!token) throw unauthenticated("missing job_token (it came with the assignment)");
   try {
     return await tokens.verifyJobToken(token, jobId, nodeId);
   } catch (error) {
-    if (error instanceof TokenError) throw permissionDenied(`job_token: ${error.message}`);
+    if (error instanceof TokenError) throw error.reason === "foreign" ? permissionDenied(`job_token: ${error.message}`) : unauthenticated(`job_token: ${error.message}`);
     throw error;
   }
 }

@@ -77,8 +77,8 @@ describe("TokenService", () => {
     const tokens = new TokenService(SECRET, 60, 3600);
     const token = await tokens.issueJobToken({ jobId: "job-1", nodeId: "node-1", attempt: 2 });
     expect(await tokens.verifyJobToken(token, "job-1", "node-1")).toEqual({ jobId: "job-1", nodeId: "node-1", attempt: 2 });
-    await expect(tokens.verifyJobToken(token, "job-2", "node-1")).rejects.toMatchObject({ reason: "invalid" });
-    await expect(tokens.verifyJobToken(token, "job-1", "node-2")).rejects.toMatchObject({ reason: "invalid" });
+    await expect(tokens.verifyJobToken(token, "job-2", "node-1")).rejects.toMatchObject({ reason: "foreign" });
+    await expect(tokens.verifyJobToken(token, "job-1", "node-2")).rejects.toMatchObject({ reason: "foreign" });
   });
 
   it("refuses an expired job token", async () => {

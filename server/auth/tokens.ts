@@ -4,7 +4,8 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 export class TokenError extends Error {
   constructor(
     message: string,
-    readonly reason: "expired" | "invalid",
+    /** expired or invalid: the token proves nothing; foreign: a genuine token, granting something else. */
+    readonly reason: "expired" | "invalid" | "foreign",
   ) {
     super(message);
   }
@@ -97,7 +98,7 @@ export class TokenService {
   async verifyJobToken(token: string, jobId: string, nodeId: string): Promise<JobGrant> {
     const payload = await this.verify(token, "job");
     if (payload.sub !== jobId || payload.node !== nodeId || typeof payload.attempt !== "number") {
-      throw new TokenError("job token is for another job or node", "invalid");
+      throw new TokenError("job token is for another job or node", "foreign");
     }
     return { jobId, nodeId, attempt: payload.attempt };
   }

@@ -96,7 +96,7 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
 
   it("requires a node session token to upload", async () => {
     expect((await call("POST", "/api/v1/artifacts", { body: new Uint8Array([1]) })).status).toBe(401);
-    expect((await call("POST", "/api/v1/artifacts", { headers: { authorization: "Bearer forged" }, body: new Uint8Array([1]) })).status).toBe(403);
+    expect((await call("POST", "/api/v1/artifacts", { headers: { authorization: "Bearer forged" }, body: new Uint8Array([1]) })).status).toBe(401);
   });
 
   it("stores an upload under its hash and refuses one whose declared hash is wrong", async () => {
@@ -167,6 +167,14 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
       const bytes = encodeDataset(upload);
       const result = await call("POST", "/api/v1/datasets?name=truncated", { body: bytes.subarray(0, bytes.length - 4) });
       expect(result).toMatchObject({ status: 400, body: { error: { message: "dataset file is truncated" } } });
+    });
+
+    it("refuses a file with bytes after the end of the dataset with 400 and the reason, storing nothing", async () => {
+      const before = await names();
+      const bytes = encodeDataset(upload);
+      const result = await call("POST", "/api/v1/datasets?name=tailed", { body: Uint8Array.from([...bytes, 1, 2, 3]) });
+      expect(result).toMatchObject({ status: 400, body: { error: { code: "invalid_argument", message: "dataset file has 3 bytes after the end of the dataset" } } });
+      expect(await names()).toEqual(before);
     });
 
     it("refuses a declared length over 256 MiB with 413 before reading the body", async () => {

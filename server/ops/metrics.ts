@@ -16,6 +16,9 @@ export class ServerMetrics {
 
   constructor(prisma: Prisma, connectedNodes: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: "cyxwiz_" });
+    // prom-client names these sums gauges "…_total", a suffix Prometheus keeps for counters
+    // (promtool check metrics fails them); the same counts by type stay as nodejs_active_*.
+    for (const sum of ["handles", "requests", "resources"]) this.registry.removeSingleMetric(`cyxwiz_nodejs_active_${sum}_total`);
     const registers = [this.registry];
     // One database read serves all the gauges of a scrape.
     let read: { at: number; status: Promise<SchedulerStatus> } | undefined;

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
@@ -59,5 +60,12 @@ describe.each(DATABASE_KINDS)("operations endpoints on %s", (kind) => {
     expect(text).toMatch(/^cyxwiz_heartbeats_total 3$/m);
     expect(text).toContain("cyxwiz_assignments_total");
     expect(text).toContain("cyxwiz_process_resident_memory_bytes");
+  });
+
+  it("serves an exposition that Prometheus' own promtool accepts", async () => {
+    const exposition = Buffer.from((await get("/metrics")).body as Uint8Array).toString("utf8");
+    const check = spawnSync("promtool", ["check", "metrics"], { input: exposition, encoding: "utf8" });
+    if (check.error) throw new Error(`promtool is needed to check the metrics (Debian: apt-get install prometheus; .ci/run installs it): ${check.error.message}`);
+    expect({ status: check.status, problems: `${check.stdout}${check.stderr}`.trim() }).toEqual({ status: 0, problems: "" });
   });
 });

@@ -1,4 +1,4 @@
-import { Code, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatasetService } from "../../gen/cyxwiz/v1/dataset_service_pb";
 import { encodeDataset } from "../../lib/data/dataset-format";
@@ -108,5 +108,13 @@ describe.each(DATABASE_KINDS)("DatasetService on %s", (kind) => {
     it("answers NOT_FOUND for a dataset that does not exist", async () => {
       expect(await codeOf((await clientOf("someone")).deleteDataset({ name: "rpc-never-uploaded" }))).toBe(Code.NotFound);
     });
+  });
+
+  it("refuses an uploaded file with bytes after the end of the dataset, naming the file and the bytes, and registers nothing", async () => {
+    const before = (await client.listDatasets({})).datasets.length;
+    const tailed = await t.ctx.artifacts.put(Uint8Array.from([...encodeDataset(labelledPairs()), 0, 0]));
+    const error = await client.createDataset({ name: "tailed", sha256: tailed.sha256 }).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.InvalidArgument, rawMessage: "sha256: dataset file has 2 bytes after the end of the dataset" });
+    expect((await client.listDatasets({})).datasets.length).toBe(before);
   });
 });

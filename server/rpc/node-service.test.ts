@@ -8,8 +8,11 @@ import { createTestContext, type TestContext } from "../../tests/helpers/context
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 import { queueJob } from "../../tests/helpers/fixtures";
+import { TokenService } from "../auth/tokens";
 import { paceOf } from "../jobs/job-message";
 
+// The server signs with this key, so a test can mint a job token as it would be once expired.
+const SECRET = "node-service-test-signing-secret-0123456789";
 const INFO = { name: "test", runtime: "node", cpuCores: 2, ramTotal: 8_000_000_000n, computeScore: 10 };
 
 describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind) => {
@@ -22,7 +25,7 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     );
 
   beforeAll(async () => {
-    t = await createTestContext(kind);
+    t = await createTestContext(kind, { tokenSecret: SECRET });
     anonymous = clientFor("");
   });
   afterAll(async () => {
@@ -155,6 +158,23 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     expect(await codeOf(client.reportProgress(report))).toBe(Code.Unauthenticated);
     expect(await codeOf(client.reportProgress({ ...report, jobToken: other.assignment.jobToken }))).toBe(Code.PermissionDenied);
     expect(await codeOf(client.reportFailure({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: other.assignment.jobToken, error: "x" }))).toBe(Code.PermissionDenied);
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", progress: 0 });
+  });
+
+  it("refuses a report with a forged job token as UNAUTHENTICATED, and changes nothing", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    const report = { nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: "forged", progress: 0.5 };
+    expect(await codeOf(client.reportProgress(report))).toBe(Code.Unauthenticated);
+    expect(await codeOf(client.reportFailure({ ...report, error: "x" }))).toBe(Code.Unauthenticated);
+    expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", progress: 0 });
+  });
+
+  it("refuses a report with an expired job token as UNAUTHENTICATED, not as the job being another's, and changes nothing", async () => {
+    const { registered, client, assignment } = await takeJob(await ephemeralIdentity());
+    const expired = await new TokenService(SECRET, 3600, -60).issueJobToken({ jobId: assignment.jobId, nodeId: registered.nodeId, attempt: assignment.attempt });
+    const error = await client.reportProgress({ nodeId: registered.nodeId, jobId: assignment.jobId, jobToken: expired, progress: 0.5 }).catch((e: unknown) => ConnectError.from(e));
+    expect(error).toMatchObject({ code: Code.Unauthenticated });
+    expect((error as ConnectError).rawMessage).toContain("job_token");
     expect(await t.ctx.jobs.get(assignment.jobId)).toMatchObject({ status: "ASSIGNED", progress: 0 });
   });
 

@@ -15,6 +15,7 @@ import { discoveryService } from "./discovery-service";
 import { graphService } from "./graph-service";
 import { jobService } from "./job-service";
 import { nodeService } from "./node-service";
+import { answerUndecodableAsInvalidArgument, requestDecodingInterceptor, strictJson } from "./request-decoding";
 
 /** Every RPC service of the server. */
 export function rpcRoutes(ctx: ServerContext): (router: ConnectRouter) => void {
@@ -26,10 +27,11 @@ export function rpcRoutes(ctx: ServerContext): (router: ConnectRouter) => void {
     router.service(DeploymentService, deploymentService(ctx));
     router.service(NodeDiscoveryService, discoveryService(ctx));
     router.service(DatasetService, datasetService(ctx));
+    answerUndecodableAsInvalidArgument(router);
   };
 }
 
-/** What every router serving these services needs: the interceptor that tells handlers who calls. */
-export function rpcRouterOptions(ctx: Pick<ServerContext, "users" | "tokens">): Pick<ConnectRouterOptions, "interceptors"> {
-  return { interceptors: [authInterceptor(ctx)] };
+/** What every router serving these services needs: strict JSON, the interceptors that tell a request it cannot be read, and who calls. */
+export function rpcRouterOptions(ctx: Pick<ServerContext, "users" | "tokens">): Pick<ConnectRouterOptions, "interceptors" | "jsonOptions"> {
+  return { jsonOptions: strictJson, interceptors: [requestDecodingInterceptor, authInterceptor(ctx)] };
 }

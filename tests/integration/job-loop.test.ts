@@ -110,18 +110,19 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     expect((await clients.jobs.listJobs({ pageSize: 200 })).jobs.length).toBe(before);
   });
 
-  it("answers PERMISSION_DENIED to a forged token and to reports about another node's job", async () => {
+  it("answers UNAUTHENTICATED to a forged token and PERMISSION_DENIED to reports about another node's job", async () => {
     const { job } = await clients.jobs.submitJob(submit(1));
     await waitForStatus(clients, job?.id as string, JobStatus.COMPLETED);
     const forged = connectClients(server.rpcUrl, () => "not-a-token");
-    await expectCode(forged.nodes.reportProgress({ jobId: job?.id, progress: 0.5 }), Code.PermissionDenied);
+    await expectCode(forged.nodes.reportProgress({ jobId: job?.id, progress: 0.5 }), Code.Unauthenticated);
     const stranger = await connectAsNewNode(server.rpcUrl, { cpuCores: 1, ramTotal: 1n, computeScore: 1 });
     await expectCode(stranger.nodes.reportProgress({ nodeId: stranger.nodeId, jobId: job?.id, progress: 0.1 }), Code.Unauthenticated);
-    await expectCode(stranger.nodes.reportProgress({ nodeId: stranger.nodeId, jobId: job?.id, jobToken: "forged", progress: 0.1 }), Code.PermissionDenied);
+    await expectCode(stranger.nodes.reportProgress({ nodeId: stranger.nodeId, jobId: job?.id, jobToken: "forged", progress: 0.1 }), Code.Unauthenticated);
     await expectCode(
       stranger.nodes.reportCompletion({ nodeId: stranger.nodeId, jobId: job?.id, jobToken: "forged", modelWeightsUri: `/artifacts/${"a".repeat(64)}`, modelWeightsSha256: "a".repeat(64) }),
-      Code.PermissionDenied,
+      Code.Unauthenticated,
     );
+    await expectCode(stranger.nodes.reportProgress({ nodeId: agent.state.nodeId, jobId: job?.id, progress: 0.1 }), Code.PermissionDenied);
     const after = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
     expect(after?.status).toBe(JobStatus.COMPLETED);
     expect(after?.assignedNodeId).toBe(agent.state.nodeId);

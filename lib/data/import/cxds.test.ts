@@ -90,6 +90,7 @@ describe("openDatasetFile", () => {
     ["a header that is not JSON", headerOnly("{not json")],
     ["an unknown task", patched({ task: "ranking" })],
     ["a class index outside the declared classes", encodeDataset({ ...good, targets: Int32Array.from([1, 2]) })],
+    ["bytes after the end of the dataset", Uint8Array.from([...whole, 0, 0, 0])],
   ])("refuses %s with readDatasetFile's reason", async (_what, bytes) => {
     const reason = (() => {
       try {

@@ -45,7 +45,10 @@ export async function openDatasetFile(file: DatasetFileReader): Promise<DatasetF
   const featuresAt = align8(head.length);
   const targetsAt = align8(featuresAt + spec.count * elements(spec.features.shape) * bytesPer(spec.features.dtype));
   const targetBytes = bytesPer(spec.targets.dtype);
-  if (targetsAt + spec.count * elements(spec.targets.shape) * targetBytes > file.size) throw new DatasetFormatError("dataset file is truncated");
+  const end = targetsAt + spec.count * elements(spec.targets.shape) * targetBytes;
+  if (end > file.size) throw new DatasetFormatError("dataset file is truncated");
+  // As decodeDataset: bytes the layout does not account for would be dropped unseen when the file is cut into chunks.
+  if (file.size > end) throw new DatasetFormatError(`dataset file has ${file.size - end} bytes after the end of the dataset`);
   if (holdsClassIndices(spec)) {
     const perWindow = Math.floor(FILE_WINDOW_BYTES / targetBytes);
     for (let first = 0; first < spec.count; first += perWindow) {
