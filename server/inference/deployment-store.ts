@@ -19,13 +19,17 @@ export class DeploymentStore {
     return this.prisma.deployment.findUnique({ where: { id } });
   }
 
-  byName(name: string): Promise<DeploymentRow | null> {
-    return this.prisma.deployment.findUnique({ where: { name } });
+  /**
+   * The deployment of that name a user may call: their own, or one made anonymously (of an
+   * anonymous job, which anyone may call). Another user's is not found, in the same statement.
+   */
+  callableByName(name: string, userId: string): Promise<DeploymentRow | null> {
+    return this.prisma.deployment.findFirst({ where: { name, OR: [{ userId }, { userId: null }] } });
   }
 
-  /** Every deployment, whoever made it: for the gateway, which serves them all. */
-  all(): Promise<DeploymentRow[]> {
-    return this.prisma.deployment.findMany({ orderBy: { createdAt: "asc" } });
+  /** The deployments a user may call (callableByName's rule), oldest first. */
+  callableBy(userId: string): Promise<DeploymentRow[]> {
+    return this.prisma.deployment.findMany({ where: { OR: [{ userId }, { userId: null }] }, orderBy: { createdAt: "asc" } });
   }
 
   /** The user's deployments; null: those made anonymously (of anonymous jobs), and never a user's. */

@@ -87,7 +87,7 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
         if (error instanceof BadRequest) return failure(400, error.message, "invalid_request_error", null, error.param);
         throw error;
       }
-      const deployment = await ctx.deployments.byName(model);
+      const deployment = await ctx.deployments.callableByName(model, key.userId);
       if (!deployment) return failure(404, `model: no deployment named ${model}`, "invalid_request_error", "model_not_found", "model");
       let chunks: AsyncGenerator<RelayChunk>;
       try {
@@ -119,10 +119,11 @@ export function addInferenceRoutes(ctx: ServerContext, router: Router): void {
   router.add("GET", "/v1/models", async (req) => {
     const key = await authorize(req);
     if ("status" in key) return key;
-    const rows = await ctx.deployments.all();
+    const rows = await ctx.deployments.callableBy(key.userId);
     return json({
       object: "list",
-      data: rows.filter((d) => d.status !== "FAILED").map((d) => ({ id: d.name, object: "model", created: Math.floor(d.createdAt.getTime() / 1000), owned_by: d.userId ?? "cyxwiz" })),
+      // "you" or "anyone": who made a model is not for other callers to learn.
+      data: rows.filter((d) => d.status !== "FAILED").map((d) => ({ id: d.name, object: "model", created: Math.floor(d.createdAt.getTime() / 1000), owned_by: d.userId ? "you" : "anyone" })),
     });
   });
 
