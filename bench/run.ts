@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   editor: async () => (await import("./editor")).editorBenchmark,
   training: async () => (await import("./training")).trainingBenchmark,
   scheduler: async () => (await import("./scheduler")).schedulerBenchmark,
+  uploads: async () => (await import("./uploads")).uploadsBenchmark,
 };
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
