@@ -49,6 +49,8 @@ test("a person draws a CNN from the palette, fixes a shape error, keeps their wo
     await dropLayer(page, type, x, y);
     await expect(node(page, id)).toBeVisible();
   }
+  // The minimap draws every node of the graph.
+  await expect(page.locator(".react-flow__minimap-node")).toHaveCount(layers.length);
 
   await select(page, "input");
   await setParam(page, "shape", "28, 28, 1");

@@ -2,7 +2,7 @@
 
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type IsValidConnection, type NodeChange } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useRef, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { insertBlock } from "../../lib/editor/blocks";
 import { addNode, connect } from "../../lib/editor/commands";
 import { attachmentHandles, checkConnection, inputHandles } from "../../lib/editor/connections";
@@ -57,12 +57,15 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
   const handlesByNode = useMemo(() => new Map(kinds.map((k) => [k.id, inputHandles({ edges: docEdges }, k.id, k.type)])), [docEdges, kinds]);
   const view = useMemo(() => collapsedView({ edges: docEdges, groups }), [docEdges, groups]);
   const groupNodes = useMemo(() => groupFlowNodes({ nodes: docNodes, edges: docEdges, groups }, analysis, selection.groups), [docNodes, docEdges, groups, analysis, selection.groups]);
+  // The sizes React Flow measured: a controlled flow hands them back on its nodes, or the minimap
+  // (which draws only nodes with a size) shows none.
+  const [sizes, setSizes] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
   const nodes: FlowNode[] = useMemo(() => {
     const next = new Map<string, { key: unknown[]; flow: LayerFlowNode }>();
     const list = docNodes
       .filter((node) => !view.hidden.has(node.id))
       .map((node) => {
-        const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id)];
+        const key = [node, analysis.byNode.get(node.id), analysis.issuesByNode.get(node.id), handlesByNode.get(node.id), selection.nodes.includes(node.id), sizes.get(node.id)];
         const cached = cache.current.get(node.id);
         const flow =
           cached && cached.key.every((k, i) => k === key[i])
@@ -72,6 +75,7 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
                 type: "layer" as const,
                 position: node.position,
                 selected: key[4] as boolean,
+                measured: sizes.get(node.id),
                 data: {
                   node,
                   analyzed: analysis.byNode.get(node.id),
@@ -84,8 +88,9 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
         return flow;
       });
     cache.current = next;
-    return [...groupNodes, ...list];
-  }, [docNodes, analysis, selection.nodes, handlesByNode, view, groupNodes]);
+    // Frames carry their size; blocks, like layers, are measured.
+    return [...groupNodes.map((g) => (g.type === "block" && sizes.has(g.id) ? { ...g, measured: sizes.get(g.id) } : g)), ...list];
+  }, [docNodes, analysis, selection.nodes, handlesByNode, view, groupNodes, sizes]);
 
   const edges: Edge[] = useMemo(
     () =>
@@ -118,6 +123,14 @@ export function Canvas({ analysis }: { analysis: DocumentAnalysis }) {
       let ended = false;
       let selectionChanged = false;
       const selected = { nodes: new Set(state.selection.nodes), groups: new Set(state.selection.groups) };
+      const measured = changes.filter((c) => c.type === "dimensions" && c.dimensions);
+      if (measured.length > 0) {
+        setSizes((known) => {
+          const next = new Map(known);
+          for (const change of measured) if (change.type === "dimensions" && change.dimensions) next.set(change.id, change.dimensions);
+          return next;
+        });
+      }
       for (const change of changes) {
         if (change.type === "position") {
           // A block or frame carries its members along.
