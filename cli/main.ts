@@ -1,14 +1,5 @@
 import { parseArgs } from "node:util";
-import { runWorker } from "../worker/main";
-import { parseWorkerOptions, UsageError, WORKER_HELP } from "../worker/options";
 import { serverUrlFrom } from "./client";
-import { codegenCommand } from "./commands/codegen";
-import { layersCommand } from "./commands/layers";
-import { statusCommand } from "./commands/status";
-import { submitCommand } from "./commands/submit";
-import { templatesCommand } from "./commands/templates";
-import { trainCommand } from "./commands/train";
-import { validateCommand } from "./commands/validate";
 import { EXIT } from "./exit-codes";
 import { consoleOutput } from "./output";
 import { trainingFlags } from "./training-flags";
@@ -77,21 +68,22 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const out = consoleOutput(values.json);
   const server = serverUrlFrom(values.server);
+  // Each command loads only what it needs: a listing must not wait for TensorFlow.js or Chromium's driver.
   switch (command) {
     case "templates":
-      return templatesCommand(out);
+      return (await import("./commands/templates")).templatesCommand(out);
     case "layers":
-      return layersCommand(out);
+      return (await import("./commands/layers")).layersCommand(out);
     case "codegen":
-      return codegenCommand(positionals[0], values.target, out);
+      return (await import("./commands/codegen")).codegenCommand(positionals[0], values.target, out);
     case "train":
-      return trainCommand(positionals[0], { ...trainingFlags(values), server, out: values.out }, out);
+      return (await import("./commands/train")).trainCommand(positionals[0], { ...trainingFlags(values), server, out: values.out }, out);
     case "validate":
-      return validateCommand(positionals[0], out);
+      return (await import("./commands/validate")).validateCommand(positionals[0], out);
     case "submit":
-      return submitCommand(positionals[0], { ...trainingFlags(values), server, name: values.name, watch: values.watch }, out);
+      return (await import("./commands/submit")).submitCommand(positionals[0], { ...trainingFlags(values), server, name: values.name, watch: values.watch }, out);
     case "status":
-      return statusCommand(positionals[0], { server, watch: values.watch }, out);
+      return (await import("./commands/status")).statusCommand(positionals[0], { server, watch: values.watch }, out);
     case undefined:
     case "help":
     case "--help":
@@ -105,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function worker(argv: string[]): Promise<number> {
+  const { parseWorkerOptions, UsageError, WORKER_HELP } = await import("../worker/options");
   try {
     const options = parseWorkerOptions(argv);
     if (options === "help") {
@@ -113,7 +106,7 @@ async function worker(argv: string[]): Promise<number> {
     }
     const controller = new AbortController();
     for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => controller.abort());
-    await runWorker(options, controller.signal);
+    await (await import("../worker/main")).runWorker(options, controller.signal);
     return EXIT.ok;
   } catch (error) {
     console.error(error instanceof UsageError ? `cyxwiz worker: ${error.message}` : error);
