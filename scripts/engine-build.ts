@@ -24,7 +24,7 @@ export function engineBuildIsFresh(): boolean {
 /** Builds the Engine (next build) unless the existing build is fresh. */
 export function ensureEngineBuild(log: (line: string) => void = console.log): void {
   if (engineBuildIsFresh()) return;
-  log("building the Engine (next build, about 30 s)…");
+  log("building the Engine (next build: about a minute on 2 cores; later starts reuse it until a source changes)…");
   const result = spawnSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
     cwd: ROOT,
     stdio: "inherit",
