@@ -97,6 +97,14 @@ describe("connection checks", () => {
     expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/\[128\].*rank 3/) });
   });
 
+  it("accept the first connection a person draws from a dragged Input: its default shape suits a Flatten and a Conv2D", () => {
+    const { doc: withInput, id: input } = addNode(emptyDocument(), "Input", { x: 0, y: 0 });
+    const { doc: withFlatten, id: flatten } = addNode(withInput, "Flatten", { x: 0, y: 100 });
+    const { doc: withConv, id: conv } = addNode(withFlatten, "Conv2D", { x: 100, y: 100 });
+    expect(checkConnection(withConv, analysisOf(withConv), input, flatten)).toEqual({ ok: true });
+    expect(checkConnection(withConv, analysisOf(withConv), input, conv)).toEqual({ ok: true });
+  });
+
   it("accept a compatible connection", () => {
     const { doc: withDense } = addNode(doc, "Dense", { x: 0, y: 0 });
     expect(checkConnection(withDense, analysisOf(withDense), "hidden1", "dense")).toEqual({ ok: true });
