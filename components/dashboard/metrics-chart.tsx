@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from "react";
 import type uPlot from "uplot";
-import { chartAxes, useUPlot } from "./use-uplot";
+import { CHART_LEGEND, chartAxes, useUPlot } from "./use-uplot";
 
 const COLORS = { train: "#6aa8ff", val: "#f5b942" };
 
@@ -41,7 +41,7 @@ export function MetricsChart({ title, metric, points, format = (v) => v.toFixed(
         { label: metric, stroke: COLORS.train, width: 2, spanGaps: true, points: { show: false } },
         { label: `val_${metric}`, stroke: COLORS.val, width: 2, spanGaps: true, points: { show: true, size: 6 } },
       ],
-      legend: { show: true },
+      legend: CHART_LEGEND,
     }),
     data as uPlot.AlignedData,
     metric,

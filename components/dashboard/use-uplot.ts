@@ -6,6 +6,12 @@ import "uplot/dist/uPlot.min.css";
 
 const AXIS = { stroke: "#8d97ab", grid: { stroke: "rgba(140,150,170,0.15)" } };
 
+/**
+ * The legend names the series only: a live legend shows each one's value under the cursor, and
+ * "--" whenever the cursor is elsewhere, which reads as missing data.
+ */
+export const CHART_LEGEND: uPlot.Legend = { show: true, live: false };
+
 /** An x axis with a label and a y axis, in the app's colours. */
 export const chartAxes = (xLabel: string): uPlot.Axis[] => [
   { label: xLabel, ...AXIS },

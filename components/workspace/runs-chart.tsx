@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from "react";
 import type uPlot from "uplot";
-import { chartAxes, useUPlot } from "../dashboard/use-uplot";
+import { CHART_LEGEND, chartAxes, useUPlot } from "../dashboard/use-uplot";
 
 export interface ChartSeries {
   label: string;
@@ -41,7 +41,7 @@ export function RunsChart({ title, series, log = false, xLabel = "epoch" }: { ti
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
       axes: chartAxes(xLabel),
       series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dashed ? [6, 4] : undefined, spanGaps: true, points: { show: false } }))],
-      legend: { show: true },
+      legend: CHART_LEGEND,
     }),
     useMemo(() => align(series), [series]),
     shape,
