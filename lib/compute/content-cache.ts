@@ -34,15 +34,25 @@ export function evictionPlan(files: CachedFile[], maxBytes: number, keep: string
 
 /** Fetches by hash through the store: a verified copy there is used, otherwise the server's (verified, then kept). */
 export async function fetchCached(store: ContentStore | undefined, url: string, sha256: string): Promise<{ bytes: Uint8Array; cached: boolean }> {
+  const kept = await readKept(store, sha256);
+  return kept ? { bytes: kept, cached: true } : { bytes: await download(store, url, sha256), cached: false };
+}
+
+/** The store's copy when it still has the hash; a damaged one is dropped. */
+export async function readKept(store: ContentStore | undefined, sha256: string): Promise<Uint8Array | undefined> {
   const kept = await store?.read(sha256).catch(() => undefined);
-  if (kept) {
-    if ((await sha256Hex(kept)) === sha256) return { bytes: kept, cached: true };
-    await store?.remove(sha256).catch(() => undefined);
-  }
+  if (!kept) return undefined;
+  if ((await sha256Hex(kept)) === sha256) return kept;
+  await store?.remove(sha256).catch(() => undefined);
+  return undefined;
+}
+
+/** The server's copy, verified, then kept in the store. */
+export async function download(store: ContentStore | undefined, url: string, sha256: string): Promise<Uint8Array> {
   const bytes = await fetchVerified(url, sha256);
   // A full disk or a refused quota costs only the next download.
   await store?.write(sha256, bytes).catch(() => undefined);
-  return { bytes, cached: false };
+  return bytes;
 }
 
 /** What a tab keeps at most unless told otherwise: room for a few datasets, not the volunteer's disk. */

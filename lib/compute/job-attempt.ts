@@ -13,7 +13,7 @@ import { epochLine, formatMetrics, type TrainingProgress } from "../train/progre
 import { TrainingAborted } from "../train/train-loop";
 import { chunkFetcher, fetchVerified, uploadArtifact } from "./artifacts-client";
 import { retryWhileUnavailable } from "./backoff";
-import { fetchCached, type ContentStore } from "./content-cache";
+import { download, fetchCached, readKept, type ContentStore } from "./content-cache";
 import { describeError } from "./describe-error";
 import { fitProblem } from "./fit";
 import type { NodeSession } from "./node-session";
@@ -102,7 +102,6 @@ export async function runJobAttempt(node: AttemptNode, job: CurrentJob, assignme
     etaSeconds: 0,
     memoryBytes: 0,
   });
-  node.note("info", `job ${jobId}: downloading dataset (${(Number(assignment.datasetSize) / 1e6).toFixed(1)} MB)`);
   const reporter = progressReporter((report) => client.reportProgress({ ...report, jobToken: job.token }, { signal: node.lifetime }), abort);
   try {
     if (!hp.ok) throw new InvalidHyperparameters(hp.message);
@@ -110,10 +109,13 @@ export async function runJobAttempt(node: AttemptNode, job: CurrentJob, assignme
     const prepared = prepareGraph(assignment.modelDefinition);
     if (!prepared.graph) throw new GraphCompileError(prepared.issues.map((i) => i.message).join("; "));
     node.onJob({ name: prepared.graph.name ?? "" });
-    await reporter.send({ nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: epochs, backend, logMessage: "downloading dataset" }, true);
-    const { bytes: dataset, cached } = await fetchCached(node.store, node.url(assignment.datasetUrl), assignment.datasetSha256);
+    // The first report acknowledges the assignment, saying where the data comes from.
+    const kept = await readKept(node.store, assignment.datasetSha256);
+    const source = kept ? `dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache` : `downloading dataset (${(Number(assignment.datasetSize) / 1e6).toFixed(1)} MB)`;
+    node.note("info", `job ${jobId}: ${source}`);
+    await reporter.send({ nodeId, jobId, progress: 0, currentEpoch: 0, totalEpochs: epochs, backend, logMessage: source }, true);
+    const dataset = kept ?? (await download(node.store, node.url(assignment.datasetUrl), assignment.datasetSha256));
     if (node.store) node.onDatasetHeld(assignment.datasetSha256);
-    if (cached) node.note("info", `job ${jobId}: dataset ${assignment.datasetSha256.slice(0, 12)}… from this node's cache`);
     const manifest = isDatasetManifest(dataset) ? decodeManifest(dataset) : undefined;
     const problem = fitProblem(prepared.analysis, manifest ? residentSpec(manifest) : decodeDataset(dataset).spec, hp.value, {
       memoryBytes: node.memoryBytes(),
