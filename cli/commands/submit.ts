@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { findTemplate } from "../../lib/graph/templates";
 import { submitJobOnce } from "../../lib/wire/submit-job";
+import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import { jobClient } from "../client";
 import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
+import { rememberJobToken } from "../job-tokens";
 import { jobJson, type Output } from "../output";
 import { hyperparametersFrom, type TrainingFlags } from "../training-flags";
 import { statusCommand } from "./status";
@@ -28,7 +30,7 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     return EXIT.invalid;
   }
   try {
-    const { job } = await submitJobOnce(jobClient(options.server), {
+    const { job, jobToken } = await submitJobOnce(jobClient(options.server), {
       config: {
         name: options.name ?? template?.name ?? "",
         modelDefinition,
@@ -37,6 +39,8 @@ export async function submitCommand(source: string | undefined, options: SubmitO
       },
     });
     if (!job) throw new Error("server returned no job");
+    // Submitted without an API key: the token is the only way to cancel, pause or deploy the job later, and is answered only now.
+    if (jobToken) out.error(`job token kept in ${await rememberJobToken(options.server, job.id, jobToken)}: send it in "${JOB_TOKEN_HEADER}" to cancel, pause, resume, delete or deploy job ${job.id}`);
     out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : job.id);
     return options.watch ? await statusCommand(job.id, { server: options.server, watch: true }, { ...out, json: false, print: out.error }) : EXIT.ok;
   } catch (error) {

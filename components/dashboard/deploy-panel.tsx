@@ -4,6 +4,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { useCallback, useEffect, useState } from "react";
 import { DeploymentStatus, type Deployment } from "../../gen/cyxwiz/v1/deployment_service_pb";
 import type { Api } from "../api/clients";
+import { jobTokens } from "../api/job-tokens";
 
 const STATUS: Record<DeploymentStatus, string> = {
   [DeploymentStatus.UNSPECIFIED]: "unknown",
@@ -40,7 +41,7 @@ export function DeployPanel({ api, jobId }: { api: Api; jobId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      await api.deployments.createDeployment({ jobId, name: name.trim() });
+      await api.deployments.createDeployment({ jobId, name: name.trim() }, jobTokens(api).optionsFor([jobId]));
       setName("");
       await refresh();
     } catch (e) {

@@ -5,6 +5,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import Link from "next/link";
 import { useState } from "react";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { jobTokens } from "../api/job-tokens";
 import { useApi } from "../api/server-url";
 import { DeployPanel } from "./deploy-panel";
 import { LogPanel } from "./log-panel";
@@ -42,8 +43,10 @@ export function JobDashboard({ jobId }: { jobId: string }) {
       setCancelError(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
     }
   };
-  const cancel = () => act(() => api.jobs.cancelJob({ jobId, reason: "cancelled from the Engine" }));
-  const togglePause = () => act(() => (job?.paused ? api.jobs.resumeJob({ jobId }) : api.jobs.pauseJob({ jobId })));
+  // A job submitted from this browser without signing in is changed with the token kept when it was submitted.
+  const withToken = () => jobTokens(api).optionsFor([jobId]);
+  const cancel = () => act(() => api.jobs.cancelJob({ jobId, reason: "cancelled from the Engine" }, withToken()));
+  const togglePause = () => act(() => (job?.paused ? api.jobs.resumeJob({ jobId }, withToken()) : api.jobs.pauseJob({ jobId }, withToken())));
 
   return (
     <div className="stack">

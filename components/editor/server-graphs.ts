@@ -1,11 +1,15 @@
 "use client";
 
-import { Code, ConnectError, type CallOptions } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { GraphSummary } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { loadDocument, serializeDocument } from "../../lib/editor/document";
-import { GRAPH_TOKEN_HEADER, MAX_CAPABILITIES } from "../../lib/wire/headers";
+import { MAX_CAPABILITIES } from "../../lib/wire/headers";
+import { capabilityTokens } from "../api/capability-tokens";
 import type { Api } from "../api/clients";
 import { useEditor } from "./editor-store";
+
+/** Graphs saved without signing in are reached with the token their first save was answered with. */
+const graphTokens = (api: Api) => capabilityTokens("graph", api);
 
 /**
  * Saves the document to the server: a new revision of the graph it came from, or a new graph.
@@ -17,10 +21,10 @@ export async function saveToServer(api: Api, asNew = false): Promise<void> {
   const document = serializeDocument(doc);
   try {
     const { graph, graphToken } = await (server && !asNew
-      ? api.graphs.saveGraph({ graphId: server.id, expectedRevision: server.revision, document }, tokensFor(api, [server.id]))
+      ? api.graphs.saveGraph({ graphId: server.id, expectedRevision: server.revision, document }, graphTokens(api).optionsFor([server.id]))
       : api.graphs.saveGraph({ document }));
     if (!graph) throw new Error("the server answered without the graph");
-    if (graphToken) rememberToken(api, graph.graphId, graphToken);
+    if (graphToken) graphTokens(api).remember(graph.graphId, graphToken);
     setServer({ id: graph.graphId, revision: graph.revision, saved: doc });
     notify("info", `Saved "${graph.name}" to the server (revision ${graph.revision})${graph.valid ? "" : "; it still has problems to fix before it can train"}`);
   } catch (error) {
@@ -33,7 +37,7 @@ export async function saveToServer(api: Api, asNew = false): Promise<void> {
 export async function openFromServer(api: Api, graphId: string): Promise<boolean> {
   const { load, notify } = useEditor.getState();
   try {
-    const response = await api.graphs.getGraph({ graphId }, tokensFor(api, [graphId]));
+    const response = await api.graphs.getGraph({ graphId }, graphTokens(api).optionsFor([graphId]));
     const loaded = loadDocument(response.document);
     if (!loaded.ok) {
       notify("error", `That graph could not be opened: ${loaded.message}. Your current model is unchanged.`);
@@ -50,42 +54,13 @@ export async function openFromServer(api: Api, graphId: string): Promise<boolean
 
 /** The graphs this browser holds the tokens of, newest first. */
 export async function listFromServer(api: Api): Promise<GraphSummary[]> {
-  return (await api.graphs.listGraphs({ pageSize: MAX_CAPABILITIES }, tokensFor(api, Object.keys(savedTokens(api))))).graphs;
+  return (await api.graphs.listGraphs({ pageSize: MAX_CAPABILITIES }, graphTokens(api).optionsFor(Object.keys(graphTokens(api).saved())))).graphs;
 }
 
 /** Deletes a saved graph with its revisions; its token goes with it. */
 export async function deleteFromServer(api: Api, graphId: string): Promise<void> {
-  await api.graphs.deleteGraph({ graphId }, tokensFor(api, [graphId]));
-  const tokens = savedTokens(api);
-  delete tokens[graphId];
-  localStorage.setItem(tokensKey(api), JSON.stringify(tokens));
-}
-
-/**
- * Graphs saved without signing in are reached with the token the server answered their first
- * save with, shown only then: this browser keeps them (by graph id, oldest first) and sends a
- * graph's own token with each call on it. Each server's apart, so no server sees another's tokens.
- */
-const tokensKey = (api: Api) => `cyxwiz.editor.graph-tokens ${api.serverUrl}`;
-
-function savedTokens(api: Api): Record<string, string> {
-  try {
-    const tokens = JSON.parse(localStorage.getItem(tokensKey(api)) ?? "{}") as unknown;
-    return tokens && typeof tokens === "object" ? Object.fromEntries(Object.entries(tokens).filter((entry): entry is [string, string] => typeof entry[1] === "string")) : {};
-  } catch {
-    return {};
-  }
-}
-
-function rememberToken(api: Api, graphId: string, token: string): void {
-  localStorage.setItem(tokensKey(api), JSON.stringify({ ...savedTokens(api), [graphId]: token }));
-}
-
-/** The tokens of these graphs, the newest the server takes in one request. */
-function tokensFor(api: Api, graphIds: string[]): CallOptions {
-  const tokens = savedTokens(api);
-  const held = graphIds.flatMap((id) => tokens[id] ?? []).slice(-MAX_CAPABILITIES);
-  return held.length > 0 ? { headers: { [GRAPH_TOKEN_HEADER]: held.join(",") } } : {};
+  await api.graphs.deleteGraph({ graphId }, graphTokens(api).optionsFor([graphId]));
+  graphTokens(api).forget(graphId);
 }
 
 const LINK_KEY = "cyxwiz.editor.server";

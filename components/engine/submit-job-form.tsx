@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { templates, type ModelTemplate } from "../../lib/graph/templates";
-import { submitJobOnce } from "../../lib/wire/submit-job";
+import { submitJob } from "../api/job-tokens";
 import { useApi } from "../api/server-url";
 import { Architecture } from "./architecture";
 import { HyperparameterFields, useHyperparameterForm, valuesFrom } from "./hyperparameter-fields";
@@ -31,7 +31,7 @@ export function SubmitJobForm() {
     setServerError(undefined);
     setSubmitting(true);
     try {
-      const { job } = await submitJobOnce(api.jobs, {
+      const { job } = await submitJob(api, {
         config: {
           name: template.name,
           modelDefinition: JSON.stringify(template.graph),

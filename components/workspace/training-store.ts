@@ -10,8 +10,8 @@ import type { ProbeResult } from "../../lib/train/backend-probe";
 import type { TrainingExecutor, TrainingOutcome } from "../../lib/compute/executor";
 import { PauseController } from "../../lib/train/pause";
 import { epochLine, formatMetrics } from "../../lib/train/progress";
-import { submitJobOnce } from "../../lib/wire/submit-job";
 import type { Api } from "../api/clients";
+import { submitJob } from "../api/job-tokens";
 import { useEditor } from "../editor/editor-store";
 import { createWebWorkerExecutor } from "../worker/web-worker-executor";
 import { writeLog } from "./console-store";
@@ -118,7 +118,7 @@ export function createTrainingStore(createExecutor: () => TrainingExecutor) {
 
     async submit(api, { name, graph, hyperparameters, dataset }) {
       try {
-        const { job } = await submitJobOnce(api.jobs, { config: { name, modelDefinition: JSON.stringify(graph), datasetUri: `dataset:${dataset.name}`, hyperparameters } });
+        const { job } = await submitJob(api, { config: { name, modelDefinition: JSON.stringify(graph), datasetUri: `dataset:${dataset.name}`, hyperparameters } });
         set({ jobId: job?.id });
         useEditor.getState().notify("info", `Submitted to the network as job ${job?.id.slice(0, 8)}`);
         if (job) void followJob(api, job.id, name);

@@ -1,4 +1,5 @@
-import { GRAPH_TOKEN_HEADER, MAX_CAPABILITIES } from "../../lib/wire/headers";
+import { createHmac } from "node:crypto";
+import { GRAPH_TOKEN_HEADER, JOB_TOKEN_HEADER, MAX_CAPABILITIES } from "../../lib/wire/headers";
 import { unauthenticated } from "../rpc/errors";
 import { newSecret, secretHash } from "./secrets";
 
@@ -8,7 +9,10 @@ import { newSecret, secretHash } from "./secrets";
  * store checks a token in the same statement that reads or writes (WHERE … AND token_hash = …).
  * Each kind has its own prefix, so a token of one kind never opens another kind's things.
  */
-const KINDS = { graph: { prefix: "cwg_", header: GRAPH_TOKEN_HEADER } } as const;
+const KINDS = {
+  graph: { prefix: "cwg_", header: GRAPH_TOKEN_HEADER },
+  job: { prefix: "cwj_", header: JOB_TOKEN_HEADER },
+} as const;
 
 export type CapabilityKind = keyof typeof KINDS;
 
@@ -18,7 +22,7 @@ export interface Access {
   tokenHashes: string[];
 }
 
-/** A token is the prefix and 256 random bits in base64url. */
+/** A token is the prefix and 256 bits (random, or an HMAC: see derivedCapability) in base64url. */
 const SHAPE = /^cw[a-z]_[A-Za-z0-9_-]{43}$/;
 
 export const capabilityHeader = (kind: CapabilityKind): string => KINDS[kind].header;
@@ -26,6 +30,17 @@ export const capabilityHeader = (kind: CapabilityKind): string => KINDS[kind].he
 /** A new token, to show once, and the hash to store. */
 export function newCapability(kind: CapabilityKind): { token: string; hash: string } {
   const token = newSecret(KINDS[kind].prefix);
+  return { token, hash: secretHash(token) };
+}
+
+/**
+ * A token computed from a server key and the id of what it opens (HMAC-SHA256) rather than drawn
+ * at random, for things whose token must be answered again without being stored: a retried
+ * SubmitJob whose first answer was lost. Whoever lacks the key cannot compute one; the NUL keeps
+ * the message apart from any JWT signing input made with the same key.
+ */
+export function derivedCapability(kind: CapabilityKind, key: Uint8Array, subject: string): { token: string; hash: string } {
+  const token = `${KINDS[kind].prefix}${createHmac("sha256", key).update(`${kind}\0${subject}`).digest("base64url")}`;
   return { token, hash: secretHash(token) };
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
-/** A bearer secret: a prefix saying what it is ("cwk_" API key, "cwr_" refresh token, "cwg_" graph token), then 256 random bits. */
-export function newSecret(prefix: "cwk_" | "cwr_" | "cwg_"): string {
+/** A bearer secret: a prefix saying what it is ("cwk_" API key, "cwr_" refresh token, "cwg_" graph token, "cwj_" job token), then 256 random bits. */
+export function newSecret(prefix: "cwk_" | "cwr_" | "cwg_" | "cwj_"): string {
   return `${prefix}${randomBytes(32).toString("base64url")}`;
 }
 

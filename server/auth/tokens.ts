@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { derivedCapability } from "./capability";
 
 export class TokenError extends Error {
   constructor(
@@ -121,6 +122,11 @@ export class TokenService {
     const payload = await this.verify(token, "wallet");
     if (payload.sub !== walletAddress || typeof payload.iat_ms !== "number") throw new TokenError("wallet challenge is for another wallet", "invalid");
     return payload.iat_ms;
+  }
+
+  /** The capability token of a job submitted without credentials (capability.ts), and its hash: the same for a job id on every instance. */
+  jobCapability(jobId: string): { token: string; hash: string } {
+    return derivedCapability("job", this.key, jobId);
   }
 
   private async sign(typ: TokenType, subject: string, ttlSeconds: number, claims: JWTPayload = {}): Promise<{ token: string; expiresAt: Date }> {

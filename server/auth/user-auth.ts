@@ -1,6 +1,6 @@
 import type { ServerContext } from "../context";
 import type { ApiKeyRow, UserRow } from "../users/user-store";
-import { permissionDenied, unauthenticated } from "../rpc/errors";
+import { unauthenticated } from "../rpc/errors";
 import { TokenError } from "./tokens";
 
 /** Who is calling: a signed-in user (access token) or a program (API key). */
@@ -35,12 +35,4 @@ export async function callerFrom(ctx: Pick<ServerContext, "users" | "tokens">, a
   const user = await ctx.users.get(userId);
   if (!user) throw unauthenticated("the access token's user no longer exists");
   return { user, credential: "access_token" };
-}
-
-/**
- * The one rule for changing something a user owns: a resource with an owner is changed by its
- * owner only; one without (anonymous, the embedded default) by anyone. PERMISSION_DENIED names it.
- */
-export function requireOwner(ownerId: string | null, caller: Caller | undefined, what: string): void {
-  if (ownerId && ownerId !== caller?.user.id) throw permissionDenied(`${what} belongs to another user`);
 }

@@ -8,7 +8,7 @@ import { NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
 import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { EMBEDDED_ONLY, REDIS_URL } from "../../tests/helpers/databases";
-import { queueJob, registerNode } from "../../tests/helpers/fixtures";
+import { holderOf, queueJob, registerNode } from "../../tests/helpers/fixtures";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 import { buildContext } from "../app";
 import type { ServerContext } from "../context";
@@ -171,7 +171,7 @@ describe.each(variants)("progress through the services: $name", ({ kind, redis }
   it("a cancelled job's report is told to stop, within the epoch too", async () => {
     const { jobId, client, fields } = await assignedJob();
     await client.reportProgress({ ...fields, progress: 0.1, currentEpoch: 1, metrics: { loss: 2 } });
-    await t.ctx.jobs.cancel(jobId, "cancelled by user");
+    await t.ctx.jobs.cancel(jobId, holderOf(t.ctx, jobId), "cancelled by user");
     expect(await client.reportProgress({ ...fields, progress: 0.2, currentEpoch: 1, metrics: { loss: 1 } })).toMatchObject({ cancel: true });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GRAPH_TOKEN_HEADER } from "../../lib/wire/headers";
+import { GRAPH_TOKEN_HEADER, JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import { applyCors } from "./cors";
 import type { NodeRequest, NodeResponse } from "./router";
 
@@ -16,8 +16,8 @@ function preflight(): Record<string, string> {
 }
 
 describe("CORS", () => {
-  it("lets the Engine, on another origin, send the credentials it holds: a bearer token and graph tokens", () => {
+  it("lets the Engine, on another origin, send the credentials it holds: a bearer token, graph tokens and job tokens", () => {
     const allowed = preflight()["access-control-allow-headers"]?.toLowerCase().split(/,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["authorization", GRAPH_TOKEN_HEADER]));
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", GRAPH_TOKEN_HEADER, JOB_TOKEN_HEADER]));
   });
 });

@@ -1,9 +1,9 @@
 import { cors } from "@connectrpc/connect";
 import type { ServerResponse } from "node:http";
-import { GRAPH_TOKEN_HEADER, IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
+import { GRAPH_TOKEN_HEADER, IDEMPOTENCY_HEADER, JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import type { NodeRequest, NodeResponse } from "./router";
 
-const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", GRAPH_TOKEN_HEADER, "X-Content-SHA256", IDEMPOTENCY_HEADER].join(", ");
+const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", GRAPH_TOKEN_HEADER, JOB_TOKEN_HEADER, "X-Content-SHA256", IDEMPOTENCY_HEADER].join(", ");
 const EXPOSE_HEADERS = [...cors.exposedHeaders, "X-Content-SHA256", "Content-Disposition", "X-Request-Id"].join(", ");
 const ALLOW_METHODS = [...new Set([...cors.allowedMethods, "GET", "HEAD", "POST", "OPTIONS"])].join(", ");
 

@@ -1,5 +1,7 @@
+import type { Access } from "../auth/capability";
 import type { Prisma } from "../db/database";
 import type { Deployment } from "../db/generated/client";
+import { reachableSql } from "../jobs/job-access";
 
 export type DeploymentRow = Deployment;
 
@@ -7,10 +9,16 @@ export type DeploymentRow = Deployment;
 export class DeploymentStore {
   constructor(private readonly prisma: Prisma) {}
 
-  /** A new deployment, or undefined when the name is taken. */
-  async create(deployment: { name: string; jobId: string; userId?: string }): Promise<DeploymentRow | undefined> {
+  /**
+   * A new deployment of a completed job's model, made with an access that reaches the job (checked
+   * in the insert, see jobs/job-access.ts); undefined when the job is out of reach or not completed,
+   * or the name is taken.
+   */
+  async create(deployment: { name: string; jobId: string; userId?: string }, access: Access): Promise<DeploymentRow | undefined> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      INSERT INTO deployments (name, job_id, user_id, status) VALUES (${deployment.name}, ${deployment.jobId}::uuid, ${deployment.userId ?? null}::uuid, 'PENDING')
+      INSERT INTO deployments (name, job_id, user_id, status)
+      SELECT ${deployment.name}, j.id, ${deployment.userId ?? null}::uuid, 'PENDING' FROM jobs j
+      WHERE j.id = ${deployment.jobId}::uuid AND ${reachableSql(access, "j")} AND j.status = 'COMPLETED' AND j.model_weights_sha256 IS NOT NULL
       ON CONFLICT (name) DO NOTHING RETURNING id::text AS id`;
     return rows[0] ? ((await this.get(rows[0].id)) ?? undefined) : undefined;
   }

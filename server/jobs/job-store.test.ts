@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
-import { queueJob, registerNode } from "../../tests/helpers/fixtures";
+import { holderOf, queueJob, registerNode } from "../../tests/helpers/fixtures";
 import { claimJobs } from "../scheduler/claim";
 
 describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
@@ -42,9 +42,9 @@ describe.each(DATABASE_KINDS)("JobStore on %s", (kind) => {
 
   it("tells the node of a cancelled job to stop", async () => {
     const { node, job, holder } = await assigned();
-    expect(await t.ctx.jobs.cancel(job.id, "no longer needed")).toMatchObject({ nodeId: node.id, job: { status: "CANCELLED" } });
+    expect(await t.ctx.jobs.cancel(job.id, holderOf(t.ctx, job.id), "no longer needed")).toMatchObject({ nodeId: node.id, job: { status: "CANCELLED" } });
     expect(await t.ctx.jobs.recordProgress(job.id, holder, progress)).toEqual({ ok: false, refusal: "cancelled" });
-    expect(await t.ctx.jobs.cancel(job.id, "again")).toBeNull();
+    expect(await t.ctx.jobs.cancel(job.id, holderOf(t.ctx, job.id), "again")).toBeNull();
   });
 
   it("completes a job once, recording the attempt's outcome and the log line", async () => {

@@ -1,11 +1,15 @@
+import type { Access } from "../auth/capability";
 import type { Prisma } from "../db/database";
 import type { JobLog, JobMetric } from "../db/generated/client";
-import { HELD_STATUSES, TERMINAL_STATUSES, UNFINISHED_STATUSES, type JobHolder, type JobStatusName } from "./job-status";
+import { reachableSql } from "./job-access";
+import { HELD_STATUSES, type JobHolder, type JobStatusName } from "./job-status";
 import { UUID, type Completion, type JobRow, type JobSnapshot, type ProgressUpdate, type Refusal } from "./job-row";
 import { cancelJob } from "./sql/cancel-job";
 import { createJob, type Created, type Idempotency, type NewJob } from "./sql/create-job";
+import { deleteJob } from "./sql/delete-job";
 import { completeJob } from "./sql/complete-job";
 import { failJob } from "./sql/fail-job";
+import { pauseJob } from "./sql/pause-job";
 import { recordProgress, type ProgressRecorded } from "./sql/record-progress";
 import { saveCheckpoint } from "./sql/save-checkpoint";
 
@@ -82,22 +86,32 @@ export class JobStore {
     return failed.ok ? { ok: true, job: (await this.get(jobId)) as JobRow } : failed;
   }
 
-  /** Cancels a job that has not finished; returns null when it already had. */
-  async cancel(jobId: string, reason: string): Promise<{ job: JobRow; nodeId: string | null } | null> {
-    const cancelled = await cancelJob(this.prisma, jobId, reason);
+  /** Cancels a job within reach that has not finished; null when nothing was cancelled (see reach for why). */
+  async cancel(jobId: string, access: Access, reason: string): Promise<{ job: JobRow; nodeId: string | null } | null> {
+    const cancelled = await cancelJob(this.prisma, jobId, access, reason);
     return cancelled ? { job: (await this.get(jobId)) as JobRow, nodeId: cancelled.nodeId } : null;
   }
 
-  /** Pauses or resumes a job that has not ended; null when it has. */
-  async setPaused(jobId: string, paused: boolean): Promise<JobRow | null> {
-    const { count } = await this.prisma.job.updateMany({ where: { id: jobId, status: { in: [...UNFINISHED_STATUSES] } }, data: { paused, updatedAt: new Date() } });
-    return count > 0 ? this.get(jobId) : null;
+  /** Pauses or resumes a job within reach that has not ended; null when nothing changed (see reach for why). */
+  async setPaused(jobId: string, access: Access, paused: boolean): Promise<JobRow | null> {
+    return (await pauseJob(this.prisma, jobId, access, paused)) ? this.get(jobId) : null;
   }
 
-  /** Removes an ended job with its attempts, curves and logs; false when it has not ended (or is gone). */
-  async delete(jobId: string): Promise<boolean> {
-    const { count } = await this.prisma.job.deleteMany({ where: { id: jobId, status: { in: [...TERMINAL_STATUSES] } } });
-    return count > 0;
+  /** Removes an ended job within reach with its attempts, curves and logs; false when nothing was removed (see reach for why). */
+  delete(jobId: string, access: Access): Promise<boolean> {
+    return deleteJob(this.prisma, jobId, access);
+  }
+
+  /**
+   * Why a change made with this access found nothing to change, read after its statement missed:
+   * the job is gone (null), or whether it is in reach, who holds it (a user, a token's holder, or
+   * no one) and its state, which the change may not start from.
+   */
+  async reach(jobId: string, access: Access): Promise<{ reachable: boolean; holder: "user" | "token" | "none"; status: JobStatusName } | null> {
+    const [row] = await this.prisma.$queryRaw<{ reachable: boolean; holder: "user" | "token" | "none"; status: JobStatusName }[]>`
+      SELECT ${reachableSql(access)} AS reachable, CASE WHEN user_id IS NOT NULL THEN 'user' WHEN token_hash IS NOT NULL THEN 'token' ELSE 'none' END AS holder, status
+      FROM jobs WHERE id = ${jobId}::uuid`;
+    return row ?? null;
   }
 
   /** Jobs this node holds and must still start: re-sent when its assignment stream reconnects. */

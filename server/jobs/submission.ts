@@ -7,7 +7,7 @@ import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { NewJob } from "./sql/create-job";
 
-export type Submission = { ok: true; job: NewJob } | { ok: false; field: string; message: string; issues?: GraphIssue[] };
+export type Submission = { ok: true; job: Omit<NewJob, "id"> } | { ok: false; field: string; message: string; issues?: GraphIssue[] };
 
 const reject = (field: string, message: string, issues?: GraphIssue[]): Submission => ({ ok: false, field, message: `${field}: ${message}`, issues });
 

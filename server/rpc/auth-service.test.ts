@@ -7,7 +7,7 @@ import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { generateKeyPair } from "../../lib/compute/identity";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { base58Encode } from "../auth/base58";
-import { inProcessTransport } from "../../tests/helpers/clients";
+import { inProcessTransport, withJobToken } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
@@ -141,7 +141,8 @@ describe.each(DATABASE_KINDS)("AuthService on %s", (kind) => {
     const { job } = await clients(owner?.accessToken).jobs.submitJob(submit);
     expect(job?.ownerId).toBe(owner?.user?.userId);
     expect(await codeOf(clients(other?.accessToken).jobs.cancelJob({ jobId: job?.id }))).toBe(Code.PermissionDenied);
-    expect(await codeOf(clients().jobs.cancelJob({ jobId: job?.id }))).toBe(Code.PermissionDenied);
+    const { jobToken: anothersToken } = await clients().jobs.submitJob(submit);
+    expect(await codeOf(clients().jobs.cancelJob({ jobId: job?.id }, withJobToken(anothersToken)))).toBe(Code.PermissionDenied);
     expect(await codeOf(clients(owner?.accessToken).jobs.deleteJob({ jobId: job?.id }))).toBe(Code.FailedPrecondition);
     await clients(owner?.accessToken).jobs.cancelJob({ jobId: job?.id });
     expect(await codeOf(clients(other?.accessToken).jobs.deleteJob({ jobId: job?.id }))).toBe(Code.PermissionDenied);

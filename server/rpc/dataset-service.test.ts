@@ -7,7 +7,7 @@ import { createTestContext, type TestContext } from "../../tests/helpers/context
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 import { inProcessTransport } from "../../tests/helpers/clients";
-import { createUser, queueJob } from "../../tests/helpers/fixtures";
+import { createUser, holderOf, queueJob } from "../../tests/helpers/fixtures";
 
 describe.each(DATABASE_KINDS)("DatasetService on %s", (kind) => {
   let t: TestContext;
@@ -67,7 +67,7 @@ describe.each(DATABASE_KINDS)("DatasetService on %s", (kind) => {
       await upload(owner, "rpc-trained-on");
       const dataset = await t.ctx.datasets.resolve("rpc-trained-on");
       const job = await queueJob(t.ctx, { datasetUri: "dataset:rpc-trained-on", datasetId: dataset?.id, datasetSha256: dataset?.sha256 });
-      await t.ctx.jobs.cancel(job.id, "done with it");
+      await t.ctx.jobs.cancel(job.id, holderOf(t.ctx, job.id), "done with it");
       await owner.deleteDataset({ name: "rpc-trained-on" });
       expect(await t.ctx.jobs.get(job.id)).toMatchObject({ datasetId: null, datasetUri: "dataset:rpc-trained-on", datasetSha256: dataset?.sha256 });
     });

@@ -1,10 +1,10 @@
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeploymentService } from "../../gen/cyxwiz/v1/deployment_service_pb";
-import { inProcessTransport } from "../../tests/helpers/clients";
+import { inProcessTransport, withJobToken } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
-import { createUser, queueJob } from "../../tests/helpers/fixtures";
+import { createUser, holderOf, jobTokenOf, queueJob } from "../../tests/helpers/fixtures";
 import { codeOf } from "../../tests/helpers/rpc-errors";
 
 const UNKNOWN_ID = "7f0b2c1e-0000-4000-8000-000000000001";
@@ -31,7 +31,8 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
   /** A deployment as CreateDeployment leaves it, for the user given (null: anonymous). */
   const deployed = async (userId: string | null) => {
     const job = await completedJob(userId);
-    const row = await t.ctx.deployments.create({ name: `model-${kind}-${++names}`, jobId: job.id, userId: userId ?? undefined });
+    const access = userId ? { userId, tokenHashes: [] } : holderOf(t.ctx, job.id);
+    const row = await t.ctx.deployments.create({ name: `model-${kind}-${++names}`, jobId: job.id, userId: userId ?? undefined }, access);
     return row?.id as string;
   };
   const exists = async (id: string) => (await t.ctx.db.prisma.deployment.count({ where: { id } })) === 1;
@@ -58,7 +59,7 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
   it("belongs to the signed-in user who deployed an anonymous job's model", async () => {
     const alice = await signedIn("alice");
     const job = await completedJob(null);
-    const { deployment } = await alice.deployments.createDeployment({ jobId: job.id });
+    const { deployment } = await alice.deployments.createDeployment({ jobId: job.id }, withJobToken(jobTokenOf(t.ctx, job.id)));
     expect(await t.ctx.db.prisma.deployment.findUnique({ where: { id: deployment?.deploymentId } })).toMatchObject({ userId: alice.user.id });
   });
 
@@ -66,7 +67,8 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
     const [alice, mallory] = await Promise.all([signedIn("alice"), signedIn("mallory")]);
     const job = await completedJob(alice.user.id);
     expect(await codeOf(mallory.deployments.createDeployment({ jobId: job.id }))).toBe(Code.PermissionDenied);
-    expect(await codeOf(anonymous.createDeployment({ jobId: job.id }))).toBe(Code.PermissionDenied);
+    const anothersToken = withJobToken(jobTokenOf(t.ctx, (await completedJob(null)).id));
+    expect(await codeOf(anonymous.createDeployment({ jobId: job.id }, anothersToken))).toBe(Code.PermissionDenied);
     expect(await t.ctx.db.prisma.deployment.count({ where: { jobId: job.id } })).toBe(0);
   });
 

@@ -8,13 +8,13 @@ import {
   DeploymentStatus,
   ListDeploymentsResponseSchema,
 } from "../../gen/cyxwiz/v1/deployment_service_pb";
-import { callerOf } from "../auth/credentials";
-import { requireOwner } from "../auth/user-auth";
+import { callerOf, requiredAccessOf } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import type { DeploymentRow } from "../inference/deployment-store";
 import { placeDeployment } from "../inference/placement-actions";
 import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./errors";
+import { jobRefusal } from "./job-refusal";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -37,10 +37,10 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
 
   return {
     async createDeployment(req, hctx) {
-      const who = await callerOf(hctx);
-      const job = await ctx.jobs.get(requireUuid(req.jobId, "job_id"));
-      if (!job) throw notFound(`job ${req.jobId} does not exist`);
-      requireOwner(job.userId, who, `job ${job.id}`);
+      const jobId = requireUuid(req.jobId, "job_id");
+      const access = await requiredAccessOf(hctx, "job");
+      const job = await ctx.jobs.get(jobId);
+      if (!job) throw notFound(`job ${jobId} does not exist`);
       if (job.status !== "COMPLETED" || !job.modelWeightsSha256) throw failedPrecondition(`job ${job.id} is ${job.status}: only a completed job's model can be deployed`);
       const name =
         req.name.trim() ||
@@ -53,8 +53,13 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
         }-${job.id.slice(0, 8)}`;
       if (!NAME.test(name)) throw invalidArgument("name", "must be 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit");
       // Its deployer's, so that a signed-in user deploying an anonymous job's model owns the deployment.
-      const deployment = await ctx.deployments.create({ name, jobId: job.id, userId: who?.user.id });
-      if (!deployment) throw new ConnectError(`name: a deployment named ${name} already exists`, Code.AlreadyExists);
+      const deployment = await ctx.deployments.create({ name, jobId: job.id, userId: access.userId }, access);
+      if (!deployment)
+        throw await jobRefusal(ctx.jobs, job.id, access, (status) =>
+          status === "COMPLETED"
+            ? new ConnectError(`name: a deployment named ${name} already exists`, Code.AlreadyExists)
+            : failedPrecondition(`job ${job.id} is ${status}: only a completed job's model can be deployed`),
+        );
       await placeDeployment(ctx, deployment);
       return create(CreateDeploymentResponseSchema, { deployment: await message((await ctx.deployments.get(deployment.id)) ?? deployment) });
     },

@@ -1,12 +1,12 @@
 import { Code, ConnectError, createClient, createRouterTransport, type Client, type Interceptor } from "@connectrpc/connect";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../gen/cyxwiz/v1/auth_service_pb";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
 import { submitJobOnce } from "../../lib/wire/submit-job";
-import { inProcessTransport } from "../../tests/helpers/clients";
+import { inProcessTransport, withJobToken } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { rpcRouterOptions, rpcRoutes } from "./routes";
@@ -41,6 +41,26 @@ describe.each(DATABASE_KINDS)("SubmitJob's Idempotency-Key on %s", (kind) => {
     const retried = await anonymous.submitJob(submission(), withKey(key));
     expect(retried.job?.id).toBe(first.job?.id);
     expect(await jobCount()).toBe(before + 1);
+  });
+
+  it("answers an anonymous retry with the job token the first answer carried, which changes the job", async () => {
+    const key = randomUUID();
+    const first = await anonymous.submitJob(submission(), withKey(key));
+    const retried = await anonymous.submitJob(submission(), withKey(key));
+    expect(retried.jobToken).toMatch(/^cwj_/);
+    expect(retried.jobToken).toBe(first.jobToken);
+    await anonymous.cancelJob({ jobId: retried.job?.id }, withJobToken(retried.jobToken));
+    expect(await t.ctx.db.prisma.job.findUnique({ where: { id: retried.job?.id } })).toMatchObject({ status: "CANCELLED" });
+  });
+
+  it("answers no job token to a retry that finds a job without one", async () => {
+    const key = randomUUID();
+    const { job } = await anonymous.submitJob(submission(), withKey(key));
+    // As a job from before job tokens, or one whose user was deleted, is stored.
+    await t.ctx.db.prisma.job.update({ where: { id: job?.id }, data: { tokenHash: null } });
+    const retried = await anonymous.submitJob(submission(), withKey(key));
+    expect(retried.job?.id).toBe(job?.id);
+    expect(retried.jobToken).toBe("");
   });
 
   it("logs and announces the job once however often it is retried", async () => {
@@ -104,8 +124,8 @@ describe.each(DATABASE_KINDS)("SubmitJob's Idempotency-Key on %s", (kind) => {
     };
     const client = createClient(JobService, createRouterTransport(rpcRoutes(t.ctx), { router: rpcRouterOptions(t.ctx), transport: { interceptors: [loseAnswers] } }));
     const before = await jobCount();
-    const { job } = await submitJobOnce(client, submission(), async () => undefined);
+    const { job, jobToken } = await submitJobOnce(client, submission(), async () => undefined);
     expect(await jobCount()).toBe(before + 1);
-    expect(await t.ctx.db.prisma.job.findUnique({ where: { id: job?.id } })).not.toBeNull();
+    expect(await t.ctx.db.prisma.job.findUnique({ where: { id: job?.id } })).toMatchObject({ tokenHash: createHash("sha256").update(jobToken).digest("hex") });
   });
 });

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { JobStatus, JobType } from "../../gen/cyxwiz/v1/job_pb";
 import {
   CancelJobResponseSchema,
@@ -24,11 +24,12 @@ import { isJobStatus, isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri, submittedGraph } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
-import { callerOf, credentialsOf, submitterOf } from "../auth/credentials";
-import { requireOwner } from "../auth/user-auth";
+import { callerOf, credentialsOf, requiredAccessOf, submitterOf } from "../auth/credentials";
 import { IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
+import type { JobRow } from "../jobs/job-row";
 import { idempotencyOf } from "./idempotency";
 import { failedPrecondition, invalidArgument, notFound, requireUuid, unauthenticated } from "./errors";
+import { jobRefusal } from "./job-refusal";
 
 const MAX_PAGE = 200;
 
@@ -40,21 +41,30 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     if (!job) throw notFound(`job ${jobId} does not exist`);
     return job;
   };
-  const loadOwnJob = async (jobId: string, hctx: HandlerContext) => {
-    const [job, who] = await Promise.all([loadJob(jobId), callerOf(hctx)]);
-    requireOwner(job.userId, who, `job ${job.id}`);
-    return job;
+  const ended = (jobId: string) => (status: string) => failedPrecondition(`job ${jobId} already ended (${status})`);
+
+  /**
+   * The token an anonymous job's submission answers, derived again from its id, so that a retry
+   * whose first answer was lost gets it too. None for a job without one (a user's; one from before
+   * job tokens, or whose user was deleted, found by an anonymous retry) or when the server's key
+   * changed since it was submitted.
+   */
+  const jobTokenOf = (job: JobRow): string => {
+    if (!job.tokenHash) return "";
+    const { token, hash } = ctx.tokens.jobCapability(job.id);
+    return hash === job.tokenHash ? token : "";
   };
 
   /** Marks the job and tells the node holding it, through whichever instance holds its stream. */
   const setPaused = async (jobId: string, hctx: HandlerContext, paused: boolean) => {
-    const job = await loadOwnJob(jobId, hctx);
-    const updated = await jobs.setPaused(job.id, paused);
-    if (!updated) throw failedPrecondition(`job ${job.id} already ended (${job.status})`);
-    const log = await jobs.log(job.id, "info", paused ? "paused by its owner" : "resumed by its owner");
+    const id = requireUuid(jobId, "job_id");
+    const access = await requiredAccessOf(hctx, "job");
+    const updated = await jobs.setPaused(id, access, paused);
+    if (!updated) throw await jobRefusal(jobs, id, access, ended(id));
+    const log = await jobs.log(id, "info", paused ? "paused by its owner" : "resumed by its owner");
     await publishJobEvent(bus, updated, { statusChanged: true, logs: [log] });
     if (updated.assignedNodeId && !isTerminal(updated.status)) {
-      const command: NodeCommand = paused ? { type: "pause", jobId: job.id } : { type: "resume", jobId: job.id };
+      const command: NodeCommand = paused ? { type: "pause", jobId: id } : { type: "resume", jobId: id };
       await bus.publish(nodeChannel(updated.assignedNodeId), command);
     }
     return updated;
@@ -68,16 +78,19 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
       const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1), submitted);
       if (!submission.ok) throw invalidArgument(submission.field, submission.message);
-      const stored = await jobs.create({ ...submission.job, userId: who?.user.id }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
+      // Submitted without credentials, the job is its token holder's: the token is the only way to change it.
+      const id = randomUUID();
+      const owner = who ? { userId: who.user.id } : { tokenHash: ctx.tokens.jobCapability(id).hash };
+      const stored = await jobs.create({ ...submission.job, id, ...owner }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
       if ("conflict" in stored) throw invalidArgument(IDEMPOTENCY_HEADER, `already used for another submission (job ${stored.job.id}): send a new key with a new request`);
       const { job } = stored;
       // A retry of a submission whose answer was lost: the job it stored, announced already.
-      if (!stored.created) return create(SubmitJobResponseSchema, { job: jobMessage(await liveJob(ctx.hotState, job)) });
+      if (!stored.created) return create(SubmitJobResponseSchema, { job: jobMessage(await liveJob(ctx.hotState, job)), jobToken: jobTokenOf(job) });
       ctx.metrics.submissions.inc();
       const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
       ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");
       await publishJobEvent(bus, job, { statusChanged: true, logs: [log] });
-      return create(SubmitJobResponseSchema, { job: jobMessage(job) });
+      return create(SubmitJobResponseSchema, { job: jobMessage(job), jobToken: jobTokenOf(job) });
     },
 
     async getJob(req) {
@@ -116,13 +129,14 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     },
 
     async cancelJob(req, hctx) {
-      const job = await loadOwnJob(req.jobId, hctx);
-      const result = await jobs.cancel(job.id, req.reason ? `cancelled: ${req.reason}` : "cancelled by user");
-      if (!result) throw failedPrecondition(`job ${job.id} already ended (${job.status})`);
-      const log = await jobs.log(job.id, "warn", result.job.error ?? "cancelled");
+      const id = requireUuid(req.jobId, "job_id");
+      const access = await requiredAccessOf(hctx, "job");
+      const result = await jobs.cancel(id, access, req.reason ? `cancelled: ${req.reason}` : "cancelled by user");
+      if (!result) throw await jobRefusal(jobs, id, access, ended(id));
+      const log = await jobs.log(id, "warn", result.job.error ?? "cancelled");
       await publishJobEvent(bus, result.job, { statusChanged: true, logs: [log] });
       if (result.nodeId) {
-        await bus.publish(nodeChannel(result.nodeId), { type: "cancel", jobId: job.id } satisfies NodeCommand);
+        await bus.publish(nodeChannel(result.nodeId), { type: "cancel", jobId: id } satisfies NodeCommand);
         void ctx.dispatcher.nudge(result.nodeId);
       }
       return create(CancelJobResponseSchema, { job: jobMessage(result.job) });
@@ -137,10 +151,10 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
     },
 
     async deleteJob(req, hctx) {
-      const job = await loadOwnJob(req.jobId, hctx);
-      if (!isTerminal(job.status)) throw failedPrecondition(`job ${job.id} is ${job.status}: cancel it first, then delete it`);
-      if (!(await jobs.delete(job.id))) throw notFound(`job ${job.id} does not exist`);
-      ctx.log.info({ jobId: job.id }, "job deleted");
+      const id = requireUuid(req.jobId, "job_id");
+      const access = await requiredAccessOf(hctx, "job");
+      if (!(await jobs.delete(id, access))) throw await jobRefusal(jobs, id, access, (status) => failedPrecondition(`job ${id} is ${status}: cancel it first, then delete it`));
+      ctx.log.info({ jobId: id }, "job deleted");
       return create(DeleteJobResponseSchema, {});
     },
 

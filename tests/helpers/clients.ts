@@ -1,10 +1,11 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient, createRouterTransport, type Interceptor, type Transport } from "@connectrpc/connect";
+import { createClient, createRouterTransport, type CallOptions, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { NodeService, type NodeInfoSchema } from "../../gen/cyxwiz/v1/node_service_pb";
 import { ephemeralIdentity } from "../../lib/compute/identity";
 import { registerNode } from "../../lib/compute/register";
+import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import type { ServerContext } from "../../server/context";
 import { rpcRouterOptions, rpcRoutes } from "../../server/rpc/routes";
 
@@ -15,6 +16,9 @@ export function bearer(token: () => string): Interceptor {
     return next(req);
   };
 }
+
+/** Call options that send an anonymous job's token, as its submitter does to change it. */
+export const withJobToken = (token: string): CallOptions => ({ headers: { [JOB_TOKEN_HEADER]: token } });
 
 /** Every RPC service of a server context in this process, behind the server's own interceptors: no network in between. */
 export function inProcessTransport(ctx: ServerContext, token: () => string = () => ""): Transport {

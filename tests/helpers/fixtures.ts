@@ -1,14 +1,18 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
+import type { Access } from "../../server/auth/capability";
 import type { ServerContext } from "../../server/context";
 import type { NewJob } from "../../server/jobs/sql/create-job";
 import type { NewNode } from "../../server/nodes/node-store";
 
-/** A queued MLP job on the built-in digits, with whatever the test wants to differ. */
+/** A queued MLP job on the built-in digits, with whatever the test wants to differ; without a user, it has a job token as an anonymous submission's has (jobTokenOf). */
 export async function queueJob(ctx: ServerContext, overrides: Partial<NewJob> = {}) {
   const dataset = await ctx.datasets.resolve("dataset:mnist-digits");
   if (!dataset) throw new Error("built-in digits are missing");
+  const id = overrides.id ?? randomUUID();
   const { job } = await ctx.jobs.create({
+    id,
+    ...(overrides.userId ? {} : { tokenHash: ctx.tokens.jobCapability(id).hash }),
     name: "test job",
     jobType: "TRAINING",
     priority: 2,
@@ -23,6 +27,12 @@ export async function queueJob(ctx: ServerContext, overrides: Partial<NewJob> = 
   });
   return job;
 }
+
+/** The job token an anonymous job's submitter holds. */
+export const jobTokenOf = (ctx: ServerContext, jobId: string): string => ctx.tokens.jobCapability(jobId).token;
+
+/** What the holder of an anonymous job's token reaches, for calls on the store. */
+export const holderOf = (ctx: ServerContext, jobId: string): Access => ({ tokenHashes: [ctx.tokens.jobCapability(jobId).hash] });
 
 /** A node registered the way RegisterNode does, under a fresh (random) public key. */
 export async function registerNode(ctx: ServerContext, overrides: Partial<NewNode> = {}) {

@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { createNodeAgent } from "../../worker/node-runtime";
+import { connectClients, withJobToken } from "../helpers/clients";
 import { REPO_ROOT, startServerProcess, type ServerProcess } from "../helpers/server-process";
 
 interface Result {
@@ -14,9 +15,12 @@ interface Result {
   stderr: string;
 }
 
+/** The CLI's configuration home in these tests, so that they keep nothing in the user's. */
+const CONFIG_HOME = path.join(os.tmpdir(), `cyxwiz-cli-config-${process.pid}`);
+
 function cyxwiz(args: string[], serverUrl = "http://127.0.0.1:1"): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["bin/cyxwiz.mjs", ...args], { cwd: REPO_ROOT, env: { ...process.env, CYXWIZ_SERVER_URL: serverUrl } }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["bin/cyxwiz.mjs", ...args], { cwd: REPO_ROOT, env: { ...process.env, CYXWIZ_SERVER_URL: serverUrl, XDG_CONFIG_HOME: CONFIG_HOME } }, (error, stdout, stderr) =>
       resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr }),
     );
   });
@@ -36,6 +40,7 @@ describe("the cyxwiz command line", () => {
     await agent?.stop();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
+    await rm(CONFIG_HOME, { recursive: true, force: true });
   });
 
   it("lists the built-in templates as JSON", async () => {
@@ -93,6 +98,18 @@ describe("the cyxwiz command line", () => {
     const result = await cyxwiz(["submit", "mlp-digits", "--epochs", "0"], server.rpcUrl);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("epochs");
+  });
+
+  it("keeps an anonymous submission's job token in its config directory, readable by the user alone, and says where", async () => {
+    const submitted = await cyxwiz(["submit", "mlp-digits", "--epochs", "1"], server.rpcUrl);
+    const jobId = submitted.stdout.trim();
+    const file = path.join(CONFIG_HOME, "cyxwiz", "job-tokens.json");
+    expect(submitted.stderr).toContain(file);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const token = (JSON.parse(await readFile(file, "utf8")) as Record<string, Record<string, string>>)[server.rpcUrl.replace(/\/$/, "")]?.[jobId] ?? "";
+    expect(token).toMatch(/^cwj_/);
+    const { job } = await connectClients(server.rpcUrl).jobs.cancelJob({ jobId }, withJobToken(token));
+    expect(job?.error).toBe("cancelled by user");
   });
 
   it("submits a template, prints the job id, and follows it to completion with status --watch", async () => {

@@ -13,7 +13,7 @@ import { tf } from "../../lib/train/runtime-tf";
 import { TrainingAborted, trainGraph } from "../../lib/train/train-loop";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { createNodeAgent } from "../../worker/node-runtime";
-import { connectAsNewNode, connectClients, grpcClients } from "../helpers/clients";
+import { connectAsNewNode, connectClients, grpcClients, withJobToken } from "../helpers/clients";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../helpers/databases";
 import { accuracyOfModelZip, fetchDataset } from "../helpers/evaluate";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process";
@@ -129,9 +129,9 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
   });
 
   it("stops a running job when it is cancelled", async () => {
-    const { job } = await clients.jobs.submitJob(submit(200));
+    const { job, jobToken } = await clients.jobs.submitJob(submit(200));
     await waitForStatus(clients, job?.id as string, JobStatus.RUNNING);
-    const { job: cancelled } = await clients.jobs.cancelJob({ jobId: job?.id as string, reason: "test" });
+    const { job: cancelled } = await clients.jobs.cancelJob({ jobId: job?.id as string, reason: "test" }, withJobToken(jobToken));
     expect(cancelled?.status).toBe(JobStatus.CANCELLED);
     await waitFor(() => agent.state.phase === "idle" && !agent.state.job);
     expect((await clients.jobs.getJob({ jobId: job?.id as string })).job?.status).toBe(JobStatus.CANCELLED);
@@ -140,7 +140,7 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
   it("takes a job back from a node that stops sending heartbeats", async () => {
     await agent.stop();
     const silent = await connectAsNewNode(server.rpcUrl);
-    const { job } = await clients.jobs.submitJob(submit(1));
+    const { job, jobToken } = await clients.jobs.submitJob(submit(1));
     const stream = silent.nodes.watchAssignments({ nodeId: silent.nodeId })[Symbol.asyncIterator]();
     const first = await stream.next();
     expect(first.value?.event.value).toMatchObject({ jobId: job?.id });
@@ -148,7 +148,7 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     await waitForStatus(clients, job?.id as string, JobStatus.QUEUED, 15_000);
     const { logs } = await clients.jobs.getJob({ jobId: job?.id as string });
     expect(logs.map((l) => l.message).join("\n")).toContain("stopped sending heartbeats");
-    await clients.jobs.cancelJob({ jobId: job?.id as string });
+    await clients.jobs.cancelJob({ jobId: job?.id as string }, withJobToken(jobToken));
     agent = createNodeAgent(server.rpcUrl, { name: "integration-node-2" });
     void agent.run();
     await waitFor(() => agent.state.phase === "idle");
@@ -219,13 +219,13 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     corrupted.writeUInt8(corrupted.readUInt8(last) ^ 0xff, last);
     await writeFile(file, corrupted);
     try {
-      const { job } = await clients.jobs.submitJob(submit(1));
+      const { job, jobToken } = await clients.jobs.submitJob(submit(1));
       await waitFor(async () => (await clients.jobs.getJob({ jobId: job?.id as string })).logs.some((l) => l.message.includes("hash mismatch")));
       const after = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
       expect(after?.status).toBe(JobStatus.QUEUED);
       expect(after?.progress).toBe(0);
       expect(agent.state.log.some((l) => l.message.includes("dataset hash mismatch"))).toBe(true);
-      await clients.jobs.cancelJob({ jobId: job?.id as string });
+      await clients.jobs.cancelJob({ jobId: job?.id as string }, withJobToken(jobToken));
     } finally {
       await writeFile(file, original);
     }

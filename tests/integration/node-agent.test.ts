@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import type { ServerContext } from "../../server/context";
 import { startTestServer } from "../helpers/context";
-import { queueJob } from "../helpers/fixtures";
+import { withJobToken } from "../helpers/clients";
+import { jobTokenOf, queueJob } from "../helpers/fixtures";
 import { startAgent } from "../helpers/agent";
 import { waitFor } from "../helpers/wait";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
@@ -85,23 +86,23 @@ describe("a node agent against the server", () => {
     const job = await queueJob(ctx, { hyperparameters: { epochs: 3, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0.1, seed: 1 }, totalEpochs: 3 });
     const jobs = createClient(JobService, createConnectTransport({ baseUrl: server.rpcUrl, httpVersion: "1.1" }));
     await waitFor(() => (agent?.state.job?.progress ?? 0) > 0.05, 60_000);
-    expect((await jobs.pauseJob({ jobId: job.id })).job?.paused).toBe(true);
+    expect((await jobs.pauseJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)))).job?.paused).toBe(true);
     await waitFor(() => agent?.state.job?.heldByOwner === true, 10_000);
     const heldAt = agent.state.job?.progress;
     await new Promise((r) => setTimeout(r, 2000));
     expect(agent.state.job?.progress).toBe(heldAt);
-    await jobs.resumeJob({ jobId: job.id });
+    await jobs.resumeJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)));
     await waitFor(async () => (await ctx.jobs.get(job.id))?.status === "COMPLETED", 60_000);
   });
 
   it("does not hand out a paused queued job until it is resumed", async () => {
     const job = await queueJob(ctx);
     const jobs = createClient(JobService, createConnectTransport({ baseUrl: server.rpcUrl, httpVersion: "1.1" }));
-    await jobs.pauseJob({ jobId: job.id });
+    await jobs.pauseJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)));
     agent = await start();
     await new Promise((r) => setTimeout(r, 2500));
     expect((await ctx.jobs.get(job.id))?.status).toBe("QUEUED");
-    await jobs.resumeJob({ jobId: job.id });
+    await jobs.resumeJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)));
     await waitFor(async () => (await ctx.jobs.get(job.id))?.status === "COMPLETED", 60_000);
   });
 

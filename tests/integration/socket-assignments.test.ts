@@ -11,9 +11,9 @@ import { ASSIGNMENT_EVENT, SOCKET_PATH, WATCH_ASSIGNMENTS, type WatchAssignments
 import type { ServerContext } from "../../server/context";
 import { startAgent } from "../helpers/agent";
 import { startSocketBlockingProxy } from "../helpers/blocking-proxy";
-import { connectAsNewNode, connectClients } from "../helpers/clients";
+import { connectAsNewNode, connectClients, withJobToken } from "../helpers/clients";
 import { startTestServer } from "../helpers/context";
-import { queueJob } from "../helpers/fixtures";
+import { jobTokenOf, queueJob } from "../helpers/fixtures";
 import { waitFor } from "../helpers/wait";
 
 // The server signs with this key, so a test can mint a session token as it would be once expired.
@@ -139,7 +139,7 @@ describe("assignments over socket.io", () => {
     agent = await startOnSocket();
     const job = await queueJob(ctx, THREE_EPOCHS);
     await waitFor(() => (agent?.state.job?.progress ?? 0) > 0.05, 60_000);
-    await connectClients(server.rpcUrl).jobs.cancelJob({ jobId: job.id });
+    await connectClients(server.rpcUrl).jobs.cancelJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)));
     await waitFor(() => agent?.state.job === undefined, 10_000);
     expect(agent.state.log.map((e) => e.message)).toContain(`job ${job.id} was cancelled`);
     expect((await ctx.jobs.get(job.id))?.status).toBe("CANCELLED");
@@ -151,9 +151,9 @@ describe("assignments over socket.io", () => {
     const job = await queueJob(ctx, THREE_EPOCHS);
     const { jobs } = connectClients(server.rpcUrl);
     await waitFor(() => (agent?.state.job?.progress ?? 0) > 0.05, 60_000);
-    await jobs.pauseJob({ jobId: job.id });
+    await jobs.pauseJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)));
     await waitFor(() => agent?.state.job?.heldByOwner === true, 10_000);
-    await jobs.resumeJob({ jobId: job.id });
+    await jobs.resumeJob({ jobId: job.id }, withJobToken(jobTokenOf(ctx, job.id)));
     await waitFor(completed(job.id), 60_000);
     expect(calls).not.toContain("WatchAssignments");
   });

@@ -2,9 +2,13 @@ import type { Prisma } from "../../db/database";
 import type { JobRow } from "../job-row";
 
 export interface NewJob {
+  /** Chosen before the insert, since an anonymous job's token is derived from it. */
+  id: string;
   name: string;
   /** The submitting user; undefined for an anonymous job. */
   userId?: string;
+  /** An anonymous job's: the SHA-256 of its job token. Never with a user. */
+  tokenHash?: string;
   jobType: string;
   priority: number;
   modelConfig: object;
@@ -34,9 +38,9 @@ export async function createJob(prisma: Prisma, job: NewJob, idempotency?: Idemp
   if (!idempotency) return { job: (await prisma.job.create({ data: { ...job, status: "QUEUED" } })) as JobRow, created: true };
   const [row] = await prisma.$queryRaw<{ id: string; created: boolean; request_sha256: string }[]>`
     WITH inserted AS (
-      INSERT INTO jobs (name, user_id, job_type, status, priority, model_config, hyperparameters, dataset_uri, dataset_id, dataset_sha256,
+      INSERT INTO jobs (id, name, user_id, token_hash, job_type, status, priority, model_config, hyperparameters, dataset_uri, dataset_id, dataset_sha256,
                         estimated_memory, total_epochs, idempotency_key, request_sha256)
-      VALUES (${job.name}, ${job.userId ?? null}::uuid, ${job.jobType}, 'QUEUED', ${job.priority}, ${JSON.stringify(job.modelConfig)}::jsonb,
+      VALUES (${job.id}::uuid, ${job.name}, ${job.userId ?? null}::uuid, ${job.tokenHash ?? null}, ${job.jobType}, 'QUEUED', ${job.priority}, ${JSON.stringify(job.modelConfig)}::jsonb,
               ${JSON.stringify(job.hyperparameters)}::jsonb, ${job.datasetUri}, ${job.datasetId}::uuid, ${job.datasetSha256},
               ${job.estimatedMemory}, ${job.totalEpochs}, ${idempotency.key}, ${idempotency.requestSha256})
       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
