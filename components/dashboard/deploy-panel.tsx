@@ -21,7 +21,7 @@ export function DeployPanel({ api, jobId }: { api: Api; jobId: string }) {
   const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async () => {
-    const { deployments: all } = await api.deployments.listDeployments({});
+    const { deployments: all } = await api.deployments.listDeployments({}, jobTokens(api).optionsFor([jobId]));
     setDeployments(all.filter((d) => d.jobId === jobId));
   }, [api, jobId]);
 

@@ -1,7 +1,9 @@
 import type { Access } from "../auth/capability";
 import type { Prisma } from "../db/database";
-import type { Deployment } from "../db/generated/client";
+import { Prisma as PrismaNamespace, type Deployment } from "../db/generated/client";
 import { reachableSql } from "../jobs/job-access";
+
+const { sql, join } = PrismaNamespace;
 
 export type DeploymentRow = Deployment;
 
@@ -40,9 +42,14 @@ export class DeploymentStore {
     return this.prisma.deployment.findMany({ where: { OR: [{ userId }, { userId: null }] }, orderBy: { createdAt: "asc" } });
   }
 
-  /** The user's deployments; null: those made anonymously (of anonymous jobs), and never a user's. */
-  ownedBy(userId: string | null): Promise<DeploymentRow[]> {
-    return this.prisma.deployment.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+  /**
+   * The deployments an access reaches, oldest first: the user's own, and ownerless ones (made
+   * anonymously) of the jobs whose tokens it holds. Nothing without either.
+   */
+  reachableBy(access: Access): Promise<DeploymentRow[]> {
+    const ways = [...(access.userId ? [{ userId: access.userId }] : []), ...(access.tokenHashes.length > 0 ? [{ userId: null, job: { userId: null, tokenHash: { in: access.tokenHashes } } }] : [])];
+    if (ways.length === 0) return Promise.resolve([]);
+    return this.prisma.deployment.findMany({ where: { OR: ways }, orderBy: { createdAt: "asc" } });
   }
 
   /** The deployments a node serves (or was asked to): re-sent when its stream reconnects. */
@@ -70,12 +77,15 @@ export class DeploymentStore {
   }
 
   /**
-   * Removes the deployment if it is the user's (null: made anonymously), checked in the same
-   * statement; what it was, for telling its node, or undefined when there was none of theirs.
+   * Removes the deployment if the access reaches it (reachableBy's rule, checked in the same
+   * statement); what it was, for telling its node, or undefined when it reaches none.
    */
-  async deleteOwned(id: string, userId: string | null): Promise<{ nodeId: string | null } | undefined> {
+  async deleteReachable(id: string, access: Access): Promise<{ nodeId: string | null } | undefined> {
+    const own = access.userId ? sql`d.user_id = ${access.userId}::uuid` : sql`FALSE`;
+    const byToken = access.tokenHashes.length > 0 ? sql`(d.user_id IS NULL AND j.user_id IS NULL AND j.token_hash IN (${join(access.tokenHashes)}))` : sql`FALSE`;
     const rows = await this.prisma.$queryRaw<{ node_id: string | null }[]>`
-      DELETE FROM deployments WHERE id = ${id}::uuid AND user_id IS NOT DISTINCT FROM ${userId}::uuid RETURNING node_id::text AS node_id`;
+      DELETE FROM deployments d USING jobs j WHERE d.id = ${id}::uuid AND j.id = d.job_id AND (${own} OR ${byToken})
+      RETURNING d.node_id::text AS node_id`;
     return rows[0] ? { nodeId: rows[0].node_id } : undefined;
   }
 }

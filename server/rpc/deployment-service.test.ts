@@ -35,6 +35,12 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
     const row = await t.ctx.deployments.create({ name: `model-${kind}-${++names}`, jobId: job.id, userId: userId ?? undefined }, access);
     return row?.id as string;
   };
+  /** A deployment made anonymously, and the token of the anonymous job it serves. */
+  const deployedAnonymously = async () => {
+    const job = await completedJob(null);
+    const row = await t.ctx.deployments.create({ name: `model-${kind}-${++names}`, jobId: job.id }, holderOf(t.ctx, job.id));
+    return { id: row?.id as string, token: jobTokenOf(t.ctx, job.id) };
+  };
   const exists = async (id: string) => (await t.ctx.db.prisma.deployment.count({ where: { id } })) === 1;
 
   beforeAll(async () => {
@@ -79,21 +85,23 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
     expect((await mallory.deployments.listDeployments({})).deployments.map((d) => d.deploymentId)).toEqual([own]);
   });
 
-  it("is not in an anonymous caller's list, which holds only the deployments made anonymously", async () => {
+  it("is listed to an anonymous caller only with the token of the anonymous job it serves", async () => {
     const alice = await signedIn("alice");
     const users = await deployed(alice.user.id);
-    const ownerless = await deployed(null);
-    const listed = (await anonymous.listDeployments({})).deployments.map((d) => d.deploymentId);
-    expect(listed).toContain(ownerless);
+    const mine = await deployedAnonymously();
+    const theirs = await deployedAnonymously();
+    expect((await anonymous.listDeployments({})).deployments).toEqual([]);
+    const listed = (await anonymous.listDeployments({}, withJobToken(mine.token))).deployments.map((d) => d.deploymentId);
+    expect(listed).toEqual([mine.id]);
+    expect(listed).not.toContain(theirs.id);
     expect(listed).not.toContain(users);
-    expect((await t.ctx.db.prisma.deployment.findMany({ where: { id: { in: listed } } })).every((d) => d.userId === null)).toBe(true);
   });
 
-  it("cannot be deleted by another user or an anonymous caller: NOT_FOUND, and it stays", async () => {
+  it("cannot be deleted by another user (NOT_FOUND) or without any credential (UNAUTHENTICATED), and it stays", async () => {
     const [alice, mallory] = await Promise.all([signedIn("alice"), signedIn("mallory")]);
     const id = await deployed(alice.user.id);
     expect(await codeOf(mallory.deployments.deleteDeployment({ deploymentId: id }))).toBe(Code.NotFound);
-    expect(await codeOf(anonymous.deleteDeployment({ deploymentId: id }))).toBe(Code.NotFound);
+    expect(await codeOf(anonymous.deleteDeployment({ deploymentId: id }))).toBe(Code.Unauthenticated);
     expect(await exists(id)).toBe(true);
   });
 
@@ -109,10 +117,18 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
     expect({ code: guessed?.code, message: guessed?.rawMessage.replace(id, "<id>") }).toEqual({ code: unknown?.code, message: unknown?.rawMessage.replace(UNKNOWN_ID, "<id>") });
   });
 
-  it("made anonymously is deleted by an anonymous caller, as the anonymous job it serves may be", async () => {
-    const id = await deployed(null);
-    await anonymous.deleteDeployment({ deploymentId: id });
+  it("made anonymously is deleted by whoever holds the token of the job it serves", async () => {
+    const { id, token } = await deployedAnonymously();
+    await anonymous.deleteDeployment({ deploymentId: id }, withJobToken(token));
     expect(await exists(id)).toBe(false);
+  });
+
+  it("made anonymously is not deleted without its job's token: UNAUTHENTICATED with none, NOT_FOUND with another job's, and it stays", async () => {
+    const { id } = await deployedAnonymously();
+    const other = await deployedAnonymously();
+    expect(await codeOf(anonymous.deleteDeployment({ deploymentId: id }))).toBe(Code.Unauthenticated);
+    expect(await codeOf(anonymous.deleteDeployment({ deploymentId: id }, withJobToken(other.token)))).toBe(Code.NotFound);
+    expect(await exists(id)).toBe(true);
   });
 
   it("made anonymously is not deleted by a signed-in user, who owns none of it", async () => {

@@ -8,7 +8,7 @@ import {
   DeploymentStatus,
   ListDeploymentsResponseSchema,
 } from "../../gen/cyxwiz/v1/deployment_service_pb";
-import { callerOf, requiredAccessOf } from "../auth/credentials";
+import { accessOf, requiredAccessOf } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { nodeChannel, type NodeCommand } from "../events/channels";
 import type { DeploymentRow } from "../inference/deployment-store";
@@ -64,15 +64,15 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
       return create(CreateDeploymentResponseSchema, { deployment: await message((await ctx.deployments.get(deployment.id)) ?? deployment) });
     },
 
-    // Anonymous callers see the deployments made anonymously: they serve anonymous jobs, which anyone may read, cancel and deploy.
+    // The caller's own, and those made anonymously of the jobs whose tokens it sends.
     async listDeployments(_req, hctx) {
-      const rows = await ctx.deployments.ownedBy((await callerOf(hctx))?.user.id ?? null);
+      const rows = await ctx.deployments.reachableBy(await accessOf(hctx, "job"));
       return create(ListDeploymentsResponseSchema, { deployments: await Promise.all(rows.map(message)) });
     },
 
     async deleteDeployment(req, hctx) {
       const id = requireUuid(req.deploymentId, "deployment_id");
-      const deleted = await ctx.deployments.deleteOwned(id, (await callerOf(hctx))?.user.id ?? null);
+      const deleted = await ctx.deployments.deleteReachable(id, await requiredAccessOf(hctx, "job"));
       // The same answer for none and someone else's: telling them apart would confirm the id.
       if (!deleted) throw notFound(`deployment ${id} does not exist, or is not yours`);
       if (deleted.nodeId) await ctx.bus.publish(nodeChannel(deleted.nodeId), { type: "undeploy", deploymentId: id } satisfies NodeCommand);
