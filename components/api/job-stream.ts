@@ -29,7 +29,8 @@ export async function followJobStream(api: Api, jobId: string, handlers: JobStre
       }
     } catch (error) {
       if (signal?.aborted) return "aborted";
-      if (error instanceof ConnectError && error.code === Code.NotFound) return "not_found";
+      // An id that is not a job's (unknown, or not even a job id) will not become one: no reason to reconnect.
+      if (error instanceof ConnectError && (error.code === Code.NotFound || error.code === Code.InvalidArgument)) return "not_found";
       handlers.onInterrupted?.(error as Error);
     }
     await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
