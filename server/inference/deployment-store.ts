@@ -1,9 +1,7 @@
 import type { Access } from "../auth/capability";
 import type { Prisma } from "../db/database";
-import { Prisma as PrismaNamespace, type Deployment } from "../db/generated/client";
+import type { Deployment } from "../db/generated/client";
 import { reachableSql } from "../jobs/job-access";
-
-const { sql, join } = PrismaNamespace;
 
 export type DeploymentRow = Deployment;
 
@@ -81,10 +79,10 @@ export class DeploymentStore {
    * statement); what it was, for telling its node, or undefined when it reaches none.
    */
   async deleteReachable(id: string, access: Access): Promise<{ nodeId: string | null } | undefined> {
-    const own = access.userId ? sql`d.user_id = ${access.userId}::uuid` : sql`FALSE`;
-    const byToken = access.tokenHashes.length > 0 ? sql`(d.user_id IS NULL AND j.user_id IS NULL AND j.token_hash IN (${join(access.tokenHashes)}))` : sql`FALSE`;
+    // A job with a token has no owner (jobs_owner_or_token), so its token alone says it is anonymous.
     const rows = await this.prisma.$queryRaw<{ node_id: string | null }[]>`
-      DELETE FROM deployments d USING jobs j WHERE d.id = ${id}::uuid AND j.id = d.job_id AND (${own} OR ${byToken})
+      DELETE FROM deployments d USING jobs j
+      WHERE d.id = ${id}::uuid AND j.id = d.job_id AND ${reachableSql(access, undefined, { owner: "d.user_id", token: "j.token_hash" })}
       RETURNING d.node_id::text AS node_id`;
     return rows[0] ? { nodeId: rows[0].node_id } : undefined;
   }

@@ -9,11 +9,20 @@ const { sql, join } = PrismaNamespace;
  * it. Built only from what is there — a missing user id must never become a missing condition —
  * and an access with neither reaches nothing. Jobs with neither owner nor token (anonymous ones
  * from before job tokens, or their user deleted) are reached by no access.
+ *
+ * The same rule reaches what is made of a job (a deployment: its own owner, its job's token), so
+ * the columns may be named: by default the job row's own, under `alias`.
  */
-export function reachableSql(access: Access, alias?: string): PrismaNamespace.Sql {
-  const column = (name: string) => PrismaNamespace.raw(alias ? `${alias}.${name}` : name);
+export function reachableSql(
+  access: Access,
+  alias?: string,
+  columns: { owner: string; token: string } = { owner: qualified(alias, "user_id"), token: qualified(alias, "token_hash") },
+): PrismaNamespace.Sql {
+  const owner = PrismaNamespace.raw(columns.owner);
   const ways: PrismaNamespace.Sql[] = [];
-  if (access.userId) ways.push(sql`${column("user_id")} = ${access.userId}::uuid`);
-  if (access.tokenHashes.length > 0) ways.push(sql`(${column("user_id")} IS NULL AND ${column("token_hash")} IN (${join(access.tokenHashes)}))`);
+  if (access.userId) ways.push(sql`${owner} = ${access.userId}::uuid`);
+  if (access.tokenHashes.length > 0) ways.push(sql`(${owner} IS NULL AND ${PrismaNamespace.raw(columns.token)} IN (${join(access.tokenHashes)}))`);
   return ways.length > 0 ? sql`(${join(ways, " OR ")})` : sql`FALSE`;
 }
+
+const qualified = (alias: string | undefined, column: string) => (alias ? `${alias}.${column}` : column);
