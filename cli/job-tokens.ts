@@ -39,3 +39,8 @@ export async function rememberJobToken(serverUrl: string, jobId: string, token: 
   await rename(partial, file);
   return file;
 }
+
+/** The job token kept for this job on this server, if any: `cyxwiz status` reads a private anonymous job with it. */
+export async function savedJobToken(serverUrl: string, jobId: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  return (await saved(jobTokensFile(env)))[serverUrl]?.[jobId];
+}

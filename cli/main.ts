@@ -20,6 +20,7 @@ Usage:
       --validation-split X --seed N --name TEXT
       --early-stopping N (epochs without improvement) --clip-norm X (largest gradient norm)
       --checkpoint-every N   checkpoint every N epochs, for resuming elsewhere (default 1, 0 never)
+      --public               anyone may read the job, its curves, logs and model (default: only you)
       --watch                follow the job until it ends
   cyxwiz status <job-id> [--watch] [--json]      a job's state; --watch follows it live
   cyxwiz worker [options]                        make this machine a compute node (cyxwiz worker --help)
@@ -29,7 +30,8 @@ Common options:
   --json         machine-readable output
 
 Environment:
-  CYXWIZ_API_KEY an API key (cwk_…): jobs you submit are yours, and servers that require sign-in accept them
+  CYXWIZ_API_KEY an API key (cwk_…): jobs you submit are yours, and servers that require sign-in accept them;
+                 without one, a job is read and changed with the job token kept in ~/.config/cyxwiz/job-tokens.json
 
 Exit codes: 0 success, 1 invalid input, 2 server unreachable.`;
 
@@ -44,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
+        public: { type: "boolean", default: false },
         server: { type: "string" },
         dataset: { type: "string" },
         name: { type: "string" },
@@ -81,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     case "validate":
       return (await import("./commands/validate")).validateCommand(positionals[0], out);
     case "submit":
-      return (await import("./commands/submit")).submitCommand(positionals[0], { ...trainingFlags(values), server, name: values.name, watch: values.watch }, out);
+      return (await import("./commands/submit")).submitCommand(positionals[0], { ...trainingFlags(values), server, name: values.name, watch: values.watch, public: values.public }, out);
     case "status":
       return (await import("./commands/status")).statusCommand(positionals[0], { server, watch: values.watch }, out);
     case undefined:

@@ -77,8 +77,10 @@ function readJob(json: JsonValue): Job {
 }
 
 async function getJson<T>(server: string, path: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
+  // Jobs are private to their owners: with an API key the dashboard shows its user's as well as the public ones.
+  const apiKey = process.env.CYXWIZ_API_KEY;
   const response = await fetch(server + path, {
-    headers: { accept: "application/json" },
+    headers: { accept: "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
   });
   if (!response.ok) {

@@ -11,6 +11,9 @@ The CyxWiz network live in the terminal: overview with sparklines, nodes, jobs a
                       then ${DEFAULT_SERVER}; the RPC port 50051 serves the same REST API)
   --interval SECONDS  how often to poll (default ${DEFAULT_INTERVAL_MS / 1000})
 
+Jobs are private to their owners: the jobs pane shows the public ones, and with $CYXWIZ_API_KEY
+set (an API key, cwk_…) that key's user's own as well.
+
 Keys: Tab / Shift+Tab or 1-4 focus a pane, ↑ ↓ PgUp PgDn Home End move, Enter follows the
 selected job's log, Esc goes back to the logs of active jobs, q or Ctrl+C quits.`;
 

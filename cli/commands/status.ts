@@ -1,5 +1,7 @@
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import { jobClient } from "../client";
+import { savedJobToken } from "../job-tokens";
 import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
 import { statusLabel } from "../../lib/wire/job-status";
 import { jobJson, jobLine, metricsLine, type Output } from "../output";
@@ -14,13 +16,16 @@ export async function statusCommand(jobId: string | undefined, options: { server
   }
   const client = jobClient(options.server);
   try {
+    // A job submitted from here without an API key is private to its token, kept when it was submitted.
+    const token = await savedJobToken(options.server, jobId);
+    const withToken = token ? { headers: { [JOB_TOKEN_HEADER]: token } } : {};
     if (!options.watch) {
-      const { job } = await client.getJob({ jobId });
+      const { job } = await client.getJob({ jobId }, withToken);
       if (job) out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : jobLine(job));
       return EXIT.ok;
     }
     let last = JobStatus.UNSPECIFIED;
-    for await (const update of client.watchJob({ jobId })) {
+    for await (const update of client.watchJob({ jobId }, withToken)) {
       last = update.status;
       if (out.json) {
         out.print(

@@ -13,6 +13,7 @@ export interface SubmitOptions extends TrainingFlags {
   server: string;
   name?: string;
   watch: boolean;
+  public: boolean;
 }
 
 /** Submits a template by id or a graph file; prints the job id (or the job as JSON). */
@@ -37,10 +38,12 @@ export async function submitCommand(source: string | undefined, options: SubmitO
         datasetUri: options.dataset ?? (template ? `dataset:${template.dataset}` : ""),
         hyperparameters: hyperparametersFrom(options, template),
       },
+      public: options.public,
     });
     if (!job) throw new Error("server returned no job");
     // Submitted without an API key: the token is the only way to cancel, pause or deploy the job later, and is answered only now.
-    if (jobToken) out.error(`job token kept in ${await rememberJobToken(options.server, job.id, jobToken)}: send it in "${JOB_TOKEN_HEADER}" to cancel, pause, resume, delete or deploy job ${job.id}`);
+    if (jobToken)
+      out.error(`job token kept in ${await rememberJobToken(options.server, job.id, jobToken)}: send it in "${JOB_TOKEN_HEADER}" to read, cancel, pause, resume, delete or deploy job ${job.id}`);
     out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : job.id);
     return options.watch ? await statusCommand(job.id, { server: options.server, watch: true }, { ...out, json: false, print: out.error }) : EXIT.ok;
   } catch (error) {

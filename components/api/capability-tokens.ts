@@ -15,6 +15,10 @@ export interface CapabilityTokens {
   forget(id: string): void;
   /** Call options that send the tokens of these ids, the newest the server takes in one request; none when none is held. */
   optionsFor(ids: string[]): CallOptions;
+  /** optionsFor every id held: for listing what this browser made. */
+  optionsForAll(): CallOptions;
+  /** The same tokens as plain request headers, for fetch. */
+  headersFor(ids: string[]): Record<string, string>;
 }
 
 // The graph tokens' key predates the job tokens: browsers already hold tokens under it.
@@ -39,9 +43,16 @@ export function capabilityTokens(kind: keyof typeof STORAGE, api: Pick<Api, "ser
       localStorage.setItem(key, JSON.stringify(tokens));
     },
     optionsFor(ids) {
+      const headers = this.headersFor(ids);
+      return Object.keys(headers).length > 0 ? { headers } : {};
+    },
+    optionsForAll() {
+      return this.optionsFor(Object.keys(saved()));
+    },
+    headersFor(ids) {
       const tokens = saved();
       const held = ids.flatMap((id) => tokens[id] ?? []).slice(-MAX_CAPABILITIES);
-      return held.length > 0 ? { headers: { [STORAGE[kind].header]: held.join(",") } } : {};
+      return held.length > 0 ? { [STORAGE[kind].header]: held.join(",") } : {};
     },
   };
 }

@@ -2,6 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import type { WatchJobResponse } from "../../gen/cyxwiz/v1/job_service_pb";
 import type { Api } from "./clients";
+import { jobTokens } from "./job-tokens";
 
 const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
 export const isTerminalStatus = (s: JobStatus) => TERMINAL.includes(s);
@@ -21,7 +22,7 @@ export async function followJobStream(api: Api, jobId: string, handlers: JobStre
   for (let attempt = 0; !signal?.aborted; attempt++) {
     try {
       let snapshot = true;
-      for await (const update of api.jobs.watchJob({ jobId }, { signal })) {
+      for await (const update of api.jobs.watchJob({ jobId }, { signal, ...jobTokens(api).optionsFor([jobId]) })) {
         handlers.onUpdate(update, snapshot);
         snapshot = false;
         attempt = 0;
@@ -29,7 +30,7 @@ export async function followJobStream(api: Api, jobId: string, handlers: JobStre
       }
     } catch (error) {
       if (signal?.aborted) return "aborted";
-      // An id that is not a job's (unknown, or not even a job id) will not become one: no reason to reconnect.
+      // An id that is not a job's this browser can see (unknown, private, not even a job id) will not become one: no reason to reconnect.
       if (error instanceof ConnectError && (error.code === Code.NotFound || error.code === Code.InvalidArgument)) return "not_found";
       handlers.onInterrupted?.(error as Error);
     }

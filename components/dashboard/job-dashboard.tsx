@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import { jobTokens } from "../api/job-tokens";
+import { downloadModel } from "../api/model-download";
 import { useApi } from "../api/server-url";
 import { DeployPanel } from "./deploy-panel";
 import { LogPanel } from "./log-panel";
@@ -23,12 +24,13 @@ export function JobDashboard({ jobId }: { jobId: string }) {
   const api = useApi();
   const watched = useJobWatch(api, jobId);
   const { job, status, progress, currentEpoch, totalEpochs, pace, points } = watched;
-  const [cancelError, setCancelError] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+  const [visibility, setVisibility] = useState<boolean>();
 
   if (watched.notFound) {
     return (
       <p className="notice error" role="alert">
-        Job {jobId} does not exist. <Link href="/jobs">All jobs</Link>
+        No job {jobId} that this browser can see: it does not exist, or it is private (open it in the browser that submitted it, or ask its owner to make it public). <Link href="/jobs">All jobs</Link>
       </p>
     );
   }
@@ -37,15 +39,23 @@ export function JobDashboard({ jobId }: { jobId: string }) {
   const metrics = points.length > 0 ? mergeLatest(points.map((p) => p.values)) : latest;
   const act = async (call: () => Promise<unknown>) => {
     try {
-      setCancelError(undefined);
+      setActionError(undefined);
       await call();
     } catch (error) {
-      setCancelError(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
+      setActionError(error instanceof ConnectError ? error.rawMessage : (error as Error).message);
     }
   };
   // A job submitted from this browser without signing in is changed with the token kept when it was submitted.
   const withToken = () => jobTokens(api).optionsFor([jobId]);
   const cancel = () => act(() => api.jobs.cancelJob({ jobId, reason: "cancelled from the Engine" }, withToken()));
+  // Only whoever may change the job (here: the browser holding its token) is offered the changes; anyone else sees a public job read-only.
+  const holdsToken = jobTokens(api).saved()[jobId] !== undefined;
+  const isPublic = visibility ?? job?.public ?? false;
+  const toggleVisibility = () =>
+    act(async () => {
+      const { job: updated } = await api.jobs.setJobVisibility({ jobId, public: !isPublic }, withToken());
+      setVisibility(updated?.public);
+    });
   const togglePause = () => act(() => (job?.paused ? api.jobs.resumeJob({ jobId }, withToken()) : api.jobs.pauseJob({ jobId }, withToken())));
 
   return (
@@ -56,10 +66,16 @@ export function JobDashboard({ jobId }: { jobId: string }) {
           <p className="muted mono" style={{ margin: 0 }}>
             {jobId}
           </p>
+          {job && (holdsToken || isPublic) && (
+            <label className="row small" title="A public job's curves, logs and model can be read by anyone with its link; a private one only by whoever submitted it.">
+              <input type="checkbox" checked={isPublic} disabled={!holdsToken} onChange={toggleVisibility} data-testid="job-public" />
+              {isPublic ? "Public: anyone with the link can see this job and download its model" : "Private: only you can see this job"}
+            </label>
+          )}
         </div>
         <div className="row">
           <StatusBadge status={status} />
-          {!isTerminalStatus(status) && status !== JobStatus.UNSPECIFIED && (
+          {holdsToken && !isTerminalStatus(status) && status !== JobStatus.UNSPECIFIED && (
             <>
               <button type="button" className="button" onClick={togglePause} aria-pressed={job?.paused ?? false} data-testid="pause-job">
                 {job?.paused ? "Resume" : "Pause"}
@@ -70,15 +86,15 @@ export function JobDashboard({ jobId }: { jobId: string }) {
             </>
           )}
           {status === JobStatus.COMPLETED && (
-            <a className="button primary" href={`${api.serverUrl}/api/v1/jobs/${jobId}/model.zip`} download data-testid="download-model">
+            <button type="button" className="button primary" onClick={() => act(() => downloadModel(api, jobId))} data-testid="download-model">
               Download trained model (tfjs)
-            </a>
+            </button>
           )}
         </div>
       </div>
 
       {watched.error && <p className="notice">{watched.error}</p>}
-      {cancelError && <p className="notice error">{cancelError}</p>}
+      {actionError && <p className="notice error">{actionError}</p>}
       {job?.error && status !== JobStatus.COMPLETED && (
         <p className="notice error" role="alert">
           {job.error}
@@ -135,7 +151,7 @@ export function JobDashboard({ jobId }: { jobId: string }) {
         <MetricsChart title="Loss" metric="loss" points={points} />
         <MetricsChart title="Accuracy" metric="accuracy" points={points} format={percent} />
       </div>
-      {status === JobStatus.COMPLETED && <DeployPanel api={api} jobId={jobId} />}
+      {holdsToken && status === JobStatus.COMPLETED && <DeployPanel api={api} jobId={jobId} />}
       <LogPanel logs={watched.logs} />
     </div>
   );

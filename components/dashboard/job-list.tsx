@@ -2,6 +2,7 @@
 
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import Link from "next/link";
+import { jobTokens } from "../api/job-tokens";
 import { useApi } from "../api/server-url";
 import { onNetworkEvent } from "../api/network-events";
 import { usePoll } from "../ui/use-poll";
@@ -12,7 +13,7 @@ export function JobList() {
   const api = useApi();
   // Status changes arrive over socket.io at once; the slower poll keeps progress figures fresh.
   const { data, error } = usePoll(
-    () => api.jobs.listJobs({ pageSize: 50 }),
+    () => api.jobs.listJobs({ pageSize: 50 }, jobTokens(api).optionsForAll()),
     5000,
     api,
     (changed) => onNetworkEvent(api.serverUrl, (e) => e.type === "job-status" && changed()),
@@ -22,7 +23,7 @@ export function JobList() {
   if (data.jobs.length === 0) {
     return (
       <p className="muted">
-        No jobs yet. <Link href="/">Train a model</Link>.
+        No jobs yet. <Link href="/">Train a model</Link>. Jobs are private: this list shows the ones this browser submitted, and public ones.
       </p>
     );
   }
@@ -51,6 +52,7 @@ export function JobList() {
               </td>
               <td>
                 <StatusBadge status={job.status} />
+                {job.public && <div className="muted small">public</div>}
               </td>
               <td style={{ minWidth: 140 }}>
                 <ProgressBar value={job.progress} label={`Progress of ${job.name}`} />

@@ -54,7 +54,7 @@ export async function openFromServer(api: Api, graphId: string): Promise<boolean
 
 /** The graphs this browser holds the tokens of, newest first. */
 export async function listFromServer(api: Api): Promise<GraphSummary[]> {
-  return (await api.graphs.listGraphs({ pageSize: MAX_CAPABILITIES }, graphTokens(api).optionsFor(Object.keys(graphTokens(api).saved())))).graphs;
+  return (await api.graphs.listGraphs({ pageSize: MAX_CAPABILITIES }, graphTokens(api).optionsForAll())).graphs;
 }
 
 /** Deletes a saved graph with its revisions; its token goes with it. */

@@ -7,6 +7,8 @@ import { useEffect, useState } from "react";
 import type { GraphSummary } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { JobStatus, type Job } from "../../gen/cyxwiz/v1/job_pb";
 import { pointAtDataset } from "../../lib/editor/commands";
+import { jobTokens } from "../api/job-tokens";
+import { downloadModel } from "../api/model-download";
 import { useApi } from "../api/server-url";
 import type { DatasetCatalog } from "../api/use-datasets";
 import { useEditor } from "../editor/editor-store";
@@ -26,7 +28,7 @@ export function AssetsPanel({ catalog }: { catalog: DatasetCatalog }) {
 
   useEffect(() => {
     let live = true;
-    Promise.all([listFromServer(api), api.jobs.listJobs({ statuses: [JobStatus.COMPLETED], pageSize: 100 })]).then(
+    Promise.all([listFromServer(api), api.jobs.listJobs({ statuses: [JobStatus.COMPLETED], pageSize: 100 }, jobTokens(api).optionsForAll())]).then(
       ([g, j]) => {
         if (!live) return;
         setGraphs(g);
@@ -94,9 +96,14 @@ export function AssetsPanel({ catalog }: { catalog: DatasetCatalog }) {
         <ul className="asset-list" aria-label="Trained models">
           {models?.map((job) => (
             <li key={job.id}>
-              <a className="asset-open" href={new URL(`/api/v1/jobs/${job.id}/model.zip`, api.serverUrl).toString()} download title="Download the model (tfjs model.json + weights)">
+              <button
+                type="button"
+                className="asset-open"
+                onClick={() => void downloadModel(api, job.id).catch((error: Error) => setError(error.message))}
+                title="Download the model (tfjs model.json + weights)"
+              >
                 {job.name || job.id.slice(0, 8)}
-              </a>
+              </button>
               <span className="muted small">
                 {Object.entries(job.finalMetrics)
                   .filter(([k]) => k.includes("accuracy") || k === "loss")

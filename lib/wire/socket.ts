@@ -7,7 +7,7 @@
 /** Where socket.io listens on the server's HTTP ports. */
 export const SOCKET_PATH = "/socket.io";
 
-/** Client → server: join a job's room (with the job id); answered with a WatchJobAck. */
+/** Client → server: join a job's room (with a WatchJobRequest); answered with a WatchJobAck. */
 export const WATCH_JOB = "watch-job";
 /** Client → server: leave a job's room. */
 export const UNWATCH_JOB = "unwatch-job";
@@ -28,18 +28,28 @@ export const SOCKET_EVENTS = {
   command: "command",
   /** A NetworkEvent, to every socket. */
   network: "network",
-  /** Work became available, to every socket. */
+  /** Work became available (an empty payload), to every socket. */
   queue: "queue",
 } as const;
 
-/** The answer to WATCH_JOB: the room is joined (with the job's status), or why not. */
-export type WatchJobAck = { ok: true; status: string } | { ok: false; error: string };
+/**
+ * Which job to watch, with the credentials that may read it, as the RPCs take them: a private
+ * job's room is joined only by its owner (`authorization: "Bearer …"`) or its job token's holder.
+ */
+export interface WatchJobRequest {
+  jobId: string;
+  authorization?: string;
+  jobToken?: string;
+}
+
+/** The answer to WATCH_JOB: the room is joined (with the job's status), or why not (code: the Connect code the RPC would refuse with). */
+export type WatchJobAck = { ok: true; status: string } | { ok: false; code: string; error: string };
 
 /** The answer to WATCH_ASSIGNMENTS; code is the Connect code the RPC stream would have refused with ("unauthenticated"…). */
 export type WatchAssignmentsAck = { ok: true } | { ok: false; code: string; error: string };
 
-/** What dashboards follow about the whole network: nodes arriving, jobs changing status. */
-export type NetworkEvent = { type: "node-online"; nodeId: string; name: string } | { type: "job-status"; jobId: string; status: string };
+/** What dashboards follow about the whole network: nodes arriving, and that a job (not which: jobs are private) changed status. */
+export type NetworkEvent = { type: "node-online"; nodeId: string; name: string } | { type: "job-status"; status: string };
 
 export interface MetricPointEvent {
   id: string;

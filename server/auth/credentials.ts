@@ -25,7 +25,7 @@ type AuthContext = Pick<ServerContext, "users" | "tokens">;
 
 /**
  * The credentials an authorization header carries, and the capability headers `header` reads
- * (REST handlers build them per request too; no REST route takes capabilities yet).
+ * (REST handlers build them per request too).
  */
 export function credentialsFrom(ctx: AuthContext, authorization: string | null | undefined, header: (name: string) => string | null = () => null): Credentials {
   let user: Promise<Caller | undefined> | undefined;
@@ -80,8 +80,12 @@ export async function signedIn(credentials: Credentials): Promise<Caller> {
  * What a request may reach of a kind of thing: the signed-in caller's own, and the ownerless
  * ones whose capability tokens it sent. Stores match it in the statement that reads or writes.
  */
-export async function accessOf(hctx: HandlerContext, kind: CapabilityKind): Promise<Access> {
-  const credentials = credentialsOf(hctx);
+export function accessOf(hctx: HandlerContext, kind: CapabilityKind): Promise<Access> {
+  return accessFrom(credentialsOf(hctx), kind);
+}
+
+/** accessOf for credentials a REST handler built. */
+export async function accessFrom(credentials: Credentials, kind: CapabilityKind): Promise<Access> {
   const tokenHashes = credentials.capabilities(kind);
   const caller = await credentials.user();
   return { userId: caller?.user.id, tokenHashes };

@@ -117,9 +117,9 @@ describe.each(variants)("progress through the services: $name", ({ kind, redis }
       inProcessTransport(ctx, () => token),
     );
 
-  /** A job assigned to a new node, and that node's client and report fields for it. */
+  /** A job assigned to a new node, and that node's client and report fields for it. Public, so that any client here reads it. */
   async function assignedJob(ctx: ServerContext = t.ctx) {
-    const job = await queueJob(ctx, { totalEpochs: 3 });
+    const job = await queueJob(ctx, { totalEpochs: 3, public: true });
     const node = await registerNode(ctx);
     await ctx.db.prisma.job.update({ where: { id: job.id }, data: { status: "ASSIGNED", assignedNodeId: node.id, attempts: 1, assignedAt: new Date() } });
     const session = await ctx.tokens.issueNodeToken(node.id);

@@ -28,6 +28,7 @@ export async function publishJobEvent(bus: EventBus, job: JobSnapshot, change: {
   };
   await bus.publish(jobChannel(job.id), event);
   if (!change.statusChanged) return;
-  await bus.publish(NETWORK_CHANNEL, { type: "job-status", jobId: job.id, status: job.status } satisfies NetworkEvent);
-  if (job.status === "QUEUED") await bus.publish(QUEUE_CHANNEL, { jobId: job.id });
+  // To every socket: that some job changed, never which (a private job's id is its owner's to tell).
+  await bus.publish(NETWORK_CHANNEL, { type: "job-status", status: job.status } satisfies NetworkEvent);
+  if (job.status === "QUEUED") await bus.publish(QUEUE_CHANNEL, {});
 }

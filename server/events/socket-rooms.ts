@@ -10,7 +10,10 @@ import { TokenError } from "../auth/tokens";
 import type { ServerContext } from "../context";
 import { UUID } from "../jobs/job-row";
 import { openAssignmentFeed, type AssignmentFeed } from "../rpc/assignment-feed";
-import { ASSIGNMENT_EVENT, SOCKET_EVENTS, SOCKET_PATH, UNWATCH_JOB, WATCH_ASSIGNMENTS, WATCH_JOB, type WatchAssignmentsAck, type WatchJobAck } from "../../lib/wire/socket";
+import { ASSIGNMENT_EVENT, SOCKET_EVENTS, SOCKET_PATH, UNWATCH_JOB, WATCH_ASSIGNMENTS, WATCH_JOB, type WatchAssignmentsAck, type WatchJobAck, type WatchJobRequest } from "../../lib/wire/socket";
+import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
+import { accessFrom, credentialsFrom } from "../auth/credentials";
+import { jobNotFoundMessage } from "../rpc/job-refusal";
 import { NETWORK_CHANNEL, QUEUE_CHANNEL } from "./channels";
 
 /** Where an event published on a bus channel goes among the rooms, and under which socket event name. */
@@ -69,18 +72,26 @@ export async function attachSocketRooms(httpServers: http.Server[], ctx: ServerC
     void socket.join("network");
     if (socket.data.nodeId) void socket.join(`node:${socket.data.nodeId}`);
     socket.on(WATCH_ASSIGNMENTS, (ack?: (answer: WatchAssignmentsAck) => void) => void feedAssignments(ctx, socket, typeof ack === "function" ? ack : () => undefined));
-    socket.on(WATCH_JOB, async (jobId: unknown, ack?: (answer: WatchJobAck) => void) => {
+    socket.on(WATCH_JOB, async (request: unknown, ack?: (answer: WatchJobAck) => void) => {
       const reply = typeof ack === "function" ? ack : () => undefined;
-      if (typeof jobId !== "string" || !UUID.test(jobId)) return reply({ ok: false, error: "job_id: must be a UUID" });
+      const { jobId, authorization, jobToken } = (request && typeof request === "object" ? request : {}) as Partial<Record<keyof WatchJobRequest, unknown>>;
+      if (typeof jobId !== "string" || !UUID.test(jobId)) return reply({ ok: false, code: "invalid_argument", error: "jobId: must be a UUID" });
+      if ((authorization !== undefined && typeof authorization !== "string") || (jobToken !== undefined && typeof jobToken !== "string"))
+        return reply({ ok: false, code: "invalid_argument", error: "authorization and jobToken are strings" });
       let job;
       try {
-        job = await ctx.jobs.get(jobId);
+        const access = await accessFrom(
+          credentialsFrom(ctx, authorization, (name) => (name === JOB_TOKEN_HEADER ? (jobToken ?? null) : null)),
+          "job",
+        );
+        job = await ctx.jobs.find(jobId.toLowerCase(), access);
       } catch (error) {
+        if (error instanceof ConnectError) return reply({ ok: false, code: codeToString(error.code), error: error.rawMessage });
         ctx.log.error({ err: error, jobId }, "watch-job: could not read the job");
-        return reply({ ok: false, error: "the server could not read the job just now; try again" });
+        return reply({ ok: false, code: "unavailable", error: "the server could not read the job just now; try again" });
       }
-      if (!job) return reply({ ok: false, error: `job ${jobId} not found` });
-      await socket.join(`job:${jobId}`);
+      if (!job) return reply({ ok: false, code: "not_found", error: jobNotFoundMessage(jobId) });
+      await socket.join(`job:${job.id}`);
       reply({ ok: true, status: job.status });
     });
     socket.on(UNWATCH_JOB, (jobId: unknown) => {

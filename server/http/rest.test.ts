@@ -8,7 +8,8 @@ import { createTestContext, type TestContext } from "../../tests/helpers/context
 import { DATABASE_KINDS } from "../../tests/helpers/databases";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { createUser, queueJob } from "../../tests/helpers/fixtures";
+import { createUser, jobTokenOf, queueJob } from "../../tests/helpers/fixtures";
+import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import { templates as builtinTemplates } from "../../lib/graph/templates";
 import { restRoutes } from "./rest";
 import type { HttpResult, Router } from "./router";
@@ -52,12 +53,48 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
     expect(templates.find((x) => x.id === "mlp-digits")?.totalParams).toBe(784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10);
   });
 
+  const withToken = (jobId: string) => ({ headers: { [JOB_TOKEN_HEADER]: jobTokenOf(t.ctx, jobId) } });
+  const listedIds = async (options: { headers?: Record<string, string> } = {}) => body<{ jobs: { id: string }[] }>(await call("GET", "/api/v1/jobs?limit=200", options)).jobs.map((j) => j.id);
+
   it("lists jobs newest first and shows one with its history", async () => {
     const job = await queueJob(t.ctx, { name: "listed" });
-    const { jobs } = body<{ jobs: { id: string; status: string }[] }>(await call("GET", "/api/v1/jobs?limit=5"));
+    const { jobs } = body<{ jobs: { id: string; status: string }[] }>(await call("GET", "/api/v1/jobs?limit=5", withToken(job.id)));
     expect(jobs[0]).toMatchObject({ id: job.id, status: "JOB_STATUS_QUEUED" });
-    const one = await call("GET", `/api/v1/jobs/${job.id}`);
+    const one = await call("GET", `/api/v1/jobs/${job.id}`, withToken(job.id));
     expect(body(one)).toMatchObject({ job: { id: job.id, name: "listed" }, history: [] });
+  });
+
+  it("lists and shows a private job to no one else, with the 404 a job that does not exist gets", async () => {
+    const [job, other] = [await queueJob(t.ctx), await queueJob(t.ctx)];
+    const alice = await createUser(t.ctx, "alice-rest");
+    const asAlice = { headers: { authorization: `Bearer ${(await t.ctx.tokens.issueAccessToken(alice.id)).token}` } };
+    expect(await listedIds()).not.toContain(job.id);
+    expect(await listedIds(asAlice)).not.toContain(job.id);
+    expect(await listedIds(withToken(other.id))).not.toContain(job.id);
+    const missing = body<{ error: { message: string } }>(await call("GET", "/api/v1/jobs/00000000-0000-4000-8000-000000000000")).error.message;
+    for (const options of [{}, asAlice, withToken(other.id)]) {
+      for (const path of [`/api/v1/jobs/${job.id}`, `/api/v1/jobs/${job.id}/model.zip`]) {
+        const refused = await call("GET", path, options);
+        expect(refused.status).toBe(404);
+        expect(body<{ error: { message: string } }>(refused).error.message).toBe(missing.replace("00000000-0000-4000-8000-000000000000", job.id));
+      }
+    }
+  });
+
+  it("lists and shows a user's job to its owner, and a public job to anyone", async () => {
+    const alice = await createUser(t.ctx, "alice-owner");
+    const asAlice = { headers: { authorization: `Bearer ${(await t.ctx.tokens.issueAccessToken(alice.id)).token}` } };
+    const [mine, open] = [await queueJob(t.ctx, { userId: alice.id }), await queueJob(t.ctx, { public: true })];
+    expect(await listedIds(asAlice)).toEqual(expect.arrayContaining([mine.id, open.id]));
+    expect((await call("GET", `/api/v1/jobs/${mine.id}`, asAlice)).status).toBe(200);
+    expect(await listedIds()).toContain(open.id);
+    expect((await call("GET", `/api/v1/jobs/${open.id}`)).status).toBe(200);
+  });
+
+  it("refuses a job token header that is not a job token with 401, naming the header", async () => {
+    const refused = await call("GET", "/api/v1/jobs", { headers: { [JOB_TOKEN_HEADER]: "cwg_not-a-job-token" } });
+    expect(refused.status).toBe(401);
+    expect(body<{ error: { message: string } }>(refused).error.message).toContain(JOB_TOKEN_HEADER);
   });
 
   it("rejects an unknown status filter with 400", async () => {
@@ -71,7 +108,7 @@ describe.each(DATABASE_KINDS)("REST handlers on %s", (kind) => {
 
   it("refuses a model download before the job has a model", async () => {
     const job = await queueJob(t.ctx);
-    expect((await call("GET", `/api/v1/jobs/${job.id}/model.zip`)).status).toBe(409);
+    expect((await call("GET", `/api/v1/jobs/${job.id}/model.zip`, withToken(job.id))).status).toBe(409);
   });
 
   it("serves an artifact with its hash, and 404 for an unknown one", async () => {

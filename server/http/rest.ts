@@ -8,7 +8,9 @@ import { analyzeGraph } from "../../lib/graph/analyze";
 import { templates } from "../../lib/graph/templates";
 import { ArtifactError } from "../artifacts/store";
 import { modelZip } from "../artifacts/model-zip";
-import { credentialsFrom, signedIn, submitterOf } from "../auth/credentials";
+import { accessFrom, credentialsFrom, signedIn, submitterOf } from "../auth/credentials";
+import type { JobRow } from "../jobs/job-row";
+import { jobNotFoundMessage } from "../rpc/job-refusal";
 import type { ServerContext } from "../context";
 import { logEvent, pointEvent } from "../events/job-events";
 import { jobMessage } from "../jobs/job-message";
@@ -77,25 +79,47 @@ export function restRoutes(ctx: ServerContext): Router {
     return json({ nodes: rows.map((n) => ({ ...nodeJson(n, ctx.config.nodeTimeoutSeconds), live: live.get(n.id) ?? null })) });
   });
 
+  /** The request's credentials, capability headers included (repeated headers arrive as one list, as Connect reads them). */
+  const credentialsOfRequest = (req: HttpRequest) =>
+    credentialsFrom(ctx, req.headers.authorization, (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(",") : (value ?? null);
+    });
+
+  /** The job when the caller may read it; otherwise the answer: 404 as for a job that does not exist, or 401 for a credential that does not verify. */
+  const readableJob = async (req: HttpRequest): Promise<{ job: JobRow } | { refused: HttpResult }> => {
+    const id = (req.params.id ?? "").toLowerCase();
+    const access = accessFrom(credentialsOfRequest(req), "job");
+    const refused = await refusal(access);
+    if (refused) return { refused };
+    const job = UUID.test(id) ? await ctx.jobs.find(id, await access) : null;
+    return job ? { job } : { refused: httpError(404, "not_found", jobNotFoundMessage(req.params.id ?? "")) };
+  };
+
   router.add("GET", "/api/v1/jobs", async (req) => {
     const status = req.query.get("status")?.toUpperCase() || undefined;
     if (status !== undefined && !isJobStatus(status)) return httpError(400, "invalid_argument", `status must be one of ${JOB_STATUSES.join(", ")}`);
     const limit = Number(req.query.get("limit") ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) return httpError(400, "invalid_argument", "limit must be an integer from 1 to 200");
-    const page = await ctx.jobs.list({ statuses: status ? [status] : undefined, limit });
+    const access = accessFrom(credentialsOfRequest(req), "job");
+    const refused = await refusal(access);
+    if (refused) return refused;
+    const page = await ctx.jobs.list(await access, { statuses: status ? [status] : undefined }, { limit });
     return json({ jobs: (await liveJobs(ctx.hotState, page.rows)).map((r) => toJson(JobSchema, jobMessage(r))) });
   });
 
   router.add("GET", "/api/v1/jobs/:id", async (req) => {
-    const job = await findJob(req);
-    if (!job) return httpError(404, "not_found", `job ${req.params.id} does not exist`);
+    const found = await readableJob(req);
+    if ("refused" in found) return found.refused;
+    const { job } = found;
     const { points, logs } = await ctx.jobs.history(job.id);
     return json({ job: toJson(JobSchema, jobMessage(await liveJob(ctx.hotState, job))), history: points.map(pointEvent), logs: logs.map(logEvent) });
   });
 
   router.add("GET", "/api/v1/jobs/:id/model.zip", async (req) => {
-    const job = await findJob(req);
-    if (!job) return httpError(404, "not_found", `job ${req.params.id} does not exist`);
+    const found = await readableJob(req);
+    if ("refused" in found) return found.refused;
+    const { job } = found;
     if (job.status !== "COMPLETED" || !job.modelWeightsSha256) return httpError(409, "failed_precondition", `job ${job.id} has no trained model yet (${job.status})`);
     const filename = `${job.name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-|-$/g, "") || "model"}-${job.id.slice(0, 8)}.zip`;
     return {
@@ -198,11 +222,6 @@ export function restRoutes(ctx: ServerContext): Router {
       throw error;
     }
   });
-
-  async function findJob(req: HttpRequest) {
-    const id = req.params.id ?? "";
-    return UUID.test(id) ? ctx.jobs.get(id.toLowerCase()) : null;
-  }
 
   addInferenceRoutes(ctx, router);
   return router;

@@ -26,3 +26,11 @@ export function reachableSql(
 }
 
 const qualified = (alias: string | undefined, column: string) => (alias ? `${alias}.${column}` : column);
+
+/**
+ * The jobs an access may read (with their curves, logs and models): those it may change, and the
+ * public ones. Every read of a job for a caller names it in its WHERE.
+ */
+export function readableSql(access: Access, alias?: string): PrismaNamespace.Sql {
+  return sql`(${PrismaNamespace.raw(qualified(alias, "public"))} OR ${reachableSql(access, alias)})`;
+}

@@ -21,6 +21,7 @@ export function jobMessage(row: JobRow): Job {
     name: row.name,
     ownerId: row.userId ?? "",
     paused: row.paused,
+    public: row.public,
     jobType: JobType[row.jobType as keyof typeof JobType] ?? JobType.TRAINING,
     status: jobStatusOf(row.status),
     priority: row.priority as JobPriority,

@@ -11,7 +11,17 @@ import { completeJob } from "./sql/complete-job";
 import { failJob } from "./sql/fail-job";
 import { pauseJob } from "./sql/pause-job";
 import { recordProgress, type ProgressRecorded } from "./sql/record-progress";
+import { isReadable, readableJobIds, type JobFilter } from "./sql/readable-jobs";
 import { saveCheckpoint } from "./sql/save-checkpoint";
+import { setJobVisibility } from "./sql/set-job-visibility";
+
+/** How a job stands to an access: whether it may change it, whether anyone may read it, who holds it and its state. */
+export interface Reach {
+  reachable: boolean;
+  public: boolean;
+  holder: "user" | "token" | "none";
+  status: JobStatusName;
+}
 
 /**
  * The jobs table: reads, and every state change (one file per operation under sql/, each a single
@@ -36,20 +46,19 @@ export class JobStore {
     return (await this.prisma.job.findMany({ where: { id: { in: ids } } })) as JobRow[];
   }
 
-  /** Newest first; the cursor is the last job id of the previous page. */
-  async list(options: { statuses?: JobStatusName[]; jobTypes?: string[]; ownerId?: string; limit: number; after?: string }): Promise<{ rows: JobRow[]; next?: string }> {
-    const rows = (await this.prisma.job.findMany({
-      where: {
-        ...(options.statuses?.length ? { status: { in: options.statuses } } : {}),
-        ...(options.jobTypes?.length ? { jobType: { in: options.jobTypes } } : {}),
-        ...(options.ownerId ? { userId: options.ownerId } : {}),
-      },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: options.limit + 1,
-      ...(options.after ? { cursor: { id: options.after }, skip: 1 } : {}),
-    })) as JobRow[];
+  /** The job, when the access may read it (its own, a token's, or a public one); null otherwise, as for a job that does not exist. */
+  async find(id: string, access: Access): Promise<JobRow | null> {
+    return (await isReadable(this.prisma, id, access)) ? this.get(id) : null;
+  }
+
+  /** The jobs the access may read, newest first; the cursor is the last job id of the previous page. */
+  async list(access: Access, filter: JobFilter, options: { limit: number; after?: string }): Promise<{ rows: JobRow[]; next?: string }> {
+    const ids = await readableJobIds(this.prisma, access, filter, options.limit, options.after);
+    const byId = new Map((await this.getMany(ids)).map((row) => [row.id, row]));
+    // A job deleted between the two statements is simply not on the page.
+    const rows = ids.flatMap((id) => byId.get(id) ?? []);
     const page = rows.slice(0, options.limit);
-    return { rows: page, next: rows.length > options.limit ? page[page.length - 1]?.id : undefined };
+    return { rows: page, next: ids.length > options.limit ? page[page.length - 1]?.id : undefined };
   }
 
   async history(jobId: string, logLimit = 200): Promise<{ points: JobMetric[]; logs: JobLog[] }> {
@@ -102,14 +111,19 @@ export class JobStore {
     return deleteJob(this.prisma, jobId, access);
   }
 
+  /** Makes a job within reach public or private; null when nothing changed (see reach for why). */
+  async setVisibility(jobId: string, access: Access, visible: boolean): Promise<JobRow | null> {
+    return (await setJobVisibility(this.prisma, jobId, access, visible)) ? this.get(jobId) : null;
+  }
+
   /**
    * Why a change made with this access found nothing to change, read after its statement missed:
    * the job is gone (null), or whether it is in reach, who holds it (a user, a token's holder, or
    * no one) and its state, which the change may not start from.
    */
-  async reach(jobId: string, access: Access): Promise<{ reachable: boolean; holder: "user" | "token" | "none"; status: JobStatusName } | null> {
-    const [row] = await this.prisma.$queryRaw<{ reachable: boolean; holder: "user" | "token" | "none"; status: JobStatusName }[]>`
-      SELECT ${reachableSql(access)} AS reachable, CASE WHEN user_id IS NOT NULL THEN 'user' WHEN token_hash IS NOT NULL THEN 'token' ELSE 'none' END AS holder, status
+  async reach(jobId: string, access: Access): Promise<Reach | null> {
+    const [row] = await this.prisma.$queryRaw<Reach[]>`
+      SELECT ${reachableSql(access)} AS reachable, public, CASE WHEN user_id IS NOT NULL THEN 'user' WHEN token_hash IS NOT NULL THEN 'token' ELSE 'none' END AS holder, status
       FROM jobs WHERE id = ${jobId}::uuid`;
     return row ?? null;
   }

@@ -140,22 +140,24 @@ describe.each(DATABASE_KINDS)("AuthService on %s", (kind) => {
     const [owner, other] = [await signUp(), await signUp()];
     const { job } = await clients(owner?.accessToken).jobs.submitJob(submit);
     expect(job?.ownerId).toBe(owner?.user?.userId);
-    expect(await codeOf(clients(other?.accessToken).jobs.cancelJob({ jobId: job?.id }))).toBe(Code.PermissionDenied);
+    // A private job: to anyone else it is not there at all.
+    expect(await codeOf(clients(other?.accessToken).jobs.cancelJob({ jobId: job?.id }))).toBe(Code.NotFound);
     const { jobToken: anothersToken } = await clients().jobs.submitJob(submit);
-    expect(await codeOf(clients().jobs.cancelJob({ jobId: job?.id }, withJobToken(anothersToken)))).toBe(Code.PermissionDenied);
+    expect(await codeOf(clients().jobs.cancelJob({ jobId: job?.id }, withJobToken(anothersToken)))).toBe(Code.NotFound);
     expect(await codeOf(clients(owner?.accessToken).jobs.deleteJob({ jobId: job?.id }))).toBe(Code.FailedPrecondition);
     await clients(owner?.accessToken).jobs.cancelJob({ jobId: job?.id });
-    expect(await codeOf(clients(other?.accessToken).jobs.deleteJob({ jobId: job?.id }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(clients(other?.accessToken).jobs.deleteJob({ jobId: job?.id }))).toBe(Code.NotFound);
     await clients(owner?.accessToken).jobs.deleteJob({ jobId: job?.id });
-    expect(await codeOf(clients().jobs.getJob({ jobId: job?.id }))).toBe(Code.NotFound);
+    expect(await codeOf(clients(owner?.accessToken).jobs.getJob({ jobId: job?.id }))).toBe(Code.NotFound);
   });
 
-  it("lists a user's own jobs, and jobs by type", async () => {
+  it("lists a user's own jobs, another user's public ones, and jobs by type", async () => {
     const [owner, other] = [await signUp(), await signUp()];
     const { job } = await clients(owner?.accessToken).jobs.submitJob(submit);
+    const { job: shown } = await clients(owner?.accessToken).jobs.submitJob({ ...submit, public: true });
     await clients(other?.accessToken).jobs.submitJob(submit);
-    expect((await clients(owner?.accessToken).jobs.listJobs({ ownerId: "me" })).jobs.map((j) => j.id)).toEqual([job?.id]);
-    expect((await clients().jobs.listJobs({ ownerId: owner?.user?.userId })).jobs.map((j) => j.id)).toEqual([job?.id]);
+    expect((await clients(owner?.accessToken).jobs.listJobs({ ownerId: "me" })).jobs.map((j) => j.id)).toEqual([shown?.id, job?.id]);
+    expect((await clients().jobs.listJobs({ ownerId: owner?.user?.userId })).jobs.map((j) => j.id)).toEqual([shown?.id]);
     expect(await codeOf(clients().jobs.listJobs({ ownerId: "me" }))).toBe(Code.Unauthenticated);
     expect(await codeOf(clients().jobs.listJobs({ jobTypes: [99 as JobType] }))).toBe(Code.InvalidArgument);
   });

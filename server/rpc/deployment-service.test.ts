@@ -69,12 +69,20 @@ describe.each(DATABASE_KINDS)("who may use a deployment, on %s", (kind) => {
     expect(await t.ctx.db.prisma.deployment.findUnique({ where: { id: deployment?.deploymentId } })).toMatchObject({ userId: alice.user.id });
   });
 
-  it("cannot be made from another user's job: PERMISSION_DENIED, and none is made", async () => {
+  it("cannot be made from another user's private job: NOT_FOUND, as if it did not exist, and none is made", async () => {
     const [alice, mallory] = await Promise.all([signedIn("alice"), signedIn("mallory")]);
     const job = await completedJob(alice.user.id);
-    expect(await codeOf(mallory.deployments.createDeployment({ jobId: job.id }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(mallory.deployments.createDeployment({ jobId: job.id }))).toBe(Code.NotFound);
     const anothersToken = withJobToken(jobTokenOf(t.ctx, (await completedJob(null)).id));
-    expect(await codeOf(anonymous.createDeployment({ jobId: job.id }, anothersToken))).toBe(Code.PermissionDenied);
+    expect(await codeOf(anonymous.createDeployment({ jobId: job.id }, anothersToken))).toBe(Code.NotFound);
+    expect(await t.ctx.db.prisma.deployment.count({ where: { jobId: job.id } })).toBe(0);
+  });
+
+  it("cannot be made from another user's public job: PERMISSION_DENIED, and none is made", async () => {
+    const [alice, mallory] = await Promise.all([signedIn("alice"), signedIn("mallory")]);
+    const job = await completedJob(alice.user.id);
+    await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { public: true } });
+    expect(await codeOf(mallory.deployments.createDeployment({ jobId: job.id }))).toBe(Code.PermissionDenied);
     expect(await t.ctx.db.prisma.deployment.count({ where: { jobId: job.id } })).toBe(0);
   });
 

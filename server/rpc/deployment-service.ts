@@ -14,7 +14,7 @@ import { nodeChannel, type NodeCommand } from "../events/channels";
 import type { DeploymentRow } from "../inference/deployment-store";
 import { placeDeployment } from "../inference/placement-actions";
 import { failedPrecondition, invalidArgument, notFound, requireUuid } from "./errors";
-import { jobRefusal } from "./job-refusal";
+import { jobNotFound, jobRefusal } from "./job-refusal";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -39,8 +39,8 @@ export function deploymentService(ctx: ServerContext): ServiceImpl<typeof Deploy
     async createDeployment(req, hctx) {
       const jobId = requireUuid(req.jobId, "job_id");
       const access = await requiredAccessOf(hctx, "job");
-      const job = await ctx.jobs.get(jobId);
-      if (!job) throw notFound(`job ${jobId} does not exist`);
+      const job = await ctx.jobs.find(jobId, access);
+      if (!job) throw jobNotFound(jobId);
       if (job.status !== "COMPLETED" || !job.modelWeightsSha256) throw failedPrecondition(`job ${job.id} is ${job.status}: only a completed job's model can be deployed`);
       const name =
         req.name.trim() ||

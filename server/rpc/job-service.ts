@@ -7,6 +7,7 @@ import {
   DeleteJobResponseSchema,
   PauseJobResponseSchema,
   ResumeJobResponseSchema,
+  SetJobVisibilityResponseSchema,
   GetJobResponseSchema,
   type JobService,
   ListJobsResponseSchema,
@@ -24,21 +25,23 @@ import { isJobStatus, isTerminal } from "../jobs/job-status";
 import { prepareSubmission, requestedDatasetUri, submittedGraph } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
-import { callerOf, credentialsOf, requiredAccessOf, submitterOf } from "../auth/credentials";
+import { accessOf, callerOf, credentialsOf, requiredAccessOf, submitterOf } from "../auth/credentials";
 import { IDEMPOTENCY_HEADER } from "../../lib/wire/headers";
 import type { JobRow } from "../jobs/job-row";
 import { idempotencyOf } from "./idempotency";
-import { failedPrecondition, invalidArgument, notFound, requireUuid, unauthenticated } from "./errors";
-import { jobRefusal } from "./job-refusal";
+import { failedPrecondition, invalidArgument, requireUuid, unauthenticated } from "./errors";
+import { jobNotFound, jobRefusal } from "./job-refusal";
 
 const MAX_PAGE = 200;
 
 export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
   const { jobs, bus } = ctx;
 
-  const loadJob = async (jobId: string) => {
-    const job = await jobs.get(requireUuid(jobId, "job_id"));
-    if (!job) throw notFound(`job ${jobId} does not exist`);
+  /** The job, when the caller may read it; otherwise NOT_FOUND, as for a job that does not exist. */
+  const readJob = async (jobId: string, hctx: HandlerContext) => {
+    const id = requireUuid(jobId, "job_id");
+    const job = await jobs.find(id, await accessOf(hctx, "job"));
+    if (!job) throw jobNotFound(id);
     return job;
   };
   const ended = (jobId: string) => (status: string) => failedPrecondition(`job ${jobId} already ended (${status})`);
@@ -81,7 +84,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       // Submitted without credentials, the job is its token holder's: the token is the only way to change it.
       const id = randomUUID();
       const owner = who ? { userId: who.user.id } : { tokenHash: ctx.tokens.jobCapability(id).hash };
-      const stored = await jobs.create({ ...submission.job, id, ...owner }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
+      const stored = await jobs.create({ ...submission.job, id, ...owner, public: req.public }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
       if ("conflict" in stored) throw invalidArgument(IDEMPOTENCY_HEADER, `already used for another submission (job ${stored.job.id}): send a new key with a new request`);
       const { job } = stored;
       // A retry of a submission whose answer was lost: the job it stored, announced already.
@@ -93,8 +96,8 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       return create(SubmitJobResponseSchema, { job: jobMessage(job), jobToken: jobTokenOf(job) });
     },
 
-    async getJob(req) {
-      const job = await liveJob(ctx.hotState, await loadJob(req.jobId));
+    async getJob(req, hctx) {
+      const job = await liveJob(ctx.hotState, await readJob(req.jobId, hctx));
       const { points, logs } = await jobs.history(job.id);
       return create(GetJobResponseSchema, {
         job: jobMessage(job),
@@ -124,7 +127,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       } else if (req.ownerId) {
         ownerId = requireUuid(req.ownerId, "owner_id");
       }
-      const page = await jobs.list({ statuses, jobTypes, ownerId, limit, after });
+      const page = await jobs.list(await accessOf(hctx, "job"), { statuses, jobTypes, ownerId }, { limit, after });
       return create(ListJobsResponseSchema, { jobs: (await liveJobs(ctx.hotState, page.rows)).map(jobMessage), nextPageToken: page.next ?? "" });
     },
 
@@ -150,6 +153,15 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       return create(ResumeJobResponseSchema, { job: jobMessage(await setPaused(req.jobId, hctx, false)) });
     },
 
+    async setJobVisibility(req, hctx) {
+      const id = requireUuid(req.jobId, "job_id");
+      const access = await requiredAccessOf(hctx, "job");
+      const updated = await jobs.setVisibility(id, access, req.public);
+      if (!updated) throw await jobRefusal(jobs, id, access, () => failedPrecondition(`job ${id} could not be changed just now; try again`));
+      ctx.log.info({ jobId: id, public: req.public }, req.public ? "job made public" : "job made private");
+      return create(SetJobVisibilityResponseSchema, { job: jobMessage(await liveJob(ctx.hotState, updated)) });
+    },
+
     async deleteJob(req, hctx) {
       const id = requireUuid(req.jobId, "job_id");
       const access = await requiredAccessOf(hctx, "job");
@@ -163,7 +175,7 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
       const events = new AsyncQueue<JobEvent>();
       const unsubscribe = await bus.subscribe(jobChannel(jobId), (e) => events.push(e as JobEvent));
       try {
-        const job = await liveJob(ctx.hotState, await loadJob(jobId));
+        const job = await liveJob(ctx.hotState, await readJob(jobId, hctx));
         const { points, logs } = await jobs.history(jobId);
         yield create(WatchJobResponseSchema, {
           jobId,

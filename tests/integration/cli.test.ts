@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
@@ -110,6 +111,30 @@ describe("the cyxwiz command line", () => {
     expect(token).toMatch(/^cwj_/);
     const { job } = await connectClients(server.rpcUrl).jobs.cancelJob({ jobId }, withJobToken(token));
     expect(job?.error).toBe("cancelled by user");
+  });
+
+  it("submits a private job by default, and with --public one anyone may read", async () => {
+    const anyone = connectClients(server.rpcUrl);
+    const mine = (await cyxwiz(["submit", "mlp-digits", "--epochs", "1"], server.rpcUrl)).stdout.trim();
+    await expect(anyone.jobs.getJob({ jobId: mine })).rejects.toMatchObject({ code: Code.NotFound });
+    const shared = (await cyxwiz(["submit", "mlp-digits", "--epochs", "1", "--public", "--json"], server.rpcUrl)).stdout;
+    const jobId = (JSON.parse(shared) as { id: string; public: boolean }).id;
+    expect(JSON.parse(shared)).toMatchObject({ public: true });
+    expect((await anyone.jobs.getJob({ jobId })).job?.public).toBe(true);
+    // The CLI reads both with the tokens it kept; then they are cancelled, out of the way of a later test's node.
+    for (const id of [mine, jobId]) expect((await cyxwiz(["status", id, "--json"], server.rpcUrl)).code).toBe(0);
+    const file = JSON.parse(await readFile(path.join(CONFIG_HOME, "cyxwiz", "job-tokens.json"), "utf8")) as Record<string, Record<string, string>>;
+    for (const id of [mine, jobId]) await anyone.jobs.cancelJob({ jobId: id }, withJobToken(file[server.rpcUrl.replace(/\/$/, "")]?.[id] ?? ""));
+  });
+
+  it("says plainly that a job this machine holds no token for is not one it can see", async () => {
+    const elsewhere = connectClients(server.rpcUrl);
+    const { job, jobToken } = await elsewhere.jobs.submitJob({ config: { name: "elsewhere", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits" } });
+    const jobId = job?.id as string;
+    const result = await cyxwiz(["status", jobId], server.rpcUrl);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`no job ${jobId} that you can see`);
+    await elsewhere.jobs.cancelJob({ jobId }, withJobToken(jobToken));
   });
 
   it("submits a template, prints the job id, and follows it to completion with status --watch", async () => {

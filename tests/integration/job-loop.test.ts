@@ -7,6 +7,7 @@ import type { JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
 import { uploadArtifact } from "../../lib/compute/artifacts-client";
 import { decodeDataset } from "../../lib/data/dataset-format";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
+import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import { encodeCheckpoint, type Checkpoint } from "../../lib/train/checkpoint";
 import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import { tf } from "../../lib/train/runtime-tf";
@@ -70,7 +71,7 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
   });
 
   it("trains a submitted job on a node, streams its curve and serves a model that recognises unseen digits", async () => {
-    const { job } = await clients.jobs.submitJob(submit(2));
+    const { job, jobToken } = await clients.jobs.submitJob(submit(2));
     const statuses: JobStatus[] = [];
     let points = 0;
     let paced = false;
@@ -87,14 +88,17 @@ describe.each(DATABASE_KINDS)("the job loop through a real server process on %s"
     const done = (await clients.jobs.getJob({ jobId: job?.id as string })).job;
     expect(done?.finalMetrics.val_accuracy).toBeGreaterThan(0.8);
     expect(done?.backend).toBe("wasm");
-    const zip = new Uint8Array(await (await fetch(`${server.httpUrl}/api/v1/jobs/${job?.id}/model.zip`)).arrayBuffer());
+    const zip = new Uint8Array(await (await fetch(`${server.httpUrl}/api/v1/jobs/${job?.id}/model.zip`, { headers: { [JOB_TOKEN_HEADER]: jobToken } })).arrayBuffer());
     const accuracy = await accuracyOfModelZip(zip, await fetchDataset(server.httpUrl, "mnist-digits-test"));
     expect(accuracy).toBeGreaterThan(0.8);
   });
 
   it("serves the same API over gRPC (HTTP/2) on the RPC port", async () => {
-    const { jobs } = await grpcClients(server.rpcUrl).jobs.listJobs({ pageSize: 5 });
-    expect(jobs.length).toBeGreaterThan(0);
+    const overGrpc = grpcClients(server.rpcUrl).jobs;
+    const { job } = await overGrpc.submitJob(submit(1));
+    const { jobs } = await overGrpc.listJobs({ pageSize: 5 });
+    expect(jobs.map((j) => j.id)).toContain(job?.id);
+    await overGrpc.cancelJob({ jobId: job?.id });
   });
 
   it("rejects invalid submissions with INVALID_ARGUMENT naming the field, and stores nothing", async () => {

@@ -79,7 +79,8 @@ describe.each(DATABASE_KINDS)("a server killed under load and restarted, on %s",
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const second = await startServerProcess({ ...env, CYXWIZ_RPC_PORT: new URL(first.rpcUrl).port }, dataDir);
     servers.push(second);
-    const after = connectClients(second.rpcUrl);
+    // The same clients, on the restarted server (same port): they send the job tokens they were answered before the kill.
+    const after = clients;
     await waitFor(async () => (await Promise.all(jobIds.map(async (jobId) => (await after.jobs.getJob({ jobId })).job?.status))).every((s) => s === JobStatus.COMPLETED), 120_000);
 
     // The kill came with jobs still waiting in the queue behind the ones the nodes were training.

@@ -6,7 +6,7 @@ import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import type { NodeAgent } from "../../lib/compute/agent";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { createNodeAgent } from "../../worker/node-runtime";
-import { connectClients } from "../helpers/clients";
+import { connectClients, withJobToken } from "../helpers/clients";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../helpers/databases";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process";
 import { waitFor } from "../helpers/wait";
@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)("a server killed mid-job and restarted, on %s", (k
     servers.push(first);
     agent = createNodeAgent(first.rpcUrl, { name: "restart-node" });
     void agent.run();
-    const { job } = await connectClients(first.rpcUrl).jobs.submitJob({
+    const { job, jobToken } = await connectClients(first.rpcUrl).jobs.submitJob({
       config: { name: "survives a restart", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: { epochs: 6, batchSize: 64, learningRate: 0.002 } },
     });
     const jobId = job?.id as string;
@@ -46,8 +46,9 @@ describe.each(DATABASE_KINDS)("a server killed mid-job and restarted, on %s", (k
     servers.push(second);
 
     const clients = connectClients(second.rpcUrl);
-    await waitFor(async () => (await clients.jobs.getJob({ jobId })).job?.status === JobStatus.COMPLETED, 120_000);
-    const { job: done, logs } = await clients.jobs.getJob({ jobId });
+    // The job token its submitter kept still reads it: the restarted server derives the same one.
+    await waitFor(async () => (await clients.jobs.getJob({ jobId }, withJobToken(jobToken))).job?.status === JobStatus.COMPLETED, 120_000);
+    const { job: done, logs } = await clients.jobs.getJob({ jobId }, withJobToken(jobToken));
     expect(done?.attempts).toBe(1);
     expect(done?.currentEpoch).toBe(6);
     expect(logs.map((l) => l.message).join("\n")).not.toContain("back in the queue");

@@ -3,9 +3,9 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { nodeChannel } from "../../server/events/channels";
-import { SOCKET_PATH, type JobEvent, type NetworkEvent, type WatchJobAck } from "../../lib/wire/socket";
+import { SOCKET_PATH, type JobEvent, type NetworkEvent, type WatchJobAck, type WatchJobRequest } from "../../lib/wire/socket";
 import type { ServerContext } from "../../server/context";
-import { connectAsNewNode, connectClients } from "../helpers/clients";
+import { connectAsNewNode, connectClients, withJobToken } from "../helpers/clients";
 import { startTestServer } from "../helpers/context";
 import { createPostgresDatabase, EMBEDDED_ONLY, REDIS_URL, type TestDatabase } from "../helpers/databases";
 import { queueJob } from "../helpers/fixtures";
@@ -25,7 +25,7 @@ async function open(httpUrl: string, token?: string): Promise<Socket> {
   return socket;
 }
 
-const watch = (socket: Socket, jobId: unknown) => socket.emitWithAck("watch-job", jobId) as Promise<WatchJobAck>;
+const watch = (socket: Socket, request: Partial<Record<keyof WatchJobRequest, unknown>>) => socket.emitWithAck("watch-job", request) as Promise<WatchJobAck>;
 
 /** Every payload of one socket event, as it arrives. */
 function collect<T>(socket: Socket, event: string): T[] {
@@ -58,9 +58,9 @@ describe("socket.io rooms on one server", () => {
     // The Engine talks to the RPC port, dashboards may use the REST port: both serve the same rooms.
     const watcher = await open(server.rpcUrl);
     const bystander = await open(server.httpUrl);
-    const { job } = await connectClients(server.rpcUrl).jobs.submitJob(submission("watched over socket.io"));
+    const { job, jobToken } = await connectClients(server.rpcUrl).jobs.submitJob(submission("watched over socket.io"));
     const jobId = job?.id as string;
-    expect(await watch(watcher, jobId)).toEqual({ ok: true, status: "QUEUED" });
+    expect(await watch(watcher, { jobId, jobToken })).toEqual({ ok: true, status: "QUEUED" });
     const jobEvents = collect<JobEvent>(watcher, "job");
     const bystanderJobEvents = collect<JobEvent>(bystander, "job");
     const network = collect<NetworkEvent>(bystander, "network");
@@ -68,7 +68,7 @@ describe("socket.io rooms on one server", () => {
     try {
       await node.start();
       await waitFor(() => jobEvents.some((e) => e.status === "COMPLETED"), 30_000);
-      await waitFor(() => network.some((e) => e.type === "job-status" && e.jobId === jobId && e.status === "COMPLETED"), 10_000);
+      await waitFor(() => network.some((e) => e.type === "job-status" && e.status === "COMPLETED"), 10_000);
     } finally {
       node.close();
     }
@@ -79,9 +79,28 @@ describe("socket.io rooms on one server", () => {
 
   it("refuses to watch an id that is not a UUID, or a job that does not exist, naming why", async () => {
     const socket = await open(server.httpUrl);
-    expect(await watch(socket, "not-a-job")).toEqual({ ok: false, error: "job_id: must be a UUID" });
+    expect(await watch(socket, { jobId: "not-a-job" })).toEqual({ ok: false, code: "invalid_argument", error: "jobId: must be a UUID" });
     const unknown = randomUUID();
-    expect(await watch(socket, unknown)).toEqual({ ok: false, error: `job ${unknown} not found` });
+    expect(await watch(socket, { jobId: unknown })).toMatchObject({ ok: false, code: "not_found", error: expect.stringContaining(`no job ${unknown} that you can see`) as string });
+  });
+
+  it("lets only the owner, the job token's holder or, for a public job, anyone into a job's room", async () => {
+    const socket = await open(server.httpUrl);
+    const clients = connectClients(server.rpcUrl);
+    const { job, jobToken } = await clients.jobs.submitJob(submission("private"));
+    const { jobToken: anothersToken } = await clients.jobs.submitJob(submission("another"));
+    const jobId = job?.id as string;
+    const missing = await watch(socket, { jobId: randomUUID() });
+    for (const refused of [await watch(socket, { jobId }), await watch(socket, { jobId, jobToken: anothersToken })]) {
+      expect(refused).toEqual({ ...missing, error: (missing as { error: string }).error.replace(/no job \S+/, `no job ${jobId}`) });
+    }
+    expect(await watch(socket, { jobId, jobToken: "cwg_not-a-job-token" })).toMatchObject({ ok: false, code: "unauthenticated" });
+    expect(await watch(socket, { jobId, jobToken })).toEqual({ ok: true, status: "QUEUED" });
+    const visible = await clients.jobs.submitJob({ ...submission("public"), public: true });
+    expect(await watch(socket, { jobId: visible.job?.id })).toEqual({ ok: true, status: "QUEUED" });
+    // Out of the way of the tests that follow, which start nodes.
+    await clients.jobs.cancelJob({ jobId }, withJobToken(jobToken));
+    await clients.jobs.cancelJob({ jobId: visible.job?.id }, withJobToken(visible.jobToken));
   });
 
   it("puts a node's socket in the node's own room, where its commands arrive, and no other socket", async () => {
@@ -122,16 +141,17 @@ describe.skipIf(EMBEDDED_ONLY)("socket.io rooms across two server processes shar
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const watcher = await open(a.httpUrl);
     const onB = await open(b.httpUrl);
-    const { job } = await connectClients(b.rpcUrl).jobs.submitJob(submission("watched across instances"));
+    const { job, jobToken } = await connectClients(b.rpcUrl).jobs.submitJob(submission("watched across instances"));
     const jobId = job?.id as string;
-    expect((await watch(watcher, jobId)).ok).toBe(true);
+    expect((await watch(watcher, { jobId, jobToken })).ok).toBe(true);
     const jobEvents = collect<JobEvent>(watcher, "job");
     const networkOnA = collect<NetworkEvent>(watcher, "network");
     const networkOnB = collect<NetworkEvent>(onB, "network");
     node = new SimulatedNode(b.rpcUrl);
     await node.start();
     await waitFor(() => jobEvents.some((e) => e.status === "COMPLETED"), 30_000);
-    const completedOn = (events: NetworkEvent[]) => events.filter((e) => e.type === "job-status" && e.jobId === jobId && e.status === "COMPLETED");
+    // The only job on these servers: the network room says that a job completed, not which.
+    const completedOn = (events: NetworkEvent[]) => events.filter((e) => e.type === "job-status" && e.status === "COMPLETED");
     await waitFor(() => completedOn(networkOnA).length > 0 && completedOn(networkOnB).length > 0, 10_000);
     // A moment for any duplicate to arrive before counting.
     await new Promise((r) => setTimeout(r, 500));

@@ -35,6 +35,8 @@ describe("the terminal dashboard against a real server", () => {
         datasetUri: "dataset:mnist-digits",
         hyperparameters: { epochs: 1, batchSize: 64, learningRate: 0.01 },
       },
+      // Private jobs are their owner's alone; without an API key the dashboard shows the public ones.
+      public: true,
     });
     const jobId = job?.id as string;
     dashboard = render(createElement(Dashboard, { server: running.httpUrl, intervalMs: 200 }));

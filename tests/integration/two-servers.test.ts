@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
-import { connectClients } from "../helpers/clients";
+import { connectClients, withJobToken } from "../helpers/clients";
 import { createPostgresDatabase, EMBEDDED_ONLY, REDIS_URL, type TestDatabase } from "../helpers/databases";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process";
 import { SimulatedNode } from "../helpers/simulated-node";
@@ -39,14 +39,16 @@ describe.skipIf(EMBEDDED_ONLY)("two server processes sharing one PostgreSQL and 
       },
     });
     const submitted: string[] = [];
+    const tokens = new Map<string, string>();
     for (let i = 0; i < JOBS; i++) {
-      const { job } = await connectClients(i % 2 === 0 ? a.rpcUrl : b.rpcUrl).jobs.submitJob(config(i));
+      const { job, jobToken } = await connectClients(i % 2 === 0 ? a.rpcUrl : b.rpcUrl).jobs.submitJob(config(i));
       submitted.push(job?.id as string);
+      tokens.set(job?.id as string, jobToken);
     }
     // Watch some jobs through the instance that did not receive them.
     const watched = submitted.slice(0, 10).map(async (jobId, i) => {
       let last = JobStatus.UNSPECIFIED;
-      for await (const update of connectClients(i % 2 === 0 ? b.rpcUrl : a.rpcUrl).jobs.watchJob({ jobId })) last = update.status;
+      for await (const update of connectClients(i % 2 === 0 ? b.rpcUrl : a.rpcUrl).jobs.watchJob({ jobId }, withJobToken(tokens.get(jobId) ?? ""))) last = update.status;
       return last;
     });
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cyxwiz/v1/job_service.proto.
  */
 export const file_cyxwiz_v1_job_service: GenFile = /*@__PURE__*/
-  fileDesc("ChtjeXh3aXovdjEvam9iX3NlcnZpY2UucHJvdG8SCWN5eHdpei52MSI4ChBTdWJtaXRKb2JSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN5eHdpei52MS5Kb2JDb25maWciQwoRU3VibWl0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYhIRCglqb2JfdG9rZW4YAiABKAkiHwoNR2V0Sm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkieAoOR2V0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYhInCgdoaXN0b3J5GAIgAygLMhYuY3l4d2l6LnYxLk1ldHJpY1BvaW50EiAKBGxvZ3MYAyADKAsyEi5jeXh3aXoudjEuTG9nTGluZSKZAQoPTGlzdEpvYnNSZXF1ZXN0EiYKCHN0YXR1c2VzGAEgAygOMhQuY3l4d2l6LnYxLkpvYlN0YXR1cxIRCglwYWdlX3NpemUYAiABKA0SEgoKcGFnZV90b2tlbhgDIAEoCRIlCglqb2JfdHlwZXMYBCADKA4yEi5jeXh3aXoudjEuSm9iVHlwZRIQCghvd25lcl9pZBgFIAEoCSJJChBMaXN0Sm9ic1Jlc3BvbnNlEhwKBGpvYnMYASADKAsyDi5jeXh3aXoudjEuSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIyChBDYW5jZWxKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiMAoRQ2FuY2VsSm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIhCg9QYXVzZUpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIi8KEFBhdXNlSm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIiChBSZXN1bWVKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSIwChFSZXN1bWVKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5jeXh3aXoudjEuSm9iIiIKEERlbGV0ZUpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIhMKEURlbGV0ZUpvYlJlc3BvbnNlIiEKD1dhdGNoSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiwwIKEFdhdGNoSm9iUmVzcG9uc2USDgoGam9iX2lkGAEgASgJEiQKBnN0YXR1cxgCIAEoDjIULmN5eHdpei52MS5Kb2JTdGF0dXMSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SGwoDam9iGAYgASgLMg4uY3l4d2l6LnYxLkpvYhIsCgxsaXZlX21ldHJpY3MYByADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSKAoMbG9nX21lc3NhZ2VzGAggAygLMhIuY3l4d2l6LnYxLkxvZ0xpbmUSGgoSc2FtcGxlc19wZXJfc2Vjb25kGAkgASgBEhMKC2V0YV9zZWNvbmRzGAogASgBEhQKDG1lbW9yeV9ieXRlcxgLIAEoBDK8BAoKSm9iU2VydmljZRJGCglTdWJtaXRKb2ISGy5jeXh3aXoudjEuU3VibWl0Sm9iUmVxdWVzdBocLmN5eHdpei52MS5TdWJtaXRKb2JSZXNwb25zZRI9CgZHZXRKb2ISGC5jeXh3aXoudjEuR2V0Sm9iUmVxdWVzdBoZLmN5eHdpei52MS5HZXRKb2JSZXNwb25zZRJDCghMaXN0Sm9icxIaLmN5eHdpei52MS5MaXN0Sm9ic1JlcXVlc3QaGy5jeXh3aXoudjEuTGlzdEpvYnNSZXNwb25zZRJGCglDYW5jZWxKb2ISGy5jeXh3aXoudjEuQ2FuY2VsSm9iUmVxdWVzdBocLmN5eHdpei52MS5DYW5jZWxKb2JSZXNwb25zZRJDCghQYXVzZUpvYhIaLmN5eHdpei52MS5QYXVzZUpvYlJlcXVlc3QaGy5jeXh3aXoudjEuUGF1c2VKb2JSZXNwb25zZRJGCglSZXN1bWVKb2ISGy5jeXh3aXoudjEuUmVzdW1lSm9iUmVxdWVzdBocLmN5eHdpei52MS5SZXN1bWVKb2JSZXNwb25zZRJGCglEZWxldGVKb2ISGy5jeXh3aXoudjEuRGVsZXRlSm9iUmVxdWVzdBocLmN5eHdpei52MS5EZWxldGVKb2JSZXNwb25zZRJFCghXYXRjaEpvYhIaLmN5eHdpei52MS5XYXRjaEpvYlJlcXVlc3QaGy5jeXh3aXoudjEuV2F0Y2hKb2JSZXNwb25zZTABYgZwcm90bzM", [file_cyxwiz_v1_job]);
+  fileDesc("ChtjeXh3aXovdjEvam9iX3NlcnZpY2UucHJvdG8SCWN5eHdpei52MSJIChBTdWJtaXRKb2JSZXF1ZXN0EiQKBmNvbmZpZxgBIAEoCzIULmN5eHdpei52MS5Kb2JDb25maWcSDgoGcHVibGljGAIgASgIIkMKEVN1Ym1pdEpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2ISEQoJam9iX3Rva2VuGAIgASgJIh8KDUdldEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIngKDkdldEpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2ISJwoHaGlzdG9yeRgCIAMoCzIWLmN5eHdpei52MS5NZXRyaWNQb2ludBIgCgRsb2dzGAMgAygLMhIuY3l4d2l6LnYxLkxvZ0xpbmUimQEKD0xpc3RKb2JzUmVxdWVzdBImCghzdGF0dXNlcxgBIAMoDjIULmN5eHdpei52MS5Kb2JTdGF0dXMSEQoJcGFnZV9zaXplGAIgASgNEhIKCnBhZ2VfdG9rZW4YAyABKAkSJQoJam9iX3R5cGVzGAQgAygOMhIuY3l4d2l6LnYxLkpvYlR5cGUSEAoIb3duZXJfaWQYBSABKAkiSQoQTGlzdEpvYnNSZXNwb25zZRIcCgRqb2JzGAEgAygLMg4uY3l4d2l6LnYxLkpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiMgoQQ2FuY2VsSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIjAKEUNhbmNlbEpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2IiIQoPUGF1c2VKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSIvChBQYXVzZUpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2IiIgoQUmVzdW1lSm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiMAoRUmVzdW1lSm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uY3l4d2l6LnYxLkpvYiIiChBEZWxldGVKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSITChFEZWxldGVKb2JSZXNwb25zZSIhCg9XYXRjaEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIjkKF1NldEpvYlZpc2liaWxpdHlSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCRIOCgZwdWJsaWMYAiABKAgiNwoYU2V0Sm9iVmlzaWJpbGl0eVJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLmN5eHdpei52MS5Kb2IiwwIKEFdhdGNoSm9iUmVzcG9uc2USDgoGam9iX2lkGAEgASgJEiQKBnN0YXR1cxgCIAEoDjIULmN5eHdpei52MS5Kb2JTdGF0dXMSEAoIcHJvZ3Jlc3MYAyABKAESFQoNY3VycmVudF9lcG9jaBgEIAEoDRIUCgx0b3RhbF9lcG9jaHMYBSABKA0SGwoDam9iGAYgASgLMg4uY3l4d2l6LnYxLkpvYhIsCgxsaXZlX21ldHJpY3MYByADKAsyFi5jeXh3aXoudjEuTWV0cmljUG9pbnQSKAoMbG9nX21lc3NhZ2VzGAggAygLMhIuY3l4d2l6LnYxLkxvZ0xpbmUSGgoSc2FtcGxlc19wZXJfc2Vjb25kGAkgASgBEhMKC2V0YV9zZWNvbmRzGAogASgBEhQKDG1lbW9yeV9ieXRlcxgLIAEoBDKZBQoKSm9iU2VydmljZRJGCglTdWJtaXRKb2ISGy5jeXh3aXoudjEuU3VibWl0Sm9iUmVxdWVzdBocLmN5eHdpei52MS5TdWJtaXRKb2JSZXNwb25zZRI9CgZHZXRKb2ISGC5jeXh3aXoudjEuR2V0Sm9iUmVxdWVzdBoZLmN5eHdpei52MS5HZXRKb2JSZXNwb25zZRJDCghMaXN0Sm9icxIaLmN5eHdpei52MS5MaXN0Sm9ic1JlcXVlc3QaGy5jeXh3aXoudjEuTGlzdEpvYnNSZXNwb25zZRJGCglDYW5jZWxKb2ISGy5jeXh3aXoudjEuQ2FuY2VsSm9iUmVxdWVzdBocLmN5eHdpei52MS5DYW5jZWxKb2JSZXNwb25zZRJDCghQYXVzZUpvYhIaLmN5eHdpei52MS5QYXVzZUpvYlJlcXVlc3QaGy5jeXh3aXoudjEuUGF1c2VKb2JSZXNwb25zZRJGCglSZXN1bWVKb2ISGy5jeXh3aXoudjEuUmVzdW1lSm9iUmVxdWVzdBocLmN5eHdpei52MS5SZXN1bWVKb2JSZXNwb25zZRJGCglEZWxldGVKb2ISGy5jeXh3aXoudjEuRGVsZXRlSm9iUmVxdWVzdBocLmN5eHdpei52MS5EZWxldGVKb2JSZXNwb25zZRJFCghXYXRjaEpvYhIaLmN5eHdpei52MS5XYXRjaEpvYlJlcXVlc3QaGy5jeXh3aXoudjEuV2F0Y2hKb2JSZXNwb25zZTABElsKEFNldEpvYlZpc2liaWxpdHkSIi5jeXh3aXoudjEuU2V0Sm9iVmlzaWJpbGl0eVJlcXVlc3QaIy5jeXh3aXoudjEuU2V0Sm9iVmlzaWJpbGl0eVJlc3BvbnNlYgZwcm90bzM", [file_cyxwiz_v1_job]);
 
 /**
  * @generated from message cyxwiz.v1.SubmitJobRequest
@@ -22,6 +22,13 @@ export type SubmitJobRequest = Message<"cyxwiz.v1.SubmitJobRequest"> & {
    * @generated from field: cyxwiz.v1.JobConfig config = 1;
    */
   config?: JobConfig | undefined;
+
+  /**
+   * Readable by anyone from the start (see SetJobVisibility); private by default.
+   *
+   * @generated from field: bool public = 2;
+   */
+  public: boolean;
 };
 
 /**
@@ -131,7 +138,7 @@ export type ListJobsRequest = Message<"cyxwiz.v1.ListJobsRequest"> & {
   jobTypes: JobType[];
 
   /**
-   * A user id, or "me" for the caller's own jobs; empty lists everyone's.
+   * A user id, or "me" for the caller's own jobs; empty lists every job the caller may read.
    *
    * @generated from field: string owner_id = 5;
    */
@@ -322,6 +329,45 @@ export const WatchJobRequestSchema: GenMessage<WatchJobRequest> = /*@__PURE__*/
   messageDesc(file_cyxwiz_v1_job_service, 14);
 
 /**
+ * @generated from message cyxwiz.v1.SetJobVisibilityRequest
+ */
+export type SetJobVisibilityRequest = Message<"cyxwiz.v1.SetJobVisibilityRequest"> & {
+  /**
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+
+  /**
+   * @generated from field: bool public = 2;
+   */
+  public: boolean;
+};
+
+/**
+ * Describes the message cyxwiz.v1.SetJobVisibilityRequest.
+ * Use `create(SetJobVisibilityRequestSchema)` to create a new message.
+ */
+export const SetJobVisibilityRequestSchema: GenMessage<SetJobVisibilityRequest> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 15);
+
+/**
+ * @generated from message cyxwiz.v1.SetJobVisibilityResponse
+ */
+export type SetJobVisibilityResponse = Message<"cyxwiz.v1.SetJobVisibilityResponse"> & {
+  /**
+   * @generated from field: cyxwiz.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message cyxwiz.v1.SetJobVisibilityResponse.
+ * Use `create(SetJobVisibilityResponseSchema)` to create a new message.
+ */
+export const SetJobVisibilityResponseSchema: GenMessage<SetJobVisibilityResponse> = /*@__PURE__*/
+  messageDesc(file_cyxwiz_v1_job_service, 16);
+
+/**
  * The seed's JobUpdateStream. Every message carries the job's current status and
  * progress; the optional parts say what changed.
  *
@@ -395,7 +441,7 @@ export type WatchJobResponse = Message<"cyxwiz.v1.WatchJobResponse"> & {
  * Use `create(WatchJobResponseSchema)` to create a new message.
  */
 export const WatchJobResponseSchema: GenMessage<WatchJobResponse> = /*@__PURE__*/
-  messageDesc(file_cyxwiz_v1_job_service, 15);
+  messageDesc(file_cyxwiz_v1_job_service, 17);
 
 /**
  * Used by the Engine and the CLI to submit and follow training jobs.
@@ -473,6 +519,16 @@ export const JobService: GenService<{
     methodKind: "server_streaming";
     input: typeof WatchJobRequestSchema;
     output: typeof WatchJobResponseSchema;
+  },
+  /**
+   * Makes a job readable by anyone (its curves, logs and model too), or private again.
+   *
+   * @generated from rpc cyxwiz.v1.JobService.SetJobVisibility
+   */
+  setJobVisibility: {
+    methodKind: "unary";
+    input: typeof SetJobVisibilityRequestSchema;
+    output: typeof SetJobVisibilityResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cyxwiz_v1_job_service, 0);

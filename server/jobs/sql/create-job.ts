@@ -18,6 +18,8 @@ export interface NewJob {
   datasetSha256: string;
   estimatedMemory: bigint;
   totalEpochs: number;
+  /** Readable by anyone from the start. */
+  public?: boolean;
 }
 
 /** The submitter's Idempotency-Key, and the SHA-256 of the request it came with. */
@@ -39,10 +41,10 @@ export async function createJob(prisma: Prisma, job: NewJob, idempotency?: Idemp
   const [row] = await prisma.$queryRaw<{ id: string; created: boolean; request_sha256: string }[]>`
     WITH inserted AS (
       INSERT INTO jobs (id, name, user_id, token_hash, job_type, status, priority, model_config, hyperparameters, dataset_uri, dataset_id, dataset_sha256,
-                        estimated_memory, total_epochs, idempotency_key, request_sha256)
+                        estimated_memory, total_epochs, public, idempotency_key, request_sha256)
       VALUES (${job.id}::uuid, ${job.name}, ${job.userId ?? null}::uuid, ${job.tokenHash ?? null}, ${job.jobType}, 'QUEUED', ${job.priority}, ${JSON.stringify(job.modelConfig)}::jsonb,
               ${JSON.stringify(job.hyperparameters)}::jsonb, ${job.datasetUri}, ${job.datasetId}::uuid, ${job.datasetSha256},
-              ${job.estimatedMemory}, ${job.totalEpochs}, ${idempotency.key}, ${idempotency.requestSha256})
+              ${job.estimatedMemory}, ${job.totalEpochs}, ${job.public ?? false}, ${idempotency.key}, ${idempotency.requestSha256})
       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, request_sha256)
     SELECT id::text AS id, TRUE AS created, request_sha256 FROM inserted
