@@ -21,8 +21,10 @@ Usage:
       --early-stopping N (epochs without improvement) --clip-norm X (largest gradient norm)
       --checkpoint-every N   checkpoint every N epochs, for resuming elsewhere (default 1, 0 never)
       --public               anyone may read the job, its curves, logs and model (default: only you)
-      --watch                follow the job until it ends
+      --watch                follow the job until it ends, then print its final metrics
+      --out FILE             with --watch: save the trained model there once it completes
   cyxwiz status <job-id> [--watch] [--json]      a job's state; --watch follows it live
+  cyxwiz download <job-id> [--out FILE]          save a completed job's model (tfjs model.json + weights, zipped)
   cyxwiz worker [options]                        make this machine a compute node (cyxwiz worker --help)
 
 Common options:
@@ -84,7 +86,13 @@ export async function main(argv: string[]): Promise<number> {
     case "validate":
       return (await import("./commands/validate")).validateCommand(positionals[0], out);
     case "submit":
-      return (await import("./commands/submit")).submitCommand(positionals[0], { ...trainingFlags(values), server, name: values.name, watch: values.watch, public: values.public }, out);
+      return (await import("./commands/submit")).submitCommand(
+        positionals[0],
+        { ...trainingFlags(values), server, name: values.name, watch: values.watch, public: values.public, out: values.out },
+        out,
+      );
+    case "download":
+      return (await import("./commands/download")).downloadCommand(positionals[0], { server, out: values.out }, out);
     case "status":
       return (await import("./commands/status")).statusCommand(positionals[0], { server, watch: values.watch }, out);
     case undefined:

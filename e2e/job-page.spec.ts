@@ -20,7 +20,7 @@ test("a job page for an id that is no job's says so at once, and leads back to t
 test("a job submitted elsewhere is private to its submitter until made public, then anyone's page shows it", async ({ page }) => {
   const jobs = createClient(JobService, createConnectTransport({ baseUrl: SERVER_URL, httpVersion: "1.1" }));
   const { job, jobToken } = await jobs.submitJob({
-    config: { name: "someone else's digits", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: { epochs: 1 } },
+    config: { name: "someone else's digits", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: mlpDigits.hyperparameters },
   });
   const jobId = job?.id as string;
   try {

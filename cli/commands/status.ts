@@ -1,7 +1,6 @@
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
-import { JOB_TOKEN_HEADER } from "../../lib/wire/headers";
 import { jobClient } from "../client";
-import { savedJobToken } from "../job-tokens";
+import { downloadCommand, jobReadHeaders } from "./download";
 import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
 import { statusLabel } from "../../lib/wire/job-status";
 import { jobJson, jobLine, metricsLine, type Output } from "../output";
@@ -9,7 +8,7 @@ import { jobJson, jobLine, metricsLine, type Output } from "../output";
 const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
 
 /** One line (or JSON) about a job; with watch, one line per update until it ends. */
-export async function statusCommand(jobId: string | undefined, options: { server: string; watch: boolean }, out: Output): Promise<number> {
+export async function statusCommand(jobId: string | undefined, options: { server: string; watch: boolean; out?: string }, out: Output): Promise<number> {
   if (!jobId) {
     out.error("usage: cyxwiz status <job-id> [--watch] [--json] [--server URL]");
     return EXIT.invalid;
@@ -17,8 +16,7 @@ export async function statusCommand(jobId: string | undefined, options: { server
   const client = jobClient(options.server);
   try {
     // A job submitted from here without an API key is private to its token, kept when it was submitted.
-    const token = await savedJobToken(options.server, jobId);
-    const withToken = token ? { headers: { [JOB_TOKEN_HEADER]: token } } : {};
+    const withToken = { headers: await jobReadHeaders(options.server, jobId) };
     if (!options.watch) {
       const { job } = await client.getJob({ jobId }, withToken);
       if (job) out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : jobLine(job));
@@ -48,7 +46,14 @@ export async function statusCommand(jobId: string | undefined, options: { server
       );
       if (update.job?.error && TERMINAL.includes(update.status)) out.error(`error: ${update.job.error}`);
     }
-    return last === JobStatus.COMPLETED ? EXIT.ok : EXIT.invalid;
+    if (last !== JobStatus.COMPLETED) return EXIT.invalid;
+    if (out.json) return options.out ? await downloadCommand(jobId, { server: options.server, out: options.out }, out) : EXIT.ok;
+    // Where the run ended and where its model is: the last thing a person watching wants to know.
+    const { job } = await client.getJob({ jobId }, withToken);
+    out.print(`final: ${job ? metricsLine(job.finalMetrics) : ""}${job?.backend ? ` (trained on ${job.backend})` : ""}`);
+    if (options.out) return await downloadCommand(jobId, { server: options.server, out: options.out }, out);
+    out.print(`model: cyxwiz download ${jobId} --out model.zip`);
+    return EXIT.ok;
   } catch (error) {
     out.error(errorMessage(error));
     return exitCodeFor(error);

@@ -14,12 +14,14 @@ export interface SubmitOptions extends TrainingFlags {
   name?: string;
   watch: boolean;
   public: boolean;
+  /** With watch: where to save the trained model once the job completes. */
+  out?: string;
 }
 
 /** Submits a template by id or a graph file; prints the job id (or the job as JSON). */
 export async function submitCommand(source: string | undefined, options: SubmitOptions, out: Output): Promise<number> {
   if (!source) {
-    out.error("usage: cyxwiz submit <graph.json | template-id> [--dataset dataset:NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--watch]");
+    out.error("usage: cyxwiz submit <graph.json | template-id> [--dataset dataset:NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--public] [--watch [--out model.zip]]");
     return EXIT.invalid;
   }
   const template = findTemplate(source);
@@ -28,6 +30,10 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     modelDefinition = template ? JSON.stringify(template.graph) : await readFile(source, "utf8");
   } catch (error) {
     out.error(`"${source}" is neither a template id nor a readable file: ${(error as Error).message}`);
+    return EXIT.invalid;
+  }
+  if (options.out && !options.watch) {
+    out.error("--out saves the model once the job completes: use it with --watch (or later: cyxwiz download <job-id> --out FILE)");
     return EXIT.invalid;
   }
   try {
@@ -45,7 +51,7 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     if (jobToken)
       out.error(`job token kept in ${await rememberJobToken(options.server, job.id, jobToken)}: send it in "${JOB_TOKEN_HEADER}" to read, cancel, pause, resume, delete or deploy job ${job.id}`);
     out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : job.id);
-    return options.watch ? await statusCommand(job.id, { server: options.server, watch: true }, { ...out, json: false, print: out.error }) : EXIT.ok;
+    return options.watch ? await statusCommand(job.id, { server: options.server, watch: true, out: options.out }, { ...out, json: false, print: out.error }) : EXIT.ok;
   } catch (error) {
     out.error(errorMessage(error));
     return exitCodeFor(error);

@@ -8,6 +8,7 @@ import type { NodeAgent } from "../../lib/compute/agent";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { createNodeAgent } from "../../worker/node-runtime";
 import { connectClients, withJobToken } from "../helpers/clients";
+import { accuracyOfModelZip, fetchDataset } from "../helpers/evaluate";
 import { REPO_ROOT, startServerProcess, type ServerProcess } from "../helpers/server-process";
 
 interface Result {
@@ -31,6 +32,12 @@ describe("the cyxwiz command line", () => {
   let dir: string;
   let server: ServerProcess;
   let agent: NodeAgent | undefined;
+  /** The compute node the tests that train need, started by the first of them. */
+  const startNode = () => {
+    if (agent) return;
+    agent = createNodeAgent(server.rpcUrl, { name: "cli-test-node" });
+    void agent.run();
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-cli-"));
@@ -129,7 +136,9 @@ describe("the cyxwiz command line", () => {
 
   it("says plainly that a job this machine holds no token for is not one it can see", async () => {
     const elsewhere = connectClients(server.rpcUrl);
-    const { job, jobToken } = await elsewhere.jobs.submitJob({ config: { name: "elsewhere", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits" } });
+    const { job, jobToken } = await elsewhere.jobs.submitJob({
+      config: { name: "elsewhere", modelDefinition: JSON.stringify(mlpDigits.graph), datasetUri: "dataset:mnist-digits", hyperparameters: { epochs: 1, batchSize: 64, learningRate: 0.01 } },
+    });
     const jobId = job?.id as string;
     const result = await cyxwiz(["status", jobId], server.rpcUrl);
     expect(result.code).toBe(1);
@@ -144,10 +153,36 @@ describe("the cyxwiz command line", () => {
     expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
     const status = await cyxwiz(["status", jobId, "--json"], server.rpcUrl);
     expect(JSON.parse(status.stdout)).toMatchObject({ id: jobId, status: "JOB_STATUS_QUEUED" });
-    agent = createNodeAgent(server.rpcUrl, { name: "cli-test-node" });
-    void agent.run();
+    startNode();
     const watched = await cyxwiz(["status", jobId, "--watch"], server.rpcUrl);
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/^completed +100\.0%/m);
+    expect(watched.stdout).toMatch(/^final: .*val_accuracy=0\.\d+ \(trained on wasm\)$/m);
+    expect(watched.stdout).toContain(`model: cyxwiz download ${jobId} --out model.zip`);
+  });
+
+  it("downloads a completed job's model with the token it kept, a model that reads digits it never saw", async () => {
+    startNode();
+    const file = path.join(CONFIG_HOME, "downloaded.zip");
+    const submitted = await cyxwiz(["submit", "mlp-digits", "--epochs", "1", "--watch", "--out", file], server.rpcUrl);
+    expect(submitted.code).toBe(0);
+    expect(submitted.stderr).toContain(`saved ${file}`);
+    const accuracy = await accuracyOfModelZip(new Uint8Array(await readFile(file)), await fetchDataset(server.httpUrl, "mnist-digits-test"));
+    expect(accuracy).toBeGreaterThan(0.8);
+    const jobId = submitted.stdout.trim();
+    const again = await cyxwiz(["download", jobId, "--out", file], server.rpcUrl);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining(`saved ${file}`) as string });
+  });
+
+  it("refuses to download a job this machine cannot see, saying why, and shows its usage without an id", async () => {
+    const missing = await cyxwiz(["download", "00000000-0000-4000-8000-000000000000"], server.rpcUrl);
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("no job 00000000-0000-4000-8000-000000000000 that you can see") as string });
+    const usage = await cyxwiz(["download"], server.rpcUrl);
+    expect(usage).toMatchObject({ code: 1, stderr: expect.stringContaining("usage: cyxwiz download <job-id>") as string });
+  });
+
+  it("refuses --out without --watch before submitting anything", async () => {
+    const result = await cyxwiz(["submit", "mlp-digits", "--out", "model.zip"], server.rpcUrl);
+    expect(result).toMatchObject({ code: 1, stdout: "", stderr: expect.stringContaining("use it with --watch") as string });
   });
 });
