@@ -82,6 +82,14 @@ describe("the embedded chain through @solana/kit", () => {
     expect(raw.error).toMatchObject({ code: -32002, data: { err: { InsufficientFundsForRent: { account_index: 0 } } } });
   });
 
+  it("refuses a transaction whose signature does not verify", async () => {
+    const tx = await client.sign(alice, [getTransferSolInstruction({ source: alice, destination: bob.address, amount: lamports(1000n) })]);
+    const wire = Buffer.from(tx.wire, "base64");
+    wire[1] = (wire[1] ?? 0) ^ 0xff;
+    const raw = await rpc(chain.url, "sendTransaction", [wire.toString("base64"), { encoding: "base64" }]);
+    expect(raw.error).toMatchObject({ code: -32002, data: { err: "SignatureFailure" } });
+  });
+
   it("refuses a replay", async () => {
     const tx = await client.sign(alice, [getTransferSolInstruction({ source: alice, destination: bob.address, amount: lamports(1000n) })]);
     expect(await client.sendAndConfirm(tx)).toMatchObject({ status: "confirmed" });

@@ -66,7 +66,7 @@ async function handle(methods: Record<string, RpcMethod>, req: http.IncomingMess
     res.statusCode = 405;
     return void res.end("a Solana JSON-RPC endpoint: POST JSON-RPC 2.0 requests");
   }
-  let body = "";
+  const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
@@ -74,11 +74,11 @@ async function handle(methods: Record<string, RpcMethod>, req: http.IncomingMess
       res.statusCode = 413;
       return void res.end();
     }
-    body += chunk;
+    chunks.push(chunk as Buffer);
   }
   let request: unknown;
   try {
-    request = JSON.parse(body);
+    request = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
     return reply(res, { jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } });
   }

@@ -209,10 +209,11 @@ export class EmbeddedSvm {
 
   /** The faucet: a transfer signed by the chain's own funded key, executed like any transaction. */
   async airdrop(to: Address, amount: bigint): Promise<string> {
+    const { blockhash, lastValidBlockHeight } = this.latestBlockhash();
     const message = pipe(
       createTransactionMessage({ version: 0 }),
       (m) => setTransactionMessageFeePayerSigner(this.options.faucet, m),
-      (m) => setTransactionMessageLifetimeUsingBlockhash({ ...this.latestBlockhash(), lastValidBlockHeight: BigInt(this.slot() + BLOCKHASH_VALIDITY) }, m),
+      (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash, lastValidBlockHeight: BigInt(lastValidBlockHeight) }, m),
       (m) => appendTransactionMessageInstructions([getTransferSolInstruction({ source: this.options.faucet, destination: to, amount: lamports(amount) })], m),
     );
     const signed = await signTransactionMessageWithSigners(message);

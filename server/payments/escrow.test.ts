@@ -111,7 +111,7 @@ describe.each(DATABASE_KINDS)("the escrow and its ledger on %s", (kind) => {
     const memos = tx?.instructions.filter((ix) => ix.program === MEMO_PROGRAM).map((ix) => parsePaymentMemo(new TextDecoder().decode(ix.data)));
     expect(memos).toEqual([{ kind: "release", jobId, attempt: 1 }]);
 
-    const again = await escrowOf().release(jobId, 1, node.address, price);
+    const again = await escrowOf().release(jobId.toUpperCase(), 1, node.address, price);
     expect(again).toEqual({ moved: false, transfer: released.transfer });
     expect(await balances()).toEqual(after);
     expect((await ledger.transfers(jobId)).map((r) => [r.kind, r.state])).toEqual([

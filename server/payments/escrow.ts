@@ -60,13 +60,24 @@ export class Escrow {
     return escrowAddress(this.options.platform.address, jobId);
   }
 
+  /** The ledger keeps ids as PostgreSQL prints UUIDs: lowercase. */
+  private static jobId(jobId: string): string {
+    try {
+      escrowSeed(jobId);
+    } catch (error) {
+      throw new PaymentError("invalid", (error as Error).message);
+    }
+    return jobId.toLowerCase();
+  }
+
   /**
    * Pays an attempt's work: `lamports` out of the escrow, the platform fee to the treasury and the rest
    * to the node, in one transaction with a memo naming the job and attempt. At most once per job and
    * attempt: called again, it returns the release already made (or settles the one a crash left open
    * first).
    */
-  async release(jobId: string, attempt: number, nodeWallet: string, lamports: bigint): Promise<Movement> {
+  async release(id: string, attempt: number, nodeWallet: string, lamports: bigint): Promise<Movement> {
+    const jobId = Escrow.jobId(id);
     if (!Number.isInteger(attempt) || attempt < 1) throw new PaymentError("invalid", `an attempt is numbered from 1, got ${attempt}`);
     const node = walletAddress(nodeWallet, "node wallet");
     const { node: share, treasury: fee } = splitFee(positive(lamports), this.options.feeBps);
@@ -87,7 +98,8 @@ export class Escrow {
    * Returns what is left in the escrow (or `lamports` of it) to the user, with a memo naming the job.
    * At most once per job, like a release.
    */
-  async refund(jobId: string, userWallet: string, lamports?: bigint): Promise<Movement> {
+  async refund(id: string, userWallet: string, lamports?: bigint): Promise<Movement> {
+    const jobId = Escrow.jobId(id);
     const user = walletAddress(userWallet, "user wallet");
     const escrow = await this.address(jobId);
     return this.move({ jobId, kind: "refund" }, async () => {
@@ -108,7 +120,8 @@ export class Escrow {
    * when given, and not counted before for any job. Giving the same deposit for the same job again
    * returns its row.
    */
-  async confirmDeposit(jobId: string, signature: string, expectedLamports: bigint, payer?: string): Promise<Transfer> {
+  async confirmDeposit(id: string, signature: string, expectedLamports: bigint, payer?: string): Promise<Transfer> {
+    const jobId = Escrow.jobId(id);
     const { chain, ledger } = this.options;
     const escrow = await this.address(jobId);
     const counted = (await ledger.transferBySignature(signature)) ?? undefined;
@@ -127,7 +140,7 @@ export class Escrow {
     if (!tx) throw new PaymentError("not_finalized", `the chain has no finalized transaction ${signature} (yet)`);
     if (tx.err) throw new PaymentError("failed_on_chain", `deposit ${signature} failed on the chain and moved nothing`);
     const memos = tx.instructions.filter((ix) => MEMO_PROGRAMS.has(ix.program)).map((ix) => parsePaymentMemo(new TextDecoder().decode(ix.data)));
-    if (!memos.some((m) => m?.kind === "deposit" && m.jobId === jobId.toLowerCase())) {
+    if (!memos.some((m) => m?.kind === "deposit" && m.jobId === jobId)) {
       const other = memos.find((m) => m !== null);
       if (other) throw new PaymentError("other_job", `deposit ${signature} names job ${other.jobId} in its memo, not job ${jobId}`);
       throw new PaymentError("no_memo", `deposit ${signature} has no memo "${paymentMemo({ kind: "deposit", jobId })}": without it, it cannot be told apart from any other transfer`);
@@ -192,14 +205,14 @@ export class Escrow {
 
   /**
    * Settles a transfer standing in the way of `intent`: the same one already confirmed is the answer
-   * (nothing is sent again); one the chain shows failed or expired makes room (null); one still open,
-   * or another of the job's confirmed meanwhile, is an error.
+   * (nothing is sent again); any other now settled makes room (null); one still open is an error.
    */
   private async clear(intent: TransferKey, blocker: Transfer): Promise<Movement | null> {
     const settled = await settle(this.options.ledger, this.options.chain, blocker, { minIntentAgeMs: this.options.inFlightMs ?? 60_000 });
     const same = settled.kind === intent.kind && settled.attempt === (intent.attempt ?? null);
     if (same && settled.state === "confirmed") return { transfer: settled, moved: false };
-    if (settled.state === "failed" || settled.state === "expired") return null;
+    // Settled one way or another, and not this transfer made: the intent may now be written.
+    if (settled.state === "failed" || settled.state === "expired" || settled.state === "confirmed") return null;
     throw new PaymentError("in_flight", `job ${intent.jobId}'s ${describe(settled)} is ${settled.state}: it must settle first (reconciliation does, once the chain can tell)`);
   }
 
