@@ -43,7 +43,7 @@ export type Outcome =
   | { status: "pending"; signature: Signature; reason: string };
 
 /** The parts of an executed transaction that payments check: who signed, whose balances changed by how much, its memos. */
-export interface ExecutedTransaction {
+export interface ChainTransaction {
   slot: bigint;
   err: unknown;
   accountKeys: Address[];
@@ -157,12 +157,18 @@ export class ChainClient {
     return (await this.rpc.getBalance(address, { commitment: "finalized" }).send()).value;
   }
 
+  /** An account as the chain holds it at "finalized", or null when there is none. */
+  async account(address: Address): Promise<{ lamports: bigint; owner: Address; data: Uint8Array; executable: boolean } | null> {
+    const { value } = await this.rpc.getAccountInfo(address, { encoding: "base64", commitment: "finalized" }).send();
+    return value && { lamports: value.lamports, owner: value.owner, data: Uint8Array.from(Buffer.from(value.data[0], "base64")), executable: value.executable };
+  }
+
   async minimumBalanceForRentExemption(space: number): Promise<bigint> {
     return this.rpc.getMinimumBalanceForRentExemption(BigInt(space)).send();
   }
 
   /** A finalized transaction, or null when the chain has none under this signature. */
-  async transaction(signature: string): Promise<ExecutedTransaction | null> {
+  async transaction(signature: string): Promise<ChainTransaction | null> {
     const found = await this.rpc.getTransaction(toSignature(signature), { encoding: "base64", maxSupportedTransactionVersion: 0, commitment: "finalized" }).send();
     if (!found?.meta) return null;
     const transaction = getTransactionDecoder().decode(Buffer.from(found.transaction[0], "base64"));

@@ -43,6 +43,8 @@ describe("the embedded chain through @solana/kit", () => {
     const info = await client.rpc.getAccountInfo(alice.address, { encoding: "base64" }).send();
     expect(info.value).toMatchObject({ lamports: 2n * SOL, owner: "11111111111111111111111111111111", data: ["", "base64"], executable: false });
     expect((await client.rpc.getAccountInfo(bob.address, { encoding: "base64" }).send()).value).toBeNull();
+    expect(await client.account(alice.address)).toEqual({ lamports: 2n * SOL, owner: "11111111111111111111111111111111", data: new Uint8Array(), executable: false });
+    expect(await client.account(bob.address)).toBeNull();
     const many = await client.rpc.getMultipleAccounts([alice.address, bob.address], { encoding: "base64" }).send();
     expect(many.value.map((a) => a?.lamports ?? null)).toEqual([2n * SOL, null]);
     expect(await rpc(chain.url, "noSuchMethod")).toMatchObject({ error: { code: -32601 } });

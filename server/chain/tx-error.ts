@@ -117,6 +117,8 @@ export function describeTransactionError(err: TransactionErrorJson): string {
   if (err === "BlockhashNotFound") return "Blockhash not found";
   if (err === "AlreadyProcessed") return "This transaction has already been processed";
   if (typeof err === "string") return err;
+  const rent = err.InsufficientFundsForRent as { account_index: number } | undefined;
+  if (rent) return `Transaction results in an account (${rent.account_index}) with insufficient funds for rent`;
   const instruction = err.InstructionError as [number, unknown] | undefined;
   if (instruction) {
     const [index, inner] = instruction;
