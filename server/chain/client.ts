@@ -136,11 +136,14 @@ export class ChainClient {
   /**
    * One look at the chain. The block height is read before the status: if the finalized height had
    * already passed the last valid one when the status (searching all history) came back empty, no
-   * later block can hold the transaction.
+   * later block can hold the transaction. Behind a load balancer the two reads may reach different
+   * nodes: a status answered from a slot older than the height's proves nothing.
    */
   async outcome(signature: Signature, lastValidBlockHeight: bigint): Promise<Outcome> {
-    const height = await this.rpc.getBlockHeight({ commitment: "finalized" }).send();
+    const finalizedSlot = await this.rpc.getSlot({ commitment: "finalized" }).send();
+    const height = await this.rpc.getBlockHeight({ commitment: "finalized", minContextSlot: finalizedSlot }).send();
     const {
+      context,
       value: [status],
     } = await this.rpc.getSignatureStatuses([signature], { searchTransactionHistory: true }).send();
     if (status?.confirmationStatus === "finalized") {
@@ -149,7 +152,7 @@ export class ChainClient {
         : { status: "confirmed", signature, slot: status.slot };
     }
     if (status) return { status: "pending", signature, reason: `${status.confirmationStatus ?? "processed"}, not yet finalized` };
-    if (height > lastValidBlockHeight) return { status: "expired", signature };
+    if (height > lastValidBlockHeight && context.slot >= finalizedSlot) return { status: "expired", signature };
     return { status: "pending", signature, reason: `not seen yet; its blockhash is valid until block ${lastValidBlockHeight} (now ${height})` };
   }
 
