@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -175,6 +177,31 @@ describe.each(DATABASE_KINDS)("the escrow and its ledger on %s", (kind) => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaymentError);
     expect(error).toMatchObject({ code: "replayed", message: expect.stringContaining(`already counted (deposit of job ${jobId})`) });
+  });
+
+  it("lets an intent go at once when no blockhash can be had to sign it, and a later retry pays once", async () => {
+    const { jobId, escrow } = await paidJob(1_000_000n);
+    // An RPC endpoint that answers every read but fails the blockhash, as a node falling over mid-operation does.
+    const proxy = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        if (body.includes('"getLatestBlockhash"')) return void res.writeHead(503).end();
+        void fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body }).then(async (answer) =>
+          res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text()),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const flaky = new ChainClient(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, { pollMs: 10, maxWaitMs: 500 });
+      await expect(new Escrow({ ledger, chain: flaky, platform, feeBps: 500 }).release(jobId, 1, node.address, 1_000_000n)).rejects.toThrow(/503/);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+    expect((await ledger.transfers(jobId))[1]).toMatchObject({ state: "expired", signature: null, error: expect.stringContaining("never signed") });
+    expect(await escrowOf().release(jobId, 1, node.address, 1_000_000n)).toMatchObject({ moved: true });
+    await expectBooksMatchChain(jobId, escrow);
   });
 
   describe("a crash at every step of a release, then reconciliation", () => {

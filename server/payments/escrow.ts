@@ -178,7 +178,14 @@ export class Escrow {
     }
     let transfer = recorded.transfer;
     await hooks.afterIntent?.(transfer);
-    const signed = await chain.sign(platform.signer, ixs);
+    let signed;
+    try {
+      signed = await chain.sign(platform.signer, ixs);
+    } catch (error) {
+      // Nothing exists to be sent: the intent can be let go now rather than at the next reconciliation.
+      await ledger.markExpired(transfer.id, `never signed: ${(error as Error).message}`);
+      throw error;
+    }
     const signedRow = await ledger.recordSigned(transfer.id, signed.signature, signed.lastValidBlockHeight);
     if (!signedRow) throw new PaymentError("in_flight", `${describe(transfer)} was settled by someone else before it was sent; nothing was sent`);
     transfer = signedRow;
