@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { generateKeyPairSigner, lamports, type KeyPairSigner } from "@solana/kit";
+import { generateKeyPairSigner, getTransactionDecoder, lamports, type KeyPairSigner } from "@solana/kit";
 import { getAddMemoInstruction } from "@solana-program/memo";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +48,16 @@ describe("the embedded chain through @solana/kit", () => {
     const many = await client.rpc.getMultipleAccounts([alice.address, bob.address], { encoding: "base64" }).send();
     expect(many.value.map((a) => a?.lamports ?? null)).toEqual([2n * SOL, null]);
     expect(await rpc(chain.url, "noSuchMethod")).toMatchObject({ error: { code: -32601 } });
+    const slot = await client.rpc.getSlot().send();
+    expect(await client.rpc.getBlockHeight().send()).toBeGreaterThanOrEqual(slot);
+    expect(await client.rpc.getGenesisHash().send()).toBe(chain.svm.genesisHash);
+    expect((await client.rpc.getVersion().send())["solana-core"]).toMatch(/^2\./);
+    expect((await client.rpc.getEpochInfo().send()).absoluteSlot).toBeGreaterThanOrEqual(slot);
+    expect((await client.rpc.isBlockhashValid(value.blockhash).send()).value).toBe(true);
+    expect((await client.rpc.isBlockhashValid("11111111111111111111111111111111" as never).send()).value).toBe(false);
+    const unsent = await client.sign(alice, [getTransferSolInstruction({ source: alice, destination: bob.address, amount: lamports(1n) })]);
+    const message = getTransactionDecoder().decode(Buffer.from(unsent.wire, "base64")).messageBytes;
+    expect((await client.rpc.getFeeForMessage(Buffer.from(message).toString("base64") as never).send()).value).toBe(5000n);
   });
 
   it("executes a transfer with a memo, final at once, and reads it back in either encoding", async () => {
