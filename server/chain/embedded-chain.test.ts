@@ -164,6 +164,7 @@ describe("the embedded chain's state on disk", () => {
     expect(await readFile(path.join(dir, "b", "journal.jsonl"), "utf8")).toContain(signature);
     store.close();
     const restored = new EmbeddedSvm({ store: new ChainStore(path.join(dir, "b")), faucet, slotMs: 400 });
+    expect(restored.genesisHash).toBe(crashed.genesisHash);
     expect(restored.balance(alice.address)).toBe(SOL);
     expect(restored.transaction(signature)).toMatchObject({ err: null });
     expect(restored.slot()).toBeGreaterThan(crashed.slot() - 1);

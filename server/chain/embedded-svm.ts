@@ -111,7 +111,9 @@ export class EmbeddedSvm {
     this.startedAt = this.now();
     this.baseSlot = slot + 1 + Math.floor(Math.max(0, this.startedAt - at) / options.slotMs);
     for (let s = Math.max(0, this.baseSlot - BLOCKHASH_VALIDITY); s <= this.baseSlot; s++) this.blockhashes.set(this.blockhashOf(s), s);
-    if (entries.length > 0) this.snapshot();
+    // A new chain is written down at once, so that its genesis hash (and with it every blockhash) is
+    // the same after a crash; a restored one folds its journal into a fresh snapshot.
+    if (!snapshot || entries.length > 0) this.snapshot();
   }
 
   slot(): number {
