@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { generateKeyPairSigner, getTransactionDecoder, lamports, type KeyPairSigner } from "@solana/kit";
+import { address, generateKeyPairSigner, getTransactionDecoder, lamports, type KeyPairSigner } from "@solana/kit";
 import { getAddMemoInstruction } from "@solana-program/memo";
 import { getTransferSolInstruction } from "@solana-program/system";
+import { fetchToken, findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstructionAsync, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMO_PROGRAM } from "../../lib/payments/escrow-address";
 import { ChainStore } from "./chain-store";
@@ -13,6 +14,7 @@ import { EmbeddedSvm } from "./embedded-svm";
 import { loadOrCreateKeypairFile } from "./keypair-file";
 
 const SOL = 1_000_000_000n;
+const NATIVE_MINT = address("So11111111111111111111111111111111111111112");
 const memo = (text: string) => getAddMemoInstruction({ memo: text }, { programAddress: MEMO_PROGRAM });
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> {
@@ -114,6 +116,13 @@ describe("the embedded chain through @solana/kit", () => {
     chain.svm.advance(151);
     expect(await client.outcome(tx.signature, tx.lastValidBlockHeight)).toEqual({ status: "expired", signature: tx.signature });
     expect(await client.send(tx)).toMatchObject({ status: "failed", error: expect.stringContaining("Blockhash not found") });
+  });
+
+  it("has the programs payments build on: System, SPL Token with wrapped SOL, Associated Token, Memo v3", async () => {
+    const [ata] = await findAssociatedTokenPda({ owner: bob.address, mint: NATIVE_MINT, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+    const tx = await client.sign(alice, [await getCreateAssociatedTokenIdempotentInstructionAsync({ payer: alice, owner: bob.address, mint: NATIVE_MINT }), memo("ata")]);
+    expect(await client.sendAndConfirm(tx)).toMatchObject({ status: "confirmed" });
+    expect((await fetchToken(client.rpc, ata)).data).toMatchObject({ mint: NATIVE_MINT, owner: bob.address, amount: 0n });
   });
 
   it("caps an airdrop", async () => {
