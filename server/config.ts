@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isAddress, type Address } from "@solana/kit";
 import { z } from "zod";
 import { DEFAULT_CHUNK_BYTES } from "../lib/data/dataset-manifest";
 
@@ -54,7 +55,37 @@ const schema = z.object({
   /** Datasets larger than this are stored as chunks of about this size, which nodes stream through training. */
   CYXWIZ_DATASET_CHUNK_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_CHUNK_BYTES),
   CYXWIZ_REDIS_PREFIX: z.string().default("cyxwiz:"),
+  /** A cluster's JSON-RPC endpoint (devnet, a test validator, mainnet); unset: the embedded chain. */
+  SOLANA_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** "off": every job is free and nothing touches a chain. */
+  CYXWIZ_PAYMENTS: z.enum(["on", "off", "1", "0", "true", "false", ""]).default(""),
+  /** The platform's escrow keypair (Solana CLI JSON); unset: generated once into the data directory. */
+  CYXWIZ_ESCROW_KEYFILE: z.string().optional(),
+  /** Where platform fees go; unset: the escrow key's own address. */
+  CYXWIZ_TREASURY_ADDRESS: z
+    .string()
+    .refine((a) => isAddress(a), "not a Solana address")
+    .optional(),
+  /** The platform's share of each payment, in basis points (500 = 5 %). */
+  CYXWIZ_PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+  /** The network price: lamports per 10¹² FLOPs of training (lib/payments/pricing.ts). */
+  CYXWIZ_PRICE_LAMPORTS_PER_TFLOP: z.coerce.number().int().min(0).default(1_000_000),
+  /** The embedded chain's JSON-RPC port (8899, a local validator's, by default; 0: any free port). */
+  CYXWIZ_CHAIN_PORT: port.default(8899),
+  /** The embedded chain's faucet gives at most this much per request. */
+  CYXWIZ_FAUCET_MAX_LAMPORTS: z.coerce.bigint().min(0n).default(10_000_000_000n),
 });
+
+export interface PaymentsConfig {
+  enabled: boolean;
+  rpcUrl?: string;
+  escrowKeyFile?: string;
+  treasuryAddress?: Address;
+  feeBps: number;
+  lamportsPerTflop: number;
+  chainPort: number;
+  faucetMaxLamports: bigint;
+}
 
 export interface ServerConfig {
   databaseUrl?: string;
@@ -77,6 +108,7 @@ export interface ServerConfig {
   dispatchIntervalMs: number;
   maxArtifactBytes: number;
   datasetChunkBytes: number;
+  payments: PaymentsConfig;
 }
 
 /** Configuration from the environment; every setting has a default that runs on one machine. */
@@ -108,5 +140,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dispatchIntervalMs: e.CYXWIZ_DISPATCH_INTERVAL_MS,
     maxArtifactBytes: e.CYXWIZ_MAX_ARTIFACT_BYTES,
     datasetChunkBytes: e.CYXWIZ_DATASET_CHUNK_BYTES,
+    payments: {
+      enabled: !["off", "0", "false"].includes(e.CYXWIZ_PAYMENTS),
+      rpcUrl: e.SOLANA_RPC_URL || undefined,
+      escrowKeyFile: e.CYXWIZ_ESCROW_KEYFILE ? path.resolve(e.CYXWIZ_ESCROW_KEYFILE) : undefined,
+      treasuryAddress: e.CYXWIZ_TREASURY_ADDRESS as Address | undefined,
+      feeBps: e.CYXWIZ_PLATFORM_FEE_BPS,
+      lamportsPerTflop: e.CYXWIZ_PRICE_LAMPORTS_PER_TFLOP,
+      chainPort: e.CYXWIZ_CHAIN_PORT,
+      faucetMaxLamports: e.CYXWIZ_FAUCET_MAX_LAMPORTS,
+    },
   };
 }

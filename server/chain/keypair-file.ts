@@ -1,0 +1,50 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { link, mkdir, open, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { createKeyPairSignerFromBytes, type KeyPairSigner } from "@solana/kit";
+
+/**
+ * Reads a keypair file in the Solana CLI's format (a JSON array of the 64 bytes: secret key, then
+ * public key). The bytes are not kept: the signer holds a non-extractable WebCrypto key.
+ */
+export async function readKeypairFile(file: string): Promise<KeyPairSigner> {
+  let bytes: unknown;
+  try {
+    bytes = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new Error(`cannot read the keypair file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!Array.isArray(bytes) || bytes.length !== 64 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+    throw new Error(`${file} is not a keypair file: expected a JSON array of 64 bytes, as \`solana-keygen new\` writes`);
+  }
+  return createKeyPairSignerFromBytes(Uint8Array.from(bytes as number[]));
+}
+
+/**
+ * The keypair in `file`, created (owner-only, mode 0600) when there is none. The key is written whole
+ * to a temporary file and then linked into place, which fails if the file exists: two processes
+ * starting together cannot each use a different key, nor read a half-written one.
+ */
+export async function loadOrCreateKeypairFile(file: string): Promise<KeyPairSigner> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const secret = Buffer.from(privateKey.export({ format: "jwk" }).d as string, "base64url");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
+  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    const handle = await open(temporary, "wx", 0o600);
+    try {
+      await handle.writeFile(JSON.stringify([...secret, ...pub]));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temporary, file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  } finally {
+    secret.fill(0);
+    await rm(temporary, { force: true });
+  }
+  return readKeypairFile(file);
+}
