@@ -91,6 +91,8 @@ export const JOB_STATUS_COLORS: Record<JobStatus, string> = {
   [JobStatus.COMPLETED]: "green",
   [JobStatus.FAILED]: "red",
   [JobStatus.CANCELLED]: "gray",
+  [JobStatus.AWAITING_PAYMENT]: "magenta",
+  [JobStatus.EXPIRED]: "gray",
 };
 
 export const LOG_LEVEL_COLORS: Record<string, string> = { info: "white", warn: "yellow", error: "red" };

@@ -5,7 +5,7 @@ import { errorMessage, EXIT, exitCodeFor } from "../exit-codes";
 import { statusLabel } from "../../lib/wire/job-status";
 import { jobJson, jobLine, metricsLine, type Output } from "../output";
 
-const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
+const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.EXPIRED];
 
 /** One line (or JSON) about a job; with watch, one line per update until it ends. */
 export async function statusCommand(jobId: string | undefined, options: { server: string; watch: boolean; out?: string }, out: Output): Promise<number> {

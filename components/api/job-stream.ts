@@ -4,7 +4,7 @@ import type { WatchJobResponse } from "../../gen/cyxwiz/v1/job_service_pb";
 import type { Api } from "./clients";
 import { jobTokens } from "./job-tokens";
 
-const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED];
+const TERMINAL = [JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.EXPIRED];
 export const isTerminalStatus = (s: JobStatus) => TERMINAL.includes(s);
 
 export interface JobStreamHandlers {

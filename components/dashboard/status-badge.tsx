@@ -1,4 +1,5 @@
 import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { statusLabel } from "../../lib/wire/job-status";
 
 export function statusName(status: JobStatus): string {
   return (JobStatus[status] ?? "UNSPECIFIED").toLowerCase();
@@ -9,7 +10,7 @@ export function StatusBadge({ status }: { status: JobStatus }) {
   return (
     <span className={`badge ${name}`} data-status={name}>
       <span className="dot" aria-hidden="true" />
-      {name === "unspecified" ? "loading" : name}
+      {name === "unspecified" ? "loading" : statusLabel(status)}
     </span>
   );
 }

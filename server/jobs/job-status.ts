@@ -9,14 +9,14 @@ type Sql = PrismaNamespace.Sql;
  * the operations under server/jobs/sql/ name in their WHERE clauses. The diagram is in
  * docs/ARCHITECTURE.md ("Job states").
  */
-export const JOB_STATUSES = ["QUEUED", "ASSIGNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] as const;
+export const JOB_STATUSES = ["AWAITING_PAYMENT", "QUEUED", "ASSIGNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "EXPIRED"] as const;
 export type JobStatusName = (typeof JOB_STATUSES)[number];
 
 /** On a node: handed out (ASSIGNED) or acknowledged by its first progress report (RUNNING). */
 export const HELD_STATUSES = ["ASSIGNED", "RUNNING"] as const satisfies readonly JobStatusName[];
 /** Not yet ended: the states a cancellation or a pause may find. */
-export const UNFINISHED_STATUSES = ["QUEUED", ...HELD_STATUSES] as const satisfies readonly JobStatusName[];
-export const TERMINAL_STATUSES = ["COMPLETED", "FAILED", "CANCELLED"] as const satisfies readonly JobStatusName[];
+export const UNFINISHED_STATUSES = ["AWAITING_PAYMENT", "QUEUED", ...HELD_STATUSES] as const satisfies readonly JobStatusName[];
+export const TERMINAL_STATUSES = ["COMPLETED", "FAILED", "CANCELLED", "EXPIRED"] as const satisfies readonly JobStatusName[];
 
 /**
  * Every transition, by the operation that makes it. Each is one SQL statement (a file under
@@ -24,7 +24,9 @@ export const TERMINAL_STATUSES = ["COMPLETED", "FAILED", "CANCELLED"] as const s
  * loser finds the job in another state and changes nothing.
  */
 export const TRANSITIONS = {
-  submit: { from: [], to: ["QUEUED"] },
+  submit: { from: [], to: ["QUEUED", "AWAITING_PAYMENT"] },
+  pay: { from: ["AWAITING_PAYMENT"], to: ["QUEUED"] },
+  expire: { from: ["AWAITING_PAYMENT"], to: ["EXPIRED"] },
   claim: { from: ["QUEUED"], to: ["ASSIGNED"] },
   releaseClaim: { from: ["ASSIGNED"], to: ["QUEUED"] },
   reportProgress: { from: HELD_STATUSES, to: ["RUNNING"] },

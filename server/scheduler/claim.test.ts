@@ -104,7 +104,7 @@ describe.each(DATABASE_KINDS)("claiming jobs on %s", (kind) => {
     const node = await registerNode(t.ctx);
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { reputation: 30 } });
     const paid = await queueJob(t.ctx, { name: "paid" });
-    await t.ctx.db.prisma.job.update({ where: { id: paid.id }, data: { paymentAmount: 1.5 } });
+    await t.ctx.db.prisma.job.update({ where: { id: paid.id }, data: { priceLamports: 1_500_000_000n } });
     const unpaid = await queueJob(t.ctx, { name: "unpaid" });
     expect(await claimJob(node.id)).toBe(unpaid.id);
     expect((await t.ctx.jobs.get(paid.id))?.status).toBe("QUEUED");

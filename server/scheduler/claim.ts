@@ -76,8 +76,8 @@ async function queueHead(tx: Sql, limit: number, fits: { maxMemory: bigint; paid
         COALESCE(r.n, 0) + row_number() OVER (PARTITION BY j.user_id, j.priority ORDER BY j.created_at, j.id) AS share
       FROM jobs j LEFT JOIN running r ON r.user_id IS NOT DISTINCT FROM j.user_id
       WHERE ${claimableSql("j")}
-        AND j.estimated_memory <= ${fits.maxMemory} AND (${fits.paidWork} OR j.payment_amount = 0))
-    SELECT j.id::text AS id, j.estimated_memory, j.dataset_sha256, j.payment_amount > 0 AS paid,
+        AND j.estimated_memory <= ${fits.maxMemory} AND (${fits.paidWork} OR j.price_lamports = 0))
+    SELECT j.id::text AS id, j.estimated_memory, j.dataset_sha256, j.price_lamports > 0 AS paid,
       ARRAY(SELECT a.node_id::text FROM job_attempts a WHERE a.job_id = j.id AND a.outcome = 'FAILED') AS failed_on
     FROM ranked k JOIN jobs j ON j.id = k.id
     WHERE ${claimableSql("j")}
