@@ -136,7 +136,7 @@ export const trainingBenchmark: Benchmark = {
     notes.push(...browser.notes);
 
     await tf.setBackend(probe.chosen);
-    const profile = await kernelProfile(dataset, cnnDigits.graph, 10);
+    const profile = await kernelProfile(dataset, cnnDigits.graph, 20);
     log(`CNN step on ${profile.backend}: kernels ${profile.kernel_ms_per_step} ms; ${profile.kernels.map((k) => `${k.kernel} ${k.ms_per_step} ms`).join(", ")}`);
     notes.push(
       `compute nodes train on tfjs-wasm's single-threaded SIMD build (the Node host and pages that are not cross-origin isolated); ours at ${cores} threads is the threaded SIMD build, started in Node by bench/wasm-threads.ts for this benchmark only`,
@@ -236,44 +236,44 @@ async function browserRuns(dataset: Dataset, log: (line: string) => void): Promi
 
 /**
  * Where one training step of a model goes on the current backend: tf.profile's kernel times on
- * a batch of real digits, per step, the heaviest first.
+ * a batch of real digits, the heaviest first. Each kernel's time per step is its median over the
+ * steps, so that a step slowed by another process on the machine does not inflate it.
  */
 async function kernelProfile(dataset: Dataset, graph: ModelGraph, steps: number) {
   const { model } = compileGraph(tf, prepareParsedGraph(graph), HYPERPARAMETERS);
   const { x, y } = datasetTensors(tf, firstSamples(dataset, HYPERPARAMETERS.batchSize), "categoricalCrossentropy");
   try {
     for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
-    const kernels = new Map<string, { ms: number; calls: number }>();
-    let wallMs = 0;
+    const kernels = new Map<string, { ms: number[]; calls: number }>();
+    const wallMs: number[] = [];
     for (let i = 0; i < steps; i++) {
       const started = performance.now();
       const info = await tf.profile(async () => {
         await model.trainOnBatch(x, y);
       });
-      wallMs += performance.now() - started;
+      wallMs.push(performance.now() - started);
       for (const kernel of info.kernels) {
         const ms = await kernel.kernelTimeMs;
-        const entry = kernels.get(kernel.name) ?? { ms: 0, calls: 0 };
-        entry.ms += typeof ms === "number" ? ms : 0;
+        const entry = kernels.get(kernel.name) ?? { ms: Array<number>(steps).fill(0), calls: 0 };
+        entry.ms[i] = (entry.ms[i] as number) + (typeof ms === "number" ? ms : 0);
         entry.calls += 1;
         kernels.set(kernel.name, entry);
       }
     }
-    const total = [...kernels.values()].reduce((sum, k) => sum + k.ms, 0);
+    const perStep = [...kernels].map(([kernel, k]) => ({ kernel, ms: median(k.ms), calls: k.calls / steps })).sort((a, b) => b.ms - a.ms);
+    const total = perStep.reduce((sum, k) => sum + k.ms, 0);
     const stepFlops = trainingStepFlops(graph) * HYPERPARAMETERS.batchSize;
     return {
       backend: tf.getBackend(),
       batch: HYPERPARAMETERS.batchSize,
+      steps,
       // The profiler's bookkeeping makes a step slower than in training; the kernel times are the point.
-      profiled_step_ms: round(wallMs / steps, 2),
-      kernel_ms_per_step: round(total / steps, 2),
+      profiled_step_ms: round(median(wallMs), 2),
+      kernel_ms_per_step: round(total, 2),
       // The rate the kernels reach, before the framework's time between them.
       step_mflop: round(stepFlops / 1e6, 1),
-      gflops_in_kernels: round(stepFlops / (total / steps) / 1e6, 2),
-      kernels: [...kernels]
-        .sort((a, b) => b[1].ms - a[1].ms)
-        .slice(0, 8)
-        .map(([kernel, k]) => ({ kernel, ms_per_step: round(k.ms / steps, 2), calls_per_step: k.calls / steps, share: round(k.ms / total, 3) })),
+      gflops_in_kernels: round(stepFlops / total / 1e6, 2),
+      kernels: perStep.slice(0, 10).map((k) => ({ kernel: k.kernel, ms_per_step: round(k.ms, 2), calls_per_step: k.calls, share: round(k.ms / total, 3) })),
     };
   } finally {
     tf.dispose([x, y]);
