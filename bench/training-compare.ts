@@ -177,6 +177,18 @@ function summarise(records: RoundRecord[], samples: number, plan: ComparisonPlan
       const variants = { pytorch_generated: values("pytorch_generated"), pytorch_idiomatic: values("pytorch_idiomatic") };
       const reference = median(variants.pytorch_idiomatic) >= median(variants.pytorch_generated) ? ("pytorch_idiomatic" as const) : ("pytorch_generated" as const);
       const torch = variants[reference];
+      const roundRatios = ours.map((v, i) => v / (torch[i] as number));
+      // Other processes only ever slow an epoch down: each side's fastest epoch is the one they disturbed least.
+      const fastest = (series: Series) =>
+        Math.max(...of(series === "ours" ? "ours" : "pytorch").flatMap((r) => (r.epoch_ms[seriesKey(model.id, series)] as number[]).slice(1).map((ms) => (samples / ms) * 1000)));
+      const disturbed = [];
+      const busiest = Math.max(
+        ...of("ours")
+          .concat(of("pytorch"))
+          .flatMap((r) => [r.load_before[0] as number, r.load_after[0] as number]),
+      );
+      if (busiest > os.availableParallelism()) disturbed.push(`1-minute load average up to ${busiest} on ${os.availableParallelism()} cores`);
+      if (Math.max(...roundRatios) > 1.5 * Math.min(...roundRatios)) disturbed.push(`round ratios from ${round(Math.min(...roundRatios), 3)} to ${round(Math.max(...roundRatios), 3)}`);
       const ceiling = (side: Side) => median(of(side).map((r) => Math.max(...Object.values(r.matmul_gflops))));
       const ceilings = { ours: ceiling("ours"), pytorch: ceiling("pytorch") };
       const gflops = (perSecond: number) => (stepFlopsPerSample * perSecond) / 1e9;
@@ -189,7 +201,9 @@ function summarise(records: RoundRecord[], samples: number, plan: ComparisonPlan
         pytorch_idiomatic: spread(variants.pytorch_idiomatic),
         reference,
         ratio_of_medians: round(median(ours) / median(torch), 3),
-        round_ratios: ours.map((v, i) => round(v / (torch[i] as number), 3)),
+        round_ratios: roundRatios.map((r) => round(r, 3)),
+        ratio_of_fastest_epochs: round(fastest("ours") / fastest(reference), 3),
+        disturbed,
         gflops: {
           training_step_flops_per_sample: stepFlopsPerSample,
           ours: round(gflops(median(ours)), 2),
