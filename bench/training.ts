@@ -1,14 +1,10 @@
-import { execFile } from "node:child_process";
-import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { chromium } from "playwright-core";
-import { generateCode } from "../lib/codegen";
 import { encodeDataset, type Dataset } from "../lib/data/dataset-format";
-import { analyzeGraph } from "../lib/graph/analyze";
 import { prepareParsedGraph } from "../lib/graph/prepare";
 import type { ModelGraph } from "../lib/graph/types";
 import { cnnDigits } from "../lib/graph/templates/cnn-digits";
@@ -22,21 +18,29 @@ import { datasetTensors } from "../lib/train/tensors";
 import { disposeModel, trainGraph } from "../lib/train/train-loop";
 import { buildDigits } from "../lib/data/builtin/digits";
 import { connectClients } from "../tests/helpers/clients";
-import { pythonWithTorch } from "../tests/helpers/python";
 import { REPO_ROOT, startServerProcess } from "../tests/helpers/server-process";
 import { CHROMIUM_ARGS, findChromium } from "../worker/find-chromium";
 import { platformRun, spawnNodeWorker } from "./e2e";
 import type { Benchmark } from "./run";
 import { median } from "./stats";
+import { compareWithPytorch, trainingStepFlops } from "./training-compare";
 import { firstSamples, timeEpochs, type EpochRequest, type EpochTimes } from "./training-measure";
 
 /**
  * Every run trains with these settings, PyTorch included. No validation split: an epoch is
- * training only, the same samples PyTorch's epoch sees. Six epochs: the first, and an odd number
- * of steady ones for their median.
+ * training only, the same samples PyTorch's epoch sees. Six epochs, the most a backend's run
+ * trains: the first, and an odd number of steady ones for their median (the comparison with
+ * PyTorch trains COMPARISON_EPOCHS).
  */
 const HYPERPARAMETERS: Hyperparameters = { epochs: 6, batchSize: 64, learningRate: 0.001, optimizer: "adam", validationSplit: 0, seed: 1234 };
 const MODELS: readonly ModelTemplate[] = [mlpDigits, cnnDigits];
+/**
+ * The comparison with PyTorch (bench/training-compare.ts): rounds of interleaved runs, each of a
+ * first epoch and an odd number of steady ones. Three rounds of four epochs keep the whole
+ * benchmark near a quarter of an hour on two cores.
+ */
+const COMPARISON_ROUNDS = 3;
+const COMPARISON_EPOCHS = 4;
 /** Candidates of the Node compute node (worker/node-runtime.ts), probed the same way. */
 const NODE_BACKENDS = ["wasm", "cpu"] as const;
 const BROWSER_BACKENDS = ["webgpu", "webgl", "wasm"] as const;
@@ -74,17 +78,6 @@ interface Run {
   epoch_ms: number[];
 }
 
-interface Reference {
-  model: string;
-  framework: string;
-  threads: number;
-  samples_per_epoch: number;
-  samples_per_s: number;
-  first_epoch_ms: number;
-  steady_epoch_ms: number;
-  epoch_ms: number[];
-}
-
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
 /** The first epoch against the median of the later ones, which give the throughput. */
@@ -106,26 +99,41 @@ function toRun(model: ModelTemplate, runtime: Run["runtime"], times: EpochTimes)
 
 export const trainingBenchmark: Benchmark = {
   name: "training",
-  description: "training throughput of the digits MLP and small CNN per tfjs backend vs. PyTorch on CPU; platform overhead of a 60 s job",
+  description: "training throughput of the digits MLP and small CNN: our Node runtime interleaved with PyTorch on CPU at equal threads, every tfjs backend; platform overhead of a 60 s job",
   async run(log) {
     const { train: dataset } = await buildDigits();
     const notes: string[] = [];
     const loadBefore = os.loadavg();
+    const cores = os.availableParallelism();
+    const threadCounts = [...new Set([1, cores])];
 
-    const threads = os.cpus().length;
-    log(`PyTorch reference (${threads} threads, then 1)`);
-    const [reference, referenceSingleThread] = (await pytorchReference(dataset, [threads, 1], log)) as [Reference[], Reference[]];
+    log(`ours vs PyTorch, interleaved: ${COMPARISON_ROUNDS} rounds × threads ${threadCounts.join(", ")}`);
+    const comparison = await compareWithPytorch(dataset, { models: MODELS, hyperparameters: HYPERPARAMETERS, rounds: COMPARISON_ROUNDS, epochs: COMPARISON_EPOCHS, threadCounts }, log);
+    for (const r of comparison.results) {
+      log(
+        `${r.model}, ${r.threads} thread(s): ours ${r.ours.median}/s vs ${r.reference} ${r[r.reference].median}/s → ${r.ratio_of_medians}× (rounds ${r.round_ratios.join(", ")}; fastest epochs ${r.ratio_of_fastest_epochs}×)${r.disturbed.length > 0 ? `, disturbed: ${r.disturbed.join("; ")}` : ""}`,
+      );
+    }
+    const result = (model: string, threads: number) => comparison.results.find((r) => r.model === model && r.threads === threads) as (typeof comparison.results)[number];
+    // What a compute node runs today (one thread) against PyTorch on every core.
+    const singleAgainstAll = (model: string) => round(result(model, 1).ours.median / result(model, cores)[result(model, cores).reference].median, 3);
+    if (comparison.results.some((r) => r.disturbed.length > 0)) {
+      notes.push("other processes disturbed some comparisons (their `disturbed` says how): read their ratio_of_fastest_epochs beside ratio_of_medians, and trust neither far");
+    }
+    const blas = result(mlpDigits.id, 1).gflops;
+    notes.push(
+      `PyTorch's torch.mm reaches ${blas.pytorch_blas_mm} GFLOPS on one thread here against ${blas.pytorch_matmul_ceiling} through oneDNN: Debian's python3-torch links netlib's reference BLAS, ` +
+        "which nn.Linear (all of the MLP, the CNN's head) runs on, while convolutions go to oneDNN; a PyTorch built with MKL or OpenBLAS would train the MLP faster",
+    );
 
     const probe = await probeBackends(tf, NODE_BACKENDS);
     log(`backend probe (as a Node compute node): ${probe.measurements.map((m) => m.note).join("; ")}`);
     const runs: Run[] = [];
-    for (const backend of NODE_BACKENDS) {
-      await tf.setBackend(backend);
-      for (const model of MODELS) {
-        log(`node ${backend} ${model.id}`);
-        const times = await timeEpochs(tf, dataset, { graph: model.graph, hyperparameters: HYPERPARAMETERS, ...plan(backend, model, dataset.spec.count) }, log);
-        runs.push(toRun(model, "node", times));
-      }
+    await tf.setBackend("cpu");
+    for (const model of MODELS) {
+      log(`node cpu ${model.id}`);
+      const times = await timeEpochs(tf, dataset, { graph: model.graph, hyperparameters: HYPERPARAMETERS, ...plan("cpu", model, dataset.spec.count) }, log);
+      runs.push(toRun(model, "node", times));
     }
 
     const browser = await browserRuns(dataset, log);
@@ -133,53 +141,53 @@ export const trainingBenchmark: Benchmark = {
     notes.push(...browser.notes);
 
     await tf.setBackend(probe.chosen);
-    const profile = await kernelProfile(dataset, cnnDigits.graph, 10);
+    const profile = await kernelProfile(dataset, cnnDigits.graph, 20);
     log(`CNN step on ${profile.backend}: kernels ${profile.kernel_ms_per_step} ms; ${profile.kernels.map((k) => `${k.kernel} ${k.ms_per_step} ms`).join(", ")}`);
-    if (probe.chosen === "wasm" && !(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"))) {
-      notes.push(`tfjs wasm trains on one thread in Node (no multithread support there); the PyTorch reference uses ${threads} threads, reference_single_thread one`);
-    }
-    for (const r of reference) {
-      const steady = r.epoch_ms.slice(1);
-      if (Math.max(...steady) > 1.5 * Math.min(...steady)) {
-        notes.push(
-          `PyTorch (${r.threads} threads) ${r.model} epochs took ${Math.min(...steady)}–${Math.max(...steady)} ms: disturbed by other processes, so its median understates PyTorch (compare cnn_ratio_vs_pytorch_fastest_epochs)`,
-        );
-      }
-    }
-    const chosenCnn = runs.find((r) => r.runtime === "node" && r.backend === probe.chosen && r.model === cnnDigits.id) as Run;
-    const torchCnn = reference.find((r) => r.model === cnnDigits.id) as Reference;
-    const torchCnnSingle = referenceSingleThread.find((r) => r.model === cnnDigits.id) as Reference;
-    const cnnRatio = round(chosenCnn.samples_per_s / torchCnn.samples_per_s, 3);
-    // Other processes only ever slow an epoch down, so the fastest steady epochs compare the two
-    // frameworks with the least of that noise (both epochs are of the same samples).
-    const fastestSteady = (epochMs: number[]) => Math.min(...epochMs.slice(1));
-    const cnnRatioFastest = round(fastestSteady(torchCnn.epoch_ms) / fastestSteady(chosenCnn.epoch_ms), 3);
-    log(`CNN on ${probe.chosen}: ${chosenCnn.samples_per_s} samples/s vs PyTorch ${torchCnn.samples_per_s} → ${cnnRatio}× (fastest epochs: ${cnnRatioFastest}×)`);
+    notes.push(
+      `compute nodes train on tfjs-wasm's single-threaded SIMD build (the Node host and pages that are not cross-origin isolated); ours at ${cores} threads is the threaded SIMD build, started in Node by bench/wasm-threads.ts for this benchmark only`,
+    );
 
-    const job = await jobOverhead(dataset, chosenCnn.steady_epoch_ms, log);
+    const cnnEpochMs = (dataset.spec.count / result(cnnDigits.id, 1).ours.median) * 1000;
+    const job = await jobOverhead(dataset, cnnEpochMs, log);
     const loadAfter = os.loadavg();
-    // This benchmark alone keeps the load at about one (one training thread at a time, the server
-    // and node mostly waiting): more means other processes shared the cores.
-    if ((loadBefore[0] as number) > threads / 2 || (loadAfter[0] as number) > threads) {
+    // The benchmark alone keeps the load at about its thread count: more means other processes
+    // shared the cores, which the interleaving spreads over both sides rather than removes.
+    if ((loadBefore[0] as number) > cores / 2 || (loadAfter[0] as number) > cores) {
       notes.push(
-        `the machine was shared (1-minute load average ${round(loadBefore[0] as number, 2)} at the start, ${round(loadAfter[0] as number, 2)} at the end, on ${threads} cores): ` +
-          "what ran while they did is slower than on a quiet machine, multi-threaded PyTorch most",
+        `the machine was shared (1-minute load average ${round(loadBefore[0] as number, 2)} at the start, ${round(loadAfter[0] as number, 2)} at the end, on ${cores} cores): ` +
+          "absolute throughputs are lower than on a quiet machine, multi-threaded runs most; see comparison.rounds for the load around each run",
       );
     }
     return {
-      // epochs: the most a throughput run trains (slow backends stop earlier); the job's own count is under job.
       hyperparameters: HYPERPARAMETERS,
       dataset: { name: dataset.spec.name, samples: dataset.spec.count },
+      ratios: Object.fromEntries(
+        MODELS.map((m) => [
+          m.id,
+          {
+            ...Object.fromEntries(
+              threadCounts.flatMap((n) => [
+                [`threads_${n}`, result(m.id, n).ratio_of_medians],
+                [`threads_${n}_fastest_epochs`, result(m.id, n).ratio_of_fastest_epochs],
+              ]),
+            ),
+            [`ours_1_vs_pytorch_${cores}`]: singleAgainstAll(m.id),
+          },
+        ]),
+      ),
+      targets: { cnn_ratio_at_equal_threads: 0.5, mlp_ratio_at_equal_threads: 0.9, job_overhead_ratio: 1.1 },
+      comparison: {
+        method:
+          `${COMPARISON_ROUNDS} rounds; in each, for each thread count, one PyTorch process and one process of ours train every model for ${COMPARISON_EPOCHS} epochs of the whole training set, ` +
+          "back to back, the order flipped every round; a run's throughput is the median of its epochs after the first; each series reports the median, min and max over rounds",
+        samples_per_epoch: dataset.spec.count,
+        results: comparison.results,
+        rounds: comparison.rounds,
+      },
       chosen_backend: probe.chosen,
       probe: probe.measurements.map(({ backend, gflops, selected }) => ({ backend, gflops: round(gflops, 1), selected })),
       runs,
-      reference,
-      reference_single_thread: referenceSingleThread,
-      cnn_ratio_vs_pytorch: cnnRatio,
-      cnn_ratio_vs_pytorch_fastest_epochs: cnnRatioFastest,
-      cnn_ratio_vs_pytorch_single_thread: round(chosenCnn.samples_per_s / torchCnnSingle.samples_per_s, 3),
       cnn_kernel_profile: profile,
-      targets: { cnn_ratio_vs_pytorch: 0.5, job_overhead_ratio: 1.1 },
       job_overhead_ratio: job.ratio,
       job: job.detail,
       load_average: { before: loadBefore.map((l) => round(l, 2)), after: loadAfter.map((l) => round(l, 2)) },
@@ -187,57 +195,6 @@ export const trainingBenchmark: Benchmark = {
     };
   },
 };
-
-/**
- * Trains the PyTorch code lib/codegen generates for each model (so the architecture is the
- * graph's, parameter for parameter) on the tensors tfjs trains on, with the same batch size and
- * samples per epoch, once per thread count.
- */
-async function pytorchReference(dataset: Dataset, threadCounts: number[], log: (line: string) => void): Promise<Reference[][]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-bench-torch-"));
-  try {
-    await tf.setBackend("cpu");
-    const { x, y, count } = datasetTensors(tf, dataset, "categoricalCrossentropy");
-    const config = {
-      seed: HYPERPARAMETERS.seed,
-      batch_size: HYPERPARAMETERS.batchSize,
-      epochs: HYPERPARAMETERS.epochs,
-      count,
-      x: path.join(dir, "x.f32"),
-      x_shape: x.shape.slice(1),
-      y: path.join(dir, "y.f32"),
-      y_shape: y.shape.slice(1),
-      models: MODELS.map((m) => ({ name: m.id, file: path.join(dir, `${m.id.replace(/-/g, "_")}.py`) })),
-    };
-    await writeFile(config.x, await x.data());
-    await writeFile(config.y, await y.data());
-    tf.dispose([x, y]);
-    for (const [i, model] of MODELS.entries()) {
-      await writeFile(config.models[i]?.file as string, generateCode(model.graph, "pytorch", { optimizer: HYPERPARAMETERS.optimizer, learningRate: HYPERPARAMETERS.learningRate }));
-    }
-    const python = pythonWithTorch();
-    const results: Reference[][] = [];
-    for (const threads of threadCounts) {
-      const file = path.join(dir, `config-${threads}.json`);
-      await writeFile(file, JSON.stringify({ ...config, threads }));
-      const { stdout } = await promisify(execFile)(python, [path.join(REPO_ROOT, "bench", "pytorch-reference.py"), file]);
-      const out = JSON.parse(stdout) as { framework: string; threads: number; runs: { model: string; trainable_params: number; epoch_ms: number[] }[] };
-      results.push(
-        out.runs.map((run) => {
-          const graph = MODELS.find((m) => m.id === run.model)?.graph;
-          const expected = graph && analyzeGraph(graph).totalParams;
-          if (run.trainable_params !== expected) throw new Error(`generated PyTorch ${run.model} has ${run.trainable_params} trainable parameters, the graph ${expected}`);
-          const summary = summarise(run.epoch_ms, count);
-          log(`${out.framework}, ${out.threads} thread(s), ${run.model}: ${summary.samples_per_s} samples/s (first epoch ${summary.first_epoch_ms} ms, then ${summary.steady_epoch_ms} ms)`);
-          return { model: run.model, framework: out.framework, threads: out.threads, samples_per_epoch: count, ...summary, epoch_ms: run.epoch_ms.map((ms) => round(ms)) };
-        }),
-      );
-    }
-    return results;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /**
  * tfjs's browser backends in headless system Chromium (WebGPU flags on, as compute nodes run
@@ -295,40 +252,44 @@ async function browserRuns(dataset: Dataset, log: (line: string) => void): Promi
 
 /**
  * Where one training step of a model goes on the current backend: tf.profile's kernel times on
- * a batch of real digits, per step, the heaviest first.
+ * a batch of real digits, the heaviest first. Each kernel's time per step is its median over the
+ * steps, so that a step slowed by another process on the machine does not inflate it.
  */
 async function kernelProfile(dataset: Dataset, graph: ModelGraph, steps: number) {
   const { model } = compileGraph(tf, prepareParsedGraph(graph), HYPERPARAMETERS);
   const { x, y } = datasetTensors(tf, firstSamples(dataset, HYPERPARAMETERS.batchSize), "categoricalCrossentropy");
   try {
     for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
-    const kernels = new Map<string, { ms: number; calls: number }>();
-    let wallMs = 0;
+    const kernels = new Map<string, { ms: number[]; calls: number }>();
+    const wallMs: number[] = [];
     for (let i = 0; i < steps; i++) {
       const started = performance.now();
       const info = await tf.profile(async () => {
         await model.trainOnBatch(x, y);
       });
-      wallMs += performance.now() - started;
+      wallMs.push(performance.now() - started);
       for (const kernel of info.kernels) {
         const ms = await kernel.kernelTimeMs;
-        const entry = kernels.get(kernel.name) ?? { ms: 0, calls: 0 };
-        entry.ms += typeof ms === "number" ? ms : 0;
+        const entry = kernels.get(kernel.name) ?? { ms: Array<number>(steps).fill(0), calls: 0 };
+        entry.ms[i] = (entry.ms[i] as number) + (typeof ms === "number" ? ms : 0);
         entry.calls += 1;
         kernels.set(kernel.name, entry);
       }
     }
-    const total = [...kernels.values()].reduce((sum, k) => sum + k.ms, 0);
+    const perStep = [...kernels].map(([kernel, k]) => ({ kernel, ms: median(k.ms), calls: k.calls / steps })).sort((a, b) => b.ms - a.ms);
+    const total = perStep.reduce((sum, k) => sum + k.ms, 0);
+    const stepFlops = trainingStepFlops(graph) * HYPERPARAMETERS.batchSize;
     return {
       backend: tf.getBackend(),
       batch: HYPERPARAMETERS.batchSize,
+      steps,
       // The profiler's bookkeeping makes a step slower than in training; the kernel times are the point.
-      profiled_step_ms: round(wallMs / steps, 2),
-      kernel_ms_per_step: round(total / steps, 2),
-      kernels: [...kernels]
-        .sort((a, b) => b[1].ms - a[1].ms)
-        .slice(0, 8)
-        .map(([kernel, k]) => ({ kernel, ms_per_step: round(k.ms / steps, 2), calls_per_step: k.calls / steps, share: round(k.ms / total, 3) })),
+      profiled_step_ms: round(median(wallMs), 2),
+      kernel_ms_per_step: round(total, 2),
+      // The rate the kernels reach, before the framework's time between them.
+      step_mflop: round(stepFlops / 1e6, 1),
+      gflops_in_kernels: round(stepFlops / total / 1e6, 2),
+      kernels: perStep.slice(0, 10).map((k) => ({ kernel: k.kernel, ms_per_step: round(k.ms, 2), calls_per_step: k.calls, share: round(k.ms / total, 3) })),
     };
   } finally {
     tf.dispose([x, y]);
