@@ -33,6 +33,8 @@ import { anyQueued, claimJobs } from "./scheduler/claim";
 import { startLivenessMonitor } from "./scheduler/monitor";
 import { startMetricsRetention } from "./ops/retention";
 import { attachSocketRooms } from "./events/socket-rooms";
+import { openPayments } from "./payments/payments";
+import { startPaymentSettlement } from "./payments/settlement";
 
 export interface RunningServer {
   rpcUrl: string;
@@ -77,6 +79,7 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     onError: (error) => log.error({ err: error }, "dispatch failed"),
   });
   const metrics = new ServerMetrics(db.prisma, () => dispatcher.attachedCount);
+  const payments = await openPayments(config, db.prisma, log);
   return {
     config,
     db,
@@ -92,10 +95,12 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
     hotState,
     tokens,
     dispatcher,
+    payments,
     log,
     metrics,
     startedAt: new Date(),
     async close() {
+      await payments?.close();
       await bus.close();
       await rateLimiter.close();
       await hotState.close();
@@ -105,6 +110,8 @@ export async function buildContext(config: ServerConfig, log: Logger): Promise<S
 }
 
 const MAX_MESSAGE_BYTES = 16 * 1024 ** 2;
+/** How soon an ended priced job's money moves (released or refunded), and an unpaid one expires. */
+const SETTLEMENT_PERIOD_MS = 2000;
 const COMPRESS_MIN_BYTES = 64 * 1024;
 
 /** Composition root: config → context → scheduler loops → listeners. */
@@ -116,6 +123,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const dispatchTimer = setInterval(() => void dispatcher.dispatch(true), config.dispatchIntervalMs);
   const stopMonitor = startLivenessMonitor(context);
   const stopRetention = startMetricsRetention(context);
+  const stopSettlement = context.payments ? startPaymentSettlement({ ...context, payments: context.payments }, SETTLEMENT_PERIOD_MS) : () => undefined;
 
   const rest = restRoutes(context);
   const serveRest = (req: NodeRequest, res: NodeResponse) => void rest.serve(req, res, (error) => log.error({ err: error, url: req.url }, "request failed"));
@@ -159,6 +167,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       clearInterval(dispatchTimer);
       stopMonitor();
       stopRetention();
+      stopSettlement();
       unsubscribeQueue();
       await sockets.close();
       await Promise.all([closeServer(rpcServer, rpcSockets, 3000), closeServer(httpServer, httpSockets, 3000)]);

@@ -72,6 +72,12 @@ const schema = z.object({
   CYXWIZ_PRICE_LAMPORTS_PER_TFLOP: z.coerce.number().int().min(0).default(1_000_000),
   /** The embedded chain's JSON-RPC port (8899, a local validator's, by default; 0: any free port). */
   CYXWIZ_CHAIN_PORT: port.default(8899),
+  /** A priced job not paid this long after it was submitted expires (and is never queued). */
+  CYXWIZ_PAYMENT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(15 * 60),
   /** The embedded chain's faucet gives at most this much per request. */
   CYXWIZ_FAUCET_MAX_LAMPORTS: z.coerce.bigint().min(0n).default(10_000_000_000n),
 });
@@ -85,6 +91,7 @@ export interface PaymentsConfig {
   lamportsPerTflop: number;
   chainPort: number;
   faucetMaxLamports: bigint;
+  paymentWindowSeconds: number;
 }
 
 export interface ServerConfig {
@@ -149,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lamportsPerTflop: e.CYXWIZ_PRICE_LAMPORTS_PER_TFLOP,
       chainPort: e.CYXWIZ_CHAIN_PORT,
       faucetMaxLamports: e.CYXWIZ_FAUCET_MAX_LAMPORTS,
+      paymentWindowSeconds: e.CYXWIZ_PAYMENT_WINDOW_SECONDS,
     },
   };
 }

@@ -16,6 +16,8 @@ import type { RateLimiter } from "./inference/rate-limit";
 import type { HotState } from "./cache/hot-state";
 
 /** What handlers need, built once by app.ts. */
+import type { Payments } from "./payments/payments";
+
 export interface ServerContext {
   config: ServerConfig;
   db: Database;
@@ -33,6 +35,8 @@ export interface ServerContext {
   hotState: HotState;
   tokens: TokenService;
   dispatcher: Dispatcher;
+  /** The chain, the escrow and its ledger (docs/PAYMENTS.md); null when payments are off. */
+  payments: Payments | null;
   log: Logger;
   metrics: ServerMetrics;
   startedAt: Date;

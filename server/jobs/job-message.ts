@@ -22,6 +22,16 @@ export function jobMessage(row: JobRow): Job {
     ownerId: row.userId ?? "",
     paused: row.paused,
     public: row.public,
+    payment:
+      row.priceLamports > 0n
+        ? {
+            priceLamports: row.priceLamports,
+            payerAddress: row.payerAddress ?? "",
+            escrowAddress: row.escrowAddress ?? "",
+            depositSignature: row.escrowTx ?? "",
+            deadlineMs: BigInt(row.paymentDeadline?.getTime() ?? 0),
+          }
+        : undefined,
     jobType: JobType[row.jobType as keyof typeof JobType] ?? JobType.TRAINING,
     status: jobStatusOf(row.status),
     priority: row.priority as JobPriority,

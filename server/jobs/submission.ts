@@ -7,7 +7,14 @@ import { estimateTrainingMemory } from "../../lib/train/memory-estimate";
 import type { DatasetRecord } from "../../lib/data/dataset-record";
 import type { NewJob } from "./sql/create-job";
 
-export type Submission = { ok: true; job: Omit<NewJob, "id"> } | { ok: false; field: string; message: string; issues?: GraphIssue[] };
+/** How much training a job is: what its price is computed from. */
+export interface TrainingSize {
+  forwardFlopsPerSample: number;
+  samples: number;
+  epochs: number;
+}
+
+export type Submission = { ok: true; job: Omit<NewJob, "id">; size: TrainingSize } | { ok: false; field: string; message: string; issues?: GraphIssue[] };
 
 const reject = (field: string, message: string, issues?: GraphIssue[]): Submission => ({ ok: false, field, message: `${field}: ${message}`, issues });
 
@@ -69,6 +76,8 @@ export function prepareSubmission(config: JobConfig | undefined, dataset: Datase
       estimatedMemory: BigInt(estimateTrainingMemory(analysis, dataset.spec, hyperparameters)),
       totalEpochs: hyperparameters.epochs,
     },
+    // What the job's price is made of (lib/payments/pricing.ts): the samples it trains on each epoch, the validation split held out.
+    size: { forwardFlopsPerSample: analysis.totalFlops, samples: Math.round(dataset.spec.count * (1 - hyperparameters.validationSplit)), epochs: hyperparameters.epochs },
   };
 }
 

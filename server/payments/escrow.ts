@@ -1,5 +1,6 @@
+import { memoInstruction } from "../../lib/payments/deposit";
 import { address, isAddress, lamports as toLamports, type Address, type Instruction, type Signature } from "@solana/kit";
-import { getAddMemoInstruction, MEMO_PROGRAM_ADDRESS } from "@solana-program/memo";
+import { MEMO_PROGRAM_ADDRESS } from "@solana-program/memo";
 import { getTransferSolWithSeedInstruction } from "@solana-program/system";
 import { escrowAddress, escrowSeed, MEMO_PROGRAM, SYSTEM_PROGRAM } from "../../lib/payments/escrow-address";
 import { parsePaymentMemo, paymentMemo } from "../../lib/payments/memo";
@@ -89,7 +90,7 @@ export class Escrow {
       await this.checkRecipient(treasury, fee, "the treasury");
       return {
         intent: { jobId, kind: "release", attempt, fromAddress: escrow, toAddress: node, lamports, feeLamports: fee, treasuryAddress: treasury },
-        instructions: [...this.transferOut(jobId, escrow, node, share), ...this.transferOut(jobId, escrow, treasury, fee), memo(paymentMemo({ kind: "release", jobId, attempt }))],
+        instructions: [...this.transferOut(jobId, escrow, node, share), ...this.transferOut(jobId, escrow, treasury, fee), memoInstruction(paymentMemo({ kind: "release", jobId, attempt }))],
       };
     });
   }
@@ -109,7 +110,7 @@ export class Escrow {
       await this.checkRecipient(user, amount, "the user's wallet");
       return {
         intent: { jobId, kind: "refund", fromAddress: escrow, toAddress: user, lamports: amount, feeLamports: 0n },
-        instructions: [...this.transferOut(jobId, escrow, user, amount), memo(paymentMemo({ kind: "refund", jobId }))],
+        instructions: [...this.transferOut(jobId, escrow, user, amount), memoInstruction(paymentMemo({ kind: "refund", jobId }))],
       };
     });
   }
@@ -259,10 +260,6 @@ export class Escrow {
       }),
     ];
   }
-}
-
-function memo(text: string): Instruction {
-  return getAddMemoInstruction({ memo: text }, { programAddress: MEMO_PROGRAM });
 }
 
 function walletAddress(value: string, what: string): Address {

@@ -1,5 +1,5 @@
+import { memoInstruction } from "../../lib/payments/deposit";
 import { address, generateKeyPairSigner, lamports as toLamports, type Address, type Instruction, type TransactionSigner } from "@solana/kit";
-import { getAddMemoInstruction } from "@solana-program/memo";
 import { getCreateAccountInstruction, getTransferSolInstruction } from "@solana-program/system";
 import {
   getCloseAccountInstruction,
@@ -10,7 +10,6 @@ import {
   getTokenSize,
   TOKEN_PROGRAM_ADDRESS,
 } from "@solana-program/token";
-import { MEMO_PROGRAM } from "../../lib/payments/escrow-address";
 import { paymentMemo } from "../../lib/payments/memo";
 import { splitFee } from "../../lib/payments/pricing";
 import type { ChainClient, Outcome } from "../chain/client";
@@ -57,7 +56,7 @@ export class MultisigEscrow {
       getInitializeAccount3Instruction({ account: vault.address, mint: NATIVE_MINT, owner: multisig.address }),
       getTransferSolInstruction({ source: user, destination: vault.address, amount: toLamports(lamports) }),
       getSyncNativeInstruction({ account: vault.address }),
-      memo(paymentMemo({ kind: "deposit", jobId })),
+      memoInstruction(paymentMemo({ kind: "deposit", jobId })),
     ];
     const outcome = await chain.sendAndConfirm(await chain.sign(user, instructions));
     return { vault: { jobId, multisig: multisig.address, vault: vault.address, user: user.address, node, platform: platform.address }, outcome };
@@ -82,7 +81,7 @@ export class MultisigEscrow {
       getCloseAccountInstruction({ account: vault.vault, destination: node.address, owner: vault.multisig, multiSigners: [platform.signer, node] }),
       ...(fee > 0n ? [getTransferSolInstruction({ source: node, destination: platform.treasury, amount: toLamports(fee) })] : []),
       getTransferSolInstruction({ source: node, destination: vault.user, amount: toLamports(back) }),
-      memo(paymentMemo({ kind: "release", jobId: vault.jobId, attempt })),
+      memoInstruction(paymentMemo({ kind: "release", jobId: vault.jobId, attempt })),
     ];
     return chain.sendAndConfirm(await chain.sign(platform.signer, instructions));
   }
@@ -93,12 +92,8 @@ export class MultisigEscrow {
     if (user.address !== vault.user) throw new PaymentError("wrong_payer", `the vault of job ${vault.jobId} names user ${vault.user}, not ${user.address}`);
     const instructions: Instruction[] = [
       getCloseAccountInstruction({ account: vault.vault, destination: vault.user, owner: vault.multisig, multiSigners: [platform.signer, user] }),
-      memo(paymentMemo({ kind: "refund", jobId: vault.jobId })),
+      memoInstruction(paymentMemo({ kind: "refund", jobId: vault.jobId })),
     ];
     return chain.sendAndConfirm(await chain.sign(platform.signer, instructions));
   }
-}
-
-function memo(text: string): Instruction {
-  return getAddMemoInstruction({ memo: text }, { programAddress: MEMO_PROGRAM });
 }

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { randomInt, randomUUID } from "node:crypto";
-import { JobStatus, JobType } from "../../gen/cyxwiz/v1/job_pb";
+import { JobStatus, JobType, type JobConfig } from "../../gen/cyxwiz/v1/job_pb";
 import {
   CancelJobResponseSchema,
   DeleteJobResponseSchema,
@@ -22,7 +22,7 @@ import { jobChannel, nodeChannel, type NodeCommand } from "../events/channels";
 import { logEvent, pointEvent, publishJobEvent } from "../events/job-events";
 import { jobMessage, logLineMessage, metricPointMessage, paceMessage, paceOf } from "../jobs/job-message";
 import { isJobStatus, isTerminal } from "../jobs/job-status";
-import { prepareSubmission, requestedDatasetUri, submittedGraph } from "../jobs/submission";
+import { prepareSubmission, requestedDatasetUri, submittedGraph, type Submission } from "../jobs/submission";
 import { AsyncQueue } from "../util/async-queue";
 import { liveJob, liveJobs } from "../cache/job-progress";
 import { accessOf, callerOf, credentialsOf, requiredAccessOf, submitterOf } from "../auth/credentials";
@@ -31,8 +31,19 @@ import type { JobRow } from "../jobs/job-row";
 import { idempotencyOf } from "./idempotency";
 import { failedPrecondition, invalidArgument, requireUuid, unauthenticated } from "./errors";
 import { jobNotFound, jobRefusal } from "./job-refusal";
+import { priceSubmission, pricingTerms } from "../payments/job-pricing";
 
 const MAX_PAGE = 200;
+
+/** A job configuration checked and prepared as SubmitJob stores it (and as EstimatePrice prices it); INVALID_ARGUMENT naming the field at fault. */
+export async function submissionOf(ctx: Pick<ServerContext, "datasets">, config: JobConfig | undefined): Promise<Extract<Submission, { ok: true }>> {
+  const submitted = submittedGraph(config);
+  const uri = requestedDatasetUri(config, submitted);
+  const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
+  const submission = prepareSubmission(config, dataset, () => randomInt(1, 2 ** 31 - 1), submitted);
+  if (!submission.ok) throw invalidArgument(submission.field, submission.message);
+  return submission;
+}
 
 export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
   const { jobs, bus } = ctx;
@@ -76,21 +87,34 @@ export function jobService(ctx: ServerContext): ServiceImpl<typeof JobService> {
   return {
     async submitJob(req, hctx) {
       const who = await submitterOf(credentialsOf(hctx), ctx.config.requireAuth, "jobs");
-      const submitted = submittedGraph(req.config);
-      const uri = requestedDatasetUri(req.config, submitted);
-      const dataset = uri ? await ctx.datasets.resolve(uri) : undefined;
-      const submission = prepareSubmission(req.config, dataset, () => randomInt(1, 2 ** 31 - 1), submitted);
-      if (!submission.ok) throw invalidArgument(submission.field, submission.message);
+      const submission = await submissionOf(ctx, req.config);
+      const priced = priceSubmission(req, submission.size, await pricingTerms(ctx.payments, ctx.config.payments.lamportsPerTflop, ctx.config.payments.feeBps));
+      if (!priced.ok) throw invalidArgument(priced.field, priced.message);
       // Submitted without credentials, the job is its token holder's: the token is the only way to change it.
       const id = randomUUID();
       const owner = who ? { userId: who.user.id } : { tokenHash: ctx.tokens.jobCapability(id).hash };
-      const stored = await jobs.create({ ...submission.job, id, ...owner, public: req.public }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
+      const payment =
+        priced.free || !ctx.payments
+          ? undefined
+          : {
+              priceLamports: priced.estimate.lamports,
+              payerAddress: priced.payerAddress,
+              escrowAddress: await ctx.payments.escrow.address(id),
+              deadline: new Date(Date.now() + ctx.config.payments.paymentWindowSeconds * 1000),
+            };
+      const stored = await jobs.create({ ...submission.job, id, ...owner, public: req.public, payment }, idempotencyOf(hctx, SubmitJobRequestSchema, req));
       if ("conflict" in stored) throw invalidArgument(IDEMPOTENCY_HEADER, `already used for another submission (job ${stored.job.id}): send a new key with a new request`);
       const { job } = stored;
       // A retry of a submission whose answer was lost: the job it stored, announced already.
       if (!stored.created) return create(SubmitJobResponseSchema, { job: jobMessage(await liveJob(ctx.hotState, job)), jobToken: jobTokenOf(job) });
       ctx.metrics.submissions.inc();
-      const log = await jobs.log(job.id, "info", `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`);
+      const log = await jobs.log(
+        job.id,
+        "info",
+        payment
+          ? `awaiting payment: ${payment.priceLamports} lamports into ${payment.escrowAddress} from ${payment.payerAddress} by ${payment.deadline.toISOString()} (${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs)`
+          : `queued: ${job.name} on ${job.datasetUri}, ${job.totalEpochs} epochs`,
+      );
       ctx.log.info({ jobId: job.id, name: job.name }, "job submitted");
       await publishJobEvent(bus, job, { statusChanged: true, logs: [log] });
       return create(SubmitJobResponseSchema, { job: jobMessage(job), jobToken: jobTokenOf(job) });

@@ -6,6 +6,7 @@ import { NodeDiscoveryService } from "../../gen/cyxwiz/v1/discovery_service_pb";
 import { GraphService } from "../../gen/cyxwiz/v1/graph_service_pb";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { NodeService } from "../../gen/cyxwiz/v1/node_service_pb";
+import { PaymentService } from "../../gen/cyxwiz/v1/payment_service_pb";
 import { authInterceptor } from "../auth/credentials";
 import type { ServerContext } from "../context";
 import { authService } from "./auth-service";
@@ -15,6 +16,7 @@ import { discoveryService } from "./discovery-service";
 import { graphService } from "./graph-service";
 import { jobService } from "./job-service";
 import { nodeService } from "./node-service";
+import { paymentService } from "./payment-service";
 import { answerUndecodableAsInvalidArgument, requestDecodingInterceptor, strictJson } from "./request-decoding";
 
 /** Every RPC service of the server. */
@@ -27,6 +29,7 @@ export function rpcRoutes(ctx: ServerContext): (router: ConnectRouter) => void {
     router.service(DeploymentService, deploymentService(ctx));
     router.service(NodeDiscoveryService, discoveryService(ctx));
     router.service(DatasetService, datasetService(ctx));
+    router.service(PaymentService, paymentService(ctx));
     answerUndecodableAsInvalidArgument(router);
   };
 }

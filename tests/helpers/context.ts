@@ -15,11 +15,17 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/** The server's defaults for tests: payments off (a test about them turns them on, with the chain on a free port). */
+const testConfig = () => loadConfig({ CYXWIZ_PAYMENTS: "off", CYXWIZ_CHAIN_PORT: "0" });
+
+/** Payments on, the embedded chain on a free port: for the overrides of a test about payments. */
+export const withPayments = (): Pick<ServerConfig, "payments"> => ({ payments: { ...testConfig().payments, enabled: true } });
+
 /** A server context (no listeners) on a fresh database of the given kind and a temporary data dir. */
 export async function createTestContext(kind: "pglite" | "postgres", overrides: Partial<ServerConfig> = {}): Promise<TestContext> {
   const database = await createTestDatabase(kind);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-test-"));
-  const config = { ...loadConfig({}), dataDir, databaseUrl: database.url, ...overrides };
+  const config = { ...testConfig(), dataDir, databaseUrl: database.url, ...overrides };
   const ctx = await buildContext(config, pino({ level: "silent" }));
   return {
     ctx,
@@ -39,7 +45,7 @@ export async function createTestContext(kind: "pglite" | "postgres", overrides: 
  */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, log: Logger = pino({ level: "silent" })): Promise<RunningServer & { close(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-test-"));
-  const config = { ...loadConfig({}), dataDir, databaseUrl: IN_MEMORY, host: "127.0.0.1", rpcPort: 0, httpPort: 0, ...overrides };
+  const config = { ...testConfig(), dataDir, databaseUrl: IN_MEMORY, host: "127.0.0.1", rpcPort: 0, httpPort: 0, ...overrides };
   const server = await startServer(config, log);
   return {
     ...server,

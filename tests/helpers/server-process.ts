@@ -29,7 +29,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
   const nodeArgs = process.env.CYXWIZ_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, "--import", "tsx", "server/main.ts"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, CYXWIZ_DATA_DIR: dir, CYXWIZ_RPC_PORT: "0", CYXWIZ_HTTP_PORT: "0", CYXWIZ_HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, CYXWIZ_DATA_DIR: dir, CYXWIZ_RPC_PORT: "0", CYXWIZ_HTTP_PORT: "0", CYXWIZ_CHAIN_PORT: "0", CYXWIZ_HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: Record<string, unknown>[] = [];

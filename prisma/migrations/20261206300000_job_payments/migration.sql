@@ -7,5 +7,12 @@ ALTER TABLE "jobs" ADD COLUMN "price_lamports" BIGINT NOT NULL DEFAULT 0 CHECK (
 ALTER TABLE "jobs" ADD COLUMN "payer_address" TEXT;
 ALTER TABLE "jobs" ADD COLUMN "escrow_address" TEXT;
 ALTER TABLE "jobs" ADD COLUMN "payment_deadline" TIMESTAMPTZ(3);
+-- Set once an ended priced job's money is where it belongs (released, refunded, or nothing left):
+-- the settlement sweep never looks at it again.
+ALTER TABLE "jobs" ADD COLUMN "payment_settled_at" TIMESTAMPTZ(3);
+CREATE INDEX "jobs_unsettled_idx" ON "jobs"("status") WHERE "price_lamports" > 0 AND "payment_settled_at" IS NULL;
 -- The expiry sweep finds unpaid jobs past their deadline by this.
 CREATE INDEX "jobs_awaiting_payment_idx" ON "jobs"("payment_deadline") WHERE "status" = 'AWAITING_PAYMENT';
+-- The two states payments add (server/jobs/job-status.ts).
+ALTER TABLE "jobs" DROP CONSTRAINT "jobs_status_check";
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_status_check" CHECK ("status" IN ('AWAITING_PAYMENT', 'QUEUED', 'ASSIGNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'));

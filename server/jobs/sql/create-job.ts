@@ -20,6 +20,8 @@ export interface NewJob {
   totalEpochs: number;
   /** Readable by anyone from the start. */
   public?: boolean;
+  /** A priced job's payment: it waits in AWAITING_PAYMENT for its deposit; a free job is queued at once. */
+  payment?: { priceLamports: bigint; payerAddress: string; escrowAddress: string; deadline: Date };
 }
 
 /** The submitter's Idempotency-Key, and the SHA-256 of the request it came with. */
@@ -31,20 +33,26 @@ export interface Idempotency {
 export type Created = { job: JobRow; created: boolean } | { conflict: "other_request"; job: JobRow };
 
 /**
- * Queues a job (submit → QUEUED). With an idempotency key the insert and the check for an earlier
+ * Stores a submitted job (submit → QUEUED, or AWAITING_PAYMENT when it is priced). With an idempotency key the insert and the check for an earlier
  * submission under the same key are one statement: a retry finds the job the first request stored
  * (created false), and the key reused for a different request finds a conflict. Two concurrent
  * submissions with one key store one job.
  */
 export async function createJob(prisma: Prisma, job: NewJob, idempotency?: Idempotency): Promise<Created> {
-  if (!idempotency) return { job: (await prisma.job.create({ data: { ...job, status: "QUEUED" } })) as JobRow, created: true };
+  const { payment, ...columns } = job;
+  const status = payment ? "AWAITING_PAYMENT" : "QUEUED";
+  const paid = payment
+    ? { priceLamports: payment.priceLamports, payerAddress: payment.payerAddress, escrowAddress: payment.escrowAddress, paymentDeadline: payment.deadline }
+    : { priceLamports: 0n, payerAddress: null, escrowAddress: null, paymentDeadline: null };
+  if (!idempotency) return { job: (await prisma.job.create({ data: { ...columns, ...paid, status } })) as JobRow, created: true };
   const [row] = await prisma.$queryRaw<{ id: string; created: boolean; request_sha256: string }[]>`
     WITH inserted AS (
       INSERT INTO jobs (id, name, user_id, token_hash, job_type, status, priority, model_config, hyperparameters, dataset_uri, dataset_id, dataset_sha256,
-                        estimated_memory, total_epochs, public, idempotency_key, request_sha256)
-      VALUES (${job.id}::uuid, ${job.name}, ${job.userId ?? null}::uuid, ${job.tokenHash ?? null}, ${job.jobType}, 'QUEUED', ${job.priority}, ${JSON.stringify(job.modelConfig)}::jsonb,
+                        estimated_memory, total_epochs, public, price_lamports, payer_address, escrow_address, payment_deadline, idempotency_key, request_sha256)
+      VALUES (${job.id}::uuid, ${job.name}, ${job.userId ?? null}::uuid, ${job.tokenHash ?? null}, ${job.jobType}, ${status}, ${job.priority}, ${JSON.stringify(job.modelConfig)}::jsonb,
               ${JSON.stringify(job.hyperparameters)}::jsonb, ${job.datasetUri}, ${job.datasetId}::uuid, ${job.datasetSha256},
-              ${job.estimatedMemory}, ${job.totalEpochs}, ${job.public ?? false}, ${idempotency.key}, ${idempotency.requestSha256})
+              ${job.estimatedMemory}, ${job.totalEpochs}, ${job.public ?? false}, ${paid.priceLamports}, ${paid.payerAddress}, ${paid.escrowAddress},
+              ${paid.paymentDeadline}::timestamptz, ${idempotency.key}, ${idempotency.requestSha256})
       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, request_sha256)
     SELECT id::text AS id, TRUE AS created, request_sha256 FROM inserted
