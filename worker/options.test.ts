@@ -1,9 +1,9 @@
 import { generateKeyPairSync, verify, type KeyObject } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { getBase58Decoder } from "@solana/kit";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseWorkerOptions, UsageError, workerPageUrl } from "./options";
 import { readWalletFile } from "./wallet-file";
 
@@ -59,6 +59,16 @@ describe("parseWorkerOptions", () => {
 });
 
 describe("--wallet", () => {
+  const dirs: string[] = [];
+  const tempDir = async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-wallet-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
   it("names the keypair file the host is paid into", () => {
     expect(parseWorkerOptions(["--wallet", "/keys/payout.json"], {})).toMatchObject({ wallet: "/keys/payout.json" });
     expect(parseWorkerOptions([], {})).toMatchObject({ wallet: undefined });
@@ -66,7 +76,7 @@ describe("--wallet", () => {
   });
 
   it("reads a Solana CLI keypair file into a wallet that signs as its address", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-wallet-"));
+    const dir = await tempDir();
     const { privateKey, publicKey } = generateKeyPairSync("ed25519");
     const raw = (key: KeyObject, part: "d" | "x") => [...Buffer.from(key.export({ format: "jwk" })[part] as string, "base64url")];
     const file = path.join(dir, "wallet.json");
@@ -78,7 +88,7 @@ describe("--wallet", () => {
   });
 
   it("refuses, in plain words, a file that is missing or is not a keypair file", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "cyxwiz-wallet-"));
+    const dir = await tempDir();
     const missing = path.join(dir, "missing.json");
     await expect(readWalletFile(missing)).rejects.toThrow(new UsageError(`--wallet: cannot read ${missing} (no such file)`));
     for (const [name, text] of [
