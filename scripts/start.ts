@@ -2,18 +2,22 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { loadOrCreateKeypairFile } from "../server/chain/keypair-file";
 import { SERVER_NODE_FLAGS } from "../server/node-flags";
 import { ensureEngineBuild } from "./engine-build";
 
 /**
  * `npm start`: the whole platform on one machine with the embedded defaults — central server
- * (PGlite in ./data, in-memory event bus), the Engine on :3000 and one local compute node.
+ * (PGlite in ./data, in-memory event bus), the Engine on :3000 and one local compute node, paid into
+ * its development wallet (data/wallets/local-node-<n>.json).
  * DATABASE_URL / REDIS_URL switch the server to PostgreSQL / Redis; CYXWIZ_LOCAL_WORKERS=0 starts
  * no local node.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ENGINE_PORT = Number(process.env.PORT ?? 3000);
 const LOCAL_WORKERS = Number(process.env.CYXWIZ_LOCAL_WORKERS ?? 1);
+// Where the server keeps its data (it resolves CYXWIZ_DATA_DIR from the same working directory).
+const DATA_DIR = path.resolve(ROOT, process.env.CYXWIZ_DATA_DIR ?? "data");
 const children: ChildProcess[] = [];
 
 function run(label: string, args: string[], env: Record<string, string> = {}, onLine?: (line: string) => void): ChildProcess {
@@ -73,7 +77,24 @@ await new Promise<void>((resolve) => {
   });
 });
 for (let i = 0; i < LOCAL_WORKERS; i++) {
-  run(`worker${LOCAL_WORKERS > 1 ? i + 1 : ""}`, [process.execPath, "--import", "tsx", "worker/main.ts", "--server", serverUrls.rpcUrl, "--engine", engineUrl, "--name", `local-${i + 1}`]);
+  // Each local node is paid into a development wallet of its own, kept with the data, so a paid job
+  // trains out of the box; receiving needs no funds (a release to a fresh wallet covers its rent).
+  const wallet = path.join(DATA_DIR, "wallets", `local-node-${i + 1}.json`);
+  await loadOrCreateKeypairFile(wallet);
+  run(`worker${LOCAL_WORKERS > 1 ? i + 1 : ""}`, [
+    process.execPath,
+    "--import",
+    "tsx",
+    "worker/main.ts",
+    "--server",
+    serverUrls.rpcUrl,
+    "--engine",
+    engineUrl,
+    "--name",
+    `local-${i + 1}`,
+    "--wallet",
+    wallet,
+  ]);
 }
 
 console.log(`

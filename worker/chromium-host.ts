@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { backoffDelay, sleep } from "../lib/compute/backoff";
-import { fromBase64, toBase64, type NodeIdentity } from "../lib/compute/identity";
+import { fromBase64, toBase64, type NodeIdentity, type NodeWallet } from "../lib/compute/identity";
 import type { HostMetrics } from "../lib/compute/heartbeat";
 import { CHROMIUM_ARGS } from "./find-chromium";
 import { hostMetricsSampler } from "./host-metrics";
@@ -11,6 +11,8 @@ export interface ChromiumHostOptions {
   pageUrl: string;
   /** One per slot: each page is the node this key names (the page asks the host to sign). */
   identities: NodeIdentity[];
+  /** The host's wallet, which every slot's page is paid into (the host signs for them too). */
+  wallet?: NodeWallet;
   log: (level: "info" | "warn" | "error", message: string, extra?: Record<string, unknown>) => void;
   signal: AbortSignal;
 }
@@ -49,7 +51,7 @@ async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHo
     let page: Page | undefined;
     try {
       page = await browser.newPage();
-      await lendIdentity(page, options.identities[slot] as NodeIdentity);
+      await lendIdentity(page, options.identities[slot] as NodeIdentity, options.wallet);
       await page.exposeFunction("cyxwizHostMetrics", sampleHost);
       page.on("console", (message) => {
         const text = message.text();
@@ -78,12 +80,16 @@ async function keepPageAlive(browser: Browser, slot: number, options: ChromiumHo
   }
 }
 
-/** The page signs its registration through the host, so the private key never enters the browser. */
-async function lendIdentity(page: Page, identity: NodeIdentity): Promise<void> {
+/** The page signs its registration through the host, so neither private key enters the browser. */
+async function lendIdentity(page: Page, identity: NodeIdentity, wallet: NodeWallet | undefined): Promise<void> {
   await page.exposeFunction("cyxwizHostSign", async (messageBase64: string) => toBase64(await identity.sign(fromBase64(messageBase64) ?? new Uint8Array())));
-  await page.addInitScript((publicKey: string) => {
-    (window as { cyxwizHostIdentity?: { publicKey: string } }).cyxwizHostIdentity = { publicKey };
-  }, identity.publicKey);
+  if (wallet) await page.exposeFunction("cyxwizHostWalletSign", async (messageBase64: string) => toBase64(await wallet.sign(fromBase64(messageBase64) ?? new Uint8Array())));
+  await page.addInitScript(
+    (lent: { publicKey: string; walletAddress?: string }) => {
+      (window as { cyxwizHostIdentity?: { publicKey: string; walletAddress?: string } }).cyxwizHostIdentity = lent;
+    },
+    { publicKey: identity.publicKey, walletAddress: wallet?.address },
+  );
 }
 
 /** Asks the page's agent to return its job to the server before the page goes (see use-agent.ts). */

@@ -1,3 +1,4 @@
+import type { NodeWallet } from "../lib/compute/identity";
 import { runChromiumHost } from "./chromium-host";
 import { findChromium } from "./find-chromium";
 import { diskContentStore } from "./disk-store";
@@ -5,6 +6,7 @@ import { claimIdentity } from "./identity-file";
 import { startInferenceEndpoint } from "./inference-endpoint";
 import { createNodeAgent } from "./node-runtime";
 import { parseWorkerOptions, UsageError, WORKER_HELP, workerPageUrl, type WorkerOptions } from "./options";
+import { readWalletFile } from "./wallet-file";
 
 type Level = "info" | "warn" | "error";
 
@@ -14,9 +16,11 @@ function log(level: Level, msg: string, extra: Record<string, unknown> = {}): vo
 }
 
 export async function runWorker(options: WorkerOptions, signal: AbortSignal): Promise<void> {
+  // Read first: an unusable key file is a usage error, before anything starts.
+  const wallet = options.wallet ? await readWalletFile(options.wallet) : undefined;
   const api = await serveApi(options);
   try {
-    await runNode(options, signal);
+    await runNode(options, wallet, signal);
   } finally {
     await api?.close();
   }
@@ -35,7 +39,9 @@ async function serveApi(options: WorkerOptions) {
   }
 }
 
-async function runNode(options: WorkerOptions, signal: AbortSignal): Promise<void> {
+async function runNode(options: WorkerOptions, wallet: NodeWallet | undefined, signal: AbortSignal): Promise<void> {
+  if (wallet) log("info", "wallet: paid jobs release into it", { wallet: wallet.address, file: options.wallet });
+  else log("warn", "no --wallet: this host takes free jobs only");
   const chromiumPath = options.runtime === "node" ? undefined : findChromium(options.chromium);
   if (options.runtime === "chromium" && !chromiumPath) throw new UsageError("no Chromium found: install it (apt-get install chromium) or pass --chromium PATH");
   if (chromiumPath) {
@@ -43,7 +49,7 @@ async function runNode(options: WorkerOptions, signal: AbortSignal): Promise<voi
     const identities = await Promise.all(Array.from({ length: options.slots }, () => claimIdentity(options.identityDir)));
     try {
       log("info", "node identities", { keys: identities.map((c) => c.file) });
-      await runChromiumHost({ executablePath: chromiumPath, pageUrl: workerPageUrl(options), identities: identities.map((c) => c.identity), log, signal });
+      await runChromiumHost({ executablePath: chromiumPath, pageUrl: workerPageUrl(options), identities: identities.map((c) => c.identity), wallet, log, signal });
     } finally {
       await Promise.all(identities.map((c) => c.release()));
     }
@@ -53,7 +59,7 @@ async function runNode(options: WorkerOptions, signal: AbortSignal): Promise<voi
   log("warn", `${why}: training in this Node process on tfjs's wasm backend (no WebGPU)`, { server: options.server });
   const claimed = await claimIdentity(options.identityDir);
   log("info", "node identity", { key: claimed.file, publicKey: claimed.identity.publicKey });
-  const agent = createNodeAgent(options.server, { name: options.name, store: diskContentStore(options.cacheDir, options.cacheMaxBytes), identity: claimed.identity });
+  const agent = createNodeAgent(options.server, { name: options.name, store: diskContentStore(options.cacheDir, options.cacheMaxBytes), identity: claimed.identity, wallet });
   let lastSeq = 0;
   agent.onChange((state) => {
     for (const entry of state.log.filter((e) => e.seq > lastSeq)) log(entry.level, entry.message, { nodeId: state.nodeId });

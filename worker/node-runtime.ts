@@ -2,7 +2,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import os from "node:os";
 import { NodeAgent } from "../lib/compute/agent";
 import type { ContentStore } from "../lib/compute/content-cache";
-import { ephemeralIdentity, type NodeIdentity } from "../lib/compute/identity";
+import { ephemeralIdentity, type NodeIdentity, type NodeWallet } from "../lib/compute/identity";
 import { createLocalExecutor } from "../lib/compute/executor";
 import { tf } from "../lib/train/runtime-tf";
 import { hostMetricsSampler } from "./host-metrics";
@@ -13,11 +13,12 @@ import { hostMetricsSampler } from "./host-metrics";
  * is the fastest backend Node has without it). Without an identity (tests) the node is a new
  * one each time.
  */
-export function createNodeAgent(serverUrl: string, options: { name?: string; store?: ContentStore; identity?: NodeIdentity } = {}): NodeAgent {
+export function createNodeAgent(serverUrl: string, options: { name?: string; store?: ContentStore; identity?: NodeIdentity; wallet?: NodeWallet } = {}): NodeAgent {
   const identity = options.identity ? Promise.resolve(options.identity) : ephemeralIdentity();
   return new NodeAgent({
     store: options.store,
     identity: () => identity,
+    wallet: options.wallet,
     hostMetrics: hostMetricsSampler(),
     serverUrl,
     transport: (interceptors) => createConnectTransport({ baseUrl: serverUrl, httpVersion: "1.1", interceptors }),

@@ -17,6 +17,8 @@ export interface WorkerOptions {
   identityDir: string;
   /** The host's OpenAI-compatible API; 0: none. */
   apiPort: number;
+  /** A Solana CLI keypair file: the wallet paid jobs release into; without one the host takes free jobs only. */
+  wallet?: string;
 }
 
 export const WORKER_HELP = `Usage: cyxwiz worker [options]   (or: npm run worker -- [options])
@@ -40,6 +42,9 @@ Options:
                    so a restarted host is the same node, with the same reputation
   --api-port N     the host's OpenAI-compatible API (/v1/*, through the central gateway;
                    default $CYXWIZ_NODE_API_PORT or 8000; 0 for none)
+  --wallet KEYFILE the wallet this host is paid into: a Solana CLI keypair file (solana-keygen new -o KEYFILE);
+                   it signs each registration, proving the address is this host's. Without one the
+                   host takes free jobs only. Every node (and Chromium slot) of the host shares it
   -h, --help       this text`;
 
 export class UsageError extends Error {}
@@ -58,6 +63,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
       "cache-max-gb": { type: "string" },
       "identity-dir": { type: "string" },
       "api-port": { type: "string" },
+      wallet: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -78,6 +84,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
   if (!Number.isFinite(cacheMaxGb) || cacheMaxGb <= 0) throw new UsageError("--cache-max-gb must be a positive number");
   const apiPort = Number(values["api-port"] ?? env.CYXWIZ_NODE_API_PORT ?? 8000);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65_535) throw new UsageError("--api-port must be a port number (0 for none)");
+  if (values.wallet === "") throw new UsageError("--wallet needs a keypair file");
   return {
     apiPort,
     cacheMaxBytes: Math.round(cacheMaxGb * 1024 ** 3),
@@ -87,6 +94,7 @@ export function parseWorkerOptions(argv: string[], env: Record<string, string | 
     slots,
     chromium: values.chromium,
     name: values.name,
+    wallet: values.wallet,
     cacheDir: values["cache-dir"] ?? env.CYXWIZ_CACHE_DIR ?? path.join(os.homedir(), ".cache", "cyxwiz"),
     identityDir: values["identity-dir"] ?? env.CYXWIZ_IDENTITY_DIR ?? path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "cyxwiz"),
   };

@@ -1,10 +1,11 @@
-import { fromBase64, generateKeyPair, identityFromKeyPair, toBase64, type NodeIdentity } from "../../lib/compute/identity";
+import { fromBase64, generateKeyPair, identityFromKeyPair, toBase64, type NodeIdentity, type NodeWallet } from "../../lib/compute/identity";
 
 declare global {
   interface Window {
     /** Set by the headless host, which keeps its slots' keys on disk and signs for the page. */
-    cyxwizHostIdentity?: { publicKey: string };
+    cyxwizHostIdentity?: { publicKey: string; walletAddress?: string };
     cyxwizHostSign?: (messageBase64: string) => Promise<string>;
+    cyxwizHostWalletSign?: (messageBase64: string) => Promise<string>;
   }
 }
 
@@ -44,6 +45,14 @@ export async function browserIdentity(): Promise<NodeIdentity> {
   const record: StoredIdentity = { publicKey: identity.publicKey, privateKey: keys.privateKey, createdAt: Date.now() };
   await request(db.transaction(STORE, "readwrite").objectStore(STORE).put(record, key));
   return identity;
+}
+
+/** The wallet a headless host lends its page (its --wallet), which signs through the host; a tab on its own has none yet. */
+export function hostWallet(): NodeWallet | undefined {
+  const address = window.cyxwizHostIdentity?.walletAddress;
+  const walletSign = window.cyxwizHostWalletSign;
+  if (!address || !walletSign) return undefined;
+  return { address, sign: async (message) => fromBase64(await walletSign(toBase64(message))) ?? new Uint8Array() };
 }
 
 async function claimFreeSlot(): Promise<number> {

@@ -4,7 +4,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { NodeAgent, type AgentState, type UsageLimits } from "../../lib/compute/agent";
 import { browserContentStore } from "../../lib/compute/content-cache";
-import { browserIdentity } from "./browser-identity";
+import { browserIdentity, hostWallet } from "./browser-identity";
 import { browserMetrics } from "./browser-metrics";
 import { createWebWorkerExecutor } from "./web-worker-executor";
 
@@ -28,6 +28,7 @@ export function useAgent(serverUrl: string, name: string) {
       executor: createWebWorkerExecutor(),
       store: browserContentStore(),
       identity: browserIdentity,
+      wallet: hostWallet(),
       hostMetrics: browserMetrics,
       machine: {
         name,

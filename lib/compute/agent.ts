@@ -8,7 +8,7 @@ import type { ContentStore } from "./content-cache";
 import { describeError } from "./describe-error";
 import { devicesFromProbe, selectedGflops } from "./devices";
 import { heartbeatRequest, type HostMetrics } from "./heartbeat";
-import type { NodeIdentity } from "./identity";
+import type { NodeIdentity, NodeWallet } from "./identity";
 import { runJobAttempt, type AgentJob, type CurrentJob } from "./job-attempt";
 import { isSessionError, NodeSession } from "./node-session";
 import { registerNode } from "./register";
@@ -64,6 +64,8 @@ export interface AgentOptions {
   machine: { name: string; runtime: "browser" | "node"; cpuCores: number; ramTotal: number; userAgent?: string };
   /** The node's ed25519 identity (kept in IndexedDB by a tab, in a key file by the host). */
   identity: () => Promise<NodeIdentity>;
+  /** The wallet paid jobs release into (the host's --wallet key file); without one the node takes free jobs only. */
+  wallet?: NodeWallet;
   /** The machine's load for heartbeats: the host measures its whole machine, a tab what it can see. */
   hostMetrics?: () => Promise<HostMetrics>;
   /** Backends are measured again this often while idle (drivers, thermals and other load change); 0 never. */
@@ -263,6 +265,7 @@ export class NodeAgent {
       },
       this.current ? [this.current.id] : [],
       { signal: this.lifetime.signal },
+      this.options.wallet,
     );
   }
 

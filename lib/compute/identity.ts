@@ -10,12 +10,28 @@ export interface NodeIdentity {
   sign(message: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
 }
 
+/**
+ * The Solana wallet a node is paid into. The address is the wallet's ed25519 public key (base58), so
+ * a signature by it proves the node holds the key: nobody can register someone else's wallet as theirs.
+ */
+export interface NodeWallet {
+  readonly address: string;
+  sign(message: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
+}
+
 const ED25519 = { name: "Ed25519" } as const;
 const REGISTRATION_CONTEXT = "cyxwiz node registration v1";
+// A context of its own, so that neither signature can be passed off as the other.
+const WALLET_CONTEXT = "cyxwiz node wallet v1";
 
 /** The bytes a node signs to register: bound to the challenge and to the key it names. */
 export function registrationMessage(challenge: string, publicKey: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`${REGISTRATION_CONTEXT}\n${challenge}\n${publicKey}`);
+}
+
+/** The bytes a node's wallet signs at registration: the same fresh challenge, and the node key it vouches for. */
+export function walletMessage(challenge: string, publicKey: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`${WALLET_CONTEXT}\n${challenge}\n${publicKey}`);
 }
 
 export async function generateKeyPair(extractable: boolean): Promise<CryptoKeyPair> {

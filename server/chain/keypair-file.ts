@@ -1,23 +1,18 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { createKeyPairSignerFromBytes, type KeyPairSigner } from "@solana/kit";
+import type { KeyPairSigner } from "@solana/kit";
+import { keypairFromJson } from "../../lib/payments/keypair";
 
-/**
- * Reads a keypair file in the Solana CLI's format (a JSON array of the 64 bytes: secret key, then
- * public key). The bytes are not kept: the signer holds a non-extractable WebCrypto key.
- */
+/** Reads a keypair file in the Solana CLI's format (see keypairFromJson). */
 export async function readKeypairFile(file: string): Promise<KeyPairSigner> {
-  let bytes: unknown;
+  let text: string;
   try {
-    bytes = JSON.parse(await readFile(file, "utf8"));
+    text = await readFile(file, "utf8");
   } catch (error) {
     throw new Error(`cannot read the keypair file ${file}: ${(error as Error).message}`, { cause: error });
   }
-  if (!Array.isArray(bytes) || bytes.length !== 64 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
-    throw new Error(`${file} is not a keypair file: expected a JSON array of 64 bytes, as \`solana-keygen new\` writes`);
-  }
-  return createKeyPairSignerFromBytes(Uint8Array.from(bytes as number[]));
+  return keypairFromJson(text, file);
 }
 
 /**

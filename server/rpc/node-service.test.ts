@@ -1,7 +1,8 @@
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { generateKeyPairSigner, signBytes } from "@solana/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeviceType, NodeService, type JobAssignment } from "../../gen/cyxwiz/v1/node_service_pb";
-import { ephemeralIdentity, registrationMessage, type NodeIdentity } from "../../lib/compute/identity";
+import { ephemeralIdentity, registrationMessage, walletMessage, type NodeIdentity, type NodeWallet } from "../../lib/compute/identity";
 import { registerNode } from "../../lib/compute/register";
 import { inProcessTransport } from "../../tests/helpers/clients";
 import { createTestContext, type TestContext } from "../../tests/helpers/context";
@@ -93,6 +94,40 @@ describe.each(DATABASE_KINDS)("NodeService identity and job tokens on %s", (kind
     expect(missing).toMatchObject({ code: Code.InvalidArgument });
     expect((missing as ConnectError).rawMessage).toContain("info.public_key");
     expect(await codeOf(anonymous.registerNode({ info: { ...INFO, publicKey: "short" }, challenge }))).toBe(Code.InvalidArgument);
+  });
+
+  describe("the node's wallet", async () => {
+    const signer = await generateKeyPairSigner();
+    const stranger = await generateKeyPairSigner();
+    const wallet: NodeWallet = { address: signer.address, sign: (message) => signBytes(signer.keyPair.privateKey, message) };
+
+    it("is stored with a valid proof, and forgotten when a later run registers without one", async () => {
+      const identity = await ephemeralIdentity();
+      const { nodeId } = await registerNode(anonymous, identity, INFO, [], undefined, wallet);
+      expect((await t.ctx.nodes.get(nodeId))?.walletAddress).toBe(signer.address);
+      await registerNode(anonymous, identity, INFO);
+      expect((await t.ctx.nodes.get(nodeId))?.walletAddress).toBeNull();
+    });
+
+    it("is refused without a proof that verifies, naming the field, and nothing about the node changes", async () => {
+      const identity = await ephemeralIdentity();
+      const { nodeId } = await registerNode(anonymous, identity, INFO, [], undefined, wallet);
+      const before = await t.ctx.nodes.get(nodeId);
+      const forged: [NodeWallet, Code, string][] = [
+        [{ ...wallet, address: "not-a-base58-address-0OIl" }, Code.InvalidArgument, "info.wallet_address"],
+        [{ ...wallet, address: "3yZe7d" }, Code.InvalidArgument, "info.wallet_address"],
+        [{ ...wallet, sign: async () => new Uint8Array() }, Code.InvalidArgument, "wallet_signature"],
+        [{ ...wallet, sign: (message) => signBytes(stranger.keyPair.privateKey, message) }, Code.Unauthenticated, "wallet_signature"],
+        [{ ...wallet, sign: () => signBytes(signer.keyPair.privateKey, walletMessage("another challenge", identity.publicKey)) }, Code.Unauthenticated, "wallet_signature"],
+        [{ address: stranger.address, sign: wallet.sign }, Code.Unauthenticated, "wallet_signature"],
+      ];
+      for (const [bad, code, field] of forged) {
+        const error = await registerNode(anonymous, identity, { ...INFO, computeScore: 99 }, [], undefined, bad).catch((e: unknown) => ConnectError.from(e));
+        expect(error).toMatchObject({ code });
+        expect((error as ConnectError).rawMessage.startsWith(`${field}:`)).toBe(true);
+      }
+      expect(await t.ctx.nodes.get(nodeId)).toEqual(before);
+    });
   });
 
   it("puts back in the queue the job an earlier run of the node held", async () => {

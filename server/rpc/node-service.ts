@@ -20,6 +20,7 @@ import {
 import { SHA256_HEX } from "../../lib/data/hash";
 import { nodeOf } from "../auth/credentials";
 import { proveIdentity, verifyJobToken } from "../auth/node-auth";
+import { proveWallet } from "../auth/wallet-proof";
 import type { ServerContext } from "../context";
 import type { NetworkEvent } from "../../lib/wire/socket";
 import { inferenceChannel, NETWORK_CHANNEL, type InferenceEvent } from "../events/channels";
@@ -61,6 +62,7 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
     async registerNode(req, hctx) {
       const info = validateNodeInfo(req.info);
       const challengeIssuedMs = await proveIdentity(tokens, req.challenge, info.publicKey, req.signature);
+      const walletAddress = proveWallet(info.walletAddress, req.walletSignature, req.challenge, info.publicKey);
       const node = await nodes.registerIdentity(
         {
           name: info.name || `${info.runtime || "node"}-${info.publicKey.slice(0, 8)}`,
@@ -70,7 +72,8 @@ export function nodeService(ctx: ServerContext): ServiceImpl<typeof NodeService>
           cpuCores: info.cpuCores,
           ramTotal: info.ramTotal,
           ...capabilities(info.devices, info.computeScore),
-          walletAddress: info.walletAddress || undefined,
+          // None clears the one an earlier run registered: it was proven then, not now.
+          walletAddress,
           publicKey: info.publicKey,
           region: info.region || undefined,
         },

@@ -5,6 +5,9 @@ import { createUser, queueJob, registerNode } from "../../tests/helpers/fixtures
 import { releaseClaim } from "../jobs/sql/release-claim";
 import { claimJobs } from "./claim";
 
+/** Any valid address: the claim only asks whether a node has one (registration proves it). */
+const WALLET = "11111111111111111111111111111112";
+
 describe.each(DATABASE_KINDS)("claiming jobs on %s", (kind) => {
   let t: TestContext;
   beforeAll(async () => {
@@ -99,15 +102,27 @@ describe.each(DATABASE_KINDS)("claiming jobs on %s", (kind) => {
     expect((await t.ctx.jobs.get(job.id))?.attempts).toBe(2);
   });
 
-  it("gives a node on probation unpaid jobs only", async () => {
+  it("gives a node on probation unpaid jobs only, even with a wallet", async () => {
     await drainQueue();
-    const node = await registerNode(t.ctx);
+    const node = await registerNode(t.ctx, { walletAddress: WALLET });
     await t.ctx.db.prisma.node.update({ where: { id: node.id }, data: { reputation: 30 } });
     const paid = await queueJob(t.ctx, { name: "paid" });
     await t.ctx.db.prisma.job.update({ where: { id: paid.id }, data: { priceLamports: 1_500_000_000n } });
     const unpaid = await queueJob(t.ctx, { name: "unpaid" });
     expect(await claimJob(node.id)).toBe(unpaid.id);
     expect((await t.ctx.jobs.get(paid.id))?.status).toBe("QUEUED");
+  });
+
+  it("gives a node without a wallet free jobs only, and a paid one to a node with a wallet", async () => {
+    await drainQueue();
+    const walletless = await registerNode(t.ctx);
+    const paid = await queueJob(t.ctx, { name: "paid" });
+    await t.ctx.db.prisma.job.update({ where: { id: paid.id }, data: { priceLamports: 1_500_000_000n } });
+    const free = await queueJob(t.ctx, { name: "free" });
+    expect(await claimJob(walletless.id)).toBe(free.id);
+    expect((await t.ctx.jobs.get(paid.id))?.status).toBe("QUEUED");
+    const withWallet = await registerNode(t.ctx, { walletAddress: WALLET });
+    expect(await claimJob(withWallet.id)).toBe(paid.id);
   });
 
   it("gives nothing to a banned node", async () => {

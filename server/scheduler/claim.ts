@@ -89,9 +89,11 @@ async function queueHead(tx: Sql, limit: number, fits: { maxMemory: bigint; paid
 
 /** Of these nodes, those that may take a job now: online, not banned, holding none. */
 async function freeCandidates(tx: Sql, nodeIds: string[]): Promise<Candidate[]> {
-  const rows = await tx.$queryRaw<{ id: string; compute_score: number; reputation: number; ram_total: bigint; load: number; session_seconds: number; cached_datasets: string[] }[]>`
+  const rows = await tx.$queryRaw<
+    { id: string; compute_score: number; reputation: number; ram_total: bigint; load: number; session_seconds: number; cached_datasets: string[]; has_wallet: boolean }[]
+  >`
     SELECT id::text AS id, compute_score, reputation, ram_total, load,
-           EXTRACT(EPOCH FROM now() - session_started_at)::float8 AS session_seconds, cached_datasets
+           EXTRACT(EPOCH FROM now() - session_started_at)::float8 AS session_seconds, cached_datasets, wallet_address IS NOT NULL AS has_wallet
     FROM nodes n
     WHERE id = ANY(${nodeIds}::uuid[]) AND status <> 'OFFLINE' AND (banned_until IS NULL OR banned_until <= now())
       AND NOT EXISTS (SELECT 1 FROM jobs held WHERE held.assigned_node = n.id AND ${heldSql("held")})`;
@@ -103,6 +105,7 @@ async function freeCandidates(tx: Sql, nodeIds: string[]): Promise<Candidate[]> 
     load: r.load,
     sessionSeconds: r.session_seconds,
     cachedDatasets: r.cached_datasets,
+    hasWallet: r.has_wallet,
   }));
 }
 

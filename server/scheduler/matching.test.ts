@@ -12,6 +12,7 @@ const node = (id: string, over: Partial<Candidate> = {}): Candidate => ({
   load: 0,
   sessionSeconds: 3600,
   cachedDatasets: [],
+  hasWallet: true,
   ...over,
 });
 /** The node each job goes to, by id. */
@@ -35,6 +36,16 @@ describe("matching", () => {
     expect(unmetRequirement(probation, job("paid", { paid: true }))).toMatch(/on probation \(reputation 30\)/);
     expect(placed([job("paid", { paid: true })], [probation, normal])).toEqual({ paid: "normal" });
     expect(placed([job("free")], [probation, normal])).toEqual({ free: "probation" });
+  });
+
+  it("keeps paid jobs from nodes without a wallet, which still take free work", () => {
+    const walletless = node("walletless", { hasWallet: false, reputation: 90, computeScore: 900 });
+    const paid = node("paid", { reputation: 50 });
+    expect(unmetRequirement(walletless, job("paid", { paid: true }))).toMatch(/no wallet to be paid into/);
+    expect(unmetRequirement(walletless, JOB)).toBeUndefined();
+    expect(placed([job("paid", { paid: true })], [walletless, paid])).toEqual({ paid: "paid" });
+    expect(placed([job("paid", { paid: true })], [walletless])).toEqual({});
+    expect(placed([job("free")], [walletless, paid])).toEqual({ free: "walletless" });
   });
 
   it("prefers the faster node, on a log scale so a CPU is not worthless beside a GPU", () => {

@@ -19,12 +19,14 @@ export interface Candidate {
   sessionSeconds: number;
   /** Datasets (SHA-256) it already holds. */
   cachedDatasets: string[];
+  /** It registered a wallet it proved it holds: somewhere a paid job's release can go. */
+  hasWallet: boolean;
 }
 
 export interface JobNeeds {
   estimatedMemory: bigint;
   datasetSha256: string;
-  /** The owner pays for it (escrow): nodes on probation may not take it. */
+  /** The owner pays for it (escrow): nodes on probation, and nodes with no wallet, may not take it. */
   paid: boolean;
 }
 
@@ -48,13 +50,17 @@ const SETTLED_SECONDS = 3600;
 /** Why the node cannot take the job, or undefined when it can. */
 export function unmetRequirement(node: Candidate, job: JobNeeds): string | undefined {
   if (node.ramTotal < job.estimatedMemory) return `needs ${job.estimatedMemory} bytes, node offers ${node.ramTotal}`;
+  if (job.paid && !node.hasWallet) return "a paid job; the node has no wallet to be paid into and takes unpaid work only";
   if (job.paid && !takesPaidWork(node)) return `a paid job; the node is on probation (reputation ${node.reputation}) and takes unpaid work only`;
   return undefined;
 }
 
-/** Nodes on probation (reputation 25–49) are trusted with unpaid and verification work only. */
-export function takesPaidWork(node: Pick<Candidate, "reputation">): boolean {
-  return tierOf(node.reputation) !== "probation";
+/**
+ * Nodes on probation (reputation 25–49) are trusted with unpaid and verification work only; a node
+ * without a wallet could be given paid work but never paid for it, so it takes free jobs only.
+ */
+export function takesPaidWork(node: Pick<Candidate, "reputation" | "hasWallet">): boolean {
+  return node.hasWallet && tierOf(node.reputation) !== "probation";
 }
 
 /**
