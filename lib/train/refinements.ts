@@ -56,3 +56,18 @@ export class EarlyStopping {
     this.bestWeights = [];
   }
 }
+
+/**
+ * Gives every Dropout layer a seed of its own for the coming step, from the job's seed, the layer
+ * and the step. Unseeded, tfjs draws masks from Math.random, so no step could be replayed by a
+ * verifier; one fixed seed would reuse the same mask on every batch and stop dropout regularising.
+ */
+export function seedDropout(model: tfjs.LayersModel, seed: number, step: number): void {
+  model.layers.forEach((layer, i) => {
+    if (layer.getClassName() !== "Dropout") return;
+    let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35) ^ Math.imul(step + 1, 0x27d4eb2f);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    // tfjs takes a seed of 0 for none.
+    (layer as unknown as { seed?: number }).seed = (h ^ (h >>> 12)) >>> 0 || 1;
+  });
+}

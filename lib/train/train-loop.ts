@@ -11,7 +11,7 @@ import type { PauseController } from "./pause";
 import { throttle, type TrainingProgress } from "./progress";
 import type { DataPart } from "./data-pipeline";
 import { chunkedData, wholeData, type ChunkedDataset, type HeldOutPart, type TrainingData } from "./training-data";
-import { clipGradientsByNorm, EarlyStopping } from "./refinements";
+import { clipGradientsByNorm, EarlyStopping, seedDropout } from "./refinements";
 import { periodicYield } from "./yield";
 
 export class TrainingAborted extends Error {
@@ -40,10 +40,20 @@ export interface TrainOptions {
   pause?: PauseController;
   /** The job being trained: checkpoints carry it, and a checkpoint of another job is refused. */
   jobId?: string;
-  /** Continue from this checkpoint (taken after one of this job's epochs, on any node). */
+  /** Continue from this checkpoint (taken after one of this job's epochs, or at one of its step boundaries, on any node). */
   resume?: Checkpoint;
   /** Take a checkpoint every `every` epochs (not after the last) and hand it to save. */
   checkpoints?: { every: number; save: (checkpoint: Checkpoint) => Promise<void> };
+  /**
+   * Take a checkpoint after every `every` steps counted from the job's first, the last step
+   * included: the boundaries of verification segments. One at an epoch's end carries that epoch's report.
+   */
+  stepCheckpoints?: { every: number; save: (checkpoint: Checkpoint) => Promise<void> };
+  /**
+   * Train only this many steps from where training starts, then hand the model back unevaluated:
+   * a verifier replaying one segment wants its end state, not metrics.
+   */
+  stopAfterSteps?: number;
 }
 
 /**
@@ -101,23 +111,31 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
   let metrics: Record<string, number> = {};
   let predictions: Predictions | undefined;
   let stoppedEarly: TrainResult["stoppedEarly"];
+  const startStep = options.resume ? (options.resume.step ?? options.resume.epoch * batches) : 0;
+  const stopAt = options.stopAfterSteps === undefined ? Number.POSITIVE_INFINITY : startStep + options.stopAfterSteps;
+  let step = startStep;
+  const totalSteps = hp.epochs * batches;
+  const everySteps = options.stepCheckpoints?.every ?? 0;
+  const atBoundary = () => everySteps > 0 && (step % everySteps === 0 || step === totalSteps);
   // This run's start, for the time left: a resumed run is timed from where it resumed.
-  const pace = { since: performance.now(), fromStep: options.resume?.epoch ?? 0 };
+  const pace = { since: performance.now(), fromStep: startStep / batches };
   try {
     if (options.resume) await restoreCheckpoint(tf, model, options.resume, jobId);
-    for (let epoch = (options.resume?.epoch ?? 0) + 1; epoch <= hp.epochs; epoch++) {
+    for (let epoch = Math.floor(startStep / batches) + 1; epoch <= hp.epochs && step < stopAt; epoch++) {
       const epochStart = performance.now();
       const rate = schedule ? schedule({ epoch: epoch - 1, totalEpochs: hp.epochs, base: learningRate, history: epochs.map((e) => e.metrics) }) : learningRate;
       if (schedule) setLearningRate(model, rate);
       const sums: Record<string, number> = {};
       let seen = 0;
-      let b = -1;
-      for await (const batch of data.batches(epoch)) {
+      const from = step - (epoch - 1) * batches;
+      let b = from - 1;
+      for await (const batch of data.batches(epoch, from)) {
         b++;
         let out: number | number[];
         try {
           if (options.pause?.paused) await options.pause.wait(signal);
           if (signal?.aborted) throw new TrainingAborted();
+          seedDropout(model, hp.seed, step);
           out = await model.trainOnBatch(batch.x, batch.y);
         } finally {
           tf.dispose([batch.x, batch.y]);
@@ -133,12 +151,13 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         seen += size;
         const last = b === batches - 1;
         metrics = { ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])), lr: rate };
-        if (!last && shouldReport()) {
-          const step = epoch - 1 + (b + 1) / batches;
-          await options.onProgress?.(report(tf, epoch, hp.epochs, step, metrics, seen, epochStart, pace, false));
-        }
+        step++;
+        if (!last && shouldReport()) await options.onProgress?.(report(tf, epoch, hp.epochs, epoch - 1 + (b + 1) / batches, metrics, seen, epochStart, pace, false));
+        if (!last && atBoundary()) await options.stepCheckpoints?.save(await captureCheckpoint(model, jobId, epoch - 1, [...epochs], step));
         await yieldNow();
+        if (step >= stopAt) break;
       }
+      if (step >= stopAt) break;
       if (data.counts.validation > 0) metrics = { ...metrics, ...(await evaluate(tf, model, data.pieces("validation"), hp.batchSize, "val_")) };
       const end = report(tf, epoch, hp.epochs, epoch, metrics, seen, epochStart, pace, true);
       shouldReport(true);
@@ -146,6 +165,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
       await options.onProgress?.(end);
       const every = options.checkpoints?.every ?? 0;
       if (every > 0 && epoch % every === 0 && epoch < hp.epochs) await options.checkpoints?.save(await captureCheckpoint(model, jobId, epoch, [...epochs]));
+      if (atBoundary()) await options.stepCheckpoints?.save(await captureCheckpoint(model, jobId, epoch, [...epochs], step));
       // The validation loss decides when there is one; otherwise the training loss.
       if (earlyStopping?.observe(epoch, metrics.val_loss ?? metrics.loss ?? Number.NaN, model) && epoch < hp.epochs) {
         earlyStopping.restore(model);
@@ -154,6 +174,7 @@ export async function trainGraph(options: TrainOptions): Promise<TrainResult> {
         break;
       }
     }
+    if (options.stopAfterSteps !== undefined) return { model, finalMetrics: metrics, epochs, durationMs: performance.now() - started, backend: tf.getBackend() };
     // The test part is scored once, after training, so that nothing was tuned on it.
     if (data.counts.test > 0) metrics = { ...metrics, ...(await evaluate(tf, model, data.pieces("test"), hp.batchSize, "test_")) };
     const heldOut: HeldOutPart | undefined = data.counts.test > 0 ? "test" : data.counts.validation > 0 ? "validation" : undefined;

@@ -43,8 +43,12 @@ export type HeldOutPart = "validation" | "test";
 export interface TrainingData {
   readonly counts: Record<"train" | HeldOutPart, number>;
   readonly batchesPerEpoch: number;
-  /** An epoch's training batches in the order its seed gives, augmented; the caller disposes each batch. */
-  batches(epoch: number): AsyncGenerator<Batch>;
+  /**
+   * An epoch's training batches in the order its seed gives, augmented, starting at batch `from`
+   * (a resumed or replayed segment): the earlier ones are neither gathered nor loaded. The caller
+   * disposes each batch.
+   */
+  batches(epoch: number, from?: number): AsyncGenerator<Batch>;
   /** A held-out part in pieces (one when held whole); a piece is freed when the next is asked for. */
   pieces(part: HeldOutPart): AsyncGenerator<DataPart>;
   dispose(): void;
@@ -55,7 +59,7 @@ const batchSeed = (seed: number, epoch: number, batch: number) => (seed * 1_000_
 
 /** Batches of `part` in the order `perm` gives (indices into the part); `first` numbers them for augmentation seeds. */
 function* batchesOf(tf: typeof tfjs, part: DataPart, perm: Int32Array, hp: Hyperparameters, epoch: number, first: number, augment?: (x: tfjs.Tensor, seed: number) => tfjs.Tensor): Generator<Batch> {
-  for (let start = 0, b = first; start < part.count; start += hp.batchSize, b++) {
+  for (let start = 0, b = first; start < perm.length; start += hp.batchSize, b++) {
     const idx = tf.tensor1d(perm.subarray(start, start + hp.batchSize), "int32");
     const gathered = tf.gather(part.x, idx);
     const x = augment ? augment(gathered, batchSeed(hp.seed, epoch, b)) : gathered;
@@ -73,8 +77,9 @@ export function wholeData(tf: typeof tfjs, dataset: Dataset, loss: LossName, pip
   return {
     counts: { train: train.count, validation: prepared.validation.count, test: prepared.test.count },
     batchesPerEpoch: Math.ceil(train.count / hp.batchSize),
-    async *batches(epoch) {
-      yield* batchesOf(tf, train, shuffledIndices(train.count, seededRandom(hp.seed + epoch)), hp, epoch, 0, prepared.augment);
+    async *batches(epoch, from = 0) {
+      const perm = shuffledIndices(train.count, seededRandom(hp.seed + epoch));
+      yield* batchesOf(tf, train, perm.subarray(Math.min(perm.length, from * hp.batchSize)), hp, epoch, from, prepared.augment);
     },
     async *pieces(part) {
       if (prepared[part].count > 0) yield prepared[part];
@@ -127,14 +132,23 @@ export async function chunkedData(tf: typeof tfjs, source: ChunkedDataset, loss:
   return {
     counts: { train: sum((s) => s.train), validation: sum((s) => s.validation), test: sum((s) => s.test) },
     batchesPerEpoch: splits.reduce((n, s) => n + Math.ceil(s.train.length / hp.batchSize), 0),
-    async *batches(epoch) {
-      let first = 0;
+    async *batches(epoch, from = 0) {
       const order = shuffledIndices(source.chunks.length, seededRandom(hp.seed + epoch));
-      for await (const [i, dataset] of inOrder(order)) {
+      // Each chunk's first batch number in this epoch; chunks wholly before `from` are never loaded.
+      const firsts = new Map<number, number>();
+      let first = 0;
+      for (const i of order) {
+        firsts.set(i, first);
+        first += Math.ceil((splits[i]?.train.length ?? 0) / hp.batchSize);
+      }
+      const needed = Array.from(order).filter((i) => (firsts.get(i) as number) + Math.ceil((splits[i]?.train.length ?? 0) / hp.batchSize) > from);
+      for await (const [i, dataset] of inOrder(needed)) {
         const part = piece(dataset, splits[i]?.train as Int32Array, fitted);
         try {
-          yield* batchesOf(tf, part, shuffledIndices(part.count, seededRandom(hp.seed + epoch * 7919 + i)), hp, epoch, first, plan.augment);
-          first += Math.ceil(part.count / hp.batchSize);
+          const start = firsts.get(i) as number;
+          const skip = Math.max(0, from - start);
+          const perm = shuffledIndices(part.count, seededRandom(hp.seed + epoch * 7919 + i));
+          yield* batchesOf(tf, part, perm.subarray(skip * hp.batchSize), hp, epoch, start + skip, plan.augment);
         } finally {
           tf.dispose([part.x, part.y]);
         }

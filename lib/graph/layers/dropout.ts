@@ -13,7 +13,7 @@ export const dropout = defineLayer({
   inputs: { min: 1, max: 1 },
   inferShape: (shapes) => firstInput(shapes),
   paramCount: () => 0,
-  // No seed: tfjs reuses a seeded dropout mask on every batch, which would stop it regularising.
+  // No seed here: tfjs would reuse one mask on every batch; the training loop seeds each step instead (seedDropout), so steps replay.
   build: ({ tf, params, inputs, name }) => applyLayer(tf.layers.dropout({ rate: params.rate, name }), inputs),
   codegen: {
     pytorch: ({ params }) => ({ module: pyCall("nn.Dropout", [params.rate]), forward: ([x], self) => `${self}(${x})` }),
