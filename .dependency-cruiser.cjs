@@ -12,7 +12,7 @@ const OURS = "^(gen|lib|server|components|app|worker|cli|tui|bench|tests|e2e|scr
  * The order inside lib/, lower first: a folder may import only folders of a lower level, never a peer
  * or a higher one. A new lib/ folder must be given a level here (see `lib-folder-has-a-level`).
  */
-const LIB_LEVELS = [["wire", "data", "metrics", "job", "payments"], ["graph"], ["codegen", "train"], ["inference", "editor", "script"], ["compute"]];
+const LIB_LEVELS = [["wire", "data", "metrics", "job", "payments"], ["graph"], ["codegen", "train"], ["inference", "editor", "script", "verify"], ["compute"]];
 const LIB_FOLDERS = LIB_LEVELS.flat();
 
 const TEST_FILE = "\\.(test|spec)\\.(ts|tsx|mts|mjs)$";
