@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../data/dataset-format";
 import { splitDataset } from "../data/dataset-manifest";
 import { blobs } from "../data/test-fixtures";
+import { lstmText } from "../graph/templates/sequence-classifiers";
 import { chain } from "../graph/templates/template";
 import type { Hyperparameters } from "../job/hyperparameters";
 import type { Checkpoint } from "../train/checkpoint";
@@ -87,6 +88,11 @@ describe("replaying segments", () => {
     expect(initial).toMatchObject({ step: 0, epoch: 0, optimizer: [] });
     expect(await stateHash(initial)).toBe(await stateHash(await initialState(job)));
     expect(await stateHash(initial)).not.toBe(await stateHash(await initialState({ ...job, hyperparameters: { ...hp, seed: 12 } })));
+  });
+
+  it("gives recurrent models a reproducible initial state too", async () => {
+    const job = { tf, graph: lstmText.graph, hyperparameters: { ...hp, seed: 3 }, jobId: "job-1" };
+    expect(await stateHash(await initialState(job))).toBe(await stateHash(await initialState(job)));
   });
 
   it("leaves no tensors behind", async () => {

@@ -29,6 +29,8 @@ export function tfjsRecurrent(tf: typeof tfjs, cell: Cell, config: { units: numb
     returnSequences: config.returnSequences,
     name: config.name,
     kernelInitializer: tf.initializers.glorotUniform({ seed: config.seed }),
+    // Seeded too (tfjs's default orthogonal one draws from Math.random), so that the job's seed fixes every initial weight and a verifier can recompute them.
+    recurrentInitializer: tf.initializers.orthogonal({ seed: config.seed + 1 }),
     kernelRegularizer: config.regularizer,
   };
   if (cell === "LSTM") return tf.layers.lstm({ ...common, recurrentActivation: "sigmoid" });
