@@ -125,6 +125,9 @@ describe("paying for a job on the embedded chain", () => {
     // The treasury is the platform key by default, which also pays the release's transaction fee.
     expect((await balance(payments.platform.treasury)) - treasuryBefore).toBe(fee - (payments.platform.treasury === payments.platform.address ? 5000n : 0n));
     expect((await payments.ledger.transfers(job.id)).filter((r) => r.kind === "release")).toHaveLength(1);
+    const metrics = await t.ctx.metrics.render();
+    expect(metrics).toMatch(new RegExp(`cyxwiz_payment_lamports_total\\{kind="release"\\} ${share}\\b`));
+    expect(metrics).toMatch(new RegExp(`cyxwiz_payment_lamports_total\\{kind="fee"\\} ${fee}\\b`));
   });
 
   it("refunds a cancelled paid job's deposit to its payer, to the lamport", async () => {
