@@ -64,6 +64,7 @@ test("a priced job's page shows what it costs, where its deposit goes and until 
     await expect(panel.getByTestId("escrow-address")).toHaveText(await escrowAddress(address(info.platformAddress), jobId));
     await expect(panel).toContainText(payer.address);
     await expect(panel).toContainText("waiting, until");
+    await expect(panel.getByTestId("payment-state")).toHaveText("· awaiting the deposit");
   } finally {
     await jobs.cancelJob({ jobId }, withJobToken(jobToken)).catch(() => undefined);
   }
