@@ -21,10 +21,15 @@ Usage:
       --early-stopping N (epochs without improvement) --clip-norm X (largest gradient norm)
       --checkpoint-every N   checkpoint every N epochs, for resuming elsewhere (default 1, 0 never)
       --public               anyone may read the job, its curves, logs and model (default: only you)
+      --max-price SOL        pay for the job, at most this much (default: a free job)
+      --wallet KEYFILE       the wallet that pays (a Solana CLI keypair file)
       --watch                follow the job until it ends, then print its final metrics
       --out FILE             with --watch: save the trained model there once it completes
   cyxwiz status <job-id> [--watch] [--json]      a job's state; --watch follows it live
   cyxwiz download <job-id> [--out FILE]          save a completed job's model (tfjs model.json + weights, zipped)
+  cyxwiz wallet [new | airdrop SOL] --wallet KEYFILE
+                                                 the paying wallet: address and balance; new makes one; airdrop
+                                                 asks the embedded chain's faucet for development SOL
   cyxwiz worker [options]                        make this machine a compute node (cyxwiz worker --help)
 
 Common options:
@@ -49,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         watch: { type: "boolean", default: false },
         public: { type: "boolean", default: false },
+        "max-price": { type: "string" },
+        wallet: { type: "string" },
         server: { type: "string" },
         dataset: { type: "string" },
         name: { type: "string" },
@@ -88,9 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     case "submit":
       return (await import("./commands/submit")).submitCommand(
         positionals[0],
-        { ...trainingFlags(values), server, name: values.name, watch: values.watch, public: values.public, out: values.out },
+        { ...trainingFlags(values), server, name: values.name, watch: values.watch, public: values.public, out: values.out, maxPrice: values["max-price"], wallet: values.wallet },
         out,
       );
+    case "wallet":
+      return (await import("./commands/wallet")).walletCommand(positionals[0], positionals[1], { server, wallet: values.wallet }, out);
     case "download":
       return (await import("./commands/download")).downloadCommand(positionals[0], { server, out: values.out }, out);
     case "status":

@@ -63,8 +63,14 @@ process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 
 ensureEngineBuild();
+// The chain is ready (and named) before the server listens: its log line comes first.
+let chain = "payments off (CYXWIZ_PAYMENTS=off): every job is free";
 const serverUrls = await new Promise<{ rpcUrl: string; httpUrl: string }>((resolve) => {
   run("server", [process.execPath, ...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts"], {}, (line) => {
+    if (line.includes('"payments ready')) {
+      const entry = JSON.parse(line) as { rpcUrl: string; embedded: boolean };
+      chain = entry.embedded ? `${entry.rpcUrl}   (embedded; development SOL: npx cyxwiz wallet airdrop 1 --wallet me.json)` : entry.rpcUrl;
+    }
     if (!line.includes('"listening"')) return;
     const entry = JSON.parse(line) as { rpcUrl: string; httpUrl: string };
     resolve(entry);
@@ -103,6 +109,7 @@ console.log(`
     Volunteer    ${engineUrl}/worker   (open it in any browser tab to add a compute node)
     API          ${serverUrls.rpcUrl}   (gRPC, gRPC-Web and Connect)
     REST         ${serverUrls.httpUrl}/api/v1/health
+    Solana       ${chain}
     Local nodes  ${LOCAL_WORKERS}
   Press Ctrl-C to stop.
 `);

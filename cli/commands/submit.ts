@@ -8,6 +8,10 @@ import { rememberJobToken } from "../job-tokens";
 import { jobJson, type Output } from "../output";
 import { hyperparametersFrom, type TrainingFlags } from "../training-flags";
 import { statusCommand } from "./status";
+import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { readKeypairSigner } from "../../worker/wallet-file";
+import { solToLamports } from "../../lib/payments/sol";
+import { payForJob } from "../payment";
 
 export interface SubmitOptions extends TrainingFlags {
   server: string;
@@ -16,12 +20,18 @@ export interface SubmitOptions extends TrainingFlags {
   public: boolean;
   /** With watch: where to save the trained model once the job completes. */
   out?: string;
+  /** The most to pay, in SOL; with it the job is priced and paid from `wallet`. */
+  maxPrice?: string;
+  /** A keypair file: the wallet that pays a priced job. */
+  wallet?: string;
 }
 
 /** Submits a template by id or a graph file; prints the job id (or the job as JSON). */
 export async function submitCommand(source: string | undefined, options: SubmitOptions, out: Output): Promise<number> {
   if (!source) {
-    out.error("usage: cyxwiz submit <graph.json | template-id> [--dataset dataset:NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--public] [--watch [--out model.zip]]");
+    out.error(
+      "usage: cyxwiz submit <graph.json | template-id> [--dataset dataset:NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--public] [--max-price SOL --wallet KEYFILE] [--watch [--out model.zip]]",
+    );
     return EXIT.invalid;
   }
   const template = findTemplate(source);
@@ -36,8 +46,18 @@ export async function submitCommand(source: string | undefined, options: SubmitO
     out.error("--out saves the model once the job completes: use it with --watch (or later: cyxwiz download <job-id> --out FILE)");
     return EXIT.invalid;
   }
+  const maxPriceLamports = options.maxPrice === undefined ? 0n : solToLamports(options.maxPrice);
+  if (maxPriceLamports === undefined) {
+    out.error(`--max-price is an amount of SOL, like 0.01; not "${options.maxPrice}"`);
+    return EXIT.invalid;
+  }
+  if (maxPriceLamports > 0n && !options.wallet) {
+    out.error("--max-price needs --wallet KEYFILE: the wallet that pays (cyxwiz wallet new --wallet KEYFILE makes one)");
+    return EXIT.invalid;
+  }
   try {
-    const { job, jobToken } = await submitJobOnce(jobClient(options.server), {
+    const wallet = maxPriceLamports > 0n && options.wallet ? await readKeypairSigner(options.wallet) : undefined;
+    const submitted = await submitJobOnce(jobClient(options.server), {
       config: {
         name: options.name ?? template?.name ?? "",
         modelDefinition,
@@ -45,11 +65,16 @@ export async function submitCommand(source: string | undefined, options: SubmitO
         hyperparameters: hyperparametersFrom(options, template),
       },
       public: options.public,
+      maxPriceLamports,
+      payerAddress: wallet?.address ?? "",
     });
+    const { jobToken } = submitted;
+    let { job } = submitted;
     if (!job) throw new Error("server returned no job");
     // Submitted without an API key: the token is the only way to cancel, pause or deploy the job later, and is answered only now.
     if (jobToken)
       out.error(`job token kept in ${await rememberJobToken(options.server, job.id, jobToken)}: send it in "${JOB_TOKEN_HEADER}" to read, cancel, pause, resume, delete or deploy job ${job.id}`);
+    if (job.status === JobStatus.AWAITING_PAYMENT && wallet) job = await payForJob(options.server, job, wallet, jobToken, out);
     out.print(out.json ? JSON.stringify(jobJson(job), null, 2) : job.id);
     return options.watch ? await statusCommand(job.id, { server: options.server, watch: true, out: options.out }, { ...out, json: false, print: out.error }) : EXIT.ok;
   } catch (error) {

@@ -9,6 +9,7 @@ import { jobTokens } from "../api/job-tokens";
 import { downloadModel } from "../api/model-download";
 import { useApi } from "../api/server-url";
 import { DeployPanel } from "./deploy-panel";
+import { PaymentPanel } from "./payment-panel";
 import { LogPanel } from "./log-panel";
 import { MetricsChart } from "./metrics-chart";
 import { ProgressBar, StatusBadge } from "./status-badge";
@@ -100,6 +101,8 @@ export function JobDashboard({ jobId }: { jobId: string }) {
           {job.error}
         </p>
       )}
+
+      {job?.payment && <PaymentPanel payment={job.payment} status={status} />}
 
       <section className="card stack" aria-label="Progress">
         <div className="row spread">

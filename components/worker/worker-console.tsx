@@ -76,7 +76,11 @@ export function WorkerConsole() {
               <Stat label="Backend" value={probe?.chosen ?? "–"} />
               <Stat label="Jobs completed" value={String(state.completedJobs)} />
               <Stat label="Compute time" value={formatDuration(state.computeSeconds)} testId="worker-compute-time" />
-              <Stat label="Earnings" value="not enabled" full="This network does not pay for compute yet; contributed time is recorded." />
+              <Stat
+                label="Earnings"
+                value="free jobs only"
+                full="This tab has no wallet, so it takes free jobs only: paid jobs go to nodes that prove a wallet (npx cyxwiz worker --wallet KEYFILE)."
+              />
             </div>
             {running && <UsageLimitsForm limits={state.limits} machineMemory={state.memoryTotal} onChange={setLimits} />}
             {state.lastError && <p className="notice error">{state.lastError}</p>}

@@ -25,3 +25,22 @@ export async function keypairFromJson(text: string, source: string): Promise<Key
     raw.fill(0);
   }
 }
+
+/**
+ * A new ed25519 keypair as the 64 bytes a Solana CLI keypair file holds (secret key, then public
+ * key), made with WebCrypto so that it works alike in Node and browsers. The caller writes it (and
+ * should zero it after).
+ */
+export async function newKeypairBytes(): Promise<Uint8Array> {
+  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
+  const bytes = new Uint8Array(64);
+  bytes.set(base64url(jwk.d as string), 0);
+  bytes.set(base64url(jwk.x as string), 32);
+  return bytes;
+}
+
+function base64url(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}

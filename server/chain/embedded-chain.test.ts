@@ -8,7 +8,7 @@ import { fetchToken, findAssociatedTokenPda, getCreateAssociatedTokenIdempotentI
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMO_PROGRAM } from "../../lib/payments/escrow-address";
 import { ChainStore } from "./chain-store";
-import { ChainClient } from "./client";
+import { ChainClient } from "../../lib/payments/chain-client";
 import { startEmbeddedChain, type EmbeddedChain } from "./embedded-chain";
 import { EmbeddedSvm } from "./embedded-svm";
 import { loadOrCreateKeypairFile } from "./keypair-file";

@@ -1,8 +1,8 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { KeyPairSigner } from "@solana/kit";
-import { keypairFromJson } from "../../lib/payments/keypair";
+import { keypairFromJson, newKeypairBytes } from "../../lib/payments/keypair";
 
 /** Reads a keypair file in the Solana CLI's format (see keypairFromJson). */
 export async function readKeypairFile(file: string): Promise<KeyPairSigner> {
@@ -22,14 +22,12 @@ export async function readKeypairFile(file: string): Promise<KeyPairSigner> {
  */
 export async function loadOrCreateKeypairFile(file: string): Promise<KeyPairSigner> {
   await mkdir(path.dirname(file), { recursive: true });
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const secret = Buffer.from(privateKey.export({ format: "jwk" }).d as string, "base64url");
-  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
+  const secret = await newKeypairBytes();
   const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     const handle = await open(temporary, "wx", 0o600);
     try {
-      await handle.writeFile(JSON.stringify([...secret, ...pub]));
+      await handle.writeFile(JSON.stringify([...secret]));
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,9 +1,22 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { HyperparametersSchema, type JobPriority, JobSchema, JobStatus, JobType, LogLineSchema, MetricPointSchema, type Job, type LogLine, type MetricPoint } from "../../gen/cyxwiz/v1/job_pb";
+import {
+  HyperparametersSchema,
+  type JobPriority,
+  JobSchema,
+  JobStatus,
+  JobType,
+  LogLineSchema,
+  MetricPointSchema,
+  type Job,
+  type LogLine,
+  type MetricPoint,
+  PaymentState,
+} from "../../gen/cyxwiz/v1/job_pb";
 import type { Hyperparameters } from "../../lib/job/hyperparameters";
 import type { LogEvent, MetricPointEvent } from "../../lib/wire/socket";
 import type { JobRow } from "./job-row";
+import { isTerminal } from "./job-status";
 
 export function jobStatusOf(name: string): JobStatus {
   return JobStatus[name as keyof typeof JobStatus] ?? JobStatus.UNSPECIFIED;
@@ -30,6 +43,9 @@ export function jobMessage(row: JobRow): Job {
             escrowAddress: row.escrowAddress ?? "",
             depositSignature: row.escrowTx ?? "",
             deadlineMs: BigInt(row.paymentDeadline?.getTime() ?? 0),
+            state: paymentStateOf(row),
+            releaseSignature: row.releaseTx ?? "",
+            refundSignature: row.refundTx ?? "",
           }
         : undefined,
     jobType: JobType[row.jobType as keyof typeof JobType] ?? JobType.TRAINING,
@@ -56,6 +72,15 @@ export function jobMessage(row: JobRow): Job {
     startedAt: ts(row.startedAt),
     completedAt: ts(row.completedAt),
   });
+}
+
+/** Where a priced job's money is, from its row: the settlement writes its transactions there. */
+export function paymentStateOf(row: Pick<JobRow, "status" | "escrowTx" | "paymentSettledAt" | "releaseTx" | "refundTx">): PaymentState {
+  if (row.status === "AWAITING_PAYMENT") return PaymentState.AWAITING_DEPOSIT;
+  if (row.releaseTx) return PaymentState.RELEASED;
+  if (row.refundTx) return PaymentState.REFUNDED;
+  if (!row.escrowTx) return isTerminal(row.status) ? PaymentState.NEVER_PAID : PaymentState.AWAITING_DEPOSIT;
+  return PaymentState.IN_ESCROW;
 }
 
 export interface Pace {

@@ -13,6 +13,8 @@ export class ServerMetrics {
   readonly heartbeats = new Counter({ name: "cyxwiz_heartbeats_total", help: "Node heartbeats received by this instance", registers: [this.registry] });
   readonly submissions = new Counter({ name: "cyxwiz_jobs_submitted_total", help: "Jobs submitted through this instance", registers: [this.registry] });
   readonly assignments = new Counter({ name: "cyxwiz_assignments_total", help: "Jobs this instance handed to nodes", registers: [this.registry] });
+  /** Lamports this instance counted into escrows (deposit), paid to nodes (release), to the treasury (fee) and back to payers (refund). */
+  readonly lamports = new Counter({ name: "cyxwiz_payment_lamports_total", help: "Lamports moved by this instance's payments, by kind", labelNames: ["kind"] as const, registers: [this.registry] });
 
   constructor(prisma: Prisma, connectedNodes: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: "cyxwiz_" });

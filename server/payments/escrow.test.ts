@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../../tests/helpers/databases";
 import { MEMO_PROGRAM } from "../../lib/payments/escrow-address";
 import { parsePaymentMemo, paymentMemo } from "../../lib/payments/memo";
-import { ChainClient } from "../chain/client";
+import { ChainClient } from "../../lib/payments/chain-client";
 import { startEmbeddedChain, type EmbeddedChain } from "../chain/embedded-chain";
 import { PlatformKey } from "../chain/platform-key";
 import { openDatabase, type Database } from "../db/database";

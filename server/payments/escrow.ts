@@ -5,7 +5,7 @@ import { getTransferSolWithSeedInstruction } from "@solana-program/system";
 import { escrowAddress, escrowSeed, MEMO_PROGRAM, SYSTEM_PROGRAM } from "../../lib/payments/escrow-address";
 import { parsePaymentMemo, paymentMemo } from "../../lib/payments/memo";
 import { splitFee } from "../../lib/payments/pricing";
-import type { ChainClient, Outcome } from "../chain/client";
+import type { ChainClient, Outcome } from "../../lib/payments/chain-client";
 import type { PlatformKey } from "../chain/platform-key";
 import { PaymentError } from "./errors";
 import type { PaymentLedger } from "./ledger";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { generateKeyPairSigner, lamports, type KeyPairSigner } from "@solana/kit";
 import { fetchToken, getCloseAccountInstruction, getTokenSize, getTransferInstruction } from "@solana-program/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChainClient } from "../chain/client";
+import { ChainClient } from "../../lib/payments/chain-client";
 import { startEmbeddedChain, type EmbeddedChain } from "../chain/embedded-chain";
 import { PlatformKey } from "../chain/platform-key";
 import { MultisigEscrow, NATIVE_MINT, type MultisigVault } from "./multisig";

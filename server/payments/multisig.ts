@@ -12,7 +12,7 @@ import {
 } from "@solana-program/token";
 import { paymentMemo } from "../../lib/payments/memo";
 import { splitFee } from "../../lib/payments/pricing";
-import type { ChainClient, Outcome } from "../chain/client";
+import type { ChainClient, Outcome } from "../../lib/payments/chain-client";
 import type { PlatformKey } from "../chain/platform-key";
 import { PaymentError } from "./errors";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Address } from "@solana/kit";
-import { ChainClient } from "../chain/client";
+import { ChainClient } from "../../lib/payments/chain-client";
 import { startEmbeddedChain, type EmbeddedChain } from "../chain/embedded-chain";
 import { PlatformKey } from "../chain/platform-key";
 import type { ServerConfig } from "../config";

@@ -1,5 +1,5 @@
 import type { Signature } from "@solana/kit";
-import type { ChainClient } from "../chain/client";
+import type { ChainClient } from "../../lib/payments/chain-client";
 import type { PaymentLedger } from "./ledger";
 import type { Transfer } from "./transfer-row";
 

@@ -5,7 +5,7 @@ import { PaymentError } from "./errors";
 import type { Escrow } from "./escrow";
 import { markSettled, unsettledJobs, type UnsettledJob } from "./sql/unsettled-jobs";
 
-type SettlementContext = Pick<ServerContext, "db" | "bus" | "jobs" | "log"> & { payments: { escrow: Escrow; chain: { balance(address: string): Promise<bigint> } } };
+type SettlementContext = Pick<ServerContext, "db" | "bus" | "jobs" | "log" | "metrics"> & { payments: { escrow: Escrow; chain: { balance(address: string): Promise<bigint> } } };
 
 /** How many ended jobs one sweep settles: the rest wait for the next. */
 const BATCH = 20;
@@ -47,9 +47,15 @@ export async function settlePayments(ctx: SettlementContext): Promise<void> {
 async function settle(ctx: SettlementContext, job: UnsettledJob): Promise<void> {
   const { escrow, chain } = ctx.payments;
   const plan = settlementOf(job, await chain.balance(await escrow.address(job.id)));
+  const transactions: { release?: string; refund?: string } = {};
   if (plan.release) {
-    const { transfer, outcome } = await escrow.release(job.id, job.attempt, plan.release.wallet, plan.release.lamports);
+    const { transfer, outcome, moved } = await escrow.release(job.id, job.attempt, plan.release.wallet, plan.release.lamports);
     if (transfer.state !== "confirmed") throw new PaymentError("not_finalized", `release ${transfer.signature ?? ""} is ${outcome?.status ?? transfer.state}`);
+    transactions.release = transfer.signature ?? undefined;
+    if (moved) {
+      ctx.metrics.lamports.inc({ kind: "release" }, Number(transfer.lamports - transfer.feeLamports));
+      ctx.metrics.lamports.inc({ kind: "fee" }, Number(transfer.feeLamports));
+    }
     await ctx.jobs.log(
       job.id,
       "info",
@@ -57,11 +63,13 @@ async function settle(ctx: SettlementContext, job: UnsettledJob): Promise<void> 
     );
   }
   if (plan.refund) {
-    const { transfer, outcome } = await escrow.refund(job.id, job.payerAddress);
+    const { transfer, outcome, moved } = await escrow.refund(job.id, job.payerAddress);
     if (transfer.state !== "confirmed") throw new PaymentError("not_finalized", `refund ${transfer.signature ?? ""} is ${outcome?.status ?? transfer.state}`);
+    transactions.refund = transfer.signature ?? undefined;
+    if (moved) ctx.metrics.lamports.inc({ kind: "refund" }, Number(transfer.lamports));
     await ctx.jobs.log(job.id, "info", `refunded: ${transfer.lamports} lamports to ${transfer.toAddress} (transaction ${transfer.signature})`);
   }
-  await markSettled(ctx.db.prisma, job.id);
+  await markSettled(ctx.db.prisma, job.id, transactions);
 }
 
 /** Sweeps every `periodMs` in the background (never two at once in this process). */

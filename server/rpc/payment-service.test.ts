@@ -1,7 +1,7 @@
 import { Code, createClient } from "@connectrpc/connect";
 import { generateKeyPairSigner, type KeyPairSigner } from "@solana/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JobStatus } from "../../gen/cyxwiz/v1/job_pb";
+import { JobStatus, PaymentState } from "../../gen/cyxwiz/v1/job_pb";
 import { JobService } from "../../gen/cyxwiz/v1/job_service_pb";
 import { PaymentService } from "../../gen/cyxwiz/v1/payment_service_pb";
 import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
@@ -61,7 +61,7 @@ describe("paying for a job on the embedded chain", () => {
     expect(job.status).toBe(JobStatus.AWAITING_PAYMENT);
     const info = await paymentsClient().getPaymentInfo({});
     expect(job.payment?.escrowAddress).toBe(await escrowAddress(info.platformAddress as never, job.id));
-    expect(job.payment).toMatchObject({ payerAddress: user.address, depositSignature: "" });
+    expect(job.payment).toMatchObject({ payerAddress: user.address, depositSignature: "", state: PaymentState.AWAITING_DEPOSIT });
   });
 
   it("queues a free job at once, and every job when the submitter offers nothing", async () => {
@@ -86,7 +86,7 @@ describe("paying for a job on the embedded chain", () => {
     const price = job.payment?.priceLamports as bigint;
     const signature = await pay(job.id, job.payment?.escrowAddress as string, price);
     const confirmed = await paymentsClient().confirmDeposit({ jobId: job.id, signature }, withJobToken(jobToken));
-    expect(confirmed.job).toMatchObject({ status: JobStatus.QUEUED, payment: { depositSignature: signature } });
+    expect(confirmed.job).toMatchObject({ status: JobStatus.QUEUED, payment: { depositSignature: signature, state: PaymentState.IN_ESCROW } });
     expect((await paymentsClient().confirmDeposit({ jobId: job.id, signature }, withJobToken(jobToken))).job?.status).toBe(JobStatus.QUEUED);
     expect(await balance(job.payment?.escrowAddress as string)).toBe(price);
   });
@@ -124,7 +124,16 @@ describe("paying for a job on the embedded chain", () => {
     expect(await balance(escrow)).toBe(0n);
     // The treasury is the platform key by default, which also pays the release's transaction fee.
     expect((await balance(payments.platform.treasury)) - treasuryBefore).toBe(fee - (payments.platform.treasury === payments.platform.address ? 5000n : 0n));
-    expect((await payments.ledger.transfers(job.id)).filter((r) => r.kind === "release")).toHaveLength(1);
+    const releases = (await payments.ledger.transfers(job.id)).filter((r) => r.kind === "release");
+    expect(releases).toHaveLength(1);
+    expect((await jobs().getJob({ jobId: job.id }, withJobToken(jobToken))).job?.payment).toMatchObject({
+      state: PaymentState.RELEASED,
+      releaseSignature: releases[0]?.signature,
+      refundSignature: "",
+    });
+    const metrics = await t.ctx.metrics.render();
+    expect(metrics).toMatch(new RegExp(`cyxwiz_payment_lamports_total\\{kind="release"\\} ${share}\\b`));
+    expect(metrics).toMatch(new RegExp(`cyxwiz_payment_lamports_total\\{kind="fee"\\} ${fee}\\b`));
   });
 
   it("refunds a cancelled paid job's deposit to its payer, to the lamport", async () => {
@@ -137,12 +146,14 @@ describe("paying for a job on the embedded chain", () => {
     await settlePayments({ ...t.ctx, payments });
     expect((await balance(user.address)) - before).toBe(price);
     expect(await balance(escrow)).toBe(0n);
+    expect((await jobs().getJob({ jobId: job.id }, withJobToken(jobToken))).job?.payment?.state).toBe(PaymentState.REFUNDED);
   });
 
   it("expires a job not paid by its deadline, charging nothing", async () => {
-    const { job } = await submitPriced();
+    const { job, jobToken } = await submitPriced();
     await t.ctx.db.prisma.job.update({ where: { id: job.id }, data: { paymentDeadline: new Date(Date.now() - 1000) } });
     await settlePayments({ ...t.ctx, payments });
     expect(await t.ctx.jobs.get(job.id)).toMatchObject({ status: "EXPIRED", paymentSettledAt: expect.any(Date) as Date });
+    expect((await jobs().getJob({ jobId: job.id }, withJobToken(jobToken))).job?.payment?.state).toBe(PaymentState.NEVER_PAID);
   });
 });

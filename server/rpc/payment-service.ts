@@ -71,6 +71,7 @@ export function paymentService(ctx: ServerContext): ServiceImpl<typeof PaymentSe
         const log = await ctx.jobs.log(jobId, "info", `paid: ${job.priceLamports} lamports into ${job.escrowAddress} (transaction ${req.signature}); queued`);
         await publishJobEvent(ctx.bus, queued, { statusChanged: true, logs: [log] });
         ctx.log.info({ jobId, lamports: String(job.priceLamports) }, "deposit confirmed");
+        ctx.metrics.lamports.inc({ kind: "deposit" }, Number(job.priceLamports));
       }
       return create(ConfirmDepositResponseSchema, { job: jobMessage(await liveJob(ctx.hotState, current)) });
     },

@@ -9,6 +9,8 @@ import { mlpDigits } from "../../lib/graph/templates/mlp-digits";
 import { createNodeAgent } from "../../worker/node-runtime";
 import { connectClients, withJobToken } from "../helpers/clients";
 import { accuracyOfModelZip, fetchDataset } from "../helpers/evaluate";
+import { waitFor } from "../helpers/wait";
+import { readWalletFile } from "../../worker/wallet-file";
 import { REPO_ROOT, startServerProcess, type ServerProcess } from "../helpers/server-process";
 
 interface Result {
@@ -32,10 +34,13 @@ describe("the cyxwiz command line", () => {
   let dir: string;
   let server: ServerProcess;
   let agent: NodeAgent | undefined;
-  /** The compute node the tests that train need, started by the first of them. */
-  const startNode = () => {
+  /** The node's wallet, where paid jobs release into. */
+  const nodeWalletFile = () => path.join(dir, "node-wallet.json");
+  /** The compute node the tests that train need, started by the first of them, with a wallet so that it takes paid jobs too. */
+  const startNode = async () => {
     if (agent) return;
-    agent = createNodeAgent(server.rpcUrl, { name: "cli-test-node" });
+    expect((await cyxwiz(["wallet", "new", "--wallet", nodeWalletFile()], server.rpcUrl)).code).toBe(0);
+    agent = createNodeAgent(server.rpcUrl, { name: "cli-test-node", wallet: await readWalletFile(nodeWalletFile()) });
     void agent.run();
   };
 
@@ -153,7 +158,7 @@ describe("the cyxwiz command line", () => {
     expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
     const status = await cyxwiz(["status", jobId, "--json"], server.rpcUrl);
     expect(JSON.parse(status.stdout)).toMatchObject({ id: jobId, status: "JOB_STATUS_QUEUED" });
-    startNode();
+    await startNode();
     const watched = await cyxwiz(["status", jobId, "--watch"], server.rpcUrl);
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/^completed +100\.0%/m);
@@ -162,7 +167,7 @@ describe("the cyxwiz command line", () => {
   });
 
   it("downloads a completed job's model with the token it kept, a model that reads digits it never saw", async () => {
-    startNode();
+    await startNode();
     const file = path.join(CONFIG_HOME, "downloaded.zip");
     const submitted = await cyxwiz(["submit", "mlp-digits", "--epochs", "1", "--watch", "--out", file], server.rpcUrl);
     expect(submitted.code).toBe(0);
@@ -179,6 +184,35 @@ describe("the cyxwiz command line", () => {
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("no job 00000000-0000-4000-8000-000000000000 that you can see") as string });
     const usage = await cyxwiz(["download"], server.rpcUrl);
     expect(usage).toMatchObject({ code: 1, stderr: expect.stringContaining("usage: cyxwiz download <job-id>") as string });
+  });
+
+  it("pays for a job from a wallet file on the embedded chain, and the node that trained it is paid its price less the fee", async () => {
+    await startNode();
+    const wallet = path.join(dir, "my-wallet.json");
+    expect((await cyxwiz(["wallet", "new", "--wallet", wallet], server.rpcUrl)).code).toBe(0);
+    expect((await stat(wallet)).mode & 0o777).toBe(0o600);
+    const funded = await cyxwiz(["wallet", "airdrop", "1", "--wallet", wallet, "--json"], server.rpcUrl);
+    expect(JSON.parse(funded.stdout)).toMatchObject({ lamports: "1000000000" });
+    const submitted = await cyxwiz(["submit", "mlp-digits", "--epochs", "1", "--max-price", "0.01", "--wallet", wallet, "--watch"], server.rpcUrl);
+    expect(submitted.code).toBe(0);
+    expect(submitted.stderr).toMatch(/paying 0\.\d+ SOL \((\d+) lamports\) from \w+ into job [0-9a-f-]+'s escrow \w+/);
+    expect(submitted.stderr).toMatch(/^completed +100\.0%/m);
+    const price = BigInt(/\((\d+) lamports\)/.exec(submitted.stderr)?.[1] ?? "0");
+    const nodeBalance = async () => BigInt((JSON.parse((await cyxwiz(["wallet", "--wallet", nodeWalletFile(), "--json"], server.rpcUrl)).stdout) as { lamports: string }).lamports);
+    await waitFor(async () => (await nodeBalance()) > 0n, 30_000);
+    expect(await nodeBalance()).toBe(price - (price * 500n) / 10_000n);
+    const payer = JSON.parse((await cyxwiz(["wallet", "--wallet", wallet, "--json"], server.rpcUrl)).stdout) as { lamports: string };
+    // The price and the deposit's transaction fee (5,000 lamports a signature), nothing more.
+    expect(BigInt(payer.lamports)).toBe(1_000_000_000n - price - 5_000n);
+  });
+
+  it("refuses --max-price that is not an amount of SOL, or without a wallet, before submitting anything", async () => {
+    expect(await cyxwiz(["submit", "mlp-digits", "--max-price", "lots"], server.rpcUrl)).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringContaining("--max-price is an amount of SOL") as string,
+    });
+    expect(await cyxwiz(["submit", "mlp-digits", "--max-price", "0.1"], server.rpcUrl)).toMatchObject({ code: 1, stdout: "", stderr: expect.stringContaining("--max-price needs --wallet") as string });
   });
 
   it("refuses --out without --watch before submitting anything", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMO_PROGRAM } from "../../lib/payments/escrow-address";
 import { paymentMemo } from "../../lib/payments/memo";
 import { estimatePrice } from "../../lib/payments/pricing";
-import { ChainClient } from "../../server/chain/client";
+import { ChainClient } from "../../lib/payments/chain-client";
 import { PlatformKey } from "../../server/chain/platform-key";
 import { loadConfig } from "../../server/config";
 import { IN_MEMORY, openDatabase, type Database } from "../../server/db/database";

@@ -10,6 +10,9 @@ ALTER TABLE "jobs" ADD COLUMN "payment_deadline" TIMESTAMPTZ(3);
 -- Set once an ended priced job's money is where it belongs (released, refunded, or nothing left):
 -- the settlement sweep never looks at it again.
 ALTER TABLE "jobs" ADD COLUMN "payment_settled_at" TIMESTAMPTZ(3);
+-- The settlement's transactions, for the job's page (the ledger, payment_transfers, has every attempt).
+ALTER TABLE "jobs" ADD COLUMN "release_tx" VARCHAR(88);
+ALTER TABLE "jobs" ADD COLUMN "refund_tx" VARCHAR(88);
 CREATE INDEX "jobs_unsettled_idx" ON "jobs"("status") WHERE "price_lamports" > 0 AND "payment_settled_at" IS NULL;
 -- The expiry sweep finds unpaid jobs past their deadline by this.
 CREATE INDEX "jobs_awaiting_payment_idx" ON "jobs"("payment_deadline") WHERE "status" = 'AWAITING_PAYMENT';

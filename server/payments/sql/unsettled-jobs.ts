@@ -24,7 +24,9 @@ export async function unsettledJobs(prisma: Prisma, limit: number): Promise<Unse
   return rows.map((r) => ({ id: r.id, status: r.status, priceLamports: r.price_lamports, payerAddress: r.payer_address, attempt: r.attempts, nodeWallet: r.wallet_address, paid: r.paid }));
 }
 
-/** Marks a job's money as settled: the sweep leaves it alone from now on. */
-export async function markSettled(prisma: Prisma, jobId: string): Promise<void> {
-  await prisma.$executeRaw`UPDATE jobs SET payment_settled_at = now() WHERE id = ${jobId}::uuid AND payment_settled_at IS NULL`;
+/** Marks a job's money as settled, with the transactions that settled it: the sweep leaves it alone from now on. */
+export async function markSettled(prisma: Prisma, jobId: string, transactions: { release?: string; refund?: string }): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE jobs SET payment_settled_at = now(), release_tx = ${transactions.release ?? null}, refund_tx = ${transactions.refund ?? null}
+    WHERE id = ${jobId}::uuid AND payment_settled_at IS NULL`;
 }

@@ -62,7 +62,7 @@ export interface ChainClientOptions {
 }
 
 /**
- * The one way server code talks to a cluster: the embedded chain's facade or any other through
+ * The one way our programs (the server, the CLI) talk to a cluster: the embedded chain's facade or any other through
  * SOLANA_RPC_URL, with the same calls. Confirmation polls signature statuses (no WebSocket needed)
  * and bounds the wait by the blockhash's last valid block height, read at "finalized": past it, a
  * signature still unknown can never land.
