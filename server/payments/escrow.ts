@@ -9,7 +9,7 @@ import type { ChainClient, Outcome } from "../../lib/payments/chain-client";
 import type { PlatformKey } from "../chain/platform-key";
 import { PaymentError } from "./errors";
 import type { PaymentLedger } from "./ledger";
-import { settle } from "./reconcile";
+import { recordOutcome, settle } from "./reconcile";
 import type { Intent } from "./sql/record-intent";
 
 /** Which release or refund: a release is one per job and attempt, a refund one per job. */
@@ -200,14 +200,7 @@ export class Escrow {
     }
     if ("sent" in sent) await hooks.afterSend?.(transfer);
     const outcome = "sent" in sent ? await chain.confirm(signed.signature, signed.lastValidBlockHeight) : sent;
-    const settled =
-      outcome.status === "confirmed"
-        ? await ledger.markConfirmed(transfer.id)
-        : outcome.status === "failed"
-          ? await ledger.markFailed(transfer.id, outcome.error)
-          : outcome.status === "expired"
-            ? await ledger.markExpired(transfer.id, "not on the chain when its blockhash expired")
-            : null;
+    const settled = await recordOutcome(ledger, transfer.id, outcome, "not on the chain when its blockhash expired");
     return { transfer: settled ?? transfer, moved: outcome.status === "confirmed", outcome };
   }
 

@@ -1,5 +1,5 @@
 import type { Signature } from "@solana/kit";
-import type { ChainClient } from "../../lib/payments/chain-client";
+import type { ChainClient, Outcome } from "../../lib/payments/chain-client";
 import type { PaymentLedger } from "./ledger";
 import type { Transfer } from "./transfer-row";
 
@@ -28,15 +28,17 @@ export async function settle(ledger: PaymentLedger, chain: ChainClient, transfer
   } catch {
     return transfer;
   }
-  const settled =
-    outcome.status === "confirmed"
-      ? await ledger.markConfirmed(transfer.id)
-      : outcome.status === "failed"
-        ? await ledger.markFailed(transfer.id, outcome.error)
-        : outcome.status === "expired"
-          ? await ledger.markExpired(transfer.id, `not on the chain when its blockhash expired (last valid block ${transfer.lastValidBlockHeight}): it never landed and never will`)
-          : null;
-  return settled ?? transfer;
+  return (
+    (await recordOutcome(ledger, transfer.id, outcome, `not on the chain when its blockhash expired (last valid block ${transfer.lastValidBlockHeight}): it never landed and never will`)) ?? transfer
+  );
+}
+
+/** Writes what the chain says of a sent transfer to its row (null while the chain cannot tell yet, or when the row was settled already). */
+export async function recordOutcome(ledger: PaymentLedger, transferId: string, outcome: Outcome, expired: string): Promise<Transfer | null> {
+  if (outcome.status === "confirmed") return ledger.markConfirmed(transferId);
+  if (outcome.status === "failed") return ledger.markFailed(transferId, outcome.error);
+  if (outcome.status === "expired") return ledger.markExpired(transferId, expired);
+  return null;
 }
 
 export interface Reconciliation {
